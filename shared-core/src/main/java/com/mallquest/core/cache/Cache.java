@@ -1,0 +1,72 @@
+package com.mallquest.core.cache;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The cache port (the seed's PerformanceManager): strings with a TTL, atomic counters, hashes of
+ * counters and sorted sets, in ElastiCache or in memory.
+ *
+ * <p>Adapters: {@code RedisCache} (standalone, TLS or cluster), {@code MemoryCache} (Caffeine) and
+ * {@code FallbackCache}, which serves from memory while Redis is unreachable and returns to Redis by
+ * itself. A cache failure never fails a request: adapters used by request code must not throw on an
+ * unreachable server.
+ *
+ * <p>Keys: {@code mq:<area>:{<hash-tag>}:<rest>}. Keys that are used together in one command or
+ * script share the hash tag, so that they live in one Redis Cluster slot (ElastiCache Serverless is
+ * always cluster mode). Build them with {@link CacheKeys}.
+ */
+public interface Cache {
+
+    /** Where values currently live. */
+    enum Mode { REDIS, MEMORY, MEMORY_FALLBACK }
+
+    Optional<String> get(String key);
+
+    void set(String key, String value, Duration ttl);
+
+    /** Sets only if absent (SET NX); true when this call set it. */
+    boolean setIfAbsent(String key, String value, Duration ttl);
+
+    void delete(String key);
+
+    /** Deletes every key starting with {@code prefix} (SCAN-based on Redis, every node in cluster mode); returns how many. */
+    long deleteByPrefix(String prefix);
+
+    /**
+     * Atomically adds {@code delta} and returns the new value; a key created by this call expires after
+     * {@code ttl} (the expiry is not extended by later increments).
+     */
+    long increment(String key, long delta, Duration ttl);
+
+    /** Atomically adds {@code delta} to a field of a hash; a hash created by this call expires after {@code ttl}. */
+    long hashIncrement(String key, String field, long delta, Duration ttl);
+
+    /** All fields of a hash (empty when absent). */
+    Map<String, String> hashGetAll(String key);
+
+    /** Adds or re-scores {@code member}; the set's expiry is set to {@code ttl} from now. */
+    void sortedAdd(String key, double score, String member, Duration ttl);
+
+    /** Members with {@code min <= score <= max}, highest score first when {@code descending}, at most {@code limit}. */
+    List<ScoredMember> sortedRangeByScore(String key, double min, double max, boolean descending, int limit);
+
+    /** Removes members with {@code min <= score <= max}; returns how many. */
+    long sortedRemoveByScore(String key, double min, double max);
+
+    /** Keeps the {@code keep} highest-scored members and removes the rest; returns how many were removed. */
+    long sortedKeepHighest(String key, int keep);
+
+    long sortedSize(String key);
+
+    /** Where values live right now. */
+    Mode mode();
+
+    /** Hit and miss counts of {@link #get} since this cache was built. */
+    CacheStats stats();
+
+    /** A member of a sorted set with its score. */
+    record ScoredMember(String member, double score) { }
+}

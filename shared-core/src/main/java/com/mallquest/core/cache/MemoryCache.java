@@ -1,0 +1,239 @@
+package com.mallquest.core.cache;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The in-memory adapter (Caffeine), bounded in entries, with a per-entry expiry. It serves when no Redis
+ * is configured and, inside {@link FallbackCache}, while Redis is unreachable. Values are per container:
+ * it is a cache, never the source of truth.
+ */
+public final class MemoryCache implements Cache {
+
+    /** An entry and the moment (epoch nanos of the ticker) it expires. */
+    private record Entry(Object value, long expiresAtNanos) { }
+
+    private final com.github.benmanes.caffeine.cache.Cache<String, Entry> entries;
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
+
+    public MemoryCache(long maximumEntries) {
+        this.entries = Caffeine.newBuilder()
+                .maximumSize(maximumEntries)
+                .expireAfter(new Expiry<String, Entry>() {
+                    @Override
+                    public long expireAfterCreate(String key, Entry entry, long currentTime) {
+                        return Math.max(0, entry.expiresAtNanos - currentTime);
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, Entry entry, long currentTime, long currentDuration) {
+                        return Math.max(0, entry.expiresAtNanos - currentTime);
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, Entry entry, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .build();
+    }
+
+    public MemoryCache() {
+        this(100_000);
+    }
+
+    private static long deadline(Duration ttl) {
+        return System.nanoTime() + ttl.toNanos();
+    }
+
+    private Object live(String key) {
+        Entry e = entries.getIfPresent(key);
+        if (e == null || e.expiresAtNanos - System.nanoTime() <= 0) {
+            return null;
+        }
+        return e.value;
+    }
+
+    @Override
+    public Optional<String> get(String key) {
+        Object v = live(key);
+        if (v instanceof String s) {
+            hits.incrementAndGet();
+            return Optional.of(s);
+        }
+        if (v instanceof AtomicLong n) {
+            hits.incrementAndGet();
+            return Optional.of(Long.toString(n.get()));
+        }
+        misses.incrementAndGet();
+        return Optional.empty();
+    }
+
+    @Override
+    public void set(String key, String value, Duration ttl) {
+        entries.put(key, new Entry(value, deadline(ttl)));
+    }
+
+    @Override
+    public boolean setIfAbsent(String key, String value, Duration ttl) {
+        boolean[] set = {false};
+        entries.asMap().compute(key, (k, old) -> {
+            if (old != null && old.expiresAtNanos - System.nanoTime() > 0) {
+                return old;
+            }
+            set[0] = true;
+            return new Entry(value, deadline(ttl));
+        });
+        return set[0];
+    }
+
+    @Override
+    public void delete(String key) {
+        entries.invalidate(key);
+    }
+
+    @Override
+    public long deleteByPrefix(String prefix) {
+        List<String> keys = entries.asMap().keySet().stream().filter(k -> k.startsWith(prefix)).toList();
+        entries.invalidateAll(keys);
+        return keys.size();
+    }
+
+    @Override
+    public long increment(String key, long delta, Duration ttl) {
+        Entry e = entries.asMap().compute(key, (k, old) -> {
+            if (old != null && old.expiresAtNanos - System.nanoTime() > 0 && old.value instanceof AtomicLong) {
+                return old;
+            }
+            return new Entry(new AtomicLong(), deadline(ttl));
+        });
+        return ((AtomicLong) e.value).addAndGet(delta);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T structure(String key, Class<T> type, java.util.function.Supplier<T> create, Duration ttl, boolean refreshTtl) {
+        Entry e = entries.asMap().compute(key, (k, old) -> {
+            boolean alive = old != null && old.expiresAtNanos - System.nanoTime() > 0 && type.isInstance(old.value);
+            if (alive) {
+                return refreshTtl ? new Entry(old.value, deadline(ttl)) : old;
+            }
+            return new Entry(create.get(), deadline(ttl));
+        });
+        return (T) e.value;
+    }
+
+    @Override
+    public long hashIncrement(String key, String field, long delta, Duration ttl) {
+        @SuppressWarnings("unchecked")
+        ConcurrentMap<String, AtomicLong> hash = structure(key, ConcurrentHashMap.class, ConcurrentHashMap::new, ttl, false);
+        return hash.computeIfAbsent(field, f -> new AtomicLong()).addAndGet(delta);
+    }
+
+    @Override
+    public Map<String, String> hashGetAll(String key) {
+        Object v = live(key);
+        Map<String, String> out = new HashMap<>();
+        if (v instanceof ConcurrentMap<?, ?> hash) {
+            hash.forEach((f, n) -> out.put((String) f, n.toString()));
+        }
+        return out;
+    }
+
+    /** A sorted set: member → score, read under its own lock. */
+    private static final class SortedSet {
+        final Map<String, Double> scores = new HashMap<>();
+
+        synchronized List<ScoredMember> sorted(boolean descending) {
+            Comparator<ScoredMember> order = Comparator.comparingDouble(ScoredMember::score).thenComparing(ScoredMember::member);
+            List<ScoredMember> all = new ArrayList<>();
+            scores.forEach((m, s) -> all.add(new ScoredMember(m, s)));
+            all.sort(descending ? order.reversed() : order);
+            return all;
+        }
+    }
+
+    private SortedSet sortedSet(String key) {
+        Object v = live(key);
+        return v instanceof SortedSet s ? s : null;
+    }
+
+    @Override
+    public void sortedAdd(String key, double score, String member, Duration ttl) {
+        SortedSet set = structure(key, SortedSet.class, SortedSet::new, ttl, true);
+        synchronized (set) {
+            set.scores.put(member, score);
+        }
+    }
+
+    @Override
+    public List<ScoredMember> sortedRangeByScore(String key, double min, double max, boolean descending, int limit) {
+        SortedSet set = sortedSet(key);
+        if (set == null) {
+            return List.of();
+        }
+        return set.sorted(descending).stream().filter(m -> m.score() >= min && m.score() <= max).limit(limit).toList();
+    }
+
+    @Override
+    public long sortedRemoveByScore(String key, double min, double max) {
+        SortedSet set = sortedSet(key);
+        if (set == null) {
+            return 0;
+        }
+        synchronized (set) {
+            int before = set.scores.size();
+            set.scores.values().removeIf(s -> s >= min && s <= max);
+            return before - set.scores.size();
+        }
+    }
+
+    @Override
+    public long sortedKeepHighest(String key, int keep) {
+        SortedSet set = sortedSet(key);
+        if (set == null) {
+            return 0;
+        }
+        synchronized (set) {
+            List<ScoredMember> ascending = set.sorted(false);
+            int remove = Math.max(0, ascending.size() - keep);
+            for (int i = 0; i < remove; i++) {
+                set.scores.remove(ascending.get(i).member());
+            }
+            return remove;
+        }
+    }
+
+    @Override
+    public long sortedSize(String key) {
+        SortedSet set = sortedSet(key);
+        if (set == null) {
+            return 0;
+        }
+        synchronized (set) {
+            return set.scores.size();
+        }
+    }
+
+    @Override
+    public Mode mode() {
+        return Mode.MEMORY;
+    }
+
+    @Override
+    public CacheStats stats() {
+        return new CacheStats(hits.get(), misses.get());
+    }
+}

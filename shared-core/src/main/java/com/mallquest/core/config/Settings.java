@@ -1,0 +1,184 @@
+package com.mallquest.core.config;
+
+import com.mallquest.core.ratelimit.RateLimit;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every environment variable a MallQuest function reads, parsed once into typed values.
+ *
+ * <p>The variables are declared in {@code template.yaml} (Globals) and documented in the README's
+ * configuration table. A missing required variable, or a value that does not parse, fails the
+ * function's init with a {@link SettingsException} naming the variable.
+ *
+ * <pre>{@code
+ * Settings settings = Settings.fromEnvironment(System.getenv());
+ * String users = settings.usersTable();
+ * }</pre>
+ */
+public final class Settings {
+
+    private final String usersTable;
+    private final String receiptsTable;
+    private final String storesTable;
+    private final String region;
+    private final Optional<URI> dynamoDbEndpoint;
+    private final Optional<URI> redisUrl;
+    private final boolean redisCluster;
+    private final Duration redisTimeout;
+    private final Duration redisRetryInterval;
+    private final String metricsNamespace;
+    private final String functionName;
+    private final boolean samLocal;
+    private final int maxBodyBytes;
+    private final RateLimit receiptRateLimit;
+    private final RateLimit userReadRateLimit;
+    private final Duration userCacheTtl;
+    private final int effectsMaxPerSecond;
+    private final int effectsMaxActive;
+
+    private Settings(EnvReader env) {
+        this.usersTable = env.required("USERS_TABLE");
+        this.receiptsTable = env.required("RECEIPTS_TABLE");
+        this.storesTable = env.required("STORES_TABLE");
+        this.region = env.optional("AWS_REGION").orElse("us-east-1");
+        this.dynamoDbEndpoint = env.optional("DYNAMODB_ENDPOINT").map(v -> env.uri("DYNAMODB_ENDPOINT", v));
+        this.redisUrl = env.optional("REDIS_URL").map(v -> env.uri("REDIS_URL", v));
+        this.redisCluster = env.bool("REDIS_CLUSTER", false);
+        this.redisTimeout = Duration.ofMillis(env.integer("REDIS_TIMEOUT_MS", 250, 1, 60_000));
+        this.redisRetryInterval = Duration.ofMillis(env.integer("REDIS_RETRY_INTERVAL_MS", 5_000, 0, 3_600_000));
+        this.metricsNamespace = env.optional("METRICS_NAMESPACE").orElse("MallQuest");
+        this.functionName = env.optional("AWS_LAMBDA_FUNCTION_NAME").orElse("local");
+        this.samLocal = env.bool("AWS_SAM_LOCAL", false);
+        this.maxBodyBytes = env.integer("MAX_BODY_BYTES", 16_384, 256, 6 * 1024 * 1024);
+        this.receiptRateLimit = env.rateLimit("RECEIPT_RATE_LIMIT", "10/60s");
+        this.userReadRateLimit = env.rateLimit("USER_READ_RATE_LIMIT", "20/60s");
+        this.userCacheTtl = Duration.ofSeconds(env.integer("USER_CACHE_TTL_SECONDS", 300, 1, 86_400));
+        this.effectsMaxPerSecond = env.integer("EFFECTS_MAX_PER_SECOND", 5, 1, 1_000);
+        this.effectsMaxActive = env.integer("EFFECTS_MAX_ACTIVE", 100, 1, 10_000);
+    }
+
+    /** Reads the settings from an environment map, normally {@code System.getenv()}. */
+    public static Settings fromEnvironment(Map<String, String> environment) {
+        return new Settings(new EnvReader(environment));
+    }
+
+    /** DynamoDB table of user profiles and their activity records ({@code USERS_TABLE}, required). */
+    public String usersTable() { return usersTable; }
+
+    /** DynamoDB table of receipt claims ({@code RECEIPTS_TABLE}, required). */
+    public String receiptsTable() { return receiptsTable; }
+
+    /** DynamoDB table of the mall's store catalogue ({@code STORES_TABLE}, required). */
+    public String storesTable() { return storesTable; }
+
+    /** {@code AWS_REGION}, set by Lambda; {@code us-east-1} when absent (local runs). */
+    public String region() { return region; }
+
+    /** {@code DYNAMODB_ENDPOINT}: a local DynamoDB-API server (dynalite); empty in AWS. */
+    public Optional<URI> dynamoDbEndpoint() { return dynamoDbEndpoint; }
+
+    /** {@code REDIS_URL} ({@code redis://} or {@code rediss://}); empty: the in-memory cache only. */
+    public Optional<URI> redisUrl() { return redisUrl; }
+
+    /** {@code REDIS_CLUSTER}: use the cluster client (ElastiCache Serverless is always cluster mode). Default false. */
+    public boolean redisCluster() { return redisCluster; }
+
+    /** {@code REDIS_TIMEOUT_MS}: connect and read timeout of a Redis call. Default 250 ms. */
+    public Duration redisTimeout() { return redisTimeout; }
+
+    /** {@code REDIS_RETRY_INTERVAL_MS}: how long the fallback serves from memory before trying Redis again. Default 5000 ms. */
+    public Duration redisRetryInterval() { return redisRetryInterval; }
+
+    /** {@code METRICS_NAMESPACE}: CloudWatch namespace of the EMF metrics. Default {@code MallQuest}. */
+    public String metricsNamespace() { return metricsNamespace; }
+
+    /** {@code AWS_LAMBDA_FUNCTION_NAME}, set by Lambda; {@code local} when absent. */
+    public String functionName() { return functionName; }
+
+    /** {@code AWS_SAM_LOCAL}: true under {@code sam local} and the MallQuest local runner. */
+    public boolean samLocal() { return samLocal; }
+
+    /** {@code MAX_BODY_BYTES}: the largest request body accepted; larger is 413. Default 16384. */
+    public int maxBodyBytes() { return maxBodyBytes; }
+
+    /** {@code RECEIPT_RATE_LIMIT}: receipts per user per window, as {@code 10/60s}. Default {@code 10/60s}. */
+    public RateLimit receiptRateLimit() { return receiptRateLimit; }
+
+    /** {@code USER_READ_RATE_LIMIT}: user reads per caller per window. Default {@code 20/60s}. */
+    public RateLimit userReadRateLimit() { return userReadRateLimit; }
+
+    /** {@code USER_CACHE_TTL_SECONDS}: lifetime of a cached user view. Default 300 s. */
+    public Duration userCacheTtl() { return userCacheTtl; }
+
+    /** {@code EFFECTS_MAX_PER_SECOND}: effects a user may trigger per second. Default 5. */
+    public int effectsMaxPerSecond() { return effectsMaxPerSecond; }
+
+    /** {@code EFFECTS_MAX_ACTIVE}: active effects kept per user; the oldest are evicted. Default 100. */
+    public int effectsMaxActive() { return effectsMaxActive; }
+
+    /** Parses raw strings, naming the variable in every failure. */
+    static final class EnvReader {
+        private final Map<String, String> env;
+
+        EnvReader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        Optional<String> optional(String name) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+        }
+
+        String required(String name) {
+            return optional(name).orElseThrow(() -> new SettingsException(
+                    "Missing required environment variable " + name + " (see the configuration table in README.md)"));
+        }
+
+        int integer(String name, int defaultValue, int min, int max) {
+            return optional(name).map(v -> {
+                try {
+                    int parsed = Integer.parseInt(v);
+                    if (parsed < min || parsed > max) {
+                        throw new SettingsException(name + " must be between " + min + " and " + max + ", was " + v);
+                    }
+                    return parsed;
+                } catch (NumberFormatException e) {
+                    throw new SettingsException(name + " must be a whole number, was '" + v + "'");
+                }
+            }).orElse(defaultValue);
+        }
+
+        boolean bool(String name, boolean defaultValue) {
+            return optional(name).map(v -> switch (v.toLowerCase()) {
+                case "true", "1", "yes" -> true;
+                case "false", "0", "no" -> false;
+                default -> throw new SettingsException(name + " must be true or false, was '" + v + "'");
+            }).orElse(defaultValue);
+        }
+
+        URI uri(String name, String value) {
+            try {
+                URI uri = URI.create(value);
+                if (uri.getScheme() == null || uri.getHost() == null) {
+                    throw new SettingsException(name + " must be an absolute URL with a host, was '" + value + "'");
+                }
+                return uri;
+            } catch (IllegalArgumentException e) {
+                throw new SettingsException(name + " is not a valid URL: '" + value + "'");
+            }
+        }
+
+        RateLimit rateLimit(String name, String defaultValue) {
+            String value = optional(name).orElse(defaultValue);
+            try {
+                return RateLimit.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new SettingsException(name + " " + e.getMessage());
+            }
+        }
+    }
+}

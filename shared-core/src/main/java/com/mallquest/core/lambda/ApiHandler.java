@@ -1,0 +1,126 @@
+package com.mallquest.core.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.mallquest.core.auth.Access;
+import com.mallquest.core.auth.Caller;
+import com.mallquest.core.cache.CacheStats;
+import com.mallquest.core.http.ApiException;
+import com.mallquest.core.http.ApiRequest;
+import com.mallquest.core.http.ApiResponse;
+import com.mallquest.core.http.Route;
+import com.mallquest.core.metrics.InvocationMetrics;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The Lambda entry of an HTTP function: event → {@link ApiRequest} → the matching {@link Route} →
+ * response. It enforces each route's {@link Access}, turns {@link ApiException} into the JSON error
+ * model, answers anything unexpected with a 500 that carries no internals (the stack trace goes to the
+ * log), and emits the invocation's EMF record (Latency, Requests, ClientErrors, ServerErrors, CacheHits,
+ * CacheMisses) with the dimensions Function and Route.
+ *
+ * <pre>{@code
+ * public final class GetUserHandler extends ApiHandler {
+ *     private static final CoreServices CORE = CoreServices.fromEnvironment();
+ *     public GetUserHandler() { this(CORE); }
+ *     GetUserHandler(CoreServices core) { super(core); ... }
+ *     protected List<Route> routes() { return List.of(Route.get("/users/{userId}", Access.USER, this::getUser)); }
+ * }
+ * }</pre>
+ */
+public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    protected final CoreServices core;
+    private volatile List<Route> routes;
+
+    protected ApiHandler(CoreServices core) {
+        this.core = core;
+    }
+
+    /** The routes this function serves, most specific first ({@code /users/me} before {@code /users/{userId}}). */
+    protected abstract List<Route> routes();
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        long started = System.nanoTime();
+        CacheStats cacheBefore = core.cache().stats();
+        String requestId = event == null ? "unknown" : HttpEvents.requestId(event);
+        String routeKey = "unmatched";
+        InvocationMetrics metrics = null;
+        ApiResponse response;
+        try {
+            if (event == null) {
+                throw ApiException.badRequest("invalid_event", "The event is empty");
+            }
+            String method = HttpEvents.method(event);
+            String path = HttpEvents.path(event);
+            Match match = match(method, path);
+            routeKey = match.route.routeKey();
+            metrics = core.metrics().begin(routeKey);
+            metrics.property("requestId", requestId);
+            Optional<Caller> caller = HttpEvents.caller(event);
+            checkAccess(match.route.access(), caller);
+            ApiRequest request = new ApiRequest(method, path, match.params, HttpEvents.query(event),
+                    HttpEvents.headers(event), HttpEvents.body(event, core.settings().maxBodyBytes()),
+                    caller, requestId, metrics);
+            response = match.route.action().handle(request);
+        } catch (ApiException e) {
+            response = ApiResponse.error(e);
+        } catch (RuntimeException e) {
+            System.err.println("ERROR requestId=" + requestId + " route=" + routeKey + " unhandled exception");
+            e.printStackTrace();
+            response = ApiResponse.error(new ApiException(500, "internal_error",
+                    "The request could not be completed; quote request id " + requestId));
+        }
+        if (metrics == null) {
+            metrics = core.metrics().begin(routeKey);
+        }
+        record(metrics, response.status(), started, cacheBefore);
+        return HttpEvents.toEvent(response, requestId);
+    }
+
+    private void record(InvocationMetrics metrics, int status, long started, CacheStats cacheBefore) {
+        CacheStats cache = core.cache().stats().minus(cacheBefore);
+        metrics.milliseconds("Latency", (System.nanoTime() - started) / 1_000_000.0)
+                .count("Requests", 1)
+                .count("ClientErrors", status >= 400 && status < 500 ? 1 : 0)
+                .count("ServerErrors", status >= 500 ? 1 : 0)
+                .count("CacheHits", cache.hits())
+                .count("CacheMisses", cache.misses())
+                .property("status", status);
+        metrics.flush();
+    }
+
+    private static void checkAccess(Access access, Optional<Caller> caller) {
+        if (access == Access.PUBLIC) {
+            return;
+        }
+        Caller c = caller.orElseThrow(ApiException::unauthorized);
+        if (access == Access.ADMIN && !c.isAdmin()) {
+            throw ApiException.forbidden("This route is for administrators");
+        }
+    }
+
+    private record Match(Route route, Map<String, String> params) { }
+
+    private Match match(String method, String path) {
+        List<Route> all = routes == null ? (routes = List.copyOf(routes())) : routes;
+        List<Route> pathMatches = all.stream().filter(r -> r.match(path).isPresent()).toList();
+        if (pathMatches.isEmpty()) {
+            throw ApiException.notFound("No route for " + method + " " + path);
+        }
+        for (Route r : pathMatches) {
+            if (r.method().equals(method)) {
+                return new Match(r, r.match(path).orElseThrow());
+            }
+        }
+        String allow = pathMatches.stream().map(Route::method).distinct().collect(Collectors.joining(", "));
+        throw new ApiException(405, "method_not_allowed", method + " is not allowed on " + path, null, Map.of("Allow", allow));
+    }
+}

@@ -1,0 +1,67 @@
+package com.mallquest.core.metrics;
+
+import software.amazon.cloudwatchlogs.emf.exception.DimensionSetExceededException;
+import software.amazon.cloudwatchlogs.emf.exception.InvalidDimensionException;
+import software.amazon.cloudwatchlogs.emf.exception.InvalidMetricException;
+import software.amazon.cloudwatchlogs.emf.exception.InvalidNamespaceException;
+import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
+import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
+import software.amazon.cloudwatchlogs.emf.model.Unit;
+
+/**
+ * The metrics of one invocation, written as one EMF record by {@link #flush()}.
+ * Metric names are CamelCase nouns ({@code ReceiptsCredited}, {@code Latency}). A metric that fails
+ * EMF's validation is dropped with a log line: metrics never fail a request.
+ */
+public final class InvocationMetrics {
+
+    private final MetricsLogger logger = new MetricsLogger();
+    private boolean flushed;
+
+    InvocationMetrics(String namespace, String functionName, String route) {
+        try {
+            logger.setNamespace(namespace);
+            logger.setDimensions(DimensionSet.of("Function", functionName, "Route", route));
+        } catch (InvalidNamespaceException | InvalidDimensionException | DimensionSetExceededException e) {
+            throw new IllegalArgumentException("Invalid metrics namespace or dimension: " + e.getMessage(), e);
+        }
+    }
+
+    /** Adds {@code value} to the count {@code name}. */
+    public InvocationMetrics count(String name, double value) {
+        return put(name, value, Unit.COUNT);
+    }
+
+    /** Records a duration in milliseconds. */
+    public InvocationMetrics milliseconds(String name, double value) {
+        return put(name, value, Unit.MILLISECONDS);
+    }
+
+    /** Records a size in bytes. */
+    public InvocationMetrics bytes(String name, double value) {
+        return put(name, value, Unit.BYTES);
+    }
+
+    /** A searchable property of the record (not a metric): request id, user id, reason. */
+    public InvocationMetrics property(String name, Object value) {
+        logger.putProperty(name, value);
+        return this;
+    }
+
+    /** Writes the record (once; later calls do nothing). */
+    public void flush() {
+        if (!flushed) {
+            flushed = true;
+            logger.flush();
+        }
+    }
+
+    private InvocationMetrics put(String name, double value, Unit unit) {
+        try {
+            logger.putMetric(name, value, unit);
+        } catch (InvalidMetricException e) {
+            System.err.println("metrics: dropped invalid metric " + name + ": " + e.getMessage());
+        }
+        return this;
+    }
+}
