@@ -15,6 +15,11 @@ public final class CacheKeys {
         return build(area, "u:" + userId, rest);
     }
 
+    /** The cached view of one user ({@code GET /users/{id}}); every write to the user deletes it. */
+    public static String userView(String userId) {
+        return forUser("user", userId);
+    }
+
     /** A key with an explicit hash tag. */
     public static String build(String area, String tag, String... rest) {
         StringBuilder sb = new StringBuilder(PREFIX).append(area).append(":{").append(tag).append('}');
