@@ -1,0 +1,50 @@
+package com.mallquest.core.auth;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CallerTest {
+
+    @Test
+    void fromClaims_shouldReadApiGatewaysListClaimForm() {
+        // GIVEN the form API Gateway hands a list claim over in
+        Map<String, String> claims = Map.of("sub", "user-1", "cognito:groups", "[admin store]");
+        // WHEN
+        Caller caller = Caller.fromClaims(claims).orElseThrow();
+        // THEN
+        assertEquals("user-1", caller.userId());
+        assertEquals(Set.of("admin", "store"), caller.groups());
+        assertTrue(caller.isAdmin());
+    }
+
+    @Test
+    void parseGroups_shouldReadJsonAndCommaForms() {
+        assertEquals(Set.of("admin", "store"), Caller.parseGroups("[\"admin\",\"store\"]"));
+        assertEquals(Set.of("admin", "store"), Caller.parseGroups("admin,store"));
+        assertEquals(Set.of("store"), Caller.parseGroups("[store]"));
+        assertEquals(Set.of(), Caller.parseGroups("[]"));
+        assertFalse(Caller.parseGroups("[administrator]").contains("admin"));
+    }
+
+    @Test
+    void fromClaims_shouldBeEmpty_whenThereIsNoSub() {
+        assertTrue(Caller.fromClaims(Map.of("cognito:groups", "[admin]")).isEmpty());
+        assertTrue(Caller.fromClaims(Map.of("sub", " ")).isEmpty());
+        assertTrue(Caller.fromClaims(null).isEmpty());
+    }
+
+    @Test
+    void mayActOn_shouldAllowSelfAndAdminsOnly() {
+        Caller user = new Caller("u1", Set.of("store"));
+        Caller admin = new Caller("a1", Set.of("admin"));
+        assertTrue(user.mayActOn("u1"));
+        assertFalse(user.mayActOn("u2"));
+        assertTrue(admin.mayActOn("u2"));
+    }
+}

@@ -1,0 +1,201 @@
+package com.mallquest.core.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mallquest.core.auth.Access;
+import com.mallquest.core.cache.MemoryCache;
+import com.mallquest.core.config.Settings;
+import com.mallquest.core.http.ApiException;
+import com.mallquest.core.http.ApiResponse;
+import com.mallquest.core.http.Json;
+import com.mallquest.core.http.Route;
+import com.mallquest.core.metrics.Metrics;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ApiHandlerTest {
+
+    /** A body with validation in its compact constructor, as the feature records do. */
+    record Thing(String name, int count) {
+        Thing {
+            if (name == null || name.isBlank()) {
+                throw ApiException.invalidField("name", "name is required");
+            }
+            if (count < 1) {
+                throw ApiException.invalidField("count", "count must be at least 1");
+            }
+        }
+    }
+
+    static final class TestHandler extends ApiHandler {
+        TestHandler(CoreServices core) {
+            super(core);
+        }
+
+        @Override
+        protected List<Route> routes() {
+            return List.of(
+                    Route.post("/things", Access.USER, r -> ApiResponse.created(
+                            Map.of("thing", r.body(Thing.class), "owner", r.requireCaller().userId()))),
+                    Route.get("/things/mine", Access.USER, r -> ApiResponse.ok(Map.of("mine", true))),
+                    Route.get("/things/{id}", Access.PUBLIC, r -> ApiResponse.ok(Map.of("id", r.pathParameter("id")))),
+                    Route.get("/admin", Access.ADMIN, r -> ApiResponse.ok(Map.of("ok", true))),
+                    Route.get("/boom", Access.PUBLIC, r -> {
+                        throw new IllegalStateException("secret internals: table users-prod");
+                    }));
+        }
+    }
+
+    private final TestHandler handler = new TestHandler(new CoreServices(
+            Settings.fromEnvironment(Map.of("USERS_TABLE", "u", "RECEIPTS_TABLE", "r", "STORES_TABLE", "s",
+                    "MAX_BODY_BYTES", "1024")),
+            null, new MemoryCache(), new Metrics("MallQuestTest", "test", false), Clock.systemUTC()));
+
+    private static APIGatewayV2HTTPEvent event(String method, String path, String body, Map<String, String> claims) {
+        var http = APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath(path).build();
+        var ctx = APIGatewayV2HTTPEvent.RequestContext.builder().withHttp(http).withRequestId("req-1");
+        if (claims != null) {
+            ctx.withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                    .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(claims).build())
+                    .build());
+        }
+        return APIGatewayV2HTTPEvent.builder()
+                .withRouteKey(method + " " + path)
+                .withRawPath(path)
+                .withHeaders(Map.of("Content-Type", "application/json"))
+                .withBody(body)
+                .withRequestContext(ctx.build())
+                .build();
+    }
+
+    private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {
+        return Json.MAPPER.readTree(response.getBody());
+    }
+
+    private static final Map<String, String> USER = Map.of("sub", "user-1", "cognito:groups", "[store]");
+    private static final Map<String, String> ADMIN = Map.of("sub", "admin-1", "cognito:groups", "[admin]");
+
+    @Test
+    void handle_shouldRouteAndReadTypedBody_whenRequestIsValid() throws Exception {
+        // WHEN
+        var response = handler.handleRequest(event("POST", "/things", "{\"name\":\"mug\",\"count\":2}", USER), null);
+        // THEN
+        assertEquals(201, response.getStatusCode());
+        assertEquals("application/json; charset=utf-8", response.getHeaders().get("Content-Type"));
+        assertEquals("mug", json(response).at("/thing/name").asText());
+        assertEquals("user-1", json(response).at("/owner").asText());
+    }
+
+    @Test
+    void handle_shouldAnswer400NamingTheField_forEachKindOfBadBody() throws Exception {
+        Map<String, String> cases = Map.of(
+                "{\"name\":\"\",\"count\":2}", "name",
+                "{\"name\":\"mug\",\"count\":0}", "count",
+                "{\"name\":\"mug\",\"count\":\"two\"}", "count",
+                "{\"name\":\"mug\",\"count\":2,\"price\":3}", "price");
+        for (var c : cases.entrySet()) {
+            var response = handler.handleRequest(event("POST", "/things", c.getKey(), USER), null);
+            assertEquals(400, response.getStatusCode(), c.getKey());
+            assertEquals(c.getValue(), json(response).at("/error/field").asText(), c.getKey());
+            assertFalse(json(response).at("/error/code").asText().isEmpty());
+        }
+    }
+
+    @Test
+    void handle_shouldAnswer400_whenBodyIsNotJsonOrMissing() throws Exception {
+        var malformed = handler.handleRequest(event("POST", "/things", "{\"name\":", USER), null);
+        assertEquals(400, malformed.getStatusCode());
+        assertEquals("malformed_json", json(malformed).at("/error/code").asText());
+
+        var array = handler.handleRequest(event("POST", "/things", "[1,2]", USER), null);
+        assertEquals(400, array.getStatusCode());
+
+        var missing = handler.handleRequest(event("POST", "/things", null, USER), null);
+        assertEquals(400, missing.getStatusCode());
+        assertEquals("missing_body", json(missing).at("/error/code").asText());
+    }
+
+    @Test
+    void handle_shouldAnswer413_whenBodyExceedsTheLimit() throws Exception {
+        String big = "{\"name\":\"" + "x".repeat(2000) + "\",\"count\":1}";
+        var response = handler.handleRequest(event("POST", "/things", big, USER), null);
+        assertEquals(413, response.getStatusCode());
+        assertEquals("payload_too_large", json(response).at("/error/code").asText());
+    }
+
+    @Test
+    void handle_shouldDecodeBase64Bodies() throws Exception {
+        var e = event("POST", "/things", Base64.getEncoder().encodeToString(
+                "{\"name\":\"mug\",\"count\":1}".getBytes(StandardCharsets.UTF_8)), USER);
+        e.setIsBase64Encoded(true);
+        assertEquals(201, handler.handleRequest(e, null).getStatusCode());
+
+        var bad = event("POST", "/things", "%%%not-base64", USER);
+        bad.setIsBase64Encoded(true);
+        var response = handler.handleRequest(bad, null);
+        assertEquals(400, response.getStatusCode());
+        assertEquals("invalid_body", json(response).at("/error/code").asText());
+    }
+
+    @Test
+    void handle_shouldEnforceAccess_401WithoutIdentity_403ForWrongRole() throws Exception {
+        assertEquals(401, handler.handleRequest(event("POST", "/things", "{}", null), null).getStatusCode());
+        assertEquals(401, handler.handleRequest(event("GET", "/admin", null, null), null).getStatusCode());
+        var forbidden = handler.handleRequest(event("GET", "/admin", null, USER), null);
+        assertEquals(403, forbidden.getStatusCode());
+        assertEquals("forbidden", json(forbidden).at("/error/code").asText());
+        assertEquals(200, handler.handleRequest(event("GET", "/admin", null, ADMIN), null).getStatusCode());
+    }
+
+    @Test
+    void handle_shouldPreferTheLiteralRoute_andDecodePathParameters() throws Exception {
+        assertTrue(json(handler.handleRequest(event("GET", "/things/mine", null, USER), null)).at("/mine").asBoolean());
+        assertEquals("a b", json(handler.handleRequest(event("GET", "/things/a%20b", null, null), null)).at("/id").asText());
+    }
+
+    @Test
+    void handle_shouldAnswer404And405AsJson() throws Exception {
+        var notFound = handler.handleRequest(event("GET", "/nowhere", null, USER), null);
+        assertEquals(404, notFound.getStatusCode());
+        assertEquals("not_found", json(notFound).at("/error/code").asText());
+        var wrongMethod = handler.handleRequest(event("DELETE", "/admin", null, ADMIN), null);
+        assertEquals(405, wrongMethod.getStatusCode());
+        assertEquals("GET", wrongMethod.getHeaders().get("Allow"));
+    }
+
+    @Test
+    void handle_shouldAnswerAGeneric500WithoutInternals_whenARouteFails() throws Exception {
+        var response = handler.handleRequest(event("GET", "/boom", null, null), null);
+        assertEquals(500, response.getStatusCode());
+        assertEquals("internal_error", json(response).at("/error/code").asText());
+        assertFalse(response.getBody().contains("users-prod"));
+        assertFalse(response.getBody().contains("Exception"));
+        assertTrue(response.getBody().contains("req-1"));
+    }
+
+    @Test
+    void handle_shouldAcceptTheSamCliSampleEventShape() throws Exception {
+        // GIVEN the event `sam local generate-event apigateway http-api-proxy` makes (base64 body, $default route)
+        APIGatewayV2HTTPEvent sample;
+        try (InputStream in = getClass().getResourceAsStream("/sam-events/http-api-proxy.json")) {
+            sample = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, getClass().getClassLoader()).fromJson(in);
+        }
+        // WHEN
+        var response = handler.handleRequest(sample, null);
+        // THEN: a JSON 404 for its unknown path, not a crash
+        assertEquals(404, response.getStatusCode());
+        assertEquals("not_found", json(response).at("/error/code").asText());
+    }
+}
