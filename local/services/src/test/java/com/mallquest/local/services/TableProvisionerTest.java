@@ -1,0 +1,112 @@
+package com.mallquest.local.services;
+
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class TableProvisionerTest {
+
+    private static final SamTemplate TEMPLATE = SamTemplate.load(RepositoryRoot.template());
+    private final DynamoDbClient dynamoDb = TestBackends.dynamoDb();
+
+    @Test
+    void provision_shouldCreateTheTemplatesTables_withTheirKeysAndIndexes() {
+        // GIVEN a fresh prefix
+        String prefix = "tp-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+
+        // WHEN the template's tables are provisioned
+        Map<String, String> tables = new TableProvisioner(dynamoDb).provision(TEMPLATE, prefix);
+
+        // THEN every table exists, ACTIVE, with the template's keys, billing mode and GSI
+        assertEquals(Map.of("UsersTable", prefix + "UsersTable", "ReceiptsTable", prefix + "ReceiptsTable",
+                "StoresTable", prefix + "StoresTable"), tables);
+        TableDescription users = describe(tables.get("UsersTable"));
+        assertEquals(TableStatus.ACTIVE, users.tableStatus());
+        assertEquals(List.of(key("pk", KeyType.HASH), key("sk", KeyType.RANGE)), users.keySchema());
+        assertEquals(BillingMode.PAY_PER_REQUEST, users.billingModeSummary().billingMode());
+        assertEquals(List.of(key("storeId", KeyType.HASH)), describe(tables.get("StoresTable")).keySchema());
+        TableDescription receipts = describe(tables.get("ReceiptsTable"));
+        assertEquals(List.of(key("pk", KeyType.HASH)), receipts.keySchema());
+        assertEquals(1, receipts.globalSecondaryIndexes().size());
+        GlobalSecondaryIndexDescription pending = receipts.globalSecondaryIndexes().get(0);
+        assertEquals("pending-index", pending.indexName());
+        assertEquals(List.of(key("pendingShard", KeyType.HASH), key("pendingSince", KeyType.RANGE)), pending.keySchema());
+        assertEquals(ProjectionType.ALL, pending.projection().projectionType());
+        // AND the index answers queries
+        dynamoDb.putItem(b -> b.tableName(tables.get("ReceiptsTable")).item(Map.of(
+                "pk", AttributeValue.fromS("R#1"), "pendingShard", AttributeValue.fromS("3"),
+                "pendingSince", AttributeValue.fromS("2026-01-01T00:00:00Z"), "amount", AttributeValue.fromN("12"))));
+        List<Map<String, AttributeValue>> found = dynamoDb.query(b -> b.tableName(tables.get("ReceiptsTable")).indexName("pending-index")
+                .keyConditionExpression("pendingShard = :s").expressionAttributeValues(Map.of(":s", AttributeValue.fromS("3")))).items();
+        assertEquals("12", found.get(0).get("amount").n());
+    }
+
+    @Test
+    void provision_shouldKeepExistingTablesAndData_whenRunTwice() {
+        // GIVEN provisioned tables holding an item
+        String prefix = "tp-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        TableProvisioner provisioner = new TableProvisioner(dynamoDb);
+        Map<String, String> first = provisioner.provision(TEMPLATE, prefix);
+        Map<String, AttributeValue> key = Map.of("storeId", AttributeValue.fromS("s1"));
+        dynamoDb.putItem(b -> b.tableName(first.get("StoresTable")).item(key));
+
+        // WHEN provisioning runs again with the same prefix
+        Map<String, String> second = provisioner.provision(TEMPLATE, prefix);
+
+        // THEN it succeeds with the same names and the data is untouched
+        assertEquals(first, second);
+        assertEquals(key, dynamoDb.getItem(b -> b.tableName(second.get("StoresTable")).key(key)).item());
+    }
+
+    @Test
+    void createTableRequest_shouldUseLiteralTableNameAndLocalIndexes_whenDeclared() {
+        // GIVEN a provisioned table with a literal TableName, an LSI and INCLUDE projection
+        SamTemplate template = SamTemplate.parse(String.join("\n",
+                "Resources:",
+                "  T:",
+                "    Type: AWS::DynamoDB::Table",
+                "    Properties:",
+                "      TableName: orders",
+                "      ProvisionedThroughput: {ReadCapacityUnits: 3, WriteCapacityUnits: 4}",
+                "      AttributeDefinitions: [{AttributeName: a, AttributeType: S}, {AttributeName: b, AttributeType: N}]",
+                "      KeySchema: [{AttributeName: a, KeyType: HASH}]",
+                "      LocalSecondaryIndexes: []",
+                "      GlobalSecondaryIndexes:",
+                "        - IndexName: by-b",
+                "          KeySchema: [{AttributeName: b, KeyType: HASH}]",
+                "          Projection: {ProjectionType: INCLUDE, NonKeyAttributes: [c]}",
+                "          ProvisionedThroughput: {ReadCapacityUnits: 1, WriteCapacityUnits: 2}",
+                ""));
+
+        // WHEN its request is built
+        var request = TableProvisioner.createTableRequest(template.resource("T").orElseThrow(), "x-");
+
+        // THEN the literal name, capacities and projection are carried over
+        assertEquals("x-orders", request.tableName());
+        assertEquals(BillingMode.PROVISIONED, request.billingMode());
+        assertEquals(4L, request.provisionedThroughput().writeCapacityUnits());
+        assertEquals(List.of("c"), request.globalSecondaryIndexes().get(0).projection().nonKeyAttributes());
+        assertEquals(2L, request.globalSecondaryIndexes().get(0).provisionedThroughput().writeCapacityUnits());
+    }
+
+    private TableDescription describe(String table) {
+        return dynamoDb.describeTable(b -> b.tableName(table)).table();
+    }
+
+    private static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+    }
+}
