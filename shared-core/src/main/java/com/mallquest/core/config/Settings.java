@@ -39,6 +39,11 @@ public final class Settings {
     private final Duration userCacheTtl;
     private final int effectsMaxPerSecond;
     private final int effectsMaxActive;
+    private final Duration creditLease;
+    private final Duration storeCacheTtl;
+    private final Duration receiptClaimWindow;
+    private final Duration receiptClockSkew;
+    private final int receiptMaxAmount;
 
     private Settings(EnvReader env) {
         this.usersTable = env.required("USERS_TABLE");
@@ -59,6 +64,11 @@ public final class Settings {
         this.userCacheTtl = Duration.ofSeconds(env.integer("USER_CACHE_TTL_SECONDS", 300, 1, 86_400));
         this.effectsMaxPerSecond = env.integer("EFFECTS_MAX_PER_SECOND", 5, 1, 1_000);
         this.effectsMaxActive = env.integer("EFFECTS_MAX_ACTIVE", 100, 1, 10_000);
+        this.creditLease = Duration.ofSeconds(env.integer("CREDIT_LEASE_SECONDS", 90, 1, 3_600));
+        this.storeCacheTtl = Duration.ofSeconds(env.integer("STORE_CACHE_TTL_SECONDS", 60, 1, 86_400));
+        this.receiptClaimWindow = Duration.ofDays(env.integer("RECEIPT_CLAIM_WINDOW_DAYS", 30, 1, 36_500));
+        this.receiptClockSkew = Duration.ofSeconds(env.integer("RECEIPT_CLOCK_SKEW_SECONDS", 300, 0, 86_400));
+        this.receiptMaxAmount = env.integer("RECEIPT_MAX_AMOUNT", 5_000, 1, 1_000_000);
     }
 
     /** Reads the settings from an environment map, normally {@code System.getenv()}. */
@@ -119,6 +129,24 @@ public final class Settings {
 
     /** {@code EFFECTS_MAX_ACTIVE}: active effects kept per user; the oldest are evicted. Default 100. */
     public int effectsMaxActive() { return effectsMaxActive; }
+
+    /**
+     * {@code CREDIT_LEASE_SECONDS}: how long one attempt owns a pending ledger credit before another may take
+     * it over; must exceed the timeout of every function that credits (cleanup: 60 s). Default 90 s.
+     */
+    public Duration creditLease() { return creditLease; }
+
+    /** {@code STORE_CACHE_TTL_SECONDS}: lifetime of the cached store catalogue. Default 60 s. */
+    public Duration storeCacheTtl() { return storeCacheTtl; }
+
+    /** {@code RECEIPT_CLAIM_WINDOW_DAYS}: how old a purchase may be and still be claimed. Default 30 days. */
+    public Duration receiptClaimWindow() { return receiptClaimWindow; }
+
+    /** {@code RECEIPT_CLOCK_SKEW_SECONDS}: how far in the future a purchase time may lie (till clocks drift). Default 300 s. */
+    public Duration receiptClockSkew() { return receiptClockSkew; }
+
+    /** {@code RECEIPT_MAX_AMOUNT}: the mall's ceiling for one receipt, in whole currency units. Default 5000. */
+    public int receiptMaxAmount() { return receiptMaxAmount; }
 
     /** Parses raw strings, naming the variable in every failure. */
     static final class EnvReader {

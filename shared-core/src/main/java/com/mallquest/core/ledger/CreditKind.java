@@ -1,0 +1,21 @@
+package com.mallquest.core.ledger;
+
+import java.util.Locale;
+
+/** Why a user's balance changed. Stored in lower case ({@code receipt}, {@code adjustment}). */
+public enum CreditKind {
+    /** A verified purchase receipt; also counts towards {@code receiptsCredited}. */
+    RECEIPT,
+    /** An administrator's adjustment (positive or negative). */
+    ADJUSTMENT;
+
+    /** The stored and serialised name. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The kind stored as {@code name}. */
+    public static CreditKind fromWireName(String name) {
+        return valueOf(name.toUpperCase(Locale.ROOT));
+    }
+}
