@@ -8,11 +8,12 @@ import java.util.UUID;
 
 /**
  * Gives a test the environment of a MallQuest function backed by real servers: freshly created tables (a
- * unique name prefix) on the JVM's shared dynalite.
+ * unique name prefix) on the JVM's shared dynalite and, when asked, the JVM's shared redis-server.
  *
  * <pre>{@code
  * Map<String, String> env = TestBackends.environment();     // USERS_TABLE, RECEIPTS_TABLE, STORES_TABLE, DYNAMODB_ENDPOINT, AWS_REGION
  * CoreServices core = CoreServices.fromEnvironment(env);
+ * Map<String, String> withRedis = TestBackends.environmentWithRedis();   // + REDIS_URL of the shared redis-server
  * }</pre>
  *
  * <p>The table variables are the ones {@code template.yaml} declares in {@code Globals} as {@code !Ref} of a
@@ -45,6 +46,16 @@ public final class TestBackends {
         Map<String, String> environment = new LinkedHashMap<>(TableProvisioner.tableVariables(loaded, tables));
         environment.put("DYNAMODB_ENDPOINT", dynalite.endpoint().toString());
         environment.put("AWS_REGION", REGION);
+        return environment;
+    }
+
+    /**
+     * {@link #environment()} plus {@code REDIS_URL} of {@link RedisServer#shared()}. The Redis server is shared
+     * by every test of the JVM: use keys of your own (fresh user ids), do not flush it.
+     */
+    public static Map<String, String> environmentWithRedis() {
+        Map<String, String> environment = environment();
+        environment.put("REDIS_URL", RedisServer.shared().uri().toString());
         return environment;
     }
 

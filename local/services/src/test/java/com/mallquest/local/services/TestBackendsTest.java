@@ -34,4 +34,21 @@ class TestBackendsTest {
         assertEquals(1, dynamoDb.scan(b -> b.tableName(first.get("USERS_TABLE"))).count());
         assertTrue(second.get("RECEIPTS_TABLE").endsWith("ReceiptsTable"));
     }
+
+    @Test
+    void environmentWithRedis_shouldAddTheSharedRedisUrl() throws Exception {
+        // GIVEN / WHEN an environment with Redis is asked for
+        Map<String, String> environment = TestBackends.environmentWithRedis();
+
+        // THEN REDIS_URL names the shared redis-server, which answers PING there
+        java.net.URI uri = java.net.URI.create(environment.get("REDIS_URL"));
+        assertEquals(RedisServer.shared().uri(), uri);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] reply = new byte[7];
+            int read = socket.getInputStream().readNBytes(reply, 0, 7);
+            assertEquals("+PONG\r\n", new String(reply, 0, read, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        assertTrue(environment.containsKey("USERS_TABLE"));
+    }
 }
