@@ -61,8 +61,17 @@ public interface Cache {
 
     long sortedSize(String key);
 
-    /** Where values live right now. */
+    /** Where values live right now (as of the last call; see {@link #probe()} for a fresh check). */
     Mode mode();
+
+    /**
+     * Checks the backing store now and returns where values live: for Redis behind the fallback, one PING
+     * (unless Redis failed less than the retry interval ago); {@link Mode#MEMORY_FALLBACK} when it does not
+     * answer. Never throws from {@link FallbackCache} or {@link MemoryCache}. For {@code GET /health}.
+     */
+    default Mode probe() {
+        return mode();
+    }
 
     /** Hit and miss counts of {@link #get} since this cache was built. */
     CacheStats stats();

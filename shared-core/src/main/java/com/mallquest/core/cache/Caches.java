@@ -7,10 +7,15 @@ public final class Caches {
     private Caches() { }
 
     /**
-     * No {@code REDIS_URL}: the in-memory cache. With one: Redis behind the memory fallback.
-     * TODO(cache): the Redis adapter and FallbackCache land with the cache work of the foundation issue.
+     * No {@code REDIS_URL}: a {@link MemoryCache}. With one: a {@link FallbackCache} of a {@link RedisCache}
+     * (cluster client when {@code REDIS_CLUSTER=true}) and a {@link MemoryCache}, retrying Redis every
+     * {@code REDIS_RETRY_INTERVAL_MS} while it is out. Never connects here: a container starts while Redis is down.
      */
     public static Cache create(Settings settings) {
-        return new MemoryCache();
+        if (settings.redisUrl().isEmpty()) {
+            return new MemoryCache();
+        }
+        return new FallbackCache(RedisCache.create(RedisOptions.from(settings)), new MemoryCache(),
+                settings.redisRetryInterval());
     }
 }

@@ -1,0 +1,152 @@
+package com.mallquest.core.cache;
+
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.Tuple;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Redis adapter of {@link Cache} (Jedis 7): standalone ({@code redis://}), TLS ({@code rediss://}) or
+ * cluster mode (ElastiCache Serverless), as {@link RedisOptions} say.
+ *
+ * <p>Every operation that must be atomic is one command or one Lua script on one key ({@link RedisScripts});
+ * {@link #deleteByPrefix} scans every master ({@link RedisPrefixDeleter}). Connection handling, timeouts and
+ * SnapStart live in {@link RedisConnection}.
+ *
+ * <p>Failures (Redis down, timeout) are thrown as Jedis exceptions: request code uses this adapter only
+ * behind {@link FallbackCache}, which turns them into memory fallback.
+ *
+ * <pre>{@code
+ * Cache cache = RedisCache.create(RedisOptions.from(settings));
+ * }</pre>
+ */
+public final class RedisCache implements Cache, AutoCloseable {
+    private final RedisConnection connection;
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
+
+    private RedisCache(RedisConnection connection) {
+        this.connection = connection;
+    }
+
+    /** A cache over the given Redis; connects lazily (on the first call), so this never fails for an unreachable server. */
+    public static RedisCache create(RedisOptions options) {
+        return new RedisCache(new RedisConnection(options));
+    }
+
+    private UnifiedJedis redis() {
+        return connection.client();
+    }
+
+    private static long millis(Duration ttl) {
+        return Math.max(1, ttl.toMillis());
+    }
+
+    @Override
+    public Optional<String> get(String key) {
+        String value = redis().get(key);
+        (value == null ? misses : hits).incrementAndGet();
+        return Optional.ofNullable(value);
+    }
+
+    @Override
+    public void set(String key, String value, Duration ttl) {
+        redis().set(key, value, SetParams.setParams().px(millis(ttl)));
+    }
+
+    @Override
+    public boolean setIfAbsent(String key, String value, Duration ttl) {
+        return "OK".equals(redis().set(key, value, SetParams.setParams().nx().px(millis(ttl))));
+    }
+
+    @Override
+    public void delete(String key) {
+        redis().del(key);
+    }
+
+    @Override
+    public long deleteByPrefix(String prefix) {
+        return RedisPrefixDeleter.deleteByPrefix(connection, prefix);
+    }
+
+    @Override
+    public long increment(String key, long delta, Duration ttl) {
+        return (Long) redis().eval(RedisScripts.INCREMENT_WITH_TTL, List.of(key),
+                List.of(Long.toString(delta), Long.toString(millis(ttl))));
+    }
+
+    @Override
+    public long hashIncrement(String key, String field, long delta, Duration ttl) {
+        return (Long) redis().eval(RedisScripts.HASH_INCREMENT_WITH_TTL, List.of(key),
+                List.of(field, Long.toString(delta), Long.toString(millis(ttl))));
+    }
+
+    @Override
+    public Map<String, String> hashGetAll(String key) {
+        return redis().hgetAll(key);
+    }
+
+    @Override
+    public void sortedAdd(String key, double score, String member, Duration ttl) {
+        redis().eval(RedisScripts.SORTED_ADD_WITH_TTL, List.of(key),
+                List.of(score(score), member, Long.toString(millis(ttl))));
+    }
+
+    @Override
+    public List<ScoredMember> sortedRangeByScore(String key, double min, double max, boolean descending, int limit) {
+        List<Tuple> tuples = descending
+                ? redis().zrevrangeByScoreWithScores(key, max, min, 0, limit)
+                : redis().zrangeByScoreWithScores(key, min, max, 0, limit);
+        return tuples.stream().map(t -> new ScoredMember(t.getElement(), t.getScore())).toList();
+    }
+
+    @Override
+    public long sortedRemoveByScore(String key, double min, double max) {
+        return redis().zremrangeByScore(key, min, max);
+    }
+
+    @Override
+    public long sortedKeepHighest(String key, int keep) {
+        return (Long) redis().eval(RedisScripts.SORTED_KEEP_HIGHEST, List.of(key), List.of(Integer.toString(Math.max(0, keep))));
+    }
+
+    @Override
+    public long sortedSize(String key) {
+        return redis().zcard(key);
+    }
+
+    @Override
+    public Mode mode() {
+        return Mode.REDIS;
+    }
+
+    /** One PING; throws when Redis does not answer. */
+    @Override
+    public Mode probe() {
+        redis().ping();
+        return Mode.REDIS;
+    }
+
+    @Override
+    public CacheStats stats() {
+        return new CacheStats(hits.get(), misses.get());
+    }
+
+    /** Closes the connections (they are re-opened by the next call). */
+    @Override
+    public void close() {
+        connection.close();
+    }
+
+    private static String score(double score) {
+        if (Double.isInfinite(score)) {
+            return score > 0 ? "+inf" : "-inf";
+        }
+        return Double.toString(score);
+    }
+}

@@ -1,0 +1,46 @@
+package com.mallquest.core.cache;
+
+/**
+ * The Lua scripts behind the {@link RedisCache} operations that must be atomic. Each touches one key
+ * ({@code KEYS[1]}), so it runs in that key's slot in cluster mode.
+ */
+final class RedisScripts {
+    private RedisScripts() { }
+
+    /**
+     * INCRBY, and a TTL when the key has none (it was just created): the expiry is set once, never extended.
+     * ARGV: delta, ttl in ms. Returns the new value.
+     */
+    static final String INCREMENT_WITH_TTL = """
+            local value = redis.call('INCRBY', KEYS[1], ARGV[1])
+            if redis.call('PTTL', KEYS[1]) == -1 then
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            end
+            return value
+            """;
+
+    /** HINCRBY, and a TTL on the hash when it has none. ARGV: field, delta, ttl in ms. Returns the field's new value. */
+    static final String HASH_INCREMENT_WITH_TTL = """
+            local value = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
+            if redis.call('PTTL', KEYS[1]) == -1 then
+              redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            end
+            return value
+            """;
+
+    /** ZADD and PEXPIRE together, so a sorted set never lives without an expiry. ARGV: score, member, ttl in ms. */
+    static final String SORTED_ADD_WITH_TTL = """
+            redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return 1
+            """;
+
+    /** Removes the lowest-ranked members beyond the {@code ARGV[1]} highest. Returns how many were removed. */
+    static final String SORTED_KEEP_HIGHEST = """
+            local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[1])
+            if excess <= 0 then
+              return 0
+            end
+            return redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
+            """;
+}

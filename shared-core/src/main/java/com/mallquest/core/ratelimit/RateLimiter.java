@@ -1,0 +1,61 @@
+package com.mallquest.core.ratelimit;
+
+import com.mallquest.core.cache.Cache;
+import com.mallquest.core.cache.CacheKeys;
+import com.mallquest.core.http.ApiException;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Fixed-window rate limiting over {@link Cache#increment}: one counter per user, action and window
+ * ({@code mq:rl:<action>:{u:<userId>}:<window number>}), created with the window's length as TTL. The
+ * counter is shared by every container through Redis; while the cache falls back to memory it is per
+ * container (looser, never stricter).
+ *
+ * <pre>{@code
+ * RateLimiter limiter = new RateLimiter(core.cache(), core.clock());
+ * limiter.acquire(userId, "receipts", settings.receiptRateLimit()).throwIfRefused();  // 429 + Retry-After
+ * }</pre>
+ */
+public final class RateLimiter {
+    private final Cache cache;
+    private final Clock clock;
+
+    public RateLimiter(Cache cache, Clock clock) {
+        this.cache = cache;
+        this.clock = clock;
+    }
+
+    /** Counts one action of {@code userId} against {@code limit} and says whether it is allowed. */
+    public Decision acquire(String userId, String action, RateLimit limit) {
+        long windowMillis = limit.window().toMillis();
+        long now = clock.millis();
+        long window = Math.floorDiv(now, windowMillis);
+        String key = CacheKeys.forUser("rl:" + action, userId, Long.toString(window));
+        long count = cache.increment(key, 1, limit.window());
+        long windowEndsIn = (window + 1) * windowMillis - now;
+        long retryAfter = Math.max(1, Duration.ofMillis(windowEndsIn).plusMillis(999).toSeconds());
+        boolean allowed = count <= limit.permits();
+        return new Decision(allowed, Math.max(0, limit.permits() - count), allowed ? 0 : retryAfter, action);
+    }
+
+    /**
+     * The outcome of one {@link #acquire}.
+     *
+     * @param allowed           whether the action may go ahead
+     * @param remaining         permits left in this window
+     * @param retryAfterSeconds when refused: whole seconds until the next window (at least 1); 0 when allowed
+     * @param action            what was limited, for the error message
+     */
+    public record Decision(boolean allowed, long remaining, long retryAfterSeconds, String action) {
+
+        /** Throws a 429 {@link ApiException} with {@code Retry-After} when refused. */
+        public void throwIfRefused() {
+            if (!allowed) {
+                throw ApiException.rateLimited("Too many " + action + " requests; retry in " + retryAfterSeconds + " s",
+                        retryAfterSeconds);
+            }
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package com.mallquest.core.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.mallquest.core.cache.Cache.ScoredMember;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link Cache} adapter must have. Each adapter's test extends this class and says how
+ * to build the cache; the same tests then run against memory, Redis standalone, TLS, cluster and the fallback.
+ */
+abstract class CacheContractTest {
+    static final Duration LONG = Duration.ofMinutes(5);
+    /** Short TTLs are checked after twice their length: slack for a busy machine. */
+    static final Duration SHORT = Duration.ofMillis(400);
+
+    Cache cache;
+    /** A tag unique to this test, so tests sharing a server never see each other's keys. */
+    String tag;
+
+    /** The adapter under test; called once per test. */
+    abstract Cache newCache();
+
+    @BeforeEach
+    void createCache() {
+        cache = newCache();
+        tag = "t" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    String key(String name) {
+        return CacheKeys.build("contract", tag, name);
+    }
+
+    static void sleep(Duration d) throws InterruptedException {
+        Thread.sleep(d.toMillis());
+    }
+
+    @Test
+    void get_shouldReturnWhatWasSet_andEmptyWhenAbsent() {
+        // GIVEN a value set under one key
+        cache.set(key("a"), "alpha", LONG);
+        // WHEN both that key and another are read
+        // THEN the set key returns its value and the other is empty
+        assertEquals(Optional.of("alpha"), cache.get(key("a")));
+        assertEquals(Optional.empty(), cache.get(key("missing")));
+    }
+
+    @Test
+    void set_shouldReplaceTheValue_whenSetAgain() {
+        cache.set(key("a"), "one", LONG);
+        cache.set(key("a"), "two", LONG);
+        assertEquals(Optional.of("two"), cache.get(key("a")));
+    }
+
+    @Test
+    void set_shouldExpire_afterItsTtl() throws InterruptedException {
+        // GIVEN a short-lived value and a long-lived one
+        cache.set(key("short"), "v", SHORT);
+        cache.set(key("long"), "v", LONG);
+        // WHEN the short TTL has passed
+        sleep(SHORT.multipliedBy(2));
+        // THEN only the long-lived value remains
+        assertEquals(Optional.empty(), cache.get(key("short")));
+        assertEquals(Optional.of("v"), cache.get(key("long")));
+    }
+
+    @Test
+    void setIfAbsent_shouldSetOnce_andAgainOnlyAfterExpiry() throws InterruptedException {
+        // GIVEN a key set if absent
+        assertTrue(cache.setIfAbsent(key("lock"), "first", SHORT));
+        // WHEN it is set if absent again
+        // THEN the second call does not set it and the first value stays
+        assertFalse(cache.setIfAbsent(key("lock"), "second", SHORT));
+        assertEquals(Optional.of("first"), cache.get(key("lock")));
+        // AND once it has expired it can be set again
+        sleep(SHORT.multipliedBy(2));
+        assertTrue(cache.setIfAbsent(key("lock"), "third", LONG));
+        assertEquals(Optional.of("third"), cache.get(key("lock")));
+    }
+
+    @Test
+    void delete_shouldRemoveOnlyThatKey() {
+        cache.set(key("a"), "1", LONG);
+        cache.set(key("b"), "2", LONG);
+        cache.delete(key("a"));
+        cache.delete(key("never-set")); // no error for an absent key
+        assertEquals(Optional.empty(), cache.get(key("a")));
+        assertEquals(Optional.of("2"), cache.get(key("b")));
+    }
+
+    @Test
+    void increment_shouldCountEveryConcurrentCall() throws Exception {
+        // GIVEN 4 threads incrementing one counter 50 times each
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        cache.increment(key("counter"), 1, LONG);
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // THEN no increment is lost, and deltas other than 1 add up
+        assertEquals(205, cache.increment(key("counter"), 5, LONG));
+        assertEquals(195, cache.increment(key("counter"), -10, LONG));
+        assertEquals(Optional.of("195"), cache.get(key("counter")));
+    }
+
+    @Test
+    void increment_shouldExpireFromCreation_notFromTheLastIncrement() throws InterruptedException {
+        // GIVEN a counter created with a short TTL
+        assertEquals(1, cache.increment(key("window"), 1, SHORT));
+        // WHEN it is incremented again before expiry (with a long TTL that must not extend it)
+        sleep(SHORT.dividedBy(2));
+        assertEquals(2, cache.increment(key("window"), 1, LONG));
+        // THEN it still expires at the first TTL and counting restarts
+        sleep(SHORT.multipliedBy(3).dividedBy(2));
+        assertEquals(Optional.empty(), cache.get(key("window")));
+        assertEquals(1, cache.increment(key("window"), 1, SHORT));
+    }
+
+    @Test
+    void hashIncrement_shouldCountPerField() {
+        assertEquals(3, cache.hashIncrement(key("h"), "receipts", 3, LONG));
+        assertEquals(5, cache.hashIncrement(key("h"), "receipts", 2, LONG));
+        assertEquals(-1, cache.hashIncrement(key("h"), "errors", -1, LONG));
+        assertEquals(Map.of("receipts", "5", "errors", "-1"), cache.hashGetAll(key("h")));
+        assertEquals(Map.of(), cache.hashGetAll(key("absent")));
+    }
+
+    @Test
+    void hashIncrement_shouldExpireFromCreation() throws InterruptedException {
+        cache.hashIncrement(key("h"), "f", 1, SHORT);
+        sleep(SHORT.dividedBy(2));
+        cache.hashIncrement(key("h"), "f", 1, LONG); // does not extend
+        sleep(SHORT.multipliedBy(3).dividedBy(2));
+        assertEquals(Map.of(), cache.hashGetAll(key("h")));
+    }
+
+    @Test
+    void sortedRangeByScore_shouldOrderFilterAndLimit() {
+        // GIVEN five scored members, one re-scored
+        String z = key("z");
+        cache.sortedAdd(z, 10, "a", LONG);
+        cache.sortedAdd(z, 20, "b", LONG);
+        cache.sortedAdd(z, 30, "c", LONG);
+        cache.sortedAdd(z, 40, "d", LONG);
+        cache.sortedAdd(z, 1, "e", LONG);
+        cache.sortedAdd(z, 50, "e", LONG); // re-score, not a new member
+        // THEN ranges come in score order, within bounds (inclusive), limited
+        assertEquals(5, cache.sortedSize(z));
+        assertEquals(List.of(new ScoredMember("b", 20), new ScoredMember("c", 30), new ScoredMember("d", 40)),
+                cache.sortedRangeByScore(z, 20, 40, false, 10));
+        assertEquals(List.of(new ScoredMember("e", 50), new ScoredMember("d", 40)),
+                cache.sortedRangeByScore(z, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, true, 2));
+        assertEquals(List.of(), cache.sortedRangeByScore(key("absent"), 0, 100, true, 10));
+        assertEquals(0, cache.sortedSize(key("absent")));
+    }
+
+    @Test
+    void sortedRemoveByScore_shouldRemoveTheInclusiveRange() {
+        String z = key("z");
+        for (int i = 1; i <= 5; i++) {
+            cache.sortedAdd(z, i, "m" + i, LONG);
+        }
+        assertEquals(3, cache.sortedRemoveByScore(z, 2, 4));
+        assertEquals(List.of(new ScoredMember("m1", 1), new ScoredMember("m5", 5)),
+                cache.sortedRangeByScore(z, 0, 10, false, 10));
+        assertEquals(0, cache.sortedRemoveByScore(key("absent"), 0, 10));
+    }
+
+    @Test
+    void sortedKeepHighest_shouldRemoveTheLowestBeyondTheLimit() {
+        // GIVEN 6 members
+        String z = key("z");
+        for (int i = 1; i <= 6; i++) {
+            cache.sortedAdd(z, i * 1.5, "m" + i, LONG);
+        }
+        // WHEN the 4 highest are kept
+        // THEN the 2 lowest are removed, and keeping more than there are removes nothing
+        assertEquals(2, cache.sortedKeepHighest(z, 4));
+        assertEquals(List.of("m6", "m5", "m4", "m3"),
+                cache.sortedRangeByScore(z, 0, 100, true, 10).stream().map(ScoredMember::member).toList());
+        assertEquals(0, cache.sortedKeepHighest(z, 10));
+        assertEquals(4, cache.sortedKeepHighest(z, 0));
+        assertEquals(0, cache.sortedSize(z));
+        assertEquals(0, cache.sortedKeepHighest(key("absent"), 1));
+    }
+
+    @Test
+    void sortedAdd_shouldExpireTheSet_afterTheLastAddsTtl() throws InterruptedException {
+        String z = key("z");
+        cache.sortedAdd(z, 1, "a", SHORT);
+        sleep(SHORT.multipliedBy(2));
+        assertEquals(0, cache.sortedSize(z));
+        // each add sets the expiry from now: a later long add keeps the set alive
+        cache.sortedAdd(z, 1, "a", SHORT);
+        cache.sortedAdd(z, 2, "b", LONG);
+        sleep(SHORT.multipliedBy(2));
+        assertEquals(2, cache.sortedSize(z));
+    }
+
+    @Test
+    void deleteByPrefix_shouldDeleteEveryMatchingKey_acrossHashTags_andNothingElse() {
+        // GIVEN 60 keys under one prefix but each with its own hash tag (so, in a cluster, spread over every node),
+        // of every type, and keys outside the prefix
+        String prefix = CacheKeys.PREFIX + "contract-" + tag + ":";
+        for (int i = 0; i < 60; i++) {
+            String k = prefix + "{user" + i + "}:view";
+            switch (i % 3) {
+                case 0 -> cache.set(k, "v", LONG);
+                case 1 -> cache.increment(k, 1, LONG);
+                default -> cache.sortedAdd(k, 1, "m", LONG);
+            }
+        }
+        String outside = CacheKeys.PREFIX + "contract-" + tag + "-other:{user1}:view";
+        cache.set(outside, "keep", LONG);
+        // WHEN the prefix is deleted
+        long deleted = cache.deleteByPrefix(prefix);
+        // THEN all 60 are gone, the outside key stays, and a second delete finds nothing
+        assertEquals(60, deleted);
+        for (int i = 0; i < 60; i += 7) {
+            assertEquals(Optional.empty(), cache.get(prefix + "{user" + i + "}:view"));
+        }
+        assertEquals(Optional.of("keep"), cache.get(outside));
+        assertEquals(0, cache.deleteByPrefix(prefix));
+    }
+
+    @Test
+    void deleteByPrefix_shouldMatchGlobCharactersLiterally() {
+        // GIVEN keys that a glob pattern "a*" would match, but only one literally starts with "a*"
+        cache.set(key("a*1"), "literal", LONG);
+        cache.set(key("ab"), "other", LONG);
+        cache.set(key("a?"), "other", LONG);
+        // WHEN deleting by the prefix containing '*'
+        assertEquals(1, cache.deleteByPrefix(key("a*")));
+        // THEN only the literal match is gone
+        assertEquals(Optional.empty(), cache.get(key("a*1")));
+        assertEquals(Optional.of("other"), cache.get(key("ab")));
+        assertEquals(Optional.of("other"), cache.get(key("a?")));
+    }
+
+    @Test
+    void stats_shouldCountHitsAndMissesOfGet() {
+        CacheStats before = cache.stats();
+        cache.set(key("a"), "1", LONG);
+        cache.get(key("a"));
+        cache.get(key("a"));
+        cache.get(key("b"));
+        assertEquals(new CacheStats(2, 1), cache.stats().minus(before));
+    }
+}
