@@ -56,6 +56,9 @@ public interface Cache {
     /** Removes members with {@code min <= score <= max}; returns how many. */
     long sortedRemoveByScore(String key, double min, double max);
 
+    /** Removes {@code members} from a sorted set (ZREM); returns how many were present. */
+    long sortedRemove(String key, java.util.Collection<String> members);
+
     /** Keeps the {@code keep} highest-scored members and removes the rest; returns how many were removed. */
     long sortedKeepHighest(String key, int keep);
 

@@ -201,6 +201,23 @@ public final class MemoryCache implements Cache {
     }
 
     @Override
+    public long sortedRemove(String key, java.util.Collection<String> members) {
+        SortedSet set = sortedSet(key);
+        if (set == null) {
+            return 0;
+        }
+        synchronized (set) {
+            long removed = 0;
+            for (String member : members) {
+                if (set.scores.remove(member) != null) {
+                    removed++;
+                }
+            }
+            return removed;
+        }
+    }
+
+    @Override
     public long sortedKeepHighest(String key, int keep) {
         SortedSet set = sortedSet(key);
         if (set == null) {

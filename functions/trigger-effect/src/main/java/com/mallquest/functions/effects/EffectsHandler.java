@@ -1,17 +1,26 @@
 package com.mallquest.functions.effects;
 
 import com.mallquest.core.auth.Access;
+import com.mallquest.core.effects.EffectsService;
+import com.mallquest.core.effects.TriggerEffectRequest;
+import com.mallquest.core.http.ApiRequest;
+import com.mallquest.core.http.ApiResponse;
 import com.mallquest.core.http.Route;
 import com.mallquest.core.lambda.ApiHandler;
 import com.mallquest.core.lambda.CoreServices;
 
 import java.util.List;
 
-/** Placeholder: the routes are filled in by the issue that owns this function. */
+/**
+ * {@code POST /effects} (trigger a throttled, expiring effect: 202) and {@code GET /effects} (the active
+ * ones, newest first) over {@link EffectsService}.
+ */
 public final class EffectsHandler extends ApiHandler {
     private static final class Container {
         static final CoreServices CORE = CoreServices.fromEnvironment();
     }
+
+    private final EffectsService effects;
 
     public EffectsHandler() {
         this(Container.CORE);
@@ -19,10 +28,23 @@ public final class EffectsHandler extends ApiHandler {
 
     EffectsHandler(CoreServices core) {
         super(core);
+        this.effects = new EffectsService(core.cache(), core.clock(), core.settings());
     }
 
     @Override
     protected List<Route> routes() {
-        return List.of();
+        return List.of(
+                Route.post("/effects", Access.USER, this::trigger),
+                Route.get("/effects", Access.USER, this::list));
+    }
+
+    private ApiResponse trigger(ApiRequest request) {
+        EffectsService.Triggered triggered = effects.trigger(request.requireCaller(), request.body(TriggerEffectRequest.class));
+        request.metrics().count("EffectsTriggered", 1).property("effectType", triggered.type());
+        return ApiResponse.accepted(triggered);
+    }
+
+    private ApiResponse list(ApiRequest request) {
+        return ApiResponse.ok(effects.active(request.requireCaller(), request.query("userId"), request.query("channel")));
     }
 }

@@ -1,0 +1,99 @@
+package com.mallquest.functions.effects;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mallquest.core.cache.MemoryCache;
+import com.mallquest.core.config.Settings;
+import com.mallquest.core.http.Json;
+import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.metrics.Metrics;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The HTTP contract of POST/GET /effects: status codes, bodies and headers through the real handler. */
+class EffectsHandlerTest {
+
+    private final EffectsHandler handler = new EffectsHandler(new CoreServices(
+            Settings.fromEnvironment(Map.of("USERS_TABLE", "u", "RECEIPTS_TABLE", "r", "STORES_TABLE", "s",
+                    "EFFECTS_MAX_PER_SECOND", "2")),
+            null, new MemoryCache(), new Metrics("Test", "trigger-effect", false),
+            Clock.fixed(Instant.now(), ZoneOffset.UTC))); // fixed: every request falls in one throttle second
+
+    private static APIGatewayV2HTTPEvent event(String method, String body, String sub, Map<String, String> query) {
+        Map<String, String> claims = new HashMap<>();
+        if (sub != null) {
+            claims.put("sub", sub);
+        }
+        return APIGatewayV2HTTPEvent.builder()
+                .withRawPath("/effects")
+                .withBody(body)
+                .withQueryStringParameters(query)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId("req-1")
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath("/effects").build())
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(claims).build())
+                                .build())
+                        .build())
+                .build();
+    }
+
+    private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {
+        return Json.MAPPER.readTree(response.getBody());
+    }
+
+    @Test
+    void post_shouldAnswer202WithEffect_andGetShouldListIt() throws Exception {
+        // WHEN a user triggers a coin effect
+        var posted = handler.handleRequest(event("POST", "{\"type\":\"coin_earned\",\"durationSeconds\":3,\"data\":{\"coins\":50}}", "u-http-1", null), null);
+        // THEN 202 with effectId, type, expiresAt
+        assertEquals(202, posted.getStatusCode(), posted.getBody());
+        JsonNode body = json(posted);
+        assertEquals("coin_earned", body.get("type").asText());
+        assertFalse(body.get("effectId").asText().isEmpty());
+        assertTrue(body.has("expiresAt"));
+        // AND GET /effects lists it with its data
+        var listed = handler.handleRequest(event("GET", null, "u-http-1", null), null);
+        assertEquals(200, listed.getStatusCode());
+        JsonNode effects = json(listed).get("effects");
+        assertEquals(1, effects.size());
+        assertEquals(body.get("effectId").asText(), effects.get(0).get("effectId").asText());
+        assertEquals(50, effects.get(0).get("data").get("coins").asInt());
+    }
+
+    @Test
+    void post_shouldAnswer400NamingTheField_whenTypeUnknownOrFieldUnknown() throws Exception {
+        var unknownType = handler.handleRequest(event("POST", "{\"type\":\"fireworks\"}", "u-http-2", null), null);
+        assertEquals(400, unknownType.getStatusCode());
+        assertEquals("type", json(unknownType).get("error").get("field").asText());
+        var unknownField = handler.handleRequest(event("POST", "{\"type\":\"coin_earned\",\"colour\":\"red\"}", "u-http-2", null), null);
+        assertEquals(400, unknownField.getStatusCode());
+        assertEquals("colour", json(unknownField).get("error").get("field").asText());
+    }
+
+    @Test
+    void post_shouldAnswer429WithRetryAfter_beyondTheLimit_and401WithoutCaller() {
+        // GIVEN a limit of 2 per second WHEN a user triggers 3 in one second
+        var first = handler.handleRequest(event("POST", "{\"type\":\"level_up\"}", "u-http-3", null), null);
+        var second = handler.handleRequest(event("POST", "{\"type\":\"level_up\"}", "u-http-3", null), null);
+        var third = handler.handleRequest(event("POST", "{\"type\":\"level_up\"}", "u-http-3", null), null);
+        // THEN the first two are accepted and the third is 429 with Retry-After
+        assertEquals(202, first.getStatusCode());
+        assertEquals(202, second.getStatusCode());
+        assertEquals(429, third.getStatusCode());
+        assertEquals("1", third.getHeaders().get("Retry-After"));
+        // AND without a verified caller the route is 401
+        var anonymous = handler.handleRequest(event("POST", "{\"type\":\"level_up\"}", null, null), null);
+        assertEquals(401, anonymous.getStatusCode());
+    }
+}
