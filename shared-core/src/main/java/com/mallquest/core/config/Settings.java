@@ -44,6 +44,9 @@ public final class Settings {
     private final Duration receiptClaimWindow;
     private final Duration receiptClockSkew;
     private final int receiptMaxAmount;
+    private final Optional<String> cacheName;
+    private final Duration healthDatabaseTimeout;
+    private final Optional<Integer> functionMemoryMb;
 
     private Settings(EnvReader env) {
         this.usersTable = env.required("USERS_TABLE");
@@ -69,6 +72,10 @@ public final class Settings {
         this.receiptClaimWindow = Duration.ofDays(env.integer("RECEIPT_CLAIM_WINDOW_DAYS", 30, 1, 36_500));
         this.receiptClockSkew = Duration.ofSeconds(env.integer("RECEIPT_CLOCK_SKEW_SECONDS", 300, 0, 86_400));
         this.receiptMaxAmount = env.integer("RECEIPT_MAX_AMOUNT", 5_000, 1, 1_000_000);
+        this.cacheName = env.optional("CACHE_NAME");
+        this.healthDatabaseTimeout = Duration.ofMillis(env.integer("HEALTH_DB_TIMEOUT_MS", 1_000, 50, 10_000));
+        this.functionMemoryMb = env.optional("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+                .map(v -> env.integer("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0, 128, 10_240));
     }
 
     /** Reads the settings from an environment map, normally {@code System.getenv()}. */
@@ -147,6 +154,15 @@ public final class Settings {
 
     /** {@code RECEIPT_MAX_AMOUNT}: the mall's ceiling for one receipt, in whole currency units. Default 5000. */
     public int receiptMaxAmount() { return receiptMaxAmount; }
+
+    /** {@code CACHE_NAME}: the ElastiCache serverless cache whose status {@code GET /metrics} reports; empty: not asked. */
+    public Optional<String> cacheName() { return cacheName; }
+
+    /** {@code HEALTH_DB_TIMEOUT_MS}: budget of {@code GET /health}'s DynamoDB probe, retries included. Default 1000 ms. */
+    public Duration healthDatabaseTimeout() { return healthDatabaseTimeout; }
+
+    /** {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE}, set by Lambda: the function's memory in MB; empty outside Lambda. */
+    public Optional<Integer> functionMemoryMb() { return functionMemoryMb; }
 
     /** Parses raw strings, naming the variable in every failure. */
     static final class EnvReader {

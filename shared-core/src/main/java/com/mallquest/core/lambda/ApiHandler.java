@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.mallquest.core.auth.Access;
 import com.mallquest.core.auth.Caller;
 import com.mallquest.core.cache.CacheStats;
+import com.mallquest.core.fleet.FleetMetrics;
 import com.mallquest.core.http.ApiException;
 import com.mallquest.core.http.ApiRequest;
 import com.mallquest.core.http.ApiResponse;
@@ -23,7 +24,8 @@ import java.util.stream.Collectors;
  * response. It enforces each route's {@link Access}, turns {@link ApiException} into the JSON error
  * model, answers anything unexpected with a 500 that carries no internals (the stack trace goes to the
  * log), and emits the invocation's EMF record (Latency, Requests, ClientErrors, ServerErrors, CacheHits,
- * CacheMisses) with the dimensions Function and Route.
+ * CacheMisses) with the dimensions Function and Route. Each answered request is also given to the
+ * container's {@link RequestRecorder} (the fleet-wide figures of {@code GET /metrics}).
  *
  * <pre>{@code
  * public final class GetUserHandler extends ApiHandler {
@@ -37,10 +39,12 @@ import java.util.stream.Collectors;
 public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     protected final CoreServices core;
+    private final RequestRecorder recorder;
     private volatile List<Route> routes;
 
     protected ApiHandler(CoreServices core) {
         this.core = core;
+        this.recorder = new FleetMetrics(core.cache(), core.clock());
     }
 
     /** The routes this function serves, most specific first ({@code /users/me} before {@code /users/{userId}}). */
@@ -81,13 +85,15 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         if (metrics == null) {
             metrics = core.metrics().begin(routeKey);
         }
-        record(metrics, response.status(), started, cacheBefore);
+        record(metrics, routeKey, response.status(), started, cacheBefore);
         return HttpEvents.toEvent(response, requestId);
     }
 
-    private void record(InvocationMetrics metrics, int status, long started, CacheStats cacheBefore) {
+    private void record(InvocationMetrics metrics, String routeKey, int status, long started, CacheStats cacheBefore) {
         CacheStats cache = core.cache().stats().minus(cacheBefore);
-        metrics.milliseconds("Latency", (System.nanoTime() - started) / 1_000_000.0)
+        double latencyMillis = (System.nanoTime() - started) / 1_000_000.0;
+        recorder.record(routeKey, status, latencyMillis, cache);
+        metrics.milliseconds("Latency", latencyMillis)
                 .count("Requests", 1)
                 .count("ClientErrors", status >= 400 && status < 500 ? 1 : 0)
                 .count("ServerErrors", status >= 500 ? 1 : 0)

@@ -1,28 +1,61 @@
 package com.mallquest.functions.metrics;
 
 import com.mallquest.core.auth.Access;
+import com.mallquest.core.fleet.CacheServiceStatus;
+import com.mallquest.core.fleet.MetricsReporter;
+import com.mallquest.core.health.HealthCheck;
+import com.mallquest.core.health.HealthReport;
+import com.mallquest.core.http.ApiRequest;
+import com.mallquest.core.http.ApiResponse;
 import com.mallquest.core.http.Route;
 import com.mallquest.core.lambda.ApiHandler;
 import com.mallquest.core.lambda.CoreServices;
 
 import java.util.List;
 
-/** Placeholder: the routes are filled in by the issue that owns this function. */
+/**
+ * {@code GET /metrics} (admins: the fleet's request, business, cache and runtime figures) and
+ * {@code GET /health} (public: database and cache state; 503 while the database is unreachable), over
+ * {@link MetricsReporter} and {@link HealthCheck}.
+ */
 public final class MetricsHandler extends ApiHandler {
     private static final class Container {
         static final CoreServices CORE = CoreServices.fromEnvironment();
     }
+
+    private final MetricsReporter reporter;
+    private final HealthCheck health;
 
     public MetricsHandler() {
         this(Container.CORE);
     }
 
     MetricsHandler(CoreServices core) {
+        this(core, ElastiCacheStatus.forSettings(core.settings(), core.clock()));
+    }
+
+    MetricsHandler(CoreServices core, CacheServiceStatus cacheService) {
         super(core);
+        this.reporter = new MetricsReporter(core.cache(), core.clock(), cacheService,
+                () -> null, core.settings().functionMemoryMb());
+        this.health = new HealthCheck(core.dynamoDb(), core.settings().storesTable(), core.cache(),
+                core.settings().healthDatabaseTimeout());
     }
 
     @Override
     protected List<Route> routes() {
-        return List.of();
+        return List.of(
+                Route.get("/metrics", Access.ADMIN, this::metrics),
+                Route.get("/health", Access.PUBLIC, this::health));
+    }
+
+    private ApiResponse metrics(ApiRequest request) {
+        return ApiResponse.ok(reporter.report(request.metrics()));
+    }
+
+    private ApiResponse health(ApiRequest request) {
+        HealthReport report = health.check();
+        request.metrics().count("Healthy", HealthReport.HEALTHY.equals(report.status()) ? 1 : 0);
+        return ApiResponse.of(report.httpStatus(), report).withHeader("Cache-Control", "no-store");
     }
 }
