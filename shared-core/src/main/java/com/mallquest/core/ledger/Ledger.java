@@ -52,6 +52,9 @@ import static com.mallquest.core.ledger.LedgerItems.s;
  * receipts cleanup) completes it. The lease ({@code CREDIT_LEASE_SECONDS}) must exceed the longest timeout
  * of a function that credits, so that at most one attempt per credit is ever alive.
  *
+ * A replay also repeats step 5, so an attempt that died between steps 4 and 5 leaves nothing behind once the
+ * credit is retried.
+ *
  * <p>Errors are {@link ApiException}s with stable codes: 409 {@code credit_in_progress} (another attempt holds
  * the lease; retry after {@code Retry-After}), 409 {@code credit_mismatch} (the credit id was used with other
  * amounts), 422 {@code insufficient_balance} (a negative adjustment larger than the balance).
@@ -100,6 +103,8 @@ public final class Ledger {
     public CreditResult credit(Credit credit) {
         Ownership ownership = acquire(credit);
         if (ownership.appliedRecord() != null) {
+            // An attempt that stopped between steps 4 and 5 left the id in flight; no attempt can add it again.
+            removeFromInFlight(credit);
             return LedgerItems.replayedResult(credit.userId(), ownership.appliedRecord());
         }
         return apply(credit, ownership.at());
@@ -237,13 +242,23 @@ public final class Ledger {
                         ":ua", s(String.valueOf(after.updatedAt()))))
                 .build());
 
-        dynamo.updateItem(UpdateItemRequest.builder()
-                .tableName(table)
-                .key(LedgerItems.profileKey(userId))
-                .updateExpression("DELETE inFlight :ids")
-                .expressionAttributeValues(Map.of(":ids", AttributeValue.builder().ss(credit.creditId()).build()))
-                .build());
+        removeFromInFlight(credit);
         return new CreditResult(true, credit, at, after, levelBefore, levelAfter);
+    }
+
+    /** Step 5: the profile no longer needs to remember this credit (its record says APPLIED). */
+    private void removeFromInFlight(Credit credit) {
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder()
+                    .tableName(table)
+                    .key(LedgerItems.profileKey(credit.userId()))
+                    .updateExpression("DELETE inFlight :ids")
+                    .conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeValues(Map.of(":ids", AttributeValue.builder().ss(credit.creditId()).build()))
+                    .build());
+        } catch (ConditionalCheckFailedException e) {
+            // no profile: nothing in flight
+        }
     }
 
     /** Step 2: adds the amounts unless this credit is already in the profile's in-flight set; returns the profile after. */
