@@ -1,0 +1,105 @@
+package com.mallquest.local.runner;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A function and its warm containers. An invocation takes an idle container, or starts a new one while fewer
+ * than {@code maxContainers} exist, or waits for one to be free (Lambda's concurrency model, bounded for a
+ * laptop). A container that timed out or died is dropped; the next invocation starts a fresh one (a cold start).
+ */
+public final class LocalFunction implements AutoCloseable {
+
+    /** How long a starting runtime may take before its first {@code /next} (Lambda's on-demand init limit is 10 s;
+     *  a laptop shared with a build needs more). */
+    static final Duration INIT_LIMIT = Duration.ofSeconds(60);
+
+    private final FunctionDefinition definition;
+    private final Map<String, String> environment;
+    private final Path runtimeLib;
+    private final Consumer<String> log;
+    private final int maxContainers;
+    private final Deque<LambdaContainer> idle = new ArrayDeque<>();
+    private final List<LambdaContainer> all = new ArrayList<>();
+    private boolean closed;
+
+    public LocalFunction(FunctionDefinition definition, Map<String, String> environment, Path runtimeLib,
+                         Consumer<String> log, int maxContainers) {
+        this.definition = definition;
+        this.environment = Map.copyOf(environment);
+        this.runtimeLib = runtimeLib;
+        this.log = log;
+        this.maxContainers = Math.max(1, maxContainers);
+    }
+
+    public FunctionDefinition definition() {
+        return definition;
+    }
+
+    /** The environment every container of this function starts with. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** Runs {@code event} (JSON bytes) in a container of this function and returns what Lambda would. */
+    public InvocationResult invoke(byte[] event) {
+        LambdaContainer container = acquire();
+        try {
+            return container.invoke(event, INIT_LIMIT);
+        } finally {
+            release(container);
+        }
+    }
+
+    private synchronized LambdaContainer acquire() {
+        while (true) {
+            if (closed) {
+                throw new IllegalStateException(definition.logicalId() + " is stopped");
+            }
+            while (!idle.isEmpty()) {
+                LambdaContainer candidate = idle.pop();
+                if (candidate.isAlive()) {
+                    return candidate;
+                }
+                all.remove(candidate);
+            }
+            all.removeIf(c -> !c.isAlive());
+            if (all.size() < maxContainers) {
+                LambdaContainer fresh = LambdaContainer.start(definition, environment, runtimeLib, log);
+                all.add(fresh);
+                return fresh;
+            }
+            try {
+                wait(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted waiting for a container of " + definition.logicalId());
+            }
+        }
+    }
+
+    private synchronized void release(LambdaContainer container) {
+        if (container.isAlive() && !closed) {
+            idle.push(container);
+        } else {
+            all.remove(container);
+            container.close();
+        }
+        notifyAll();
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        all.forEach(LambdaContainer::close);
+        all.clear();
+        idle.clear();
+        notifyAll();
+    }
+}

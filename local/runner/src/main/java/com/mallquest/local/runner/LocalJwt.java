@@ -1,0 +1,177 @@
+package com.mallquest.local.runner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The HTTP API's JWT authorizer, emulated with a shared secret (HS256) instead of Cognito's keys.
+ *
+ * <p>{@link #verify} checks what API Gateway checks: the signature, {@code exp} (required), {@code nbf}, and the
+ * issuer and audience when the template's parameters set them ({@code aud}, or Cognito's {@code client_id}).
+ * Only {@code HS256} is accepted ({@code none} and every other algorithm are rejected). The verified claims are
+ * handed to the function as API Gateway does: every value as a string, a list as {@code [a b]}.
+ *
+ * <p>The secret is {@code LOCAL_JWT_SECRET}, else {@value #DEVELOPMENT_SECRET} (for local use only).
+ */
+public final class LocalJwt {
+
+    /** The documented development secret used when {@code LOCAL_JWT_SECRET} is unset. */
+    public static final String DEVELOPMENT_SECRET = "mallquest-local-development-secret";
+    /** Environment variable holding the signing secret. */
+    public static final String SECRET_VARIABLE = "LOCAL_JWT_SECRET";
+
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+
+    /** A verified token's claims and scopes, in the shape of the payload-v2 {@code authorizer.jwt} block. */
+    public record Verified(Map<String, String> claims, List<String> scopes) { }
+
+    private final byte[] secret;
+    private final LocalTemplate.JwtRules rules;
+    private final Clock clock;
+
+    public LocalJwt(String secret, LocalTemplate.JwtRules rules, Clock clock) {
+        this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        this.rules = rules;
+        this.clock = clock;
+    }
+
+    /** The secret from the environment ({@code LOCAL_JWT_SECRET}) or the development default. */
+    public static String secretFrom(Map<String, String> environment) {
+        String configured = environment.get(SECRET_VARIABLE);
+        return configured == null || configured.isBlank() ? DEVELOPMENT_SECRET : configured;
+    }
+
+    /** A signed token for {@code sub} with {@code cognito:groups}, valid for {@code ttlSeconds}. */
+    public String issue(String sub, List<String> groups, long ttlSeconds) {
+        long now = clock.instant().getEpochSecond();
+        ObjectNode payload = JsonText.MAPPER.createObjectNode();
+        payload.put("sub", sub);
+        if (!groups.isEmpty()) {
+            groups.forEach(g -> payload.withArray("cognito:groups").add(g));
+        }
+        rules.issuer().ifPresent(iss -> payload.put("iss", iss));
+        if (!rules.audience().isEmpty()) {
+            payload.put("aud", rules.audience().get(0));
+        }
+        payload.put("token_use", "access");
+        payload.put("iat", now);
+        payload.put("exp", now + ttlSeconds);
+        return sign("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", payload.toString());
+    }
+
+    /** Signs an arbitrary header and payload (tests use it to build bad tokens). */
+    public String sign(String headerJson, String payloadJson) {
+        String signingInput = B64.encodeToString(headerJson.getBytes(StandardCharsets.UTF_8)) + "."
+                + B64.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8));
+        return signingInput + "." + B64.encodeToString(hmac(signingInput));
+    }
+
+    /**
+     * Verifies the {@code Authorization} header value ({@code Bearer <jwt>} or the bare token, as API Gateway
+     * accepts both); empty when the request must be refused with 401.
+     */
+    public Optional<Verified> verify(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            return Optional.empty();
+        }
+        String token = authorization.trim();
+        if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            token = token.substring(7).trim();
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode header = JsonText.MAPPER.readTree(B64D.decode(parts[0]));
+            if (header == null || !"HS256".equals(header.path("alg").asText())) {
+                return Optional.empty();
+            }
+            byte[] expected = hmac(parts[0] + "." + parts[1]);
+            if (!MessageDigest.isEqual(expected, B64D.decode(parts[2]))) {
+                return Optional.empty();
+            }
+            JsonNode payload = JsonText.MAPPER.readTree(B64D.decode(parts[1]));
+            if (payload == null || !payload.isObject()) {
+                return Optional.empty();
+            }
+            long now = clock.instant().getEpochSecond();
+            if (!payload.path("exp").isNumber() || payload.get("exp").asLong() <= now) {
+                return Optional.empty();
+            }
+            if (payload.has("nbf") && (!payload.get("nbf").isNumber() || payload.get("nbf").asLong() > now)) {
+                return Optional.empty();
+            }
+            if (rules.issuer().isPresent() && !rules.issuer().get().equals(payload.path("iss").asText(null))) {
+                return Optional.empty();
+            }
+            if (!rules.audience().isEmpty() && !audienceMatches(payload)) {
+                return Optional.empty();
+            }
+            Map<String, String> claims = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = payload.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> claim = it.next();
+                claims.put(claim.getKey(), claimText(claim.getValue()));
+            }
+            List<String> scopes = null;
+            if (payload.path("scope").isTextual()) {
+                scopes = List.of(payload.get("scope").asText().trim().split("\\s+"));
+            }
+            return Optional.of(new Verified(claims, scopes));
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private boolean audienceMatches(JsonNode payload) {
+        List<String> presented = new ArrayList<>();
+        JsonNode aud = payload.path("aud");
+        if (aud.isArray()) {
+            aud.forEach(a -> presented.add(a.asText()));
+        } else if (aud.isTextual()) {
+            presented.add(aud.asText());
+        }
+        if (payload.path("client_id").isTextual()) {
+            presented.add(payload.get("client_id").asText());
+        }
+        return presented.stream().anyMatch(rules.audience()::contains);
+    }
+
+    /** A claim as API Gateway passes it: strings as is, lists as {@code [a b]}, other values as their JSON text. */
+    static String claimText(JsonNode value) {
+        if (value.isTextual()) {
+            return value.asText();
+        }
+        if (value.isArray()) {
+            List<String> items = new ArrayList<>();
+            value.forEach(v -> items.add(v.isTextual() ? v.asText() : v.toString()));
+            return "[" + String.join(" ", items) + "]";
+        }
+        return value.toString();
+    }
+
+    private byte[] hmac(String input) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(input.getBytes(StandardCharsets.US_ASCII));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

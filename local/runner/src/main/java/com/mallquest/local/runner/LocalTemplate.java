@@ -1,0 +1,157 @@
+package com.mallquest.local.runner;
+
+import com.mallquest.local.services.SamTemplate;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the runner needs from {@code template.yaml}: the functions (Globals merged), the HttpApi routes with
+ * their authorization, the JWT authorizer's issuer/audience, and the schedules.
+ */
+public final class LocalTemplate {
+
+    static final String FUNCTION_TYPE = "AWS::Serverless::Function";
+    static final String HTTP_API_TYPE = "AWS::Serverless::HttpApi";
+
+    /** One HttpApi route: {@code method} is upper case or {@code ANY}; {@code path} {@code $default} catches all. */
+    public record Route(String method, String path, String functionId, String eventId, boolean authorized) {
+        /** API Gateway's route key, e.g. {@code GET /users/{userId}}. */
+        public String routeKey() {
+            return path.equals("$default") ? "$default" : method + " " + path;
+        }
+    }
+
+    /** One {@code Schedule} event: its expression ({@code rate(...)}/{@code cron(...)}) and optional fixed input. */
+    public record Schedule(String functionId, String eventId, String expression, boolean enabled, Optional<String> input) { }
+
+    /** The JWT authorizer's checks; empty values are not checked. */
+    public record JwtRules(Optional<String> issuer, List<String> audience) { }
+
+    private final SamTemplate template;
+    private final Path root;
+    private final Map<String, FunctionDefinition> functions = new LinkedHashMap<>();
+    private final List<Route> routes = new ArrayList<>();
+    private final List<Schedule> schedules = new ArrayList<>();
+    private final JwtRules jwtRules;
+
+    /**
+     * @param template the parsed template
+     * @param root     the directory {@code CodeUri} paths are relative to
+     * @param values   resolves {@code Ref}s in event properties and the authorizer configuration
+     */
+    public LocalTemplate(SamTemplate template, Path root, LocalValues values) {
+        this.template = template;
+        this.root = root;
+        Map<String, Object> globals = template.globalFunction();
+        boolean apiHasDefaultAuthorizer = false;
+        JwtRules rules = new JwtRules(Optional.empty(), List.of());
+        for (SamTemplate.Resource api : template.resourcesOfType(HTTP_API_TYPE).values()) {
+            Map<String, Object> auth = SamTemplate.map(api.properties().get("Auth"), api.logicalId() + ".Auth");
+            if (auth.get("DefaultAuthorizer") != null) {
+                apiHasDefaultAuthorizer = true;
+                String name = values.resolve(auth.get("DefaultAuthorizer"));
+                Map<String, Object> authorizers = SamTemplate.map(auth.get("Authorizers"), api.logicalId() + ".Auth.Authorizers");
+                Map<String, Object> authorizer = SamTemplate.map(authorizers.get(name), "Authorizer " + name);
+                Map<String, Object> jwt = SamTemplate.map(authorizer.get("JwtConfiguration"), "Authorizer " + name + ".JwtConfiguration");
+                String issuer = values.resolve(jwt.get("issuer"));
+                List<String> audience = new ArrayList<>();
+                if (jwt.get("audience") instanceof List<?> list) {
+                    list.forEach(a -> {
+                        String resolved = values.resolve(a);
+                        if (!resolved.isBlank()) {
+                            audience.add(resolved);
+                        }
+                    });
+                }
+                rules = new JwtRules(issuer.isBlank() ? Optional.empty() : Optional.of(issuer), List.copyOf(audience));
+            }
+        }
+        this.jwtRules = rules;
+
+        for (SamTemplate.Resource resource : template.resourcesOfType(FUNCTION_TYPE).values()) {
+            Map<String, Object> props = resource.properties();
+            String id = resource.logicalId();
+            String codeUri = text(props, globals, "CodeUri")
+                    .orElseThrow(() -> new UserError(id + " has no CodeUri in template.yaml"));
+            String handler = text(props, globals, "Handler")
+                    .orElseThrow(() -> new UserError(id + " has no Handler in template.yaml"));
+            int memory = Integer.parseInt(text(props, globals, "MemorySize").orElse("128"));
+            int timeout = Integer.parseInt(text(props, globals, "Timeout").orElse("3"));
+            Map<String, Object> variables = new LinkedHashMap<>(variables(globals, "Globals.Function"));
+            variables.putAll(variables(props, id));
+            functions.put(id, new FunctionDefinition(id, root.resolve(codeUri).normalize(), handler, memory, timeout, variables));
+
+            Map<String, Object> events = SamTemplate.map(props.get("Events"), id + ".Events");
+            for (Map.Entry<String, Object> event : events.entrySet()) {
+                Map<String, Object> declaration = SamTemplate.map(event.getValue(), id + ".Events." + event.getKey());
+                String type = String.valueOf(declaration.get("Type"));
+                Map<String, Object> eventProps = SamTemplate.map(declaration.get("Properties"), id + ".Events." + event.getKey() + ".Properties");
+                if (type.equals("HttpApi")) {
+                    String path = eventProps.get("Path") == null ? "$default" : values.resolve(eventProps.get("Path"));
+                    String method = eventProps.get("Method") == null ? "ANY" : values.resolve(eventProps.get("Method")).toUpperCase(Locale.ROOT);
+                    Map<String, Object> routeAuth = SamTemplate.map(eventProps.get("Auth"), id + ".Events." + event.getKey() + ".Auth");
+                    Object authorizer = routeAuth.get("Authorizer");
+                    boolean authorized = authorizer == null ? apiHasDefaultAuthorizer : !"NONE".equals(values.resolve(authorizer));
+                    routes.add(new Route(method.equals("X-AMAZON-APIGATEWAY-ANY-METHOD") ? "ANY" : method, path, id, event.getKey(), authorized));
+                } else if (type.equals("Schedule") || type.equals("ScheduleV2")) {
+                    Object expression = eventProps.get(type.equals("Schedule") ? "Schedule" : "ScheduleExpression");
+                    Object enabled = eventProps.get("Enabled");
+                    Object state = eventProps.get("State");
+                    boolean on = (enabled == null || Boolean.parseBoolean(values.resolve(enabled)))
+                            && (state == null || "ENABLED".equals(values.resolve(state)));
+                    Object input = eventProps.get("Input");
+                    schedules.add(new Schedule(id, event.getKey(), values.resolve(expression), on,
+                            input == null ? Optional.empty() : Optional.of(values.resolve(input))));
+                }
+            }
+        }
+    }
+
+    public SamTemplate template() {
+        return template;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Map<String, FunctionDefinition> functions() {
+        return functions;
+    }
+
+    public FunctionDefinition function(String logicalId) {
+        FunctionDefinition definition = functions.get(logicalId);
+        if (definition == null) {
+            throw new UserError("No function " + logicalId + " in template.yaml; the functions are: " + String.join(", ", functions.keySet()));
+        }
+        return definition;
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    public List<Schedule> schedules() {
+        return schedules;
+    }
+
+    public JwtRules jwtRules() {
+        return jwtRules;
+    }
+
+    private static Optional<String> text(Map<String, Object> props, Map<String, Object> globals, String key) {
+        Object value = props.containsKey(key) ? props.get(key) : globals.get(key);
+        return value == null ? Optional.empty() : Optional.of(String.valueOf(value));
+    }
+
+    private static Map<String, Object> variables(Map<String, Object> props, String where) {
+        Map<String, Object> environment = SamTemplate.map(props.get("Environment"), where + ".Environment");
+        return SamTemplate.map(environment.get("Variables"), where + ".Environment.Variables");
+    }
+}

@@ -1,0 +1,292 @@
+package com.mallquest.local.runner;
+
+import com.mallquest.local.services.RepositoryRoot;
+import com.mallquest.local.services.SamTemplate;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The command line behind {@code ./mallquest}:
+ * <pre>
+ * start-api [--port 3000] [--host 127.0.0.1] [--env-vars FILE] [--parameter-overrides K=V ...]
+ *           [--fire-schedules-now] [--max-containers N] [--table-prefix P]
+ * invoke &lt;FunctionLogicalId&gt; -e &lt;event.json|-&gt; [--env-vars FILE] [--parameter-overrides K=V ...]
+ * token --sub &lt;userId&gt; [--groups admin,store] [--ttl 3600] [--parameter-overrides K=V ...]
+ * </pre>
+ * A problem the user can fix is one line on stderr and exit status 1 (2 for a bad command line); {@code invoke}
+ * exits 1 when the function fails.
+ */
+public final class Main {
+
+    /** System property naming the Lambda runtime jars directory (the launcher sets it). */
+    public static final String RUNTIME_LIB_PROPERTY = "mallquest.lambda.runtime";
+
+    private final Map<String, String> shell;
+    private final InputStream stdin;
+    private final PrintStream stdout;
+    private final PrintStream stderr;
+
+    Main(Map<String, String> shell, InputStream stdin, PrintStream stdout, PrintStream stderr) {
+        this.shell = shell;
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    public static void main(String[] args) {
+        Main main = new Main(System.getenv(), System.in, System.out, System.err);
+        int status = main.run(args);
+        if (status != 0 || !(args.length > 0 && args[0].equals("start-api"))) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs a command; for {@code start-api}, blocks until the JVM is stopped. Returns the exit status. */
+    int run(String[] args) {
+        if (args.length == 0) {
+            stderr.println(usage());
+            return 2;
+        }
+        try {
+            Args parsed = Args.parse(Arrays.copyOfRange(args, 1, args.length));
+            return switch (args[0]) {
+                case "start-api" -> startApi(parsed);
+                case "invoke" -> invoke(parsed);
+                case "token" -> token(parsed);
+                case "-h", "--help", "help" -> {
+                    stdout.println(usage());
+                    yield 0;
+                }
+                default -> throw new UsageError("Unknown command '" + args[0] + "'");
+            };
+        } catch (UsageError e) {
+            stderr.println("mallquest: " + e.getMessage());
+            stderr.println(usage());
+            return 2;
+        } catch (UserError e) {
+            stderr.println("mallquest: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int startApi(Args args) {
+        args.allow("port", "host", "env-vars", "parameter-overrides", "fire-schedules-now", "max-containers", "table-prefix", "template");
+        String host = args.one("host").orElse("127.0.0.1");
+        int port = args.integer("port", 3000);
+        long started = System.nanoTime();
+        LocalStack stack = LocalStack.open(options(args, (id, line) -> stderr.println("[" + id + "] " + line)), Optional.empty());
+        LocalApi api;
+        try {
+            api = LocalApi.start(stack, host, port, args.flag("fire-schedules-now"));
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            api.close();
+            stack.close();
+            stopped.countDown();
+        }, "mallquest-stop"));
+        api.banner(host).forEach(stdout::println);
+        stdout.printf("Ready in %d ms. Ctrl-C stops.%n", (System.nanoTime() - started) / 1_000_000);
+        stdout.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private int invoke(Args args) {
+        args.allow("event", "env-vars", "parameter-overrides", "table-prefix", "template", "max-containers");
+        if (args.positional.size() != 1) {
+            throw new UsageError("invoke takes one function logical id, e.g. invoke SubmitReceiptFunction -e events/SubmitReceiptFunction.json");
+        }
+        String functionId = args.positional.get(0);
+        String eventFile = args.one("event").orElseThrow(() -> new UsageError("invoke needs -e <event.json> (or -e - for stdin)"));
+        byte[] event;
+        try {
+            event = eventFile.equals("-") ? stdin.readAllBytes() : Files.readAllBytes(Path.of(eventFile));
+        } catch (IOException e) {
+            throw new UserError("Cannot read the event file " + eventFile + ": " + e.getMessage());
+        }
+        JsonText.parse(event, eventFile.equals("-") ? "The event on stdin" : "The event file " + eventFile);
+        try (LocalStack stack = LocalStack.open(options(args, (id, line) -> stderr.println(line)), Optional.of(functionId))) {
+            InvocationResult result = stack.function(functionId).invoke(event);
+            stdout.println(result.payloadText());
+            stdout.flush();
+            if (!result.succeeded()) {
+                stderr.println("mallquest: " + functionId + " failed (" + result.outcome() + ")");
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    private int token(Args args) {
+        args.allow("sub", "groups", "ttl", "parameter-overrides", "template");
+        String sub = args.one("sub").orElseThrow(() -> new UsageError("token needs --sub <userId>"));
+        List<String> groups = args.one("groups").map(g -> Arrays.stream(g.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                .orElse(List.of());
+        long ttl = args.integer("ttl", 3600);
+        if (ttl < 1) {
+            throw new UsageError("--ttl must be at least 1 second");
+        }
+        Path root = root();
+        SamTemplate sam = SamTemplate.load(args.one("template").map(Path::of).orElse(root.resolve("template.yaml")));
+        LocalTemplate template = new LocalTemplate(sam, root, new LocalValues(sam, parameterOverrides(args), Map.of(), ""));
+        LocalJwt jwt = new LocalJwt(LocalJwt.secretFrom(shell), template.jwtRules(), Clock.systemUTC());
+        stdout.println(jwt.issue(sub, groups, ttl));
+        return 0;
+    }
+
+    private LocalStack.Options options(Args args, LocalStack.FunctionLog log) {
+        Path root = root();
+        Path runtimeLib = Optional.ofNullable(System.getProperty(RUNTIME_LIB_PROPERTY)).map(Path::of)
+                .orElse(root.resolve("local/runner/target/lambda-runtime"));
+        return new LocalStack.Options(root,
+                args.one("template").map(Path::of).orElse(root.resolve("template.yaml")),
+                shell, parameterOverrides(args), args.one("env-vars").map(Path::of),
+                args.one("table-prefix").orElse(""), args.integer("max-containers", 2), runtimeLib,
+                line -> {
+                    stderr.println(line);
+                    stderr.flush();
+                }, log);
+    }
+
+    private static Path root() {
+        try {
+            return RepositoryRoot.locate();
+        } catch (IllegalStateException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    private static Map<String, String> parameterOverrides(Args args) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (String item : args.all("parameter-overrides")) {
+            if (item.startsWith("ParameterKey=")) { // SAM's long form: ParameterKey=K,ParameterValue=V
+                int comma = item.indexOf(",ParameterValue=");
+                if (comma < 0) {
+                    throw new UsageError("--parameter-overrides " + item + ": expected ParameterKey=K,ParameterValue=V");
+                }
+                overrides.put(item.substring("ParameterKey=".length(), comma), item.substring(comma + ",ParameterValue=".length()));
+                continue;
+            }
+            int eq = item.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageError("--parameter-overrides takes Name=Value pairs, got '" + item + "'");
+            }
+            overrides.put(item.substring(0, eq), item.substring(eq + 1));
+        }
+        return overrides;
+    }
+
+    static String usage() {
+        return String.join("\n",
+                "Usage: ./mallquest <command> [options]",
+                "  start-api [--port 3000] [--host 127.0.0.1] [--env-vars FILE] [--parameter-overrides K=V ...]",
+                "            [--fire-schedules-now] [--max-containers 2]",
+                "  invoke <FunctionLogicalId> -e <event.json|-> [--env-vars FILE] [--parameter-overrides K=V ...]",
+                "  token --sub <userId> [--groups admin,store] [--ttl 3600]",
+                "  test       build and run every test (needs redis-server, Node.js; installs dynalite)");
+    }
+
+    /** A malformed command line. */
+    static final class UsageError extends RuntimeException {
+        UsageError(String message) {
+            super(message);
+        }
+    }
+
+    /** {@code --name value} options (repeatable), {@code -e} for {@code --event}, flags, positionals. */
+    static final class Args {
+        private static final List<String> FLAGS = List.of("fire-schedules-now");
+        final Map<String, List<String>> options = new LinkedHashMap<>();
+        final List<String> positional = new ArrayList<>();
+
+        static Args parse(String[] argv) {
+            Args args = new Args();
+            for (int i = 0; i < argv.length; i++) {
+                String a = argv[i];
+                if (a.equals("-e")) {
+                    a = "--event";
+                }
+                if (!a.startsWith("--")) {
+                    args.positional.add(a);
+                    continue;
+                }
+                String name = a.substring(2);
+                String inline = null;
+                if (name.contains("=") && !name.startsWith("parameter-overrides")) {
+                    inline = name.substring(name.indexOf('=') + 1);
+                    name = name.substring(0, name.indexOf('='));
+                }
+                List<String> values = args.options.computeIfAbsent(name, k -> new ArrayList<>());
+                if (FLAGS.contains(name)) {
+                    values.add("true");
+                } else if (inline != null) {
+                    values.add(inline);
+                } else if (name.equals("parameter-overrides")) {
+                    while (i + 1 < argv.length && !argv[i + 1].startsWith("--")) {
+                        values.add(argv[++i].trim()); // one Name=Value per argument; values may hold spaces
+                    }
+                } else {
+                    if (i + 1 >= argv.length) {
+                        throw new UsageError("--" + name + " needs a value");
+                    }
+                    values.add(argv[++i]);
+                }
+            }
+            return args;
+        }
+
+        void allow(String... names) {
+            List<String> allowed = List.of(names);
+            for (String name : options.keySet()) {
+                if (!allowed.contains(name)) {
+                    throw new UsageError("Unknown option --" + name + (name.equals("event") ? " (-e)" : ""));
+                }
+            }
+        }
+
+        Optional<String> one(String name) {
+            List<String> values = options.get(name);
+            return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(values.size() - 1));
+        }
+
+        List<String> all(String name) {
+            return options.getOrDefault(name, List.of());
+        }
+
+        boolean flag(String name) {
+            return options.containsKey(name);
+        }
+
+        int integer(String name, int fallback) {
+            Optional<String> value = one(name);
+            if (value.isEmpty()) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(value.get());
+            } catch (NumberFormatException e) {
+                throw new UsageError("--" + name + " must be a whole number, got '" + value.get() + "'");
+            }
+        }
+    }
+}
