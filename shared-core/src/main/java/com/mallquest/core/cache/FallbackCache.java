@@ -185,6 +185,11 @@ public final class FallbackCache implements Cache {
     }
 
     @Override
+    public long sortedRemove(String key, java.util.Collection<String> members) {
+        return call(c -> c.sortedRemove(key, members));
+    }
+
+    @Override
     public long sortedKeepHighest(String key, int keep) {
         return call(c -> c.sortedKeepHighest(key, keep));
     }

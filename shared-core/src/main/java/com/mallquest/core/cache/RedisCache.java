@@ -111,6 +111,11 @@ public final class RedisCache implements Cache, AutoCloseable {
     }
 
     @Override
+    public long sortedRemove(String key, java.util.Collection<String> members) {
+        return members.isEmpty() ? 0 : redis().zrem(key, members.toArray(String[]::new));
+    }
+
+    @Override
     public long sortedKeepHighest(String key, int keep) {
         return (Long) redis().eval(RedisScripts.SORTED_KEEP_HIGHEST, List.of(key), List.of(Integer.toString(Math.max(0, keep))));
     }
