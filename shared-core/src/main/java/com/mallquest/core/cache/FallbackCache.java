@@ -1,6 +1,7 @@
 package com.mallquest.core.cache;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -185,7 +186,7 @@ public final class FallbackCache implements Cache {
     }
 
     @Override
-    public long sortedRemove(String key, java.util.Collection<String> members) {
+    public long sortedRemove(String key, Collection<String> members) {
         return call(c -> c.sortedRemove(key, members));
     }
 

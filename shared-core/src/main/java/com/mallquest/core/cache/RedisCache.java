@@ -5,6 +5,7 @@ import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.Tuple;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,8 +112,11 @@ public final class RedisCache implements Cache, AutoCloseable {
     }
 
     @Override
-    public long sortedRemove(String key, java.util.Collection<String> members) {
-        return members.isEmpty() ? 0 : redis().zrem(key, members.toArray(String[]::new));
+    public long sortedRemove(String key, Collection<String> members) {
+        if (members.isEmpty()) {
+            return 0;
+        }
+        return redis().zrem(key, members.toArray(String[]::new));
     }
 
     @Override

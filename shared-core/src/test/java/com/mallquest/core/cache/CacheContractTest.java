@@ -189,6 +189,18 @@ abstract class CacheContractTest {
     }
 
     @Test
+    void sortedRemove_shouldRemoveTheGivenMembers_andCountOnlyThosePresent() {
+        String z = key("z");
+        cache.sortedAdd(z, 1, "a", LONG);
+        cache.sortedAdd(z, 2, "b", LONG);
+        cache.sortedAdd(z, 3, "c", LONG);
+        assertEquals(2, cache.sortedRemove(z, List.of("a", "c", "not-there")));
+        assertEquals(List.of(new ScoredMember("b", 2)), cache.sortedRangeByScore(z, 0, 10, false, 10));
+        assertEquals(0, cache.sortedRemove(z, List.of()));
+        assertEquals(0, cache.sortedRemove(key("absent"), List.of("a")));
+    }
+
+    @Test
     void sortedKeepHighest_shouldRemoveTheLowestBeyondTheLimit() {
         // GIVEN 6 members
         String z = key("z");
