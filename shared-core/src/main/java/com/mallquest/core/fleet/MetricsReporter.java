@@ -53,7 +53,7 @@ public final class MetricsReporter {
     /** Reads everything, adds the headline figures to {@code emf}, and returns the report. */
     public MetricsReport report(InvocationMetrics emf) {
         FleetSnapshot snapshot = fleet.snapshot();
-        Cache.Mode mode = cache.mode();
+        Cache.Mode mode = cache.probe();
         String scopeNote = switch (mode) {
             case REDIS -> null;
             case MEMORY -> "No shared cache is configured (REDIS_URL unset): the figures are this instance's alone.";

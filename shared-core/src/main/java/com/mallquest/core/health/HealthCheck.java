@@ -1,7 +1,6 @@
 package com.mallquest.core.health;
 
 import com.mallquest.core.cache.Cache;
-import com.mallquest.core.cache.CacheKeys;
 import com.mallquest.core.health.HealthReport.ServiceHealth;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -19,7 +18,7 @@ import java.util.Map;
  *   <li>Database: one eventually consistent {@code GetItem} of a key that never exists in the stores table
  *       (half a read unit), bounded by its own short API-call timeout; any failure (timeout, refused
  *       connection, missing table, denied) is {@code down}.</li>
- *   <li>Cache: one read of a probe key, then the cache's mode: {@code redis} is up, {@code memory} (no Redis
+ *   <li>Cache: {@link Cache#probe()} (one PING, unless Redis failed within the retry interval), then the mode: {@code redis} is up, {@code memory} (no Redis
  *       configured: local runs) is up, {@code memory-fallback} (Redis unreachable, this container serving
  *       from memory) is degraded.</li>
  * </ul>
@@ -30,7 +29,6 @@ public final class HealthCheck {
 
     /** A store id no real store has (ids are lower-case slugs). */
     static final String PROBE_STORE_ID = "__health_probe__";
-    static final String CACHE_PROBE_KEY = CacheKeys.build("health", "probe");
 
     private final DynamoDbClient dynamoDb;
     private final String probeTable;
@@ -83,12 +81,13 @@ public final class HealthCheck {
 
     private ServiceHealth probeCache() {
         long started = System.nanoTime();
+        Cache.Mode mode;
         try {
-            cache.hashGetAll(CACHE_PROBE_KEY);
+            mode = cache.probe();
         } catch (RuntimeException e) {
             System.err.println("health: cache probe failed: " + e);
+            mode = Cache.Mode.MEMORY_FALLBACK;
         }
-        Cache.Mode mode = cache.mode();
         String status = mode == Cache.Mode.MEMORY_FALLBACK ? ServiceHealth.DEGRADED : ServiceHealth.UP;
         return new ServiceHealth(status, modeName(mode), elapsedMs(started));
     }

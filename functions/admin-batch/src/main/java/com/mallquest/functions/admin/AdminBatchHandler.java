@@ -1,17 +1,33 @@
 package com.mallquest.functions.admin;
 
+import com.mallquest.core.admin.AdjustmentBatch;
+import com.mallquest.core.admin.BatchAdjustments;
+import com.mallquest.core.admin.BatchOutcome;
 import com.mallquest.core.auth.Access;
+import com.mallquest.core.fleet.FleetMetrics;
+import com.mallquest.core.http.ApiRequest;
+import com.mallquest.core.http.ApiResponse;
 import com.mallquest.core.http.Route;
 import com.mallquest.core.lambda.ApiHandler;
 import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.ledger.Ledger;
 
 import java.util.List;
 
-/** Placeholder: the routes are filled in by the issue that owns this function. */
+/**
+ * {@code POST /admin/users/batch} (admins): up to 100 balance adjustments, each applied exactly once through
+ * the ledger ({@link BatchAdjustments}); 200 with a result per adjustment.
+ */
 public final class AdminBatchHandler extends ApiHandler {
     private static final class Container {
         static final CoreServices CORE = CoreServices.fromEnvironment();
     }
+
+    /** Users whose adjustments are applied at a time. */
+    static final int PARALLELISM = 8;
+
+    private final BatchAdjustments adjustments;
+    private final FleetMetrics fleet;
 
     public AdminBatchHandler() {
         this(Container.CORE);
@@ -19,10 +35,23 @@ public final class AdminBatchHandler extends ApiHandler {
 
     AdminBatchHandler(CoreServices core) {
         super(core);
+        this.adjustments = new BatchAdjustments(Ledger.of(core), PARALLELISM);
+        this.fleet = new FleetMetrics(core.cache(), core.clock());
     }
 
     @Override
     protected List<Route> routes() {
-        return List.of();
+        return List.of(Route.post("/admin/users/batch", Access.ADMIN, this::batch));
+    }
+
+    private ApiResponse batch(ApiRequest request) {
+        AdjustmentBatch batch = request.body(AdjustmentBatch.class);
+        BatchOutcome outcome = adjustments.apply(batch, request.requireCaller().userId());
+        request.metrics()
+                .count("AdjustmentsApplied", outcome.applied())
+                .count("AdjustmentsReplayed", outcome.replayed())
+                .count("AdjustmentsFailed", outcome.failed());
+        fleet.business("AdjustmentsApplied", outcome.applied());
+        return ApiResponse.ok(outcome);
     }
 }

@@ -1,0 +1,128 @@
+package com.mallquest.core.admin;
+
+import com.mallquest.core.http.ApiException;
+import com.mallquest.core.ledger.Credit;
+import com.mallquest.core.ledger.CreditKind;
+import com.mallquest.core.ledger.CreditResult;
+import com.mallquest.core.ledger.Ledger;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code POST /admin/users/batch}: applies up to 100 balance adjustments, each exactly once, through the
+ * {@link Ledger}'s idempotent credit.
+ *
+ * <ul>
+ *   <li><b>Exactly once.</b> Adjustment {@code A} for user {@code U} is the ledger credit
+ *       {@code adj:<A>} of {@code U}: sending it again (a retried request) answers {@code replayed} with the
+ *       balance recorded when it was applied, and changes nothing. Sending the same id with other amounts is
+ *       the per-item error {@code credit_mismatch}.</li>
+ *   <li><b>No lost update.</b> The ledger adds with DynamoDB's atomic {@code ADD} under a condition: a receipt
+ *       credited concurrently for the same user is never overwritten, and balance = sum of activity holds.</li>
+ *   <li><b>Never below zero.</b> A negative delta larger than the current balance (coins or XP) is not
+ *       applied: per-item error {@code insufficient_balance} (the ledger's conditional add refuses it). It is
+ *       recorded as rejected: sending it again answers the same error, even after the balance has grown; send
+ *       a new adjustment id instead.</li>
+ *   <li><b>Cache.</b> Every ledger write deletes the user's cached view.</li>
+ *   <li><b>Order.</b> One user's adjustments are applied one after the other in request order (so +100 then
+ *       -100 works on an empty balance); different users in parallel ({@code parallelism} at a time).</li>
+ * </ul>
+ * Why not {@code BatchWriteItem} (the shared {@code BatchWriter}): it allows no conditions and no updates, and
+ * every adjustment must be a conditional, atomic add. Nothing here writes many items in one call.
+ */
+public final class BatchAdjustments {
+
+    /** Prefix of the ledger credit id of an adjustment. */
+    public static final String CREDIT_PREFIX = "adj:";
+
+    private final Ledger ledger;
+    private final ExecutorService workers;
+
+    /**
+     * @param parallelism how many users' adjustments are applied at a time (daemon threads, built once)
+     */
+    public BatchAdjustments(Ledger ledger, int parallelism) {
+        this.ledger = ledger;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "batch-adjustments-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The ledger credit of {@code adjustment}, made by admin {@code adminId}. */
+    public static Credit creditOf(Adjustment adjustment, String adminId) {
+        return new Credit(adjustment.userId(), CREDIT_PREFIX + adjustment.adjustmentId(), adjustment.coinsDelta(),
+                adjustment.xpDelta(), CreditKind.ADJUSTMENT,
+                Map.of("reason", adjustment.reason(), "adjustmentId", adjustment.adjustmentId(), "by", adminId));
+    }
+
+    /** Applies every adjustment of {@code batch}; one result per adjustment, in request order. */
+    public BatchOutcome apply(AdjustmentBatch batch, String adminId) {
+        List<Adjustment> adjustments = batch.adjustments();
+        AdjustmentResult[] results = new AdjustmentResult[adjustments.size()];
+        Map<String, List<Integer>> byUser = new LinkedHashMap<>();
+        for (int i = 0; i < adjustments.size(); i++) {
+            byUser.computeIfAbsent(adjustments.get(i).userId(), u -> new ArrayList<>()).add(i);
+        }
+        List<Future<?>> running = new ArrayList<>();
+        for (List<Integer> indexes : byUser.values()) {
+            running.add(workers.submit(() -> {
+                for (int i : indexes) {
+                    results[i] = applyOne(adjustments.get(i), adminId);
+                }
+            }));
+        }
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while applying adjustments", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("adjustment worker failed", e.getCause());
+            }
+        }
+        int applied = 0;
+        int replayed = 0;
+        int failed = 0;
+        for (AdjustmentResult r : results) {
+            switch (r.status()) {
+                case AdjustmentResult.APPLIED -> applied++;
+                case AdjustmentResult.REPLAYED -> replayed++;
+                default -> failed++;
+            }
+        }
+        return new BatchOutcome(applied, replayed, failed, List.of(results));
+    }
+
+    private AdjustmentResult applyOne(Adjustment a, String adminId) {
+        try {
+            CreditResult r = ledger.credit(creditOf(a, adminId));
+            return new AdjustmentResult(a.adjustmentId(), a.userId(),
+                    r.applied() ? AdjustmentResult.APPLIED : AdjustmentResult.REPLAYED,
+                    r.account().coins(), r.account().xp(), r.account().level(), null);
+        } catch (ApiException e) {
+            return failure(a, e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            System.err.println("admin-batch: adjustment " + a.adjustmentId() + " for " + a.userId() + " failed");
+            e.printStackTrace();
+            return failure(a, "unavailable",
+                    "Not applied: the store could not be reached. Send the batch again; what was applied answers replayed.");
+        }
+    }
+
+    private static AdjustmentResult failure(Adjustment a, String code, String message) {
+        return new AdjustmentResult(a.adjustmentId(), a.userId(), AdjustmentResult.ERROR, null, null, null,
+                new AdjustmentResult.Error(code, message));
+    }
+}
