@@ -1,17 +1,26 @@
 package com.mallquest.functions.users;
 
 import com.mallquest.core.auth.Access;
+import com.mallquest.core.http.ApiRequest;
+import com.mallquest.core.http.ApiResponse;
 import com.mallquest.core.http.Route;
 import com.mallquest.core.lambda.ApiHandler;
 import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.users.UserView;
+import com.mallquest.core.users.UserViewService;
 
 import java.util.List;
 
-/** Placeholder: the routes are filled in by the issue that owns this function. */
+/**
+ * {@code GET /users/me}, {@code GET /users/{userId}} (the cached user view; header {@code X-Cache: HIT|MISS})
+ * and {@code GET /users/{userId}/activity?limit=&cursor=} ({@code me} works there too) over {@link UserViewService}.
+ */
 public final class GetUserHandler extends ApiHandler {
     private static final class Container {
         static final CoreServices CORE = CoreServices.fromEnvironment();
     }
+
+    private final UserViewService users;
 
     public GetUserHandler() {
         this(Container.CORE);
@@ -19,10 +28,29 @@ public final class GetUserHandler extends ApiHandler {
 
     GetUserHandler(CoreServices core) {
         super(core);
+        this.users = UserViewService.of(core);
     }
 
     @Override
     protected List<Route> routes() {
-        return List.of();
+        return List.of(
+                Route.get("/users/me", Access.USER, r -> view(r, r.requireCaller().userId())),
+                Route.get("/users/{userId}", Access.USER, r -> view(r, r.pathParameter("userId"))),
+                Route.get("/users/{userId}/activity", Access.USER, this::activity));
+    }
+
+    private ApiResponse view(ApiRequest request, String userId) {
+        UserView view = users.view(request.requireCaller(), userId);
+        return ApiResponse.ok(view).withHeader("X-Cache", view.cache().hit() ? "HIT" : "MISS");
+    }
+
+    private ApiResponse activity(ApiRequest request) {
+        int limit = request.queryInt("limit", 20, 1, 100);
+        String userId = request.pathParameter("userId");
+        if ("me".equals(userId)) {
+            userId = request.requireCaller().userId();
+        }
+        return ApiResponse.ok(users.activity(request.requireCaller(), userId, limit,
+                request.query("cursor").orElse(null)));
     }
 }

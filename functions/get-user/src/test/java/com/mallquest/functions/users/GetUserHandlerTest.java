@@ -1,0 +1,106 @@
+package com.mallquest.functions.users;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mallquest.core.http.Json;
+import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.ledger.Credit;
+import com.mallquest.core.ledger.CreditKind;
+import com.mallquest.core.ledger.Ledger;
+import com.mallquest.local.services.TestBackends;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The HTTP contract of the user routes through the real handler, on dynalite and Redis. */
+class GetUserHandlerTest {
+
+    private final CoreServices core = CoreServices.fromEnvironment(TestBackends.environmentWithRedis());
+    private final GetUserHandler handler = new GetUserHandler(core);
+    private final String alice = "alice-" + UUID.randomUUID();
+
+    private static APIGatewayV2HTTPEvent get(String path, String sub, String groups, Map<String, String> query) {
+        Map<String, String> claims = new HashMap<>();
+        if (sub != null) {
+            claims.put("sub", sub);
+        }
+        if (groups != null) {
+            claims.put("cognito:groups", groups);
+        }
+        return APIGatewayV2HTTPEvent.builder()
+                .withRawPath(path)
+                .withQueryStringParameters(query)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId("req-" + UUID.randomUUID())
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("GET").withPath(path).build())
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(claims).build())
+                                .build())
+                        .build())
+                .build();
+    }
+
+    private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {
+        return Json.MAPPER.readTree(response.getBody());
+    }
+
+    @Test
+    void me_shouldShowTheBalance_andSayWhetherItCameFromTheCache() throws Exception {
+        // GIVEN alice credited 120 coins
+        Ledger.of(core).credit(new Credit(alice, "receipt:s1:r1", 120, 60, CreditKind.RECEIPT, Map.of("storeId", "s1")));
+        // WHEN she reads /users/me twice
+        var first = handler.handleRequest(get("/users/me", alice, null, null), null);
+        var second = handler.handleRequest(get("/users/" + alice, alice, null, null), null);
+        // THEN both show the balance; the first is a miss, the second a hit (header and field)
+        assertEquals(200, first.getStatusCode(), first.getBody());
+        JsonNode body = json(first);
+        assertEquals(alice, body.get("userId").asText());
+        assertEquals(120, body.get("coins").asLong());
+        assertEquals(60, body.get("xp").asLong());
+        assertTrue(body.get("progress").has("xpToNextLevel"));
+        assertEquals(1, body.get("counts").get("receiptsCredited").asLong());
+        assertEquals("receipt", body.get("recentActivity").get(0).get("kind").asText());
+        assertEquals("MISS", first.getHeaders().get("X-Cache"));
+        assertFalse(body.get("cache").get("hit").asBoolean());
+        assertEquals("HIT", second.getHeaders().get("X-Cache"));
+        assertEquals("REDIS", json(second).get("cache").get("mode").asText());
+    }
+
+    @Test
+    void users_shouldAnswer401_403_404_byCaller() throws Exception {
+        String bob = "bob-" + UUID.randomUUID();
+        assertEquals(401, handler.handleRequest(get("/users/" + bob, null, null, null), null).getStatusCode());
+        var forbidden = handler.handleRequest(get("/users/" + bob, alice, null, null), null);
+        assertEquals(403, forbidden.getStatusCode());
+        assertEquals("forbidden", json(forbidden).get("error").get("code").asText());
+        assertEquals(404, handler.handleRequest(get("/users/" + bob, "root", "[admin]", null), null).getStatusCode());
+        assertEquals(403, handler.handleRequest(get("/users/" + bob + "/activity", alice, null, null), null).getStatusCode());
+    }
+
+    @Test
+    void activity_shouldPage_andRejectABadLimitOrCursor() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            Ledger.of(core).credit(new Credit(alice, "receipt:s1:p" + i, 10, 1, CreditKind.RECEIPT, Map.of()));
+        }
+        var page = handler.handleRequest(get("/users/me/activity", alice, null, Map.of("limit", "2")), null);
+        assertEquals(200, page.getStatusCode(), page.getBody());
+        JsonNode body = json(page);
+        assertEquals(2, body.get("entries").size());
+        var rest = handler.handleRequest(get("/users/" + alice + "/activity", alice, null,
+                Map.of("limit", "2", "cursor", body.get("nextCursor").asText())), null);
+        assertEquals(1, json(rest).get("entries").size());
+        var badLimit = handler.handleRequest(get("/users/me/activity", alice, null, Map.of("limit", "0")), null);
+        assertEquals(400, badLimit.getStatusCode());
+        assertEquals("limit", json(badLimit).get("error").get("field").asText());
+        var badCursor = handler.handleRequest(get("/users/me/activity", alice, null, Map.of("cursor", "!!")), null);
+        assertEquals(400, badCursor.getStatusCode());
+        assertEquals("cursor", json(badCursor).get("error").get("field").asText());
+    }
+}

@@ -1,0 +1,49 @@
+package com.mallquest.core.users;
+
+import com.mallquest.core.ledger.Account;
+import com.mallquest.core.ledger.ActivityEntry;
+import com.mallquest.core.rewards.LevelProgress;
+import com.mallquest.core.rewards.RewardRules;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of {@code GET /users/{userId}}: balance, level and progress, counts and the latest activity.
+ *
+ * @param version  the ledger profile version this view was built from (0 for a user never credited)
+ * @param cache    where this answer came from; null inside the cache itself
+ */
+public record UserView(String userId, long coins, long xp, int level, LevelProgress progress, Counts counts,
+                       List<Activity> recentActivity, long version, Instant updatedAt, CacheSource cache) {
+
+    /** How many things the user has done. */
+    public record Counts(long receiptsCredited) { }
+
+    /** One activity entry as shown to the user ({@code kind} is {@code receipt} or {@code adjustment}). */
+    public record Activity(String creditId, String kind, long coins, long xp, Instant at, Map<String, String> details) {
+        static Activity of(ActivityEntry entry) {
+            return new Activity(entry.creditId(), entry.kind().wireName(), entry.coins(), entry.xp(), entry.at(),
+                    entry.details());
+        }
+    }
+
+    /**
+     * Whether the answer was served from the cache.
+     *
+     * @param hit  true when a cached view (checked against the profile's version) was served
+     * @param mode the cache's mode at the time: {@code REDIS}, {@code MEMORY} or {@code MEMORY_FALLBACK}
+     */
+    public record CacheSource(boolean hit, String mode) { }
+
+    static UserView of(Account account, List<ActivityEntry> recent) {
+        return new UserView(account.userId(), account.coins(), account.xp(), account.level(),
+                RewardRules.progress(account.xp()), new Counts(account.receiptsCredited()),
+                recent.stream().map(Activity::of).toList(), account.version(), account.updatedAt(), null);
+    }
+
+    UserView withCache(CacheSource source) {
+        return new UserView(userId, coins, xp, level, progress, counts, recentActivity, version, updatedAt, source);
+    }
+}

@@ -1,0 +1,127 @@
+package com.mallquest.core.users;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.mallquest.core.auth.Caller;
+import com.mallquest.core.cache.Cache;
+import com.mallquest.core.cache.CacheKeys;
+import com.mallquest.core.http.ApiException;
+import com.mallquest.core.http.Json;
+import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.ledger.Account;
+import com.mallquest.core.ledger.ActivityPage;
+import com.mallquest.core.ledger.Ledger;
+import com.mallquest.core.ratelimit.RateLimit;
+import com.mallquest.core.ratelimit.RateLimiter;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * User lookups ({@code GET /users/{userId}}, {@code /users/me}, {@code /users/{userId}/activity}): self or
+ * admin, rate limited per caller, served read-through from the cache.
+ *
+ * <p><b>Why a cached view is always checked before it is served.</b> Functions run in many containers, each
+ * with its own memory; the ledger deletes {@link CacheKeys#userView} after every write, but that delete only
+ * reaches the writer's cache: Redis when it is up, the writer's own memory while it falls back. A view in
+ * another container's memory (mode {@code MEMORY}, {@code MEMORY_FALLBACK}), or a Redis entry that survived
+ * a delete issued while Redis was unreachable, would otherwise be served stale. So every cached view
+ * carries the profile {@code version} it was built from, and a hit is served only when one strongly
+ * consistent {@code GetItem} of the profile's version (two attributes) still matches and no credit is half
+ * applied. One small read replaces the account read plus the activity query and the level computation of a
+ * miss, and a user always reads its own writes in every cache mode, whichever container answers.
+ *
+ * <pre>{@code
+ * UserViewService users = UserViewService.of(core);
+ * UserView me = users.view(caller, caller.userId());
+ * }</pre>
+ */
+public final class UserViewService {
+
+    /** Activity entries shown on the user view. */
+    public static final int RECENT_ACTIVITY = 5;
+    /** The rate-limit action of user reads ({@code USER_READ_RATE_LIMIT}). */
+    public static final String READ_ACTION = "user-reads";
+
+    private final Ledger ledger;
+    private final DynamoDbClient dynamo;
+    private final String usersTable;
+    private final Cache cache;
+    private final RateLimiter rateLimiter;
+    private final RateLimit readLimit;
+    private final Duration ttl;
+
+    public UserViewService(Ledger ledger, DynamoDbClient dynamo, String usersTable, Cache cache,
+                           RateLimiter rateLimiter, RateLimit readLimit, Duration ttl) {
+        this.ledger = ledger;
+        this.dynamo = dynamo;
+        this.usersTable = usersTable;
+        this.cache = cache;
+        this.rateLimiter = rateLimiter;
+        this.readLimit = readLimit;
+        this.ttl = ttl;
+    }
+
+    /** The service of a container's services ({@code USER_READ_RATE_LIMIT}, {@code USER_CACHE_TTL_SECONDS}). */
+    public static UserViewService of(CoreServices core) {
+        return new UserViewService(Ledger.of(core), core.dynamoDb(), core.settings().usersTable(), core.cache(),
+                new RateLimiter(core.cache(), core.clock()), core.settings().userReadRateLimit(),
+                core.settings().userCacheTtl());
+    }
+
+    /**
+     * The view of {@code userId} for {@code caller}: 429 over the caller's read limit, 403 unless self or
+     * admin (the same answer whether or not the user exists), 404 for an admin asking for an unknown user,
+     * an empty level-1 view for a caller asking for itself before its first credit.
+     */
+    public UserView view(Caller caller, String userId) {
+        authorize(caller, userId);
+        String key = CacheKeys.userView(userId);
+        Optional<UserView> cached = cache.get(key).flatMap(UserViewService::parse);
+        Optional<ProfileStamp> stamp = ProfileStamp.read(dynamo, usersTable, userId);
+        if (stamp.isEmpty()) {
+            if (!caller.userId().equals(userId)) {
+                throw ApiException.notFound("No user " + userId);
+            }
+            return UserView.of(Account.empty(userId), java.util.List.of()).withCache(source(false));
+        }
+        ProfileStamp now = stamp.get();
+        if (cached.isPresent() && now.settled() && cached.get().version() == now.version()) {
+            return cached.get().withCache(source(true));
+        }
+        Account account = ledger.account(userId);
+        ActivityPage recent = ledger.activity(userId, RECENT_ACTIVITY, null);
+        UserView fresh = UserView.of(account, recent.entries());
+        if (now.settled() && account.version() == now.version()) {
+            // Complete for this version: every credit it counts has its activity record (none in flight).
+            cache.set(key, Json.write(fresh), ttl);
+        }
+        return fresh.withCache(source(false));
+    }
+
+    /** A page of {@code userId}'s activity, newest first, for self or an admin (rate limited like views). */
+    public ActivityPage activity(Caller caller, String userId, int limit, String cursor) {
+        authorize(caller, userId);
+        return ledger.activity(userId, limit, cursor);
+    }
+
+    /** Counts the read against the caller's limit (429), then checks self-or-admin (403). */
+    private void authorize(Caller caller, String userId) {
+        rateLimiter.acquire(caller.userId(), READ_ACTION, readLimit).throwIfRefused();
+        if (!caller.mayActOn(userId)) {
+            throw ApiException.forbidden("You may read only your own profile");
+        }
+    }
+
+    private UserView.CacheSource source(boolean hit) {
+        return new UserView.CacheSource(hit, cache.mode().name());
+    }
+
+    private static Optional<UserView> parse(String json) {
+        try {
+            return Optional.of(Json.MAPPER.readValue(json, UserView.class));
+        } catch (JsonProcessingException e) {
+            return Optional.empty(); // an entry of an older shape: rebuilt and overwritten
+        }
+    }
+}
