@@ -1,0 +1,125 @@
+package com.mallquest.local.services;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** template.yaml is a valid SAM template and deploys what the code expects. */
+class TemplateSchemaTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final SamTemplate template = SamTemplate.load(RepositoryRoot.template());
+
+    private static JsonSchema samSchema() throws IOException {
+        try (InputStream in = TemplateSchemaTest.class.getResourceAsStream("/sam-schema/sam.schema.json")) {
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in);
+        }
+    }
+
+    @Test
+    void template_shouldValidateAgainstTheSamSchema() throws IOException {
+        // GIVEN the template with its short-form tags read as their long form
+        JsonNode document = MAPPER.valueToTree(template.root());
+        // WHEN
+        Set<ValidationMessage> errors = samSchema().validate(document);
+        // THEN
+        assertTrue(errors.isEmpty(), "SAM schema violations: " + errors);
+    }
+
+    @Test
+    void samSchema_shouldRejectABrokenFunction_soTheValidationAboveCanFail() throws IOException {
+        // GIVEN a function with a property SAM does not know and a wrong type
+        Map<String, Object> broken = Map.of(
+                "Transform", "AWS::Serverless-2016-10-31",
+                "Resources", Map.of("Fn", Map.of(
+                        "Type", "AWS::Serverless::Function",
+                        "Properties", Map.of("Handler", "a::b", "Runtime", "java21", "CodeUri", "x.jar",
+                                "MemorySize", "lots", "NoSuchProperty", true))));
+        // WHEN / THEN
+        assertFalse(samSchema().validate(MAPPER.valueToTree(broken)).isEmpty());
+    }
+
+    @Test
+    void everyFunction_shouldPointAtTheArtifactItsModuleBuildsAndAHandlerThatExists() throws IOException {
+        Path root = RepositoryRoot.locate();
+        var functions = template.resourcesOfType("AWS::Serverless::Function");
+        assertEquals(6, functions.size(), "one function per job");
+        for (var fn : functions.values()) {
+            String codeUri = (String) fn.properties().get("CodeUri");
+            Matcher m = Pattern.compile("functions/([a-z-]+)/target/\\1\\.jar").matcher(codeUri);
+            assertTrue(m.matches(), fn.logicalId() + " CodeUri " + codeUri);
+            Path module = root.resolve("functions").resolve(m.group(1));
+            assertTrue(Files.readString(module.resolve("pom.xml")).contains("maven-shade-plugin"), module + " shades its artifact");
+            String handler = (String) fn.properties().get("Handler");
+            String className = handler.substring(0, handler.indexOf("::"));
+            Path source = module.resolve("src/main/java").resolve(className.replace('.', '/') + ".java");
+            assertTrue(Files.exists(source), fn.logicalId() + " handler source " + source);
+            assertEquals(Boolean.TRUE, fn.metadata().get("SkipBuild"), fn.logicalId() + " is built by Maven, not sam build");
+        }
+    }
+
+    @Test
+    void tables_shouldBeOnDemandWithTtlAndPointInTimeRecovery() {
+        var tables = template.resourcesOfType("AWS::DynamoDB::Table");
+        assertEquals(Set.of("UsersTable", "ReceiptsTable", "StoresTable"), tables.keySet());
+        for (var table : tables.values()) {
+            Map<String, Object> p = table.properties();
+            assertEquals("PAY_PER_REQUEST", p.get("BillingMode"), table.logicalId());
+            assertEquals(Map.of("AttributeName", "expiresAt", "Enabled", true), p.get("TimeToLiveSpecification"), table.logicalId());
+            assertEquals(Map.of("PointInTimeRecoveryEnabled", true), p.get("PointInTimeRecoverySpecification"), table.logicalId());
+        }
+    }
+
+    @Test
+    void globals_shouldEnableSnapStartOnPublishedVersionsOfJava21() {
+        Map<String, Object> fn = template.globalFunction();
+        assertEquals("java21", fn.get("Runtime"));
+        assertEquals(Map.of("ApplyOn", "PublishedVersions"), fn.get("SnapStart"));
+        assertEquals("live", fn.get("AutoPublishAlias"));
+    }
+
+    @Test
+    void everySettingTheCodeReads_shouldBeDeclaredInTheTemplate() throws IOException {
+        // GIVEN the environment variables Settings reads (string literals in UPPER_SNAKE_CASE)
+        Path settings = RepositoryRoot.locate().resolve("shared-core/src/main/java/com/mallquest/core/config/Settings.java");
+        Set<String> read = new TreeSet<>();
+        Matcher m = Pattern.compile("\"([A-Z][A-Z0-9_]{2,})\"").matcher(Files.readString(settings));
+        while (m.find()) {
+            read.add(m.group(1));
+        }
+        // Set by Lambda or SAM, or only meaningful off AWS (a local DynamoDB-API server).
+        read.removeIf(name -> name.startsWith("AWS_LAMBDA_") || name.equals("AWS_REGION") || name.equals("AWS_SAM_LOCAL"));
+        read.remove("DYNAMODB_ENDPOINT");
+        // WHEN
+        Set<String> declared = new TreeSet<>();
+        declared.addAll(SamTemplate.map(SamTemplate.map(template.globalFunction().get("Environment"), "Environment")
+                .get("Variables"), "Variables").keySet());
+        for (var fn : template.resourcesOfType("AWS::Serverless::Function").values()) {
+            Object env = fn.properties().get("Environment");
+            if (env != null) {
+                declared.addAll(SamTemplate.map(SamTemplate.map(env, "Environment").get("Variables"), "Variables").keySet());
+            }
+        }
+        // THEN
+        read.removeAll(declared);
+        assertTrue(read.isEmpty(), "read by Settings but not declared in template.yaml: " + read);
+    }
+}
