@@ -81,6 +81,21 @@ public final class LocalApi implements AutoCloseable {
         return new LocalApi(stack, host, port, jwt, fireSchedulesNow, Clock.systemUTC());
     }
 
+    /** Fails with one clear line when {@code host:port} cannot be listened on. */
+    static void checkPortFree(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (BindException e) {
+            throw new UserError("Port " + port + " on " + host + " is already in use; stop what uses it or pick another with --port N");
+        } catch (IOException e) {
+            throw new UserError("Cannot listen on " + host + ":" + port + ": " + e.getMessage());
+        }
+    }
+
     /** The port served (useful with port 0). */
     public int port() {
         return server.getAddress().getPort();

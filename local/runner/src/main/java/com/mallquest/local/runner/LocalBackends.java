@@ -78,12 +78,12 @@ public final class LocalBackends implements AutoCloseable {
             endpoint = URI.create(configured.trim());
             out.accept("DynamoDB: " + endpoint + " (DYNAMODB_ENDPOINT)");
         } else {
+            requireNode(shell);
             URI running = runningDynalite(endpointFile);
             if (running != null) {
                 endpoint = running;
                 out.accept("DynamoDB: dynalite already running for this checkout at " + endpoint);
             } else {
-                requireNode(shell);
                 try {
                     started = Dynalite.start(root.resolve(DATA_DIR));
                 } catch (IllegalStateException e) {

@@ -28,6 +28,8 @@ public final class LocalFunction implements AutoCloseable {
     private final Deque<LambdaContainer> idle = new ArrayDeque<>();
     private final List<LambdaContainer> all = new ArrayList<>();
     private boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong invocations = new java.util.concurrent.atomic.AtomicLong();
+    private volatile InvocationResult lastResult;
 
     public LocalFunction(FunctionDefinition definition, Map<String, String> environment, Path runtimeLib,
                          Consumer<String> log, int maxContainers) {
@@ -49,12 +51,25 @@ public final class LocalFunction implements AutoCloseable {
 
     /** Runs {@code event} (JSON bytes) in a container of this function and returns what Lambda would. */
     public InvocationResult invoke(byte[] event) {
+        invocations.incrementAndGet();
         LambdaContainer container = acquire();
         try {
-            return container.invoke(event, INIT_LIMIT);
+            InvocationResult result = container.invoke(event, INIT_LIMIT);
+            lastResult = result;
+            return result;
         } finally {
             release(container);
         }
+    }
+
+    /** How many invocations this function has been asked to run. */
+    public long invocations() {
+        return invocations.get();
+    }
+
+    /** The result of the latest finished invocation, if any. */
+    public java.util.Optional<InvocationResult> lastResult() {
+        return java.util.Optional.ofNullable(lastResult);
     }
 
     private synchronized LambdaContainer acquire() {

@@ -32,6 +32,8 @@ public final class Main {
 
     /** System property naming the Lambda runtime jars directory (the launcher sets it). */
     public static final String RUNTIME_LIB_PROPERTY = "mallquest.lambda.runtime";
+    /** The default {@code --env-vars} file, relative to the repository root. */
+    public static final String LOCAL_ENV_VARS = "local/env.json";
 
     private final Map<String, String> shell;
     private final InputStream stdin;
@@ -86,6 +88,7 @@ public final class Main {
         String host = args.one("host").orElse("127.0.0.1");
         int port = args.integer("port", 3000);
         long started = System.nanoTime();
+        LocalApi.checkPortFree(host, port); // before starting anything, so the error is the only line
         LocalStack stack = LocalStack.open(options(args, (id, line) -> stderr.println("[" + id + "] " + line)), Optional.empty());
         LocalApi api;
         try {
@@ -160,12 +163,26 @@ public final class Main {
                 .orElse(root.resolve("local/runner/target/lambda-runtime"));
         return new LocalStack.Options(root,
                 args.one("template").map(Path::of).orElse(root.resolve("template.yaml")),
-                shell, parameterOverrides(args), args.one("env-vars").map(Path::of),
+                shell, parameterOverrides(args), envVarsFile(args, root),
                 args.one("table-prefix").orElse(""), args.integer("max-containers", 2), runtimeLib,
                 line -> {
                     stderr.println(line);
                     stderr.flush();
                 }, log);
+    }
+
+    /**
+     * {@code --env-vars FILE}, else {@value #LOCAL_ENV_VARS} when present: the checked-in SAM-format overrides
+     * for local runs (e.g. a claim window that keeps the sample receipt valid as the calendar moves). With
+     * {@code sam local invoke}, pass the same file: {@code --env-vars local/env.json}.
+     */
+    private Optional<Path> envVarsFile(Args args, Path root) {
+        Optional<Path> given = args.one("env-vars").map(Path::of);
+        if (given.isPresent()) {
+            return given;
+        }
+        Path local = root.resolve(LOCAL_ENV_VARS);
+        return Files.isRegularFile(local) ? Optional.of(local) : Optional.empty();
     }
 
     private static Path root() {

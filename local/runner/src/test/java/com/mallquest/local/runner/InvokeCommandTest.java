@@ -1,0 +1,94 @@
+package com.mallquest.local.runner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mallquest.local.services.RepositoryRoot;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code ./mallquest invoke} with the repository's template and functions: every sample in {@code events/}
+ * and the SAM CLI's generated events run through the real handlers, against fresh tables on dynalite.
+ */
+class InvokeCommandTest {
+
+    private static final Path ROOT = RepositoryRoot.locate();
+    /** Functions whose handlers are implemented: their sample must succeed (2xx), not merely avoid a 5xx. */
+    private static final Set<String> MUST_SUCCEED = Set.of("TriggerEffectFunction", "MetricsFunction", "CleanupFunction");
+    private static final List<String> HTTP_FUNCTIONS = List.of("SubmitReceiptFunction", "GetUserFunction",
+            "TriggerEffectFunction", "MetricsFunction", "AdminBatchFunction");
+
+    private static CommandRun invoke(String function, String eventFile, String stdin) {
+        return CommandRun.withStdin(FixtureStack.shell(Map.of()), stdin, "invoke", function, "-e", eventFile,
+                "--table-prefix", "inv-" + UUID.randomUUID().toString().substring(0, 8) + "-");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everySampleEvent_shouldRunItsFunction() throws IOException {
+        List<Path> samples;
+        try (Stream<Path> files = Files.list(ROOT.resolve("events"))) {
+            samples = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        Set<String> functions = LocalTemplateTest.repositoryTemplate().functions().keySet();
+        assertEquals(functions, Set.copyOf(samples.stream().map(p -> p.getFileName().toString().replace(".json", "")).toList()),
+                "one sample event per function, named after it");
+        return samples.stream().map(sample -> DynamicTest.dynamicTest(sample.getFileName().toString(), () -> {
+            String function = sample.getFileName().toString().replace(".json", "");
+            // WHEN the sample is invoked
+            CommandRun run = invoke(function, sample.toString(), "");
+            // THEN the function answered (exit 0, the result JSON on stdout, its logs on stderr)
+            assertEquals(0, run.status(), run.stderr());
+            JsonNode result = JsonText.MAPPER.readTree(run.stdout());
+            assertTrue(run.stderr().contains("START RequestId:"), "the function's log goes to stderr");
+            if (result.has("statusCode")) {
+                int status = result.get("statusCode").asInt();
+                assertTrue(status < 500, function + " answered " + result);
+                if (MUST_SUCCEED.contains(function)) {
+                    assertTrue(status >= 200 && status < 300, function + " answered " + result);
+                }
+            }
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> samCliGeneratedHttpEvent_shouldBeAcceptedByEveryHttpFunction() {
+        return HTTP_FUNCTIONS.stream().map(function -> DynamicTest.dynamicTest(function, () -> {
+            // GIVEN the event `sam local generate-event apigateway http-api-proxy` makes (base64 body, cookies, claims)
+            String event = resource("/sam-events/http-api-proxy.json");
+            // WHEN it is piped to invoke (-e -)
+            CommandRun run = invoke(function, "-", event);
+            // THEN the handler answers with an HTTP response, not a crash (its path is no MallQuest route: 4xx)
+            assertEquals(0, run.status(), run.stderr());
+            JsonNode result = JsonText.MAPPER.readTree(run.stdout());
+            int status = result.get("statusCode").asInt();
+            assertTrue(status >= 400 && status < 500, function + " answered " + result);
+            assertTrue(result.get("body").asText().contains("\"error\""), "the JSON error model: " + result);
+        }));
+    }
+
+    @Test
+    void samCliGeneratedScheduledEvent_shouldRunCleanup() throws Exception {
+        CommandRun run = invoke("CleanupFunction", "-", resource("/sam-events/scheduled-event.json"));
+        assertEquals(0, run.status(), run.stderr());
+        assertTrue(JsonText.MAPPER.readTree(run.stdout()).isObject(), run.stdout());
+    }
+
+    static String resource(String name) throws IOException {
+        try (var in = InvokeCommandTest.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
