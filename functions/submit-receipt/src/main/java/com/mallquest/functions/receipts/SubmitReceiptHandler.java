@@ -1,28 +1,82 @@
 package com.mallquest.functions.receipts;
 
 import com.mallquest.core.auth.Access;
+import com.mallquest.core.effects.EffectPublisher;
+import com.mallquest.core.effects.EffectsService;
+import com.mallquest.core.http.ApiException;
+import com.mallquest.core.http.ApiRequest;
+import com.mallquest.core.http.ApiResponse;
 import com.mallquest.core.http.Route;
 import com.mallquest.core.lambda.ApiHandler;
 import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.metrics.InvocationMetrics;
+import com.mallquest.core.receipts.ReceiptResult;
+import com.mallquest.core.receipts.ReceiptService;
+import com.mallquest.core.receipts.ReceiptSubmission;
+import com.mallquest.core.stores.StoreCatalogue;
 
 import java.util.List;
+import java.util.Map;
 
-/** Placeholder: the routes are filled in by the issue that owns this function. */
+/**
+ * {@code POST /receipts} (a signed-in user submits a receipt: 201 credited, 200 replayed) and {@code GET /stores}
+ * (public: the active stores) over {@link ReceiptService} and {@link StoreCatalogue}.
+ *
+ * <p>EMF per invocation, besides {@link ApiHandler}'s: {@code ReceiptsCredited}, {@code ReceiptsReplayed},
+ * {@code CoinsAwarded}, {@code ReceiptsRejected} and {@code ReceiptsRejected.<code>} (one per error code), with
+ * the property {@code rejectReason}.
+ */
 public final class SubmitReceiptHandler extends ApiHandler {
     private static final class Container {
         static final CoreServices CORE = CoreServices.fromEnvironment();
     }
+
+    private final ReceiptService receipts;
+    private final StoreCatalogue stores;
 
     public SubmitReceiptHandler() {
         this(Container.CORE);
     }
 
     SubmitReceiptHandler(CoreServices core) {
+        this(core, new EffectsService(core.cache(), core.clock(), core.settings()));
+    }
+
+    SubmitReceiptHandler(CoreServices core, EffectPublisher effects) {
         super(core);
+        this.receipts = ReceiptService.of(core, effects);
+        this.stores = StoreCatalogue.of(core);
     }
 
     @Override
     protected List<Route> routes() {
-        return List.of();
+        return List.of(
+                Route.post("/receipts", Access.USER, this::submit),
+                Route.get("/stores", Access.PUBLIC, this::listStores));
+    }
+
+    private ApiResponse submit(ApiRequest request) {
+        InvocationMetrics metrics = request.metrics();
+        try {
+            String userId = request.requireCaller().userId();
+            ReceiptResult result = receipts.submit(userId, request.body(ReceiptSubmission.class));
+            metrics.count("ReceiptsCredited", result.replayed() ? 0 : 1)
+                    .count("ReceiptsReplayed", result.replayed() ? 1 : 0)
+                    .count("CoinsAwarded", result.replayed() ? 0 : result.coinsEarned())
+                    .count("ReceiptsRejected", 0);
+            return result.replayed() ? ApiResponse.ok(result) : ApiResponse.created(result);
+        } catch (ApiException e) {
+            if (e.status() < 500) {
+                metrics.count("ReceiptsRejected", 1)
+                        .count("ReceiptsRejected." + e.code(), 1)
+                        .property("rejectReason", e.code());
+            }
+            throw e;
+        }
+    }
+
+    private ApiResponse listStores(ApiRequest request) {
+        return ApiResponse.ok(Map.of("stores", stores.listActive()))
+                .withHeader("Cache-Control", "public, max-age=60");
     }
 }

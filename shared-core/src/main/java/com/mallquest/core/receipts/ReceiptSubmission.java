@@ -1,0 +1,55 @@
+package com.mallquest.core.receipts;
+
+import com.mallquest.core.http.ApiException;
+import com.mallquest.core.stores.Store;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+/**
+ * The body of {@code POST /receipts}: {@code {"receiptId","storeId","amount","purchasedAt"}}. The user is the
+ * caller, never a body field. Malformed values are 400 {@code invalid_field} naming the field; the business
+ * rules (store, dates, ceilings) are checked by {@link ReceiptService} as 422s.
+ *
+ * @param receiptId   the number printed on the receipt: 1..64 of {@code [A-Za-z0-9._-]}
+ * @param storeId     the store's id (see {@code GET /stores})
+ * @param amount      the total paid, positive, at most two decimals
+ * @param purchasedAt when, ISO-8601 with a zone ({@code 2026-11-25T10:00:00Z})
+ */
+public record ReceiptSubmission(String receiptId, String storeId, BigDecimal amount, Instant purchasedAt) {
+
+    private static final Pattern RECEIPT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** A sanity bound on the number itself; the mall's and stores' ceilings are business rules (422). */
+    private static final BigDecimal MAX_AMOUNT_VALUE = new BigDecimal("1000000000");
+
+    public ReceiptSubmission {
+        if (receiptId == null || receiptId.isBlank()) {
+            throw ApiException.invalidField("receiptId", "receiptId is required");
+        }
+        if (!RECEIPT_ID.matcher(receiptId).matches()) {
+            throw ApiException.invalidField("receiptId", "receiptId must be 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        if (storeId == null || storeId.isBlank()) {
+            throw ApiException.invalidField("storeId", "storeId is required");
+        }
+        if (!Store.ID.matcher(storeId).matches()) {
+            throw ApiException.invalidField("storeId", "storeId must be 1 to 40 lower-case letters, digits or '-'");
+        }
+        if (amount == null) {
+            throw ApiException.invalidField("amount", "amount is required");
+        }
+        if (amount.signum() <= 0) {
+            throw ApiException.invalidField("amount", "amount must be greater than 0");
+        }
+        if (amount.stripTrailingZeros().scale() > 2) {
+            throw ApiException.invalidField("amount", "amount must have at most two decimals");
+        }
+        if (amount.compareTo(MAX_AMOUNT_VALUE) > 0) {
+            throw ApiException.invalidField("amount", "amount is not a plausible receipt total");
+        }
+        if (purchasedAt == null) {
+            throw ApiException.invalidField("purchasedAt", "purchasedAt is required (ISO-8601, e.g. 2026-11-25T10:00:00Z)");
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package com.mallquest.core.stores;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.mallquest.core.cache.Cache;
+import com.mallquest.core.cache.CacheKeys;
+import com.mallquest.core.http.Json;
+import com.mallquest.core.lambda.CoreServices;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The mall's stores, read from the Stores table and cached for {@code STORE_CACHE_TTL_SECONDS} in the shared
+ * cache (one entry holding the whole catalogue: a mall has tens of stores, not thousands).
+ *
+ * <pre>{@code
+ * StoreCatalogue stores = StoreCatalogue.of(core);
+ * Optional<Store> zara = stores.find("zara");
+ * List<Store> open = stores.listActive();
+ * }</pre>
+ */
+public final class StoreCatalogue {
+
+    /** The cache entry holding the catalogue as JSON. */
+    public static final String CACHE_KEY = CacheKeys.build("stores", "catalogue", "all");
+    private static final TypeReference<List<Store>> STORE_LIST = new TypeReference<>() { };
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Cache cache;
+    private final Duration ttl;
+
+    public StoreCatalogue(DynamoDbClient dynamo, String storesTable, Cache cache, Duration ttl) {
+        this.dynamo = dynamo;
+        this.table = storesTable;
+        this.cache = cache;
+        this.ttl = ttl;
+    }
+
+    public static StoreCatalogue of(CoreServices core) {
+        return new StoreCatalogue(core.dynamoDb(), core.settings().storesTable(), core.cache(), core.settings().storeCacheTtl());
+    }
+
+    /**
+     * The store with {@code storeId}, active or not. A store missing from the cached catalogue is looked up in
+     * the table, so a store added a moment ago is found before the cache expires.
+     */
+    public Optional<Store> find(String storeId) {
+        for (Store store : all()) {
+            if (store.storeId().equals(storeId)) {
+                return Optional.of(store);
+            }
+        }
+        if (!Store.ID.matcher(storeId).matches()) {
+            return Optional.empty();
+        }
+        var response = dynamo.getItem(GetItemRequest.builder().tableName(table)
+                .key(Map.of("storeId", AttributeValue.builder().s(storeId).build())).build());
+        return response.hasItem() && !response.item().isEmpty() ? Optional.of(fromItem(response.item())) : Optional.empty();
+    }
+
+    /** The active stores, by name. */
+    public List<Store> listActive() {
+        return all().stream().filter(Store::active).sorted(Comparator.comparing(Store::name)).toList();
+    }
+
+    /** Every store (cached). */
+    public List<Store> all() {
+        Optional<String> cached = cache.get(CACHE_KEY);
+        if (cached.isPresent()) {
+            try {
+                return Json.MAPPER.readValue(cached.get(), STORE_LIST);
+            } catch (JsonProcessingException e) {
+                cache.delete(CACHE_KEY); // written by an older shape of Store: read the table again
+            }
+        }
+        List<Store> stores = scan();
+        cache.set(CACHE_KEY, Json.write(stores), ttl);
+        return stores;
+    }
+
+    /** Adds or replaces a store and drops the cached catalogue. */
+    public void save(Store store) {
+        dynamo.putItem(PutItemRequest.builder().tableName(table).item(toItem(store)).build());
+        cache.delete(CACHE_KEY);
+    }
+
+    /** Reads a seed file: a JSON array of stores (the format of {@code local/seed/StoresTable.json}). */
+    public static List<Store> readSeed(InputStream json) {
+        try {
+            return Json.MAPPER.readValue(json, STORE_LIST);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the store seed", e);
+        }
+    }
+
+    private List<Store> scan() {
+        List<Store> stores = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            ScanRequest.Builder request = ScanRequest.builder().tableName(table);
+            if (start != null) {
+                request.exclusiveStartKey(start);
+            }
+            ScanResponse response = dynamo.scan(request.build());
+            response.items().forEach(item -> stores.add(fromItem(item)));
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+        } while (start != null);
+        stores.sort(Comparator.comparing(Store::storeId));
+        return List.copyOf(stores);
+    }
+
+    static Map<String, AttributeValue> toItem(Store store) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("storeId", AttributeValue.builder().s(store.storeId()).build());
+        item.put("name", AttributeValue.builder().s(store.name()).build());
+        item.put("category", AttributeValue.builder().s(store.category()).build());
+        if (store.floor() != null) {
+            item.put("floor", AttributeValue.builder().s(store.floor()).build());
+        }
+        item.put("multiplier", AttributeValue.builder().n(store.multiplier().toPlainString()).build());
+        if (store.maxReceiptAmount() != null) {
+            item.put("maxReceiptAmount", AttributeValue.builder().n(store.maxReceiptAmount().toPlainString()).build());
+        }
+        item.put("active", AttributeValue.builder().bool(store.active()).build());
+        return item;
+    }
+
+    static Store fromItem(Map<String, AttributeValue> item) {
+        AttributeValue floor = item.get("floor");
+        AttributeValue max = item.get("maxReceiptAmount");
+        AttributeValue active = item.get("active");
+        return new Store(item.get("storeId").s(), item.get("name").s(), item.get("category").s(),
+                floor == null ? null : floor.s(),
+                new BigDecimal(item.get("multiplier").n()),
+                max == null || max.n() == null ? null : new BigDecimal(max.n()),
+                active == null || Boolean.TRUE.equals(active.bool()));
+    }
+}
