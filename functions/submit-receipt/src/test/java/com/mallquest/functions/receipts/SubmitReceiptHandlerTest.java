@@ -1,0 +1,219 @@
+package com.mallquest.functions.receipts;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mallquest.core.cache.MemoryCache;
+import com.mallquest.core.config.Settings;
+import com.mallquest.core.http.Json;
+import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.ledger.Ledger;
+import com.mallquest.core.metrics.Metrics;
+import com.mallquest.core.stores.StoreCatalogue;
+import com.mallquest.local.services.RepositoryRoot;
+import com.mallquest.local.services.TestBackends;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The HTTP contract of POST /receipts and GET /stores through the real handler, on dynalite. */
+class SubmitReceiptHandlerTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:10Z");
+
+    private final List<String> effects = new ArrayList<>();
+    private CoreServices core;
+    private SubmitReceiptHandler handler;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Map<String, String> env = new HashMap<>(TestBackends.environment());
+        env.put("RECEIPT_RATE_LIMIT", "5/60s");
+        core = new CoreServices(Settings.fromEnvironment(env), TestBackends.dynamoDb(), new MemoryCache(),
+                new Metrics("Test", "submit-receipt", false), Clock.fixed(NOW, ZoneOffset.UTC));
+        StoreCatalogue stores = StoreCatalogue.of(core);
+        try (InputStream in = Files.newInputStream(RepositoryRoot.locate().resolve("local/seed/StoresTable.json"))) {
+            StoreCatalogue.readSeed(in).forEach(stores::save);
+        }
+        handler = new SubmitReceiptHandler(core, (userId, type, data) -> effects.add(userId + ":" + type));
+    }
+
+    private static APIGatewayV2HTTPEvent event(String method, String path, String body, String sub) {
+        var context = APIGatewayV2HTTPEvent.RequestContext.builder()
+                .withRequestId("req-1")
+                .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath(path).build());
+        if (sub != null) {
+            context.withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                    .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(Map.of("sub", sub)).build())
+                    .build());
+        }
+        return APIGatewayV2HTTPEvent.builder()
+                .withRouteKey(method + " " + path)
+                .withRawPath(path)
+                .withHeaders(Map.of("content-type", "application/json"))
+                .withBody(body)
+                .withRequestContext(context.build())
+                .build();
+    }
+
+    private APIGatewayV2HTTPResponse post(String body, String sub) {
+        return handler.handleRequest(event("POST", "/receipts", body, sub), null);
+    }
+
+    private static String receipt(String receiptId, String storeId, String amount, String purchasedAt) {
+        return "{\"receiptId\":\"" + receiptId + "\",\"storeId\":\"" + storeId + "\",\"amount\":" + amount
+                + ",\"purchasedAt\":\"" + purchasedAt + "\"}";
+    }
+
+    private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {
+        return Json.MAPPER.readTree(response.getBody());
+    }
+
+    private static void assertError(APIGatewayV2HTTPResponse response, int status, String code, String field) throws Exception {
+        assertEquals(status, response.getStatusCode(), response.getBody());
+        JsonNode error = json(response).get("error");
+        assertEquals(code, error.get("code").asText(), response.getBody());
+        if (field != null) {
+            assertEquals(field, error.get("field").asText(), response.getBody());
+        }
+    }
+
+    @Test
+    void post_shouldAnswer201WithTheCredit_then200Replayed_then409ForAnotherUser() throws Exception {
+        // WHEN a user submits a Sephora receipt (multiplier 2.0)
+        var created = post(receipt("SEP-1", "sephora", "125.50", "2026-11-25T10:00:00Z"), "alice");
+        // THEN 201 with the contract's fields
+        assertEquals(201, created.getStatusCode(), created.getBody());
+        JsonNode body = json(created);
+        assertEquals("SEP-1", body.get("receiptId").asText());
+        assertEquals("sephora", body.get("storeId").asText());
+        assertEquals(0, body.get("amount").decimalValue().compareTo(new java.math.BigDecimal("125.50")));
+        assertEquals(251, body.get("coinsEarned").asLong());
+        assertEquals(125, body.get("xpEarned").asLong());
+        assertTrue(body.get("leveledUp").asBoolean());
+        assertFalse(body.get("replayed").asBoolean());
+        assertEquals("alice", body.get("user").get("userId").asText());
+        assertEquals(251, body.get("user").get("coins").asLong());
+        assertEquals(125, body.get("user").get("xp").asLong());
+        assertEquals(2, body.get("user").get("level").asInt());
+        assertEquals(List.of("alice:coin_earned", "alice:level_up"), effects);
+        // AND the same submission again is 200 with the original result, replayed
+        var replay = post(receipt("SEP-1", "sephora", "125.50", "2026-11-25T10:00:00Z"), "alice");
+        assertEquals(200, replay.getStatusCode(), replay.getBody());
+        assertTrue(json(replay).get("replayed").asBoolean());
+        assertEquals(251, json(replay).get("user").get("coins").asLong());
+        // AND another user gets 409
+        assertError(post(receipt("SEP-1", "sephora", "125.50", "2026-11-25T10:00:00Z"), "bob"), 409, "receipt_already_claimed", null);
+        assertEquals(251, Ledger.of(core).account("alice").coins());
+        assertEquals(0, Ledger.of(core).account("bob").coins());
+    }
+
+    @Test
+    void post_shouldAnswer400NamingTheField_whenTheBodyIsMalformed() throws Exception {
+        String at = "2026-11-25T10:00:00Z";
+        assertError(post(receipt("R1", "zara", "-5", at), "alice"), 400, "invalid_field", "amount");
+        assertError(post(receipt("R1", "zara", "10.001", at), "alice"), 400, "invalid_field", "amount");
+        assertError(post(receipt("R1", "zara", "\"ten\"", at), "alice"), 400, "invalid_field", "amount");
+        assertError(post(receipt("", "zara", "10", at), "alice"), 400, "invalid_field", "receiptId");
+        assertError(post(receipt("R 1", "zara", "10", at), "alice"), 400, "invalid_field", "receiptId");
+        assertError(post(receipt("R1", "Zara!", "10", at), "alice"), 400, "invalid_field", "storeId");
+        assertError(post(receipt("R1", "zara", "10", "yesterday"), "alice"), 400, "invalid_field", "purchasedAt");
+        assertError(post("{\"receiptId\":\"R1\",\"storeId\":\"zara\",\"amount\":10}", "alice"), 400, "invalid_field", "purchasedAt");
+        assertError(post("{\"receiptId\":\"R1\",\"storeId\":\"zara\",\"amount\":10,\"purchasedAt\":\"" + at + "\",\"userId\":\"bob\"}", "alice"),
+                400, "invalid_field", "userId");
+        assertError(post("{not json", "alice"), 400, "malformed_json", null);
+        assertError(post(null, "alice"), 400, "missing_body", null);
+        assertEquals(0, Ledger.of(core).account("alice").version());
+    }
+
+    @Test
+    void post_shouldAnswer401_whenThereIsNoCaller() throws Exception {
+        assertError(post(receipt("R1", "zara", "10", "2026-11-25T10:00:00Z"), null), 401, "unauthorized", null);
+    }
+
+    @Test
+    void post_shouldAnswer422WithTheRuleCode_whenVerificationFails() throws Exception {
+        assertError(post(receipt("R1", "nowhere", "10", "2026-11-25T10:00:00Z"), "alice"), 422, "unknown_store", "storeId");
+        assertError(post(receipt("R2", "gamestop", "10", "2026-11-25T10:00:00Z"), "alice"), 422, "store_inactive", "storeId");
+        assertError(post(receipt("R3", "zara", "10", "2026-11-25T13:00:00Z"), "alice"), 422, "purchase_in_future", "purchasedAt");
+        assertError(post(receipt("R4", "zara", "10", "2026-10-01T10:00:00Z"), "alice"), 422, "receipt_too_old", "purchasedAt");
+        assertError(post(receipt("R5", "zara", "9000", "2026-11-25T10:00:00Z"), "alice"), 422, "amount_above_mall_limit", "amount");
+        assertError(post(receipt("R6", "lush", "300.50", "2026-11-25T10:00:00Z"), "alice"), 422, "amount_above_store_limit", "amount");
+    }
+
+    @Test
+    void post_shouldAnswer429WithRetryAfter_whenOverTheRateLimit() throws Exception {
+        // GIVEN 5 receipts in this minute (the limit)
+        for (int i = 0; i < 5; i++) {
+            assertEquals(201, post(receipt("Z" + i, "zara", "10", "2026-11-25T10:00:00Z"), "alice").getStatusCode());
+        }
+        // WHEN a sixth comes THEN 429 with Retry-After (the window ends in 50 s)
+        var limited = post(receipt("Z9", "zara", "10", "2026-11-25T10:00:00Z"), "alice");
+        assertError(limited, 429, "rate_limited", null);
+        assertEquals("50", limited.getHeaders().get("Retry-After"));
+    }
+
+    @Test
+    void getStores_shouldListActiveStoresPublicly() throws Exception {
+        // WHEN anyone (no token) asks for the stores
+        var response = handler.handleRequest(event("GET", "/stores", null, null), null);
+        // THEN 200 with the active ones only
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        JsonNode stores = json(response).get("stores");
+        assertEquals(19, stores.size());
+        List<String> ids = new ArrayList<>();
+        stores.forEach(s -> ids.add(s.get("storeId").asText()));
+        assertTrue(ids.contains("zara"));
+        assertFalse(ids.contains("gamestop"));
+        assertFalse(ids.contains("the-body-shop"));
+        assertEquals("Apple Store", stores.get(0).get("name").asText());
+        assertEquals("public, max-age=60", response.getHeaders().get("Cache-Control"));
+    }
+
+    @Test
+    void post_shouldEmitReceiptMetrics_perInvocation() throws Exception {
+        // GIVEN stdout captured (EMF's local sink)
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            // WHEN a receipt is credited, replayed, and one is rejected
+            post(receipt("M1", "starbucks", "10", "2026-11-25T10:00:00Z"), "alice");
+            post(receipt("M1", "starbucks", "10", "2026-11-25T10:00:00Z"), "alice");
+            post(receipt("M2", "nowhere", "10", "2026-11-25T10:00:00Z"), "alice");
+        } finally {
+            System.setOut(original);
+        }
+        // THEN three EMF records carry the receipt figures
+        List<JsonNode> records = new ArrayList<>();
+        for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (line.contains("\"_aws\"")) {
+                records.add(Json.MAPPER.readTree(line));
+            }
+        }
+        assertEquals(3, records.size(), captured.toString(StandardCharsets.UTF_8));
+        assertEquals(1, records.get(0).get("ReceiptsCredited").asInt());
+        assertEquals(30, records.get(0).get("CoinsAwarded").asInt());
+        assertEquals(1, records.get(1).get("ReceiptsReplayed").asInt());
+        assertEquals(0, records.get(1).get("CoinsAwarded").asInt());
+        assertEquals(1, records.get(2).get("ReceiptsRejected").asInt());
+        assertEquals(1, records.get(2).get("ReceiptsRejected.unknown_store").asInt());
+        assertEquals("unknown_store", records.get(2).get("rejectReason").asText());
+    }
+}

@@ -1,0 +1,376 @@
+package com.mallquest.core.receipts;
+
+import com.mallquest.core.cache.MemoryCache;
+import com.mallquest.core.config.Settings;
+import com.mallquest.core.effects.EffectPublisher;
+import com.mallquest.core.http.ApiException;
+import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.ledger.Account;
+import com.mallquest.core.ledger.ActivityEntry;
+import com.mallquest.core.ledger.ActivityPage;
+import com.mallquest.core.ledger.Ledger;
+import com.mallquest.core.metrics.Metrics;
+import com.mallquest.core.stores.StoreCatalogue;
+import com.mallquest.core.testing.CrashingDynamoDb;
+import com.mallquest.core.testing.MutableClock;
+import com.mallquest.core.testing.StoreSeed;
+import com.mallquest.local.services.TestBackends;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Receipt submission against dynalite with the seeded store catalogue. */
+class ReceiptServiceTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+
+    /** Effects as published: the edge of this unit (the effects service has its own tests). */
+    record Published(String userId, String type, Map<String, Object> data) { }
+
+    private final List<Published> published = Collections.synchronizedList(new ArrayList<>());
+    private final EffectPublisher effects = (userId, type, data) -> published.add(new Published(userId, type, data));
+
+    private Map<String, String> env;
+    private DynamoDbClient dynamo;
+    private MemoryCache cache;
+    private MutableClock clock;
+
+    @BeforeEach
+    void setUp() {
+        env = new HashMap<>(TestBackends.environment());
+        env.put("RECEIPT_RATE_LIMIT", "1000/60s");
+        dynamo = TestBackends.dynamoDb();
+        cache = new MemoryCache();
+        clock = new MutableClock(NOW);
+        StoreSeed.load(StoreCatalogue.of(core(dynamo)));
+    }
+
+    private CoreServices core(DynamoDbClient client) {
+        return new CoreServices(Settings.fromEnvironment(env), client, cache, new Metrics("Test", "receipts", false), clock);
+    }
+
+    private ReceiptService service() {
+        return ReceiptService.of(core(dynamo), effects);
+    }
+
+    private Ledger ledger() {
+        return Ledger.of(core(dynamo));
+    }
+
+    private ReceiptClaims claims() {
+        return new ReceiptClaims(dynamo, Settings.fromEnvironment(env).receiptsTable());
+    }
+
+    private static ReceiptSubmission receipt(String id, String store, String amount, Instant purchasedAt) {
+        return new ReceiptSubmission(id, store, new BigDecimal(amount), purchasedAt);
+    }
+
+    private static ReceiptSubmission nike(String id) {
+        return receipt(id, "nike", "125.50", NOW.minus(Duration.ofHours(2)));
+    }
+
+    @Test
+    void submit_shouldCreditCoinsXpAndPublishEffects_whenFirstSubmitted() {
+        // GIVEN a new user and a Nike receipt (multiplier 1.5)
+        // WHEN submitted
+        ReceiptResult result = service().submit("u1", nike("R-1"));
+        // THEN 125.50 × 1.5 = 188.25 → 188 coins, 125 XP, level 2 reached
+        assertFalse(result.replayed());
+        assertEquals(188, result.coinsEarned());
+        assertEquals(125, result.xpEarned());
+        assertTrue(result.leveledUp());
+        assertEquals(new ReceiptResult.UserBalance("u1", 188, 125, 2), result.user());
+        Account account = ledger().account("u1");
+        assertEquals(188, account.coins());
+        assertEquals(1, account.receiptsCredited());
+        // AND the claim is credited and out of the pending index
+        assertTrue(claims().find("nike", "R-1").orElseThrow().credited());
+        assertEquals(List.of(), claims().pending(NOW.plus(Duration.ofDays(1)), 10));
+        // AND coin_earned and level_up were published for the user
+        assertEquals(List.of("coin_earned", "level_up"), published.stream().map(Published::type).toList());
+        assertEquals(188L, published.get(0).data().get("coins"));
+        assertEquals(2, published.get(1).data().get("level"));
+    }
+
+    @Test
+    void submit_shouldReplayTheOriginalResult_whenTheSameUserSubmitsAgain() {
+        // GIVEN a credited receipt and a later one
+        ReceiptResult first = service().submit("u1", nike("R-1"));
+        service().submit("u1", receipt("S-9", "starbucks", "4.80", NOW.minusSeconds(60)));
+        published.clear();
+        // WHEN the first is submitted again
+        ReceiptResult again = service().submit("u1", nike("R-1"));
+        // THEN it is the original result, marked replayed; nothing more is credited or published
+        assertTrue(again.replayed());
+        assertEquals(first.user(), again.user());
+        assertEquals(first.coinsEarned(), again.coinsEarned());
+        assertEquals(first.creditedAt(), again.creditedAt());
+        assertEquals(188 + 14, ledger().account("u1").coins());
+        assertEquals(List.of(), published);
+    }
+
+    @Test
+    void submit_shouldRefuse409_whenAnotherUserClaimsTheReceipt() {
+        // GIVEN u1 claimed a receipt
+        service().submit("u1", nike("R-1"));
+        // WHEN u2 submits the same store and receipt id
+        ApiException e = assertThrows(ApiException.class, () -> service().submit("u2", nike("R-1")));
+        // THEN 409 receipt_already_claimed, and u2 gets nothing
+        assertEquals(409, e.status());
+        assertEquals("receipt_already_claimed", e.code());
+        assertEquals(0, ledger().account("u2").coins());
+        // AND the same receipt id at another store is a different receipt
+        assertFalse(service().submit("u2", receipt("R-1", "zara", "10.00", NOW)).replayed());
+    }
+
+    @Test
+    void submit_shouldRefuse409_whenTheSameUserResubmitsWithOtherDetails() {
+        service().submit("u1", nike("R-1"));
+        ApiException e = assertThrows(ApiException.class,
+                () -> service().submit("u1", receipt("R-1", "nike", "999.00", NOW.minusSeconds(7200))));
+        assertEquals(409, e.status());
+        assertEquals("receipt_details_differ", e.code());
+        assertEquals(188, ledger().account("u1").coins());
+    }
+
+    @Test
+    void submit_shouldRefuseWith422AndSpecificCode_whenAVerificationRuleFails() {
+        // GIVEN the seeded catalogue and the default rules (30 days, 5 min skew, mall ceiling 5000)
+        Map<String, ReceiptSubmission> cases = new java.util.LinkedHashMap<>();
+        cases.put("unknown_store", receipt("A1", "no-such-store", "10.00", NOW));
+        cases.put("store_inactive", receipt("A2", "the-body-shop", "10.00", NOW));
+        cases.put("purchase_in_future", receipt("A3", "zara", "10.00", NOW.plus(Duration.ofMinutes(6))));
+        cases.put("receipt_too_old", receipt("A4", "zara", "10.00", NOW.minus(Duration.ofDays(30)).minusSeconds(1)));
+        cases.put("amount_above_mall_limit", receipt("A5", "apple", "5000.01", NOW));
+        cases.put("amount_above_store_limit", receipt("A6", "starbucks", "150.01", NOW));
+        Map<String, String> fields = Map.of("unknown_store", "storeId", "store_inactive", "storeId",
+                "purchase_in_future", "purchasedAt", "receipt_too_old", "purchasedAt",
+                "amount_above_mall_limit", "amount", "amount_above_store_limit", "amount");
+        cases.forEach((code, submission) -> {
+            // WHEN submitted THEN 422 with that code and field, and nothing is claimed or credited
+            ApiException e = assertThrows(ApiException.class, () -> service().submit("u1", submission), code);
+            assertEquals(422, e.status(), code);
+            assertEquals(code, e.code());
+            assertEquals(fields.get(code), e.field(), code);
+            assertTrue(claims().find(submission.storeId(), submission.receiptId()).isEmpty(), code);
+        });
+        assertEquals(0, ledger().account("u1").coins());
+        // AND the limits themselves are accepted: exactly at the ceilings, the window edge and the skew
+        service().submit("u1", receipt("B1", "apple", "5000.00", NOW));
+        service().submit("u1", receipt("B2", "starbucks", "150.00", NOW));
+        service().submit("u1", receipt("B3", "zara", "10.00", NOW.plus(Duration.ofMinutes(5))));
+        service().submit("u1", receipt("B4", "zara", "10.00", NOW.minus(Duration.ofDays(30))));
+        assertEquals(4, ledger().account("u1").receiptsCredited());
+    }
+
+    @Test
+    void submit_shouldRefuse429WithRetryAfter_whenOverTheRateLimit_andAllowAgainNextWindow() {
+        // GIVEN a limit of 3 receipts per minute
+        env.put("RECEIPT_RATE_LIMIT", "3/60s");
+        clock.set(Instant.parse("2026-11-25T12:00:10Z"));
+        for (int i = 1; i <= 3; i++) {
+            service().submit("u1", receipt("R" + i, "zara", "10.00", NOW));
+        }
+        // WHEN a fourth comes within the minute
+        ApiException e = assertThrows(ApiException.class, () -> service().submit("u1", receipt("R4", "zara", "10.00", NOW)));
+        // THEN 429 with Retry-After until the window ends; another user is not affected
+        assertEquals(429, e.status());
+        assertEquals("rate_limited", e.code());
+        assertEquals("50", e.headers().get("Retry-After"));
+        assertFalse(service().submit("u2", receipt("R5", "zara", "10.00", NOW)).replayed());
+        assertTrue(claims().find("zara", "R4").isEmpty());
+        // AND in the next window it is accepted
+        clock.advance(Duration.ofSeconds(51));
+        assertFalse(service().submit("u1", receipt("R4", "zara", "10.00", NOW)).replayed());
+    }
+
+    @Test
+    void submit_shouldCreditOnce_when50IdenticalSubmissionsRunConcurrently() throws Exception {
+        // GIVEN 50 identical submissions released at once
+        ReceiptService service = service();
+        List<Object> outcomes = runConcurrently(50, i -> () -> service.submit("u1", nike("R-1")));
+        // THEN exactly one credited it; the rest are replays or "in progress"
+        int credited = 0;
+        for (Object o : outcomes) {
+            if (o instanceof ReceiptResult r && !r.replayed()) {
+                credited++;
+            } else if (o instanceof ReceiptResult r) {
+                assertEquals(188, r.user().coins());
+            } else if (o instanceof ApiException e) {
+                assertEquals("receipt_in_progress", e.code(), e.getMessage());
+            } else {
+                fail("unexpected outcome " + o);
+            }
+        }
+        assertEquals(1, credited);
+        assertEquals(188, ledger().account("u1").coins());
+        assertEquals(1, ledger().account("u1").receiptsCredited());
+        assertEquals(1, published.stream().filter(p -> p.type().equals("coin_earned")).count());
+        assertBalanceEqualsActivity("u1", 1);
+    }
+
+    @Test
+    void submit_shouldCountEveryReceipt_whenDistinctReceiptsOfOneUserRunConcurrently() throws Exception {
+        // GIVEN 30 different receipts of one user released at once (Starbucks ×3: 10.00 → 30 coins, 10 XP each)
+        ReceiptService service = service();
+        List<Object> outcomes = runConcurrently(30, i -> () -> service.submit("u1", receipt("S" + i, "starbucks", "10.00", NOW)));
+        // THEN all are credited and none is lost
+        outcomes.forEach(o -> assertTrue(o instanceof ReceiptResult r && !r.replayed(), "outcome " + o));
+        Account account = ledger().account("u1");
+        assertEquals(900, account.coins());
+        assertEquals(300, account.xp());
+        assertEquals(30, account.receiptsCredited());
+        assertBalanceEqualsActivity("u1", 30);
+    }
+
+    @Test
+    void submit_shouldCompleteExactlyOnce_whenCrashedAfterEachWriteThenRetriedOrCleanedUp() {
+        // GIVEN the number of writes one submission makes
+        CrashingDynamoDb counter = new CrashingDynamoDb(dynamo, Integer.MAX_VALUE);
+        ReceiptService.of(core(counter), effects).submit("probe", nike("P-1"));
+        int writes = counter.writes();
+        assertTrue(writes >= 7, "claim + ledger + claim update: at least 7 writes, made " + writes);
+        for (int crashAfter = 1; crashAfter <= writes; crashAfter++) {
+            for (boolean byCleanup : new boolean[] {false, true}) {
+                String user = "crash-" + crashAfter + (byCleanup ? "-cleanup" : "-retry");
+                String receiptId = "R-" + crashAfter + (byCleanup ? "c" : "r");
+                service().submit(user, receipt("E-" + receiptId, "zara", "10.00", NOW)); // an earlier credit
+                // WHEN the process dies right after write number crashAfter
+                CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, crashAfter);
+                ReceiptService dying = ReceiptService.of(core(crashing), effects);
+                assertThrows(CrashingDynamoDb.Crash.class, () -> dying.submit(user, nike(receiptId)));
+                // AND (later than the lease and the grace period) the client retries, or the cleanup job runs
+                clock.advance(Duration.ofMinutes(3));
+                if (byCleanup) {
+                    int completed = service().completePending(100);
+                    assertEquals(crashAfter < writes ? 1 : 0, completed, user);
+                } else {
+                    ReceiptResult retried = service().submit(user, nike(receiptId));
+                    assertEquals(198, retried.user().coins(), user);
+                }
+                // THEN the receipt is credited exactly once and the claim is complete
+                Account account = ledger().account(user);
+                assertEquals(10 + 188, account.coins(), user);
+                assertEquals(10 + 125, account.xp(), user);
+                assertEquals(2, account.receiptsCredited(), user);
+                assertBalanceEqualsActivity(user, 2);
+                assertTrue(claims().find("nike", receiptId).orElseThrow().credited(), user);
+                // AND a later identical submission is a replay
+                assertTrue(service().submit(user, nike(receiptId)).replayed(), user);
+                assertEquals(198, ledger().account(user).coins(), user);
+            }
+        }
+        assertEquals(List.of(), claims().pending(clock.instant().plus(Duration.ofDays(1)), 100));
+    }
+
+    @Test
+    void submit_shouldAnswer409InProgress_whenRetriedWhileTheCrashedAttemptStillHoldsTheLease() {
+        // GIVEN an attempt that died after the claim and the ledger's first write
+        CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, 2);
+        assertThrows(CrashingDynamoDb.Crash.class, () -> ReceiptService.of(core(crashing), effects).submit("u1", nike("R-1")));
+        // WHEN the client retries at once
+        ApiException e = assertThrows(ApiException.class, () -> service().submit("u1", nike("R-1")));
+        // THEN 409 receipt_in_progress with Retry-After, and the cleanup leaves it alone within the grace period
+        assertEquals(409, e.status());
+        assertEquals("receipt_in_progress", e.code());
+        assertTrue(e.headers().containsKey("Retry-After"));
+        assertEquals(0, service().completePending(10));
+        assertEquals(0, ledger().account("u1").coins());
+    }
+
+    @Test
+    void completePending_shouldBeBounded_andFinishEverythingOverSeveralRuns() {
+        // GIVEN five claims left pending by crashed requests (each died right after its claim was written)
+        for (int i = 0; i < 5; i++) {
+            CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, 1);
+            String id = "P-" + i;
+            assertThrows(CrashingDynamoDb.Crash.class, () -> ReceiptService.of(core(crashing), effects).submit("u1", nike(id)));
+        }
+        clock.advance(Duration.ofMinutes(3));
+        // WHEN the cleanup runs with a limit of 2
+        // THEN it completes 2, 2, 1, then nothing
+        assertEquals(2, service().completePending(2));
+        assertEquals(2, service().completePending(2));
+        assertEquals(1, service().completePending(2));
+        assertEquals(0, service().completePending(2));
+        assertEquals(5 * 188, ledger().account("u1").coins());
+        assertEquals(5, published.stream().filter(p -> p.type().equals("coin_earned")).count());
+    }
+
+    // ---- helpers ----
+
+    private void assertBalanceEqualsActivity(String userId, int expectedEntries) {
+        Ledger ledger = ledger();
+        long coins = 0;
+        long xp = 0;
+        int entries = 0;
+        String cursor = null;
+        do {
+            ActivityPage page = ledger.activity(userId, 10, cursor);
+            for (ActivityEntry e : page.entries()) {
+                coins += e.coins();
+                xp += e.xp();
+                entries++;
+            }
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        Account account = ledger.account(userId);
+        assertEquals(account.coins(), coins, "coins == sum of activity for " + userId);
+        assertEquals(account.xp(), xp, "xp == sum of activity for " + userId);
+        assertEquals(expectedEntries, entries, "activity entries of " + userId);
+    }
+
+    interface TaskFactory {
+        Callable<Object> task(int index);
+    }
+
+    static List<Object> runConcurrently(int n, TaskFactory factory) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch ready = new CountDownLatch(n);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Object>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Callable<Object> task = factory.task(i);
+                futures.add(pool.submit(() -> {
+                    ready.countDown();
+                    start.await();
+                    try {
+                        return task.call();
+                    } catch (RuntimeException e) {
+                        return e;
+                    }
+                }));
+            }
+            ready.await();
+            start.countDown();
+            List<Object> outcomes = new ArrayList<>();
+            for (Future<Object> f : futures) {
+                outcomes.add(f.get());
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package com.mallquest.core.testing;
+
+import com.mallquest.core.stores.Store;
+import com.mallquest.core.stores.StoreCatalogue;
+import com.mallquest.local.services.RepositoryRoot;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.List;
+
+/** The store seed every local run loads ({@code local/seed/StoresTable.json}), for tests. */
+public final class StoreSeed {
+    private StoreSeed() { }
+
+    public static List<Store> stores() {
+        try (InputStream in = Files.newInputStream(RepositoryRoot.locate().resolve("local/seed/StoresTable.json"))) {
+            return StoreCatalogue.readSeed(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes the seed through {@code catalogue}. */
+    public static void load(StoreCatalogue catalogue) {
+        stores().forEach(catalogue::save);
+    }
+}
