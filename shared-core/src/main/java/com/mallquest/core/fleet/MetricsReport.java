@@ -28,10 +28,11 @@ public record MetricsReport(
 
     /**
      * @param counters      counter name ({@code ReceiptsCredited}, {@code CoinsAwarded}, …) → window → sum
-     * @param activeEffects targets (users, screen channels) holding at least one unexpired effect right now,
-     *                      across the fleet; null when not known
+     * @param activeEffectTargets targets (users, screen channels) holding at least one unexpired effect right
+     *                            now, across the fleet (from the effects index); counted up to
+     *                            {@link MetricsReporter#ACTIVE_TARGETS_COUNTED_UP_TO}; null when not known
      */
-    public record Business(Map<String, Map<String, Long>> counters, Long activeEffects) { }
+    public record Business(Map<String, Map<String, Long>> counters, Long activeEffectTargets) { }
 
     /**
      * @param mode           {@code redis}, {@code memory} (no Redis configured) or {@code memory-fallback}

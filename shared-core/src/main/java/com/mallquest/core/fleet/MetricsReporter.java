@@ -2,6 +2,7 @@ package com.mallquest.core.fleet;
 
 import com.mallquest.core.cache.Cache;
 import com.mallquest.core.cache.CacheStats;
+import com.mallquest.core.effects.EffectsService;
 import com.mallquest.core.health.HealthCheck;
 import com.mallquest.core.metrics.InvocationMetrics;
 
@@ -19,11 +20,14 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * MetricsReporter reporter = new MetricsReporter(core.cache(), core.clock(), CacheServiceStatus.NOT_IN_AWS,
- *         () -> null, Optional.empty());
+ *         MetricsReporter.activeEffectTargets(core.cache(), core.clock()), Optional.empty());
  * MetricsReport report = reporter.report(request.metrics());
  * }</pre>
  */
 public final class MetricsReporter {
+
+    /** The most targets {@link #activeEffectTargets} counts (one bounded range read of the effects index). */
+    public static final int ACTIVE_TARGETS_COUNTED_UP_TO = 10_000;
 
     /** Business counters always listed, with zeros when nothing was counted. */
     static final List<String> STANDARD_COUNTERS = List.of(FleetMetrics.RECEIPTS_CREDITED, FleetMetrics.COINS_AWARDED);
@@ -83,6 +87,16 @@ public final class MetricsReporter {
         return report;
     }
 
+    /**
+     * Targets holding an unexpired effect: members of the effects index ({@link EffectsService#INDEX_KEY}, scored
+     * by the latest expiry written for the target) with a score after now, up to
+     * {@link #ACTIVE_TARGETS_COUNTED_UP_TO}. One single-key read: cluster-safe.
+     */
+    public static Supplier<Long> activeEffectTargets(Cache cache, Clock clock) {
+        return () -> (long) cache.sortedRangeByScore(EffectsService.INDEX_KEY, clock.millis() + 1.0,
+                Double.POSITIVE_INFINITY, false, ACTIVE_TARGETS_COUNTED_UP_TO).size();
+    }
+
     private Long countActiveEffects() {
         try {
             return activeEffects.get();
@@ -107,8 +121,8 @@ public final class MetricsReporter {
             }
         }
         report.business().counters().forEach((name, perWindow) -> emf.count("Fleet" + name + "1m", perWindow.getOrDefault("1m", 0L)));
-        if (report.business().activeEffects() != null) {
-            emf.count("ActiveEffects", report.business().activeEffects());
+        if (report.business().activeEffectTargets() != null) {
+            emf.count("ActiveEffectTargets", report.business().activeEffectTargets());
         }
         CacheFigures hitRatio = report.cache().hitRatio().get("1m");
         if (hitRatio != null && hitRatio.hitRatio() != null) {

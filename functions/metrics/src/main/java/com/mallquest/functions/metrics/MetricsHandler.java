@@ -37,7 +37,7 @@ public final class MetricsHandler extends ApiHandler {
     MetricsHandler(CoreServices core, CacheServiceStatus cacheService) {
         super(core);
         this.reporter = new MetricsReporter(core.cache(), core.clock(), cacheService,
-                () -> null, core.settings().functionMemoryMb());
+                MetricsReporter.activeEffectTargets(core.cache(), core.clock()), core.settings().functionMemoryMb());
         this.health = new HealthCheck(core.dynamoDb(), core.settings().storesTable(), core.cache(),
                 core.settings().healthDatabaseTimeout());
     }

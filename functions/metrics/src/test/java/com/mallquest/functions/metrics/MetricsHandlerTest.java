@@ -3,6 +3,7 @@ package com.mallquest.functions.metrics;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.cache.CacheStats;
+import com.mallquest.core.effects.EffectsService;
 import com.mallquest.core.fleet.CacheServiceStatus;
 import com.mallquest.core.fleet.FleetMetrics;
 import com.mallquest.core.http.Json;
@@ -13,7 +14,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -77,6 +83,10 @@ class MetricsHandlerTest {
         new FleetMetrics(a.cache(), a.clock()).business(FleetMetrics.RECEIPTS_CREDITED, 3);
         new FleetMetrics(b.cache(), b.clock()).business(FleetMetrics.RECEIPTS_CREDITED, 2);
         new FleetMetrics(b.cache(), b.clock()).business(FleetMetrics.COINS_AWARDED, 250);
+        // AND two users with an active effect (triggered on container C)
+        EffectsService effects = new EffectsService(c.cache(), c.clock(), c.settings());
+        effects.publish("fx-user-1", "store_promo", Map.of());
+        effects.publish("fx-user-2", "store_promo", Map.of());
         // AND three real health requests answered by container A's handler (recorded by ApiHandler's hook)
         MetricsHandler handlerA = new MetricsHandler(a, CacheServiceStatus.NOT_IN_AWS);
         for (int i = 0; i < 3; i++) {
@@ -118,6 +128,7 @@ class MetricsHandlerTest {
         JsonNode business = body.path("business").path("counters");
         assertEquals(5, business.path("ReceiptsCredited").path("15m").asLong());
         assertEquals(250, business.path("CoinsAwarded").path("1m").asLong());
+        assertEquals(2, body.path("business").path("activeEffectTargets").asLong());
 
         JsonNode cache = body.path("cache");
         assertEquals("redis", cache.path("mode").asText());
@@ -190,5 +201,44 @@ class MetricsHandlerTest {
         assertFalse(body.path("cache").path("redisReachable").asBoolean());
         assertEquals(2, body.path("system").path("1m").path("requests").asLong());
         assertFalse(body.path("routes").has("POST /receipts"));
+    }
+
+    @Test
+    void metrics_shouldEmitTheFleetFiguresAsEmf() throws Exception {
+        // GIVEN 10 requests of 30 ms recorded by another container
+        record(container(), "GET /stores", 200, 30, 10);
+        MetricsHandler handler = new MetricsHandler(container(), CacheServiceStatus.NOT_IN_AWS);
+
+        // WHEN an admin reads the metrics, with stdout (where EMF goes outside Lambda too) captured
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(200, handler.handleRequest(Events.get("/metrics", Events.ADMIN), null).getStatusCode());
+        } finally {
+            System.setOut(original);
+        }
+
+        // THEN the invocation's EMF record carries the headline figures, declared as metrics of the namespace
+        List<JsonNode> records = new ArrayList<>();
+        for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (line.contains("\"_aws\"")) {
+                records.add(Json.MAPPER.readTree(line));
+            }
+        }
+        assertEquals(1, records.size(), captured.toString(StandardCharsets.UTF_8));
+        JsonNode emf = records.get(0);
+        assertEquals(10 / body(handler.handleRequest(Events.get("/metrics", Events.ADMIN), null))
+                .path("system").path("1m").path("seconds").asDouble(), emf.path("FleetRequestsPerSecond").asDouble(), 0.01);
+        assertTrue(emf.path("FleetLatencyP99").asDouble() > 20 && emf.path("FleetLatencyP99").asDouble() <= 30);
+        assertEquals(30.0, emf.path("FleetLatencyAverage").asDouble(), 0.001);
+        assertEquals(0, emf.path("FleetErrorRate").asDouble(), 0.0);
+        assertEquals(1, emf.path("CacheRedisReachable").asInt());
+        assertTrue(emf.path("HeapUsed").asLong() > 0);
+        assertTrue(emf.has("UptimeSeconds"));
+        assertEquals(0, emf.path("FleetReceiptsCredited1m").asInt());
+        assertEquals("fleet", emf.path("fleetScope").asText());
+        String declared = emf.path("_aws").path("CloudWatchMetrics").get(0).path("Metrics").toString();
+        assertTrue(declared.contains("FleetLatencyP95") && declared.contains("Latency"), declared);
     }
 }
