@@ -3,6 +3,7 @@ package com.mallquest.functions.receipts;
 import com.mallquest.core.auth.Access;
 import com.mallquest.core.effects.EffectPublisher;
 import com.mallquest.core.effects.EffectsService;
+import com.mallquest.core.fleet.FleetMetrics;
 import com.mallquest.core.http.ApiException;
 import com.mallquest.core.http.ApiRequest;
 import com.mallquest.core.http.ApiResponse;
@@ -24,7 +25,8 @@ import java.util.Map;
  *
  * <p>EMF per invocation, besides {@link ApiHandler}'s: {@code ReceiptsCredited}, {@code ReceiptsReplayed},
  * {@code CoinsAwarded}, {@code ReceiptsRejected} and {@code ReceiptsRejected.<code>} (one per error code), with
- * the property {@code rejectReason}.
+ * the property {@code rejectReason}. Credited receipts and coins are also added to the fleet-wide business
+ * counters of {@code GET /metrics} ({@link FleetMetrics#business}).
  */
 public final class SubmitReceiptHandler extends ApiHandler {
     private static final class Container {
@@ -33,6 +35,7 @@ public final class SubmitReceiptHandler extends ApiHandler {
 
     private final ReceiptService receipts;
     private final StoreCatalogue stores;
+    private final FleetMetrics fleet;
 
     public SubmitReceiptHandler() {
         this(Container.CORE);
@@ -46,6 +49,7 @@ public final class SubmitReceiptHandler extends ApiHandler {
         super(core);
         this.receipts = ReceiptService.of(core, effects);
         this.stores = StoreCatalogue.of(core);
+        this.fleet = new FleetMetrics(core.cache(), core.clock());
     }
 
     @Override
@@ -64,6 +68,10 @@ public final class SubmitReceiptHandler extends ApiHandler {
                     .count("ReceiptsReplayed", result.replayed() ? 1 : 0)
                     .count("CoinsAwarded", result.replayed() ? 0 : result.coinsEarned())
                     .count("ReceiptsRejected", 0);
+            if (!result.replayed()) {
+                fleet.business(FleetMetrics.RECEIPTS_CREDITED, 1);
+                fleet.business(FleetMetrics.COINS_AWARDED, result.coinsEarned());
+            }
             return result.replayed() ? ApiResponse.ok(result) : ApiResponse.created(result);
         } catch (ApiException e) {
             if (e.status() < 500) {

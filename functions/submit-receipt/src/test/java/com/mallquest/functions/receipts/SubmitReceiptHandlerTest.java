@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.cache.MemoryCache;
 import com.mallquest.core.config.Settings;
+import com.mallquest.core.fleet.FleetMetrics;
 import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Ledger;
@@ -216,5 +217,19 @@ class SubmitReceiptHandlerTest {
         assertEquals(1, records.get(2).get("ReceiptsRejected").asInt());
         assertEquals(1, records.get(2).get("ReceiptsRejected.unknown_store").asInt());
         assertEquals("unknown_store", records.get(2).get("rejectReason").asText());
+    }
+
+    @Test
+    void post_shouldAddCreditsToTheFleetBusinessCounters_butNotReplays() throws Exception {
+        // GIVEN a receipt credited (30 coins at starbucks for 10.00), then replayed
+        post(receipt("F1", "starbucks", "10", "2026-11-25T10:00:00Z"), "fay");
+        post(receipt("F1", "starbucks", "10", "2026-11-25T10:00:00Z"), "fay");
+
+        // WHEN the fleet figures are read (what GET /metrics reports)
+        Map<String, Long> minute = new FleetMetrics(core.cache(), core.clock()).snapshot().business().get("1m");
+
+        // THEN one receipt and its coins are counted once
+        assertEquals(1L, minute.get(FleetMetrics.RECEIPTS_CREDITED));
+        assertEquals(30L, minute.get(FleetMetrics.COINS_AWARDED));
     }
 }
