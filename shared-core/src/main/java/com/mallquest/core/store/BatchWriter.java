@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -253,11 +254,20 @@ public final class BatchWriter {
         };
     }
 
+    /** Throttling, 5xx, and client-side I/O failures (connection refused, timeouts) are worth another call. */
     private static boolean retryable(SdkException e) {
-        if (e instanceof SdkServiceException service) {
-            return service.isThrottlingException() || service.statusCode() >= 500 || e.retryable();
+        if (e.retryable()) {
+            return true;
         }
-        return e.retryable() || !(e instanceof SdkServiceException); // client side: I/O, timeouts
+        if (e instanceof SdkServiceException service) {
+            return service.isThrottlingException() || service.statusCode() >= 500;
+        }
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(SdkException e) {

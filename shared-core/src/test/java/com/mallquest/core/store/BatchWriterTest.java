@@ -216,6 +216,22 @@ class BatchWriterTest {
     }
 
     @Test
+    void write_shouldReportEveryWrite_whenTheEndpointIsUnreachable() {
+        // GIVEN an endpoint nobody listens on any more
+        proxy.close();
+
+        // WHEN 30 puts are written with 2 calls per chunk and 1 HTTP attempt per call
+        BatchWriteResult result = writer().keySchema(users, "pk", "sk").maxAttempts(2).callAttempts(1).build().write(userPuts(30));
+
+        // THEN nothing is thrown: each write is reported with the I/O failure, after the writer's 2 calls per chunk
+        assertEquals(0, result.written());
+        assertEquals(30, result.failures().size());
+        assertTrue(result.failures().stream().allMatch(f -> f.attempts() == 2 && f.reason().startsWith("SdkClientException")),
+                result.failures().toString());
+        assertEquals(4, result.calls());
+    }
+
+    @Test
     void write_shouldRunChunksInParallel_upToTheBound() {
         // GIVEN an endpoint holding each call 30 ms and a writer running up to 4 chunks at a time
         proxy.delay(30);
