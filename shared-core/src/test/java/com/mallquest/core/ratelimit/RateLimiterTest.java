@@ -32,8 +32,8 @@ class RateLimiterTest {
 
     @Test
     void acquire_shouldAllowExactlyTheLimit_andRefuseTheNextWithRetryAfter() {
-        // GIVEN a limit of 3 per minute, 15 s into a window
-        RateLimiter limiter = new RateLimiter(cache, at(WINDOW_START.plusSeconds(15)));
+        // GIVEN a limit of 3 per minute, 15.5 s into a window
+        RateLimiter limiter = new RateLimiter(cache, at(WINDOW_START.plusMillis(15_500)));
         // WHEN 3 actions are taken THEN all are allowed, counting down
         assertEquals(2, limiter.acquire("alice", "receipts", THREE_PER_MINUTE).remaining());
         assertEquals(1, limiter.acquire("alice", "receipts", THREE_PER_MINUTE).remaining());
@@ -41,7 +41,7 @@ class RateLimiterTest {
         assertTrue(third.allowed());
         assertEquals(0, third.remaining());
         third.throwIfRefused(); // does not throw
-        // WHEN a 4th is taken THEN it is refused until the window ends in 45 s
+        // WHEN a 4th is taken THEN it is refused until the window ends in 44.5 s, rounded up to 45
         RateLimiter.Decision fourth = limiter.acquire("alice", "receipts", THREE_PER_MINUTE);
         assertFalse(fourth.allowed());
         assertEquals(45, fourth.retryAfterSeconds());
