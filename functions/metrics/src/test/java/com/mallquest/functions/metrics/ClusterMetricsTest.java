@@ -1,0 +1,69 @@
+package com.mallquest.functions.metrics;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mallquest.core.cache.CacheStats;
+import com.mallquest.core.fleet.CacheServiceStatus;
+import com.mallquest.core.fleet.FleetMetrics;
+import com.mallquest.core.http.Json;
+import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.local.services.RedisCluster;
+import com.mallquest.local.services.TestBackends;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The fleet figures on a 3-master Redis Cluster (ElastiCache Serverless is always cluster mode): every
+ * bucket is its own key and slot, and nothing needs a cross-slot command, for writing or for reading 15 minutes.
+ */
+class ClusterMetricsTest {
+
+    private static RedisCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = RedisCluster.start(3);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.stop();
+    }
+
+    @Test
+    void metrics_shouldAddUpAcrossContainers_onARedisCluster() throws Exception {
+        // GIVEN two containers with cluster clients recording 30 and 12 requests, and business figures
+        Map<String, String> env = new HashMap<>(TestBackends.environment());
+        env.put("REDIS_URL", cluster.seedUri().toString());
+        env.put("REDIS_CLUSTER", "true");
+        CoreServices a = CoreServices.fromEnvironment(env);
+        CoreServices b = CoreServices.fromEnvironment(env);
+        FleetMetrics fleetA = new FleetMetrics(a.cache(), a.clock());
+        FleetMetrics fleetB = new FleetMetrics(b.cache(), b.clock());
+        for (int i = 0; i < 30; i++) {
+            fleetA.record("POST /receipts", 201, 25, new CacheStats(1, 0));
+        }
+        for (int i = 0; i < 12; i++) {
+            fleetB.record("POST /receipts", 201, 25, new CacheStats(0, 1));
+        }
+        fleetB.business(FleetMetrics.COINS_AWARDED, 77);
+
+        // WHEN an admin asks a third container
+        String response = new MetricsHandler(CoreServices.fromEnvironment(env), CacheServiceStatus.NOT_IN_AWS)
+                .handleRequest(Events.get("/metrics", Events.ADMIN), null).getBody();
+
+        // THEN the cluster answered every read (scope fleet, mode redis) and the figures add up
+        JsonNode body = Json.MAPPER.readTree(response);
+        assertEquals("fleet", body.path("scope").asText(), response);
+        assertEquals("redis", body.path("cache").path("mode").asText());
+        assertEquals(42, body.path("routes").path("POST /receipts").path("15m").path("requests").asLong(), response);
+        assertEquals(77, body.path("business").path("counters").path("CoinsAwarded").path("1m").asLong());
+        assertEquals(30, body.path("cache").path("hitRatio").path("5m").path("hits").asLong());
+        assertEquals(12, body.path("cache").path("hitRatio").path("5m").path("misses").asLong());
+    }
+}
