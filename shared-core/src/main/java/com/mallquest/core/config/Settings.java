@@ -39,6 +39,9 @@ public final class Settings {
     private final Duration userCacheTtl;
     private final int effectsMaxPerSecond;
     private final int effectsMaxActive;
+    private final int cleanupMaxEffectTargets;
+    private final int cleanupMaxPendingCredits;
+    private final int cleanupMaxScannedItems;
     private final Duration creditLease;
     private final Duration storeCacheTtl;
     private final Duration receiptClaimWindow;
@@ -67,6 +70,9 @@ public final class Settings {
         this.userCacheTtl = Duration.ofSeconds(env.integer("USER_CACHE_TTL_SECONDS", 300, 1, 86_400));
         this.effectsMaxPerSecond = env.integer("EFFECTS_MAX_PER_SECOND", 5, 1, 1_000);
         this.effectsMaxActive = env.integer("EFFECTS_MAX_ACTIVE", 100, 1, 10_000);
+        this.cleanupMaxEffectTargets = env.integer("CLEANUP_MAX_EFFECT_TARGETS", 500, 1, 100_000);
+        this.cleanupMaxPendingCredits = env.integer("CLEANUP_MAX_PENDING_CREDITS", 100, 1, 10_000);
+        this.cleanupMaxScannedItems = env.integer("CLEANUP_MAX_SCANNED_ITEMS", 1_000, 1, 1_000_000);
         this.creditLease = Duration.ofSeconds(env.integer("CREDIT_LEASE_SECONDS", 90, 1, 3_600));
         this.storeCacheTtl = Duration.ofSeconds(env.integer("STORE_CACHE_TTL_SECONDS", 60, 1, 86_400));
         this.receiptClaimWindow = Duration.ofDays(env.integer("RECEIPT_CLAIM_WINDOW_DAYS", 30, 1, 36_500));
@@ -136,6 +142,15 @@ public final class Settings {
 
     /** {@code EFFECTS_MAX_ACTIVE}: active effects kept per user; the oldest are evicted. Default 100. */
     public int effectsMaxActive() { return effectsMaxActive; }
+
+    /** {@code CLEANUP_MAX_EFFECT_TARGETS}: users/channels whose expired effects one cleanup run removes. Default 500. */
+    public int cleanupMaxEffectTargets() { return cleanupMaxEffectTargets; }
+
+    /** {@code CLEANUP_MAX_PENDING_CREDITS}: pending receipt credits one cleanup run completes. Default 100. */
+    public int cleanupMaxPendingCredits() { return cleanupMaxPendingCredits; }
+
+    /** {@code CLEANUP_MAX_SCANNED_ITEMS}: items one cleanup run scans per table for an expired {@code expiresAt}. Default 1000. */
+    public int cleanupMaxScannedItems() { return cleanupMaxScannedItems; }
 
     /**
      * {@code CREDIT_LEASE_SECONDS}: how long one attempt owns a pending ledger credit before another may take

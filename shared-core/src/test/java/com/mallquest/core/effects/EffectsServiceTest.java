@@ -168,7 +168,9 @@ abstract class EffectsServiceTest {
 
     @Test
     void removeExpired_shouldWorkThroughABacklogInBoundedRuns_andBeIdempotent() {
-        // GIVEN 25 users each holding one 2-second effect, and one user with a long effect
+        // GIVEN (at a time before every other test's effects, which share the index in a shared Redis)
+        // 25 users each holding one 2-second effect, and one user with a long effect
+        clock.set(Instant.parse("2001-01-01T00:00:00Z"));
         EffectsService service = service(5, 100);
         List<String> users = new ArrayList<>();
         for (int i = 0; i < 25; i++) {

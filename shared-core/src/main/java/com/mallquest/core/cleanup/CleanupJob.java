@@ -1,0 +1,168 @@
+package com.mallquest.core.cleanup;
+
+import com.mallquest.core.cache.Cache;
+import com.mallquest.core.cache.CacheKeys;
+import com.mallquest.core.config.Settings;
+import com.mallquest.core.effects.EffectsService;
+import com.mallquest.core.metrics.InvocationMetrics;
+import com.mallquest.core.metrics.Metrics;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.IntUnaryOperator;
+import java.util.function.Supplier;
+
+/**
+ * The scheduled cleanup (the seed's cleanup thread), one bounded pass per EventBridge event:
+ * <ol>
+ *   <li>expired effects: up to {@code CLEANUP_MAX_EFFECT_TARGETS} targets whose effects have all expired
+ *       ({@link EffectsService#removeExpired});</li>
+ *   <li>receipt credits left pending by a crashed or timed-out request: up to
+ *       {@code CLEANUP_MAX_PENDING_CREDITS} completed through the receipts service's completion;</li>
+ *   <li>DynamoDB items past their {@code expiresAt}: up to {@code CLEANUP_MAX_SCANNED_ITEMS} items scanned per
+ *       table, the expired ones deleted through the batch writer ({@link ExpiredItemSweeper}).</li>
+ * </ol>
+ * Rate-limit counters and fleet-metric buckets need no trimming: each is created together with its TTL in
+ * one atomic step (a Lua script on Redis, one Caffeine entry in memory), so none outlives its window, and a
+ * keyspace {@code SCAN} of every cluster node each run would cost more than it could free.
+ *
+ * <p>Every step is idempotent and bounded; what is left is taken on by the next run ({@code moreWork}).
+ * A failing step is logged and counted, and does not stop the others. Two overlapping runs (EventBridge
+ * delivers at least once) are kept apart by a short lock in the cache; the second one skips.
+ * The summary is returned, logged as one JSON line and emitted as EMF.
+ */
+public final class CleanupJob {
+
+    static final String LOCK_KEY = CacheKeys.build("cleanup", "cleanup", "lock");
+
+    private final EffectsService effects;
+    private final IntUnaryOperator completePendingCredits;
+    private final ExpiredItemSweeper sweeper;
+    private final Cache cache;
+    private final Metrics metrics;
+    private final Limits limits;
+
+    /**
+     * How much one run may do.
+     *
+     * @param effectTargets  targets (users, channels) whose expired effects one run removes
+     * @param pendingCredits pending receipt credits one run completes
+     * @param scannedItems   items one run scans per table looking for expired ones
+     * @param lockTtl        how long a run holds the lock (longer than the function's timeout)
+     */
+    public record Limits(int effectTargets, int pendingCredits, int scannedItems, Duration lockTtl) {
+        public static Limits from(Settings settings) {
+            return new Limits(settings.cleanupMaxEffectTargets(), settings.cleanupMaxPendingCredits(),
+                    settings.cleanupMaxScannedItems(), Duration.ofSeconds(90));
+        }
+    }
+
+    /**
+     * @param completePendingCredits completes up to n pending receipt credits and returns how many it
+     *                               completed (the receipts service's {@code completePending})
+     */
+    public CleanupJob(EffectsService effects, IntUnaryOperator completePendingCredits, ExpiredItemSweeper sweeper,
+                      Cache cache, Metrics metrics, Limits limits) {
+        this.effects = effects;
+        this.completePendingCredits = completePendingCredits;
+        this.sweeper = sweeper;
+        this.cache = cache;
+        this.metrics = metrics;
+        this.limits = limits;
+    }
+
+    /**
+     * What one run did.
+     *
+     * @param skipped true when another run held the lock and this one did nothing
+     * @param moreWork true when a bound was reached: the next run continues
+     * @param failedSteps steps that threw (logged); their work is retried next run
+     */
+    public record Summary(boolean skipped, long expiredEffectsRemoved, int effectTargetsVisited,
+                          int pendingCreditsCompleted, int expiredItemsDeleted, int itemsScanned,
+                          int failedSteps, boolean moreWork, long durationMillis) {
+
+        /** The summary as the function's JSON result. */
+        public Map<String, Object> toMap() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("skipped", skipped);
+            out.put("expiredEffectsRemoved", expiredEffectsRemoved);
+            out.put("effectTargetsVisited", effectTargetsVisited);
+            out.put("pendingCreditsCompleted", pendingCreditsCompleted);
+            out.put("expiredItemsDeleted", expiredItemsDeleted);
+            out.put("itemsScanned", itemsScanned);
+            out.put("failedSteps", failedSteps);
+            out.put("moreWork", moreWork);
+            out.put("durationMillis", durationMillis);
+            return out;
+        }
+    }
+
+    /** One bounded pass. Never throws for a failing step. */
+    public Summary run() {
+        long started = System.nanoTime();
+        String owner = UUID.randomUUID().toString();
+        InvocationMetrics m = metrics.begin("cleanup");
+        if (!cache.setIfAbsent(LOCK_KEY, owner, limits.lockTtl())) {
+            Summary skipped = new Summary(true, 0, 0, 0, 0, 0, 0, false, elapsed(started));
+            finish(m, skipped);
+            return skipped;
+        }
+        int failed = 0;
+        boolean more = false;
+        try {
+            EffectsService.CleanupResult fx = step("effects", () -> effects.removeExpired(limits.effectTargets()));
+            failed += fx == null ? 1 : 0;
+            more |= fx != null && fx.moreDue();
+
+            Integer completed = step("pending credits", () -> completePendingCredits.applyAsInt(limits.pendingCredits()));
+            failed += completed == null ? 1 : 0;
+            more |= completed != null && completed >= limits.pendingCredits();
+
+            ExpiredItemSweeper.Result swept = step("expired items", () -> sweeper.sweep(limits.scannedItems()));
+            failed += swept == null ? 1 : 0;
+            more |= swept != null && !swept.complete();
+
+            Summary summary = new Summary(false,
+                    fx == null ? 0 : fx.expiredEffectsRemoved(), fx == null ? 0 : fx.targetsVisited(),
+                    completed == null ? 0 : completed,
+                    swept == null ? 0 : swept.deleted(), swept == null ? 0 : swept.scanned(),
+                    failed, more, elapsed(started));
+            finish(m, summary);
+            return summary;
+        } finally {
+            if (cache.get(LOCK_KEY).filter(owner::equals).isPresent()) {
+                cache.delete(LOCK_KEY);
+            }
+        }
+    }
+
+    private static <T> T step(String name, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            System.err.println("cleanup: step '" + name + "' failed; retried next run");
+            e.printStackTrace();
+            return null;
+        }
+    }
+
+    private static void finish(InvocationMetrics m, Summary summary) {
+        System.out.println("cleanup summary " + com.mallquest.core.http.Json.write(summary.toMap()));
+        m.count("ExpiredEffectsRemoved", summary.expiredEffectsRemoved())
+                .count("PendingCreditsCompleted", summary.pendingCreditsCompleted())
+                .count("ExpiredItemsDeleted", summary.expiredItemsDeleted())
+                .count("ItemsScanned", summary.itemsScanned())
+                .count("CleanupStepFailures", summary.failedSteps())
+                .count("CleanupSkipped", summary.skipped() ? 1 : 0)
+                .milliseconds("CleanupDuration", summary.durationMillis())
+                .property("moreWork", summary.moreWork());
+        m.flush();
+    }
+
+    private static long elapsed(long started) {
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+}

@@ -1,0 +1,45 @@
+package com.mallquest.core.effects;
+
+import com.mallquest.core.cache.Cache;
+import com.mallquest.core.cache.RedisCache;
+import com.mallquest.core.cache.RedisOptions;
+import com.mallquest.local.services.RedisCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+import java.time.Duration;
+
+/**
+ * The effect rules on a 3-master Redis Cluster with the cluster client (as on ElastiCache Serverless):
+ * targets spread over slots and the cleanup index lives in its own slot; no command crosses slots.
+ */
+class RedisClusterEffectsServiceTest extends EffectsServiceTest {
+    private static RedisCluster cluster;
+    private RedisCache cache;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = RedisCluster.start(3);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.stop();
+    }
+
+    @Override
+    Cache cache() {
+        if (cache == null) {
+            cache = RedisCache.create(new RedisOptions(cluster.seedUri(), true, Duration.ofSeconds(2), null));
+        }
+        return cache;
+    }
+
+    @AfterEach
+    void close() {
+        if (cache != null) {
+            cache.close();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package com.mallquest.core.effects;
+
+import com.mallquest.core.cache.Cache;
+import com.mallquest.core.cache.RedisCache;
+import com.mallquest.core.cache.RedisOptions;
+import com.mallquest.local.services.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+import java.time.Duration;
+
+/**
+ * The effect rules on a real redis-server of this class's own (the cleanup index is one key for all
+ * targets: a server shared with other classes would mix their targets into the cleanup counts).
+ */
+class RedisEffectsServiceTest extends EffectsServiceTest {
+    private static RedisServer redis;
+    private final RedisCache cache = RedisCache.create(new RedisOptions(redis.uri(), false, Duration.ofSeconds(2), null));
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.stop();
+    }
+
+    @Override
+    Cache cache() {
+        return cache;
+    }
+
+    @AfterEach
+    void close() {
+        cache.close();
+    }
+}
