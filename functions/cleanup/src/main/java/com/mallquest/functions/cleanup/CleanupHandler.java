@@ -2,28 +2,46 @@ package com.mallquest.functions.cleanup;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.mallquest.core.cleanup.CleanupJob;
+import com.mallquest.core.cleanup.ExpiredItemSweeper;
+import com.mallquest.core.effects.EffectsService;
 import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.receipts.ReceiptService;
+import com.mallquest.core.store.BatchWriter;
 
+import java.util.List;
 import java.util.Map;
 
-/** Placeholder: the cleanup job is filled in by the users/effects issue. */
+/**
+ * The EventBridge-scheduled cleanup: runs one bounded {@link CleanupJob} pass per scheduled event (read as
+ * a map: only its {@code id} and {@code time} are logged) and returns the pass's summary.
+ */
 public final class CleanupHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private static final class Container {
         static final CoreServices CORE = CoreServices.fromEnvironment();
     }
 
-    private final CoreServices core;
+    private final CleanupJob job;
 
     public CleanupHandler() {
         this(Container.CORE);
     }
 
     CleanupHandler(CoreServices core) {
-        this.core = core;
+        EffectsService effects = new EffectsService(core.cache(), core.clock(), core.settings());
+        ReceiptService receipts = ReceiptService.of(core, effects);
+        ExpiredItemSweeper sweeper = new ExpiredItemSweeper(core.dynamoDb(), BatchWriter.builder(core.dynamoDb()).build(),
+                core.cache(), core.clock(), List.of(core.settings().usersTable(), core.settings().receiptsTable(),
+                        core.settings().storesTable()));
+        this.job = new CleanupJob(effects, receipts::completePending, sweeper, core.cache(), core.metrics(),
+                CleanupJob.Limits.from(core.settings()));
     }
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        return Map.of();
+        Object id = event == null ? null : event.get("id");
+        Object time = event == null ? null : event.get("time");
+        System.out.println("cleanup: scheduled event id=" + id + " time=" + time);
+        return job.run().toMap();
     }
 }
