@@ -225,6 +225,35 @@ class UserViewServiceTest {
         assertFalse(view.cache().hit(), "the first read builds the view");
     }
 
+    @Test
+    void view_shouldCostOneSmallRead_onAHit_versusThreeCalls_onAMiss() {
+        // GIVEN a container whose DynamoDB calls are counted
+        CoreServices plain = container(TestBackends.environmentWithRedis());
+        List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+        software.amazon.awssdk.services.dynamodb.DynamoDbClient real = plain.dynamoDb();
+        var counting = (software.amazon.awssdk.services.dynamodb.DynamoDbClient) java.lang.reflect.Proxy.newProxyInstance(
+                real.getClass().getClassLoader(), new Class<?>[] {software.amazon.awssdk.services.dynamodb.DynamoDbClient.class},
+                (proxy, method, args) -> {
+                    calls.add(method.getName());
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        CoreServices core = new CoreServices(plain.settings(), counting, plain.cache(), plain.metrics(), clock);
+        credit(core, alice, 3, 3);
+        UserViewService users = UserViewService.of(core);
+        // WHEN the view is built (a miss) THEN: the version check, the account and the activity query
+        calls.clear();
+        assertFalse(users.view(aliceCaller, alice).cache().hit());
+        assertEquals(List.of("getItem", "getItem", "query"), calls);
+        // WHEN it is read again (a hit) THEN only the version check reaches DynamoDB
+        calls.clear();
+        assertTrue(users.view(aliceCaller, alice).cache().hit());
+        assertEquals(List.of("getItem"), calls);
+    }
+
     private static int deadPort() {
         try (var socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();

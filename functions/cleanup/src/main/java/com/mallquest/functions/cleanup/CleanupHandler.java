@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * The EventBridge-scheduled cleanup: runs one bounded {@link CleanupJob} pass per scheduled event (read as
- * a map: only its {@code id} and {@code time} are logged) and returns the pass's summary.
+ * a map: only its {@code id} and {@code time} are logged) and returns the pass's summary. The expired-item
+ * sweep covers the Users and Receipts tables, the two this function may write (template.yaml policies).
  */
 public final class CleanupHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private static final class Container {
@@ -31,8 +32,7 @@ public final class CleanupHandler implements RequestHandler<Map<String, Object>,
         EffectsService effects = new EffectsService(core.cache(), core.clock(), core.settings());
         ReceiptService receipts = ReceiptService.of(core, effects);
         ExpiredItemSweeper sweeper = new ExpiredItemSweeper(core.dynamoDb(), BatchWriter.builder(core.dynamoDb()).build(),
-                core.cache(), core.clock(), List.of(core.settings().usersTable(), core.settings().receiptsTable(),
-                        core.settings().storesTable()));
+                core.cache(), core.clock(), List.of(core.settings().usersTable(), core.settings().receiptsTable()));
         this.job = new CleanupJob(effects, receipts::completePending, sweeper, core.cache(), core.metrics(),
                 CleanupJob.Limits.from(core.settings()));
     }
