@@ -21,38 +21,79 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RedisCluster implements AutoCloseable {
     private final List<RedisServer> nodes;
+    private final TlsMaterial tls;
+    private final Path tlsDir;
 
-    private RedisCluster(List<RedisServer> nodes) {
+    private RedisCluster(List<RedisServer> nodes, TlsMaterial tls, Path tlsDir) {
         this.nodes = nodes;
+        this.tls = tls;
+        this.tlsDir = tlsDir;
     }
 
     /** Starts {@code masters} nodes (at least 3, Redis Cluster's minimum) and forms a cluster of them. */
     public static RedisCluster start(int masters) {
+        return start(masters, false);
+    }
+
+    /**
+     * A cluster that speaks TLS only, to clients and between nodes ({@code tls-cluster yes}), as ElastiCache
+     * Serverless does; every node serves the same throwaway certificate ({@link #tls()}), and
+     * {@link #seedUri()} is {@code rediss://}.
+     */
+    public static RedisCluster startTls(int masters) {
+        return start(masters, true);
+    }
+
+    private static RedisCluster start(int masters, boolean useTls) {
         if (masters < 3) {
             throw new IllegalArgumentException("a Redis Cluster needs at least 3 masters, asked for " + masters);
         }
         String redisCli = RedisServer.binary("redis-cli", "REDIS_CLI_BIN");
         List<RedisServer> nodes = new ArrayList<>();
+        Path tlsDir = null;
         try {
+            TlsMaterial tls = null;
+            if (useTls) {
+                tlsDir = Files.createTempDirectory("mallquest-redis-cluster-tls-");
+                tls = TlsMaterial.create(tlsDir);
+            }
+            TlsMaterial shared = tls;
             for (int i = 0; i < masters; i++) {
-                nodes.add(RedisServer.launch(false, List.of(
+                List<String> config = new ArrayList<>(List.of(
                         "cluster-enabled yes",
                         "cluster-config-file nodes.conf",
                         "cluster-node-timeout 5000",
                         // The bus port defaults to port+10000, which may be taken: pick a free one too.
-                        "cluster-port " + RedisServer.freePort())));
+                        "cluster-port " + RedisServer.freePort()));
+                if (useTls) {
+                    config.add("tls-cluster yes");
+                }
+                nodes.add(RedisServer.launch(useTls ? dir -> shared : null, config));
             }
-            RedisCluster cluster = new RedisCluster(List.copyOf(nodes));
+            RedisCluster cluster = new RedisCluster(List.copyOf(nodes), tls, tlsDir);
             cluster.create(redisCli);
             cluster.awaitOk();
             return cluster;
+        } catch (IOException e) {
+            nodes.forEach(RedisServer::stop);
+            RedisServer.deleteTree(tlsDir);
+            throw new IllegalStateException("could not make the cluster's certificate: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             nodes.forEach(RedisServer::stop);
+            RedisServer.deleteTree(tlsDir);
             throw e;
         }
     }
 
-    /** A node to give a cluster client as its seed: {@code redis://127.0.0.1:<port>}. */
+    /** The certificate every node serves and its trust material; throws for a plain cluster. */
+    public TlsMaterial tls() {
+        if (tls == null) {
+            throw new IllegalStateException("not a TLS cluster: use RedisCluster.startTls(n)");
+        }
+        return tls;
+    }
+
+    /** A node to give a cluster client as its seed: {@code redis://127.0.0.1:<port>} ({@code rediss://} for TLS). */
     public URI seedUri() {
         return nodes.get(0).uri();
     }
@@ -65,6 +106,7 @@ public final class RedisCluster implements AutoCloseable {
     /** Stops every node and deletes their directories. */
     public void stop() {
         nodes.forEach(RedisServer::stop);
+        RedisServer.deleteTree(tlsDir);
     }
 
     @Override
@@ -73,7 +115,11 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private void create(String redisCli) {
-        List<String> command = new ArrayList<>(List.of(redisCli, "--cluster", "create"));
+        List<String> command = new ArrayList<>(List.of(redisCli));
+        if (tls != null) {
+            command.addAll(List.of("--tls", "--cacert", tls.certificate().toString()));
+        }
+        command.addAll(List.of("--cluster", "create"));
         nodes.forEach(n -> command.add("127.0.0.1:" + n.port()));
         command.add("--cluster-replicas");
         command.add("0");

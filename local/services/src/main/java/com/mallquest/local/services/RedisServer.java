@@ -58,12 +58,12 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts a standalone server on a free loopback port. */
     public static RedisServer start() {
-        return launch(false, List.of());
+        return launch(null, List.of());
     }
 
     /** Starts a standalone server that accepts TLS only, with a throwaway certificate ({@link #tls()}). */
     public static RedisServer startTls() {
-        return launch(true, List.of());
+        return launch(TlsMaterial::create, List.of());
     }
 
     /** The server of this JVM, started on first use and stopped when the JVM exits. Do not stop or kill it. */
@@ -80,8 +80,16 @@ public final class RedisServer implements AutoCloseable {
         return current;
     }
 
-    /** Starts a server with extra config lines (cluster nodes). Retries on another port if the chosen one was taken meanwhile. */
-    static RedisServer launch(boolean useTls, List<String> extraConfig) {
+    /** How a server gets its TLS material: made in its directory, or shared by the nodes of a cluster. */
+    interface TlsSource {
+        TlsMaterial materialFor(Path serverDirectory) throws IOException;
+    }
+
+    /**
+     * Starts a server with extra config lines (cluster nodes), over TLS when {@code tlsSource} is non-null.
+     * Retries on another port if the chosen one was taken meanwhile.
+     */
+    static RedisServer launch(TlsSource tlsSource, List<String> extraConfig) {
         String binary = binary("redis-server", "REDIS_SERVER_BIN");
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -93,7 +101,7 @@ public final class RedisServer implements AutoCloseable {
             }
             RedisServer server = null;
             try {
-                TlsMaterial tls = useTls ? TlsMaterial.create(dir) : null;
+                TlsMaterial tls = tlsSource == null ? null : tlsSource.materialFor(dir);
                 server = new RedisServer(dir, freePort(), tls, extraConfig);
                 server.launchProcess(binary);
                 return server;

@@ -98,6 +98,21 @@ class RedisServerTest {
         }
     }
 
+    @Test
+    void clusterStartTls_shouldFormAClusterThatSpeaksTlsOnly() throws IOException {
+        // GIVEN a 3-node TLS cluster
+        try (RedisCluster cluster = RedisCluster.startTls(3)) {
+            // THEN every node answers TLS clients trusting the shared certificate, with the cluster ok, and refuses plain text
+            assertEquals("rediss", cluster.seedUri().getScheme());
+            for (RedisServer node : cluster.nodes()) {
+                String info = RespProbe.call(node.port(), cluster.tls().sslContext(), "CLUSTER", "INFO");
+                assertTrue(info.contains("cluster_state:ok"), info);
+                assertTrue(info.contains("cluster_known_nodes:3"), info);
+                assertFalse(RespProbe.ping(node.port(), null));
+            }
+        }
+    }
+
     private static String configValue(RedisServer redis, String name) throws IOException {
         // CONFIG GET answers [name, value]
         return redis.command("CONFIG", "GET", name).split("\n", -1)[1];
