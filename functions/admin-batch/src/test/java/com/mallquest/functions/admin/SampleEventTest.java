@@ -1,0 +1,40 @@
+package com.mallquest.functions.admin;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mallquest.core.http.Json;
+import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.local.services.RepositoryRoot;
+import com.mallquest.local.services.TestBackends;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The sample event in {@code events/AdminBatchFunction.json} applies its adjustment, and a second send replays it. */
+class SampleEventTest {
+
+    @Test
+    void sampleEvent_shouldApplyOnce_thenReplay() throws Exception {
+        // GIVEN the sample event, read by the Lambda runtime's own serialiser, and fresh tables
+        APIGatewayV2HTTPEvent sample;
+        try (InputStream in = Files.newInputStream(RepositoryRoot.locate().resolve("events/AdminBatchFunction.json"))) {
+            sample = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, getClass().getClassLoader()).fromJson(in);
+        }
+        AdminBatchHandler handler = new AdminBatchHandler(CoreServices.fromEnvironment(TestBackends.environment()));
+
+        // WHEN sent twice
+        APIGatewayV2HTTPResponse first = handler.handleRequest(sample, null);
+        APIGatewayV2HTTPResponse second = handler.handleRequest(sample, null);
+
+        // THEN applied, then replayed
+        assertEquals(200, first.getStatusCode(), first.getBody());
+        JsonNode applied = Json.MAPPER.readTree(first.getBody());
+        assertEquals("applied", applied.path("results").get(0).path("status").asText(), first.getBody());
+        assertEquals("replayed", Json.MAPPER.readTree(second.getBody()).path("results").get(0).path("status").asText());
+    }
+}

@@ -1,0 +1,37 @@
+package com.mallquest.functions.metrics;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.mallquest.core.fleet.CacheServiceStatus;
+import com.mallquest.core.http.Json;
+import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.local.services.RepositoryRoot;
+import com.mallquest.local.services.TestBackends;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The sample event in {@code events/MetricsFunction.json} (what {@code sam local invoke -e} sends) is answered. */
+class SampleEventTest {
+
+    @Test
+    void sampleEvent_shouldBeAnsweredWithTheMetrics() throws Exception {
+        // GIVEN the sample event, read by the Lambda runtime's own serialiser
+        APIGatewayV2HTTPEvent sample;
+        try (InputStream in = Files.newInputStream(RepositoryRoot.locate().resolve("events/MetricsFunction.json"))) {
+            sample = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, getClass().getClassLoader()).fromJson(in);
+        }
+
+        // WHEN the handler answers it
+        APIGatewayV2HTTPResponse response = new MetricsHandler(CoreServices.fromEnvironment(TestBackends.environment()),
+                CacheServiceStatus.NOT_IN_AWS).handleRequest(sample, null);
+
+        // THEN 200 with the report (no Redis here: this instance's figures, and it says so)
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        assertEquals("instance", Json.MAPPER.readTree(response.getBody()).path("scope").asText());
+    }
+}
