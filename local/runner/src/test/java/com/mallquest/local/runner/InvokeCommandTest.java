@@ -26,8 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InvokeCommandTest {
 
     private static final Path ROOT = RepositoryRoot.locate();
-    /** Functions whose handlers are implemented: their sample must succeed (2xx), not merely avoid a 5xx. */
-    private static final Set<String> MUST_SUCCEED = Set.of("TriggerEffectFunction", "MetricsFunction", "CleanupFunction");
     private static final List<String> HTTP_FUNCTIONS = List.of("SubmitReceiptFunction", "GetUserFunction",
             "TriggerEffectFunction", "MetricsFunction", "AdminBatchFunction");
 
@@ -54,11 +52,9 @@ class InvokeCommandTest {
             JsonNode result = JsonText.MAPPER.readTree(run.stdout());
             assertTrue(run.stderr().contains("START RequestId:"), "the function's log goes to stderr");
             if (result.has("statusCode")) {
+                // AND the sample succeeds against the seeded local data
                 int status = result.get("statusCode").asInt();
-                assertTrue(status < 500, function + " answered " + result);
-                if (MUST_SUCCEED.contains(function)) {
-                    assertTrue(status >= 200 && status < 300, function + " answered " + result);
-                }
+                assertTrue(status >= 200 && status < 300, function + " answered " + result);
             }
         }));
     }
