@@ -1,0 +1,35 @@
+package com.mallquest.functions.effects;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.mallquest.core.http.Json;
+import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.local.services.RepositoryRoot;
+import com.mallquest.local.services.TestBackends;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The sample event in {@code events/TriggerEffectFunction.json} (what {@code sam local invoke -e} sends) is answered. */
+class SampleEventTest {
+
+    @Test
+    void sampleEvent_shouldTriggerTheEffect() throws Exception {
+        // GIVEN the sample event, read by the Lambda runtime's own serialiser
+        APIGatewayV2HTTPEvent sample;
+        try (InputStream in = Files.newInputStream(RepositoryRoot.locate().resolve("events/TriggerEffectFunction.json"))) {
+            sample = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, getClass().getClassLoader()).fromJson(in);
+        }
+        // WHEN the handler answers it
+        APIGatewayV2HTTPResponse response = new EffectsHandler(CoreServices.fromEnvironment(TestBackends.environmentWithRedis()))
+                .handleRequest(sample, null);
+        // THEN 202 with the effect of the sample's type
+        assertEquals(202, response.getStatusCode(), response.getBody());
+        assertEquals(Json.MAPPER.readTree(sample.getBody()).path("type").asText(),
+                Json.MAPPER.readTree(response.getBody()).path("type").asText());
+    }
+}
