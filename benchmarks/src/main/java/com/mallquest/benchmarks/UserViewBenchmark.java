@@ -1,0 +1,90 @@
+package com.mallquest.benchmarks;
+
+import com.mallquest.core.auth.Caller;
+import com.mallquest.core.cache.CacheKeys;
+import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.ledger.Credit;
+import com.mallquest.core.ledger.CreditKind;
+import com.mallquest.core.ledger.Ledger;
+import com.mallquest.core.users.UserView;
+import com.mallquest.core.users.UserViewService;
+import com.mallquest.local.services.RepositoryRoot;
+import com.mallquest.local.services.SamTemplate;
+import com.mallquest.local.services.TableProvisioner;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Claim: a user-view cache hit (rate-limit INCR, cache GET, one consistent GetItem of the profile's version)
+ * is cheaper than building the view (the same plus the account GetItem, the activity Query and a cache SET),
+ * on dynalite and a real redis-server. {@code baseline-miss} deletes the cached view before every read;
+ * {@code hit} reads a warm one. Local servers, so the ratio is indicative, not DynamoDB's latency.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Benchmark)
+public class UserViewBenchmark {
+
+    /** {@code baseline-miss}: every read builds the view; {@code hit}: every read is served from the cache. */
+    @Param({"hit", "baseline-miss"})
+    public String variant;
+
+    private CoreServices core;
+    private UserViewService users;
+    private final String userId = "bench-" + UUID.randomUUID();
+    private final Caller caller = new Caller(userId, Set.of());
+
+    @Setup
+    public void setUp() {
+        DynamoDbClient admin = DynamoDbClient.builder()
+                .region(Region.US_EAST_1)
+                .endpointOverride(URI.create(BenchmarkEnvironment.dynamoDbEndpoint()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .build();
+        SamTemplate template = SamTemplate.load(RepositoryRoot.template());
+        Map<String, String> tables = new TableProvisioner(admin).provision(template, "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-");
+        Map<String, String> env = new HashMap<>(TableProvisioner.tableVariables(template, tables));
+        env.put("DYNAMODB_ENDPOINT", BenchmarkEnvironment.dynamoDbEndpoint());
+        env.put("REDIS_URL", BenchmarkEnvironment.redisUrl());
+        env.put("AWS_REGION", "us-east-1");
+        env.put("USER_READ_RATE_LIMIT", "1000000/1s");
+        core = CoreServices.fromEnvironment(env);
+        Ledger ledger = Ledger.of(core);
+        for (int i = 0; i < 20; i++) {
+            ledger.credit(new Credit(userId, "bench:" + i, 10, 5, CreditKind.RECEIPT, Map.of("storeId", "bench")));
+        }
+        users = UserViewService.of(core);
+        users.view(caller, userId);
+    }
+
+    @Benchmark
+    public UserView view() {
+        if (variant.equals("baseline-miss")) {
+            core.cache().delete(CacheKeys.userView(userId));
+        }
+        return users.view(caller, userId);
+    }
+}
