@@ -147,8 +147,11 @@ public final class ReceiptService {
                 credit(claim);
                 completed++;
             } catch (ApiException e) {
-                // credit_in_progress: a live attempt owns it and will finish it; anything else stays for next time
+                // receipt_in_progress: a live attempt owns it and will finish it; anything else stays for next time
                 System.err.println("receipts: pending claim " + claim.creditId() + " not completed: " + e.code());
+            } catch (RuntimeException e) {
+                // e.g. throttling: one claim must not stop the others; it stays pending for the next run
+                System.err.println("receipts: pending claim " + claim.creditId() + " not completed: " + e);
             }
         }
         return completed;
