@@ -44,6 +44,15 @@ public interface Cache {
     /** Atomically adds {@code delta} to a field of a hash; a hash created by this call expires after {@code ttl}. */
     long hashIncrement(String key, String field, long delta, Duration ttl);
 
+    /**
+     * Adds each delta to its field of one hash, in one round trip on Redis (one script: the fields change
+     * together); a hash created by this call expires after {@code ttl}. For counters recorded together, such
+     * as the fleet figures of one request. The default adds field by field.
+     */
+    default void hashIncrementAll(String key, Map<String, Long> deltas, Duration ttl) {
+        deltas.forEach((field, delta) -> hashIncrement(key, field, delta, ttl));
+    }
+
     /** All fields of a hash (empty when absent). */
     Map<String, String> hashGetAll(String key);
 

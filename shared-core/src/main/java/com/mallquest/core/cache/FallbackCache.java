@@ -163,6 +163,14 @@ public final class FallbackCache implements Cache {
     }
 
     @Override
+    public void hashIncrementAll(String key, Map<String, Long> deltas, Duration ttl) {
+        call(c -> {
+            c.hashIncrementAll(key, deltas, ttl);
+            return null;
+        });
+    }
+
+    @Override
     public Map<String, String> hashGetAll(String key) {
         return call(c -> c.hashGetAll(key));
     }

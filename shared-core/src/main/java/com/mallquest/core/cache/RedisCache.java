@@ -88,6 +88,20 @@ public final class RedisCache implements Cache, AutoCloseable {
     }
 
     @Override
+    public void hashIncrementAll(String key, Map<String, Long> deltas, Duration ttl) {
+        if (deltas.isEmpty()) {
+            return;
+        }
+        List<String> args = new java.util.ArrayList<>(1 + 2 * deltas.size());
+        args.add(Long.toString(millis(ttl)));
+        deltas.forEach((field, delta) -> {
+            args.add(field);
+            args.add(Long.toString(delta));
+        });
+        redis().eval(RedisScripts.HASH_INCREMENT_ALL_WITH_TTL, List.of(key), args);
+    }
+
+    @Override
     public Map<String, String> hashGetAll(String key) {
         return redis().hgetAll(key);
     }

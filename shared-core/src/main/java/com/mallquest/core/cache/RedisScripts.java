@@ -28,6 +28,19 @@ final class RedisScripts {
             return value
             """;
 
+    /**
+     * Several HINCRBYs on one hash, and a TTL on it when it has none. ARGV: ttl in ms, then field, delta pairs.
+     */
+    static final String HASH_INCREMENT_ALL_WITH_TTL = """
+            for i = 2, #ARGV, 2 do
+              redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
+            end
+            if redis.call('PTTL', KEYS[1]) == -1 then
+              redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            end
+            return 1
+            """;
+
     /** ZADD and PEXPIRE together, so a sorted set never lives without an expiry. ARGV: score, member, ttl in ms. */
     static final String SORTED_ADD_WITH_TTL = """
             redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])

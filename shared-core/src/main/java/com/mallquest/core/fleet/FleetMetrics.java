@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  *
  * <h2>Storage</h2>
  * One Redis hash per 10-second bucket, {@code mq:fleet:{t<bucketStartEpochSeconds>}}, expiring
- * {@value #KEY_TTL_MINUTES} minutes after it was created. Fields are counters, each added with one
- * {@code HINCRBY}:
+ * {@value #KEY_TTL_MINUTES} minutes after it was created. Fields are counters ({@code HINCRBY}); the counters
+ * of one request are added together by one {@link Cache#hashIncrementAll} (one round trip):
  * <ul>
  *   <li>{@code r:<route>|h<i>} requests of the route whose latency fell in {@link LatencyHistogram} bucket i
  *       (their sum is the request count);</li>
@@ -99,25 +99,26 @@ public final class FleetMetrics implements RequestRecorder {
 
     // ---------------------------------------------------------------- recording
 
-    /** Adds one answered request: 2 counters, plus one per error class and per non-zero cache figure. */
+    /** Adds one answered request: its counters go to the current bucket in one cache call (one round trip on Redis). */
     @Override
     public void record(String routeKey, int status, double latencyMillis, CacheStats cacheDelta) {
         try {
-            String key = currentBucketKey();
             String route = ROUTE + routeKey + "|";
-            cache.hashIncrement(key, route + "h" + LatencyHistogram.bucketOf(latencyMillis), 1, KEY_TTL);
-            cache.hashIncrement(key, route + "us", Math.max(0, Math.round(latencyMillis * 1000)), KEY_TTL);
+            Map<String, Long> deltas = new HashMap<>(8);
+            deltas.put(route + "h" + LatencyHistogram.bucketOf(latencyMillis), 1L);
+            deltas.put(route + "us", Math.max(0, Math.round(latencyMillis * 1000)));
             if (status >= 500) {
-                cache.hashIncrement(key, route + "5xx", 1, KEY_TTL);
+                deltas.put(route + "5xx", 1L);
             } else if (status >= 400) {
-                cache.hashIncrement(key, route + "4xx", 1, KEY_TTL);
+                deltas.put(route + "4xx", 1L);
             }
             if (cacheDelta != null && cacheDelta.hits() > 0) {
-                cache.hashIncrement(key, CACHE_HITS, cacheDelta.hits(), KEY_TTL);
+                deltas.put(CACHE_HITS, cacheDelta.hits());
             }
             if (cacheDelta != null && cacheDelta.misses() > 0) {
-                cache.hashIncrement(key, CACHE_MISSES, cacheDelta.misses(), KEY_TTL);
+                deltas.put(CACHE_MISSES, cacheDelta.misses());
             }
+            cache.hashIncrementAll(currentBucketKey(), deltas, KEY_TTL);
         } catch (RuntimeException e) {
             System.err.println("fleet-metrics: request figures dropped: " + e);
         }

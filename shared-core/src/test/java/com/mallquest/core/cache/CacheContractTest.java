@@ -148,6 +148,18 @@ abstract class CacheContractTest {
     }
 
     @Test
+    void hashIncrementAll_shouldAddEveryField_andExpireFromCreation() throws InterruptedException {
+        // GIVEN a hash with one field / WHEN several fields are added at once, twice
+        cache.hashIncrement(key("hm"), "a", 1, SHORT);
+        cache.hashIncrementAll(key("hm"), Map.of("a", 2L, "b", 5L), LONG);
+        cache.hashIncrementAll(key("hm"), Map.of("b", -1L, "c", 7L), LONG);
+        // THEN every field holds its sum, and the expiry set at creation is kept (not extended)
+        assertEquals(Map.of("a", "3", "b", "4", "c", "7"), cache.hashGetAll(key("hm")));
+        sleep(SHORT.multipliedBy(2));
+        assertEquals(Map.of(), cache.hashGetAll(key("hm")));
+    }
+
+    @Test
     void hashIncrement_shouldExpireFromCreation() throws InterruptedException {
         cache.hashIncrement(key("h"), "f", 1, SHORT);
         sleep(SHORT.dividedBy(2));
