@@ -23,7 +23,7 @@ import java.util.Map;
  * Alternating rounds of 5 000 calls after a warm-up; prints the median per-call time of each and the ratio.
  * Run from the repository root (see docs/operations.md):
  * <pre>
- * mvn -q -o -pl functions/metrics -am test-compile dependency:build-classpath \
+ * mvn -q -pl functions/metrics -am test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=/tmp/bench.classpath -Dmdep.includeScope=test
  * java -cp "$(cat /tmp/bench.classpath):functions/metrics/target/test-classes:functions/metrics/target/classes" \
  *     -Dmallquest.repo.root=$PWD com.mallquest.functions.metrics.bench.RecordCostBenchmark
