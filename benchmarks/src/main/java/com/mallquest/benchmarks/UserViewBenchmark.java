@@ -8,9 +8,6 @@ import com.mallquest.core.ledger.CreditKind;
 import com.mallquest.core.ledger.Ledger;
 import com.mallquest.core.users.UserView;
 import com.mallquest.core.users.UserViewService;
-import com.mallquest.local.services.RepositoryRoot;
-import com.mallquest.local.services.SamTemplate;
-import com.mallquest.local.services.TableProvisioner;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,13 +19,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-import java.net.URI;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -59,17 +50,7 @@ public class UserViewBenchmark {
 
     @Setup
     public void setUp() {
-        DynamoDbClient admin = DynamoDbClient.builder()
-                .region(Region.US_EAST_1)
-                .endpointOverride(URI.create(BenchmarkEnvironment.dynamoDbEndpoint()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .build();
-        SamTemplate template = SamTemplate.load(RepositoryRoot.template());
-        Map<String, String> tables = new TableProvisioner(admin).provision(template, "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-");
-        Map<String, String> env = new HashMap<>(TableProvisioner.tableVariables(template, tables));
-        env.put("DYNAMODB_ENDPOINT", BenchmarkEnvironment.dynamoDbEndpoint());
-        env.put("REDIS_URL", BenchmarkEnvironment.redisUrl());
-        env.put("AWS_REGION", "us-east-1");
+        Map<String, String> env = BenchmarkBackends.environment();
         env.put("USER_READ_RATE_LIMIT", "1000000/1s");
         core = CoreServices.fromEnvironment(env);
         Ledger ledger = Ledger.of(core);
