@@ -44,13 +44,7 @@ final class LedgerItems {
 
     static Map<String, AttributeValue> pendingCredit(Credit credit, Instant at, Instant leaseUntil) {
         Map<String, AttributeValue> item = new HashMap<>(creditKey(credit));
-        item.put("userId", s(credit.userId()));
-        item.put("creditId", s(credit.creditId()));
-        item.put("kind", s(credit.kind().wireName()));
-        item.put("coins", n(credit.coinsDelta()));
-        item.put("xp", n(credit.xpDelta()));
-        item.put("details", details(credit.details()));
-        item.put("at", s(SORTABLE_TIME.format(at)));
+        putCredit(item, credit, at);
         item.put("state", s(PENDING));
         item.put("leaseUntil", n(leaseUntil.toEpochMilli()));
         return item;
@@ -60,6 +54,12 @@ final class LedgerItems {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("pk", s(userPk(credit.userId())));
         item.put("sk", s(activitySk(at, credit.creditId())));
+        putCredit(item, credit, at);
+        return item;
+    }
+
+    /** The credit's own attributes, shared by its pending marker and its activity entry. */
+    private static void putCredit(Map<String, AttributeValue> item, Credit credit, Instant at) {
         item.put("userId", s(credit.userId()));
         item.put("creditId", s(credit.creditId()));
         item.put("kind", s(credit.kind().wireName()));
@@ -67,7 +67,6 @@ final class LedgerItems {
         item.put("xp", n(credit.xpDelta()));
         item.put("details", details(credit.details()));
         item.put("at", s(SORTABLE_TIME.format(at)));
-        return item;
     }
 
     static Account account(String userId, Map<String, AttributeValue> item) {

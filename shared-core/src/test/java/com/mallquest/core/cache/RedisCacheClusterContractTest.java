@@ -3,36 +3,27 @@ package com.mallquest.core.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.local.services.RedisCluster;
 import com.mallquest.local.services.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /** The cache contract on a 3-master Redis Cluster (cluster client, as for ElastiCache Serverless). */
 class RedisCacheClusterContractTest extends CacheContractTest {
-    private static RedisCluster cluster;
+    @RegisterExtension
+    static final OwnRedis<RedisCluster> cluster = OwnRedis.cluster(3);
     private RedisCache redis;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = RedisCluster.start(3);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.stop();
-    }
 
     @Override
     Cache newCache() {
-        redis = RedisCache.create(new RedisOptions(cluster.seedUri(), true, Duration.ofSeconds(2), null));
+        redis = RedisCache.create(new RedisOptions(cluster.uri(), true, Duration.ofSeconds(2), null));
         return redis;
     }
 
@@ -44,7 +35,7 @@ class RedisCacheClusterContractTest extends CacheContractTest {
     /** How many keys matching {@code pattern} each node holds. */
     private static List<Long> keysPerNode(String pattern) {
         List<Long> counts = new ArrayList<>();
-        for (RedisServer node : cluster.nodes()) {
+        for (RedisServer node : cluster.server().nodes()) {
             try (RedisClient direct = RedisClient.create(node.uri())) {
                 counts.add((long) direct.keys(pattern).size());
             }

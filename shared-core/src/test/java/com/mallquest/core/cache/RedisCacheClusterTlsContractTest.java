@@ -1,33 +1,24 @@
 package com.mallquest.core.cache;
 
+import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.local.services.RedisCluster;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The cache contract on a 3-master cluster over TLS (client and cluster bus), the shape of ElastiCache
  * Serverless: {@code rediss://}, {@code REDIS_CLUSTER=true}, host names verified against the certificate.
  */
 class RedisCacheClusterTlsContractTest extends CacheContractTest {
-    private static RedisCluster cluster;
+    @RegisterExtension
+    static final OwnRedis<RedisCluster> cluster = OwnRedis.clusterTls(3);
     private RedisCache redis;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = RedisCluster.startTls(3);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.stop();
-    }
 
     @Override
     Cache newCache() {
-        redis = RedisCache.create(new RedisOptions(cluster.seedUri(), true, Duration.ofSeconds(2), null)
-                .withTrust(cluster.tls().sslSocketFactory()));
+        redis = RedisCache.create(new RedisOptions(cluster.uri(), true, Duration.ofSeconds(2), null)
+                .withTrust(cluster.server().tls().sslSocketFactory()));
         return redis;
     }
 

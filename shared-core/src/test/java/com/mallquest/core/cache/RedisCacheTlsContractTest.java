@@ -3,34 +3,25 @@ package com.mallquest.core.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.local.services.RedisServer;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.exceptions.JedisException;
 
 /** The cache contract on Redis over TLS ({@code rediss://}, a throwaway certificate trusted by the client). */
 class RedisCacheTlsContractTest extends CacheContractTest {
-    private static RedisServer server;
+    @RegisterExtension
+    static final OwnRedis<RedisServer> server = OwnRedis.standaloneTls();
     private RedisCache redis;
-
-    @BeforeAll
-    static void startServer() {
-        server = RedisServer.startTls();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.stop();
-    }
 
     @Override
     Cache newCache() {
         redis = RedisCache.create(new RedisOptions(server.uri(), false, Duration.ofSeconds(2), null)
-                .withTrust(server.tls().sslSocketFactory()));
+                .withTrust(server.server().tls().sslSocketFactory()));
         return redis;
     }
 
@@ -44,7 +35,7 @@ class RedisCacheTlsContractTest extends CacheContractTest {
         // GIVEN the TLS server
         // WHEN a client connects without TLS, or with TLS but the JVM's default trust (which does not know the certificate)
         RedisCache plain = RedisCache.create(new RedisOptions(
-                java.net.URI.create("redis://127.0.0.1:" + server.port()), false, Duration.ofMillis(500), null));
+                java.net.URI.create("redis://127.0.0.1:" + server.server().port()), false, Duration.ofMillis(500), null));
         RedisCache untrusting = RedisCache.create(new RedisOptions(server.uri(), false, Duration.ofMillis(500), null));
         // THEN both fail, while the trusting client works
         assertThrows(JedisException.class, () -> plain.get(key("x")));

@@ -7,10 +7,9 @@ import com.mallquest.core.effects.TriggerEffectRequest;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.store.BatchWriter;
 import com.mallquest.core.testing.MutableClock;
-import com.mallquest.local.services.TestBackends;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.local.services.RedisServer;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -33,23 +32,10 @@ class CleanupJobTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
     /** Redis of this class's own: the effects cleanup index is one key for every target. */
-    private static RedisServer redis;
-    private final CoreServices core = withClock(CoreServices.fromEnvironment(withRedis(TestBackends.environment())));
+    @RegisterExtension
+    static final OwnRedis<RedisServer> redis = OwnRedis.standalone();
+    private final CoreServices core = withClock(CoreServices.fromEnvironment(redis.environment()));
 
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.stop();
-    }
-
-    private static Map<String, String> withRedis(Map<String, String> env) {
-        env.put("REDIS_URL", redis.uri().toString());
-        return env;
-    }
     private final EffectsService effects = new EffectsService(core.cache(), clock, 5, 100);
     private final String runTag = UUID.randomUUID().toString().substring(0, 8);
 

@@ -3,10 +3,10 @@ package com.mallquest.core.effects;
 import com.mallquest.core.cache.Cache;
 import com.mallquest.core.cache.RedisCache;
 import com.mallquest.core.cache.RedisOptions;
+import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.local.services.RedisCluster;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -15,23 +15,14 @@ import java.time.Duration;
  * targets spread over slots and the cleanup index lives in its own slot; no command crosses slots.
  */
 class RedisClusterEffectsServiceTest extends EffectsServiceTest {
-    private static RedisCluster cluster;
+    @RegisterExtension
+    static final OwnRedis<RedisCluster> cluster = OwnRedis.cluster(3);
     private RedisCache cache;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = RedisCluster.start(3);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.stop();
-    }
 
     @Override
     Cache cache() {
         if (cache == null) {
-            cache = RedisCache.create(new RedisOptions(cluster.seedUri(), true, Duration.ofSeconds(2), null));
+            cache = RedisCache.create(new RedisOptions(cluster.uri(), true, Duration.ofSeconds(2), null));
         }
         return cache;
     }

@@ -3,10 +3,10 @@ package com.mallquest.core.effects;
 import com.mallquest.core.cache.Cache;
 import com.mallquest.core.cache.RedisCache;
 import com.mallquest.core.cache.RedisOptions;
+import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.local.services.RedisServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -15,18 +15,9 @@ import java.time.Duration;
  * targets: a server shared with other classes would mix their targets into the cleanup counts).
  */
 class RedisEffectsServiceTest extends EffectsServiceTest {
-    private static RedisServer redis;
+    @RegisterExtension
+    static final OwnRedis<RedisServer> redis = OwnRedis.standalone();
     private final RedisCache cache = RedisCache.create(new RedisOptions(redis.uri(), false, Duration.ofSeconds(2), null));
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.stop();
-    }
 
     @Override
     Cache cache() {

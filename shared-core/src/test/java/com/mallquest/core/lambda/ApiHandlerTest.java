@@ -2,7 +2,6 @@ package com.mallquest.core.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.auth.Access;
 import com.mallquest.core.cache.MemoryCache;
@@ -12,6 +11,8 @@ import com.mallquest.core.http.ApiResponse;
 import com.mallquest.core.http.Json;
 import com.mallquest.core.http.Route;
 import com.mallquest.core.metrics.Metrics;
+import com.mallquest.core.testing.ApiEvents;
+import com.mallquest.core.testing.SampleEvents;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -64,20 +65,8 @@ class ApiHandlerTest {
             null, new MemoryCache(), new Metrics("MallQuestTest", "test", false), Clock.systemUTC()));
 
     private static APIGatewayV2HTTPEvent event(String method, String path, String body, Map<String, String> claims) {
-        var http = APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath(path).build();
-        var ctx = APIGatewayV2HTTPEvent.RequestContext.builder().withHttp(http).withRequestId("req-1");
-        if (claims != null) {
-            ctx.withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                    .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(claims).build())
-                    .build());
-        }
-        return APIGatewayV2HTTPEvent.builder()
-                .withRouteKey(method + " " + path)
-                .withRawPath(path)
-                .withHeaders(Map.of("Content-Type", "application/json"))
-                .withBody(body)
-                .withRequestContext(ctx.build())
-                .build();
+        return ApiEvents.request(method, path).body(body).claims(claims).header("Content-Type", "application/json")
+                .requestId("req-1").build();
     }
 
     private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {
@@ -190,7 +179,7 @@ class ApiHandlerTest {
         // GIVEN the event `sam local generate-event apigateway http-api-proxy` makes (base64 body, $default route)
         APIGatewayV2HTTPEvent sample;
         try (InputStream in = getClass().getResourceAsStream("/sam-events/http-api-proxy.json")) {
-            sample = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, getClass().getClassLoader()).fromJson(in);
+            sample = SampleEvents.httpApi(in);
         }
         // WHEN
         var response = handler.handleRequest(sample, null);

@@ -4,6 +4,7 @@ import com.mallquest.core.cache.CacheKeys;
 import com.mallquest.core.cache.MemoryCache;
 import com.mallquest.core.config.Settings;
 import com.mallquest.core.http.ApiException;
+import com.mallquest.core.testing.Concurrently;
 import com.mallquest.core.testing.CrashingDynamoDb;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.local.services.TestBackends;
@@ -20,12 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -143,7 +138,7 @@ class LedgerTest {
     void credit_shouldApplyOnce_when50ConcurrentCallsShareACreditId() throws Exception {
         // GIVEN 50 threads released at once with the same credit
         Credit credit = receipt("u1", "receipt:zara:R1", 251, 125);
-        List<Object> outcomes = runConcurrently(50, i -> () -> ledger.credit(credit));
+        List<Object> outcomes = Concurrently.run(50, i -> () -> ledger.credit(credit));
         // THEN exactly one applied it; the rest replayed or were told it is in progress
         int applied = 0;
         for (Object o : outcomes) {
@@ -166,7 +161,7 @@ class LedgerTest {
     @Test
     void credit_shouldCountEveryCredit_whenDistinctCreditsRunConcurrently() throws Exception {
         // GIVEN 40 different credits for one user, released at once
-        List<Object> outcomes = runConcurrently(40, i -> () -> ledger.credit(receipt("u1", "c" + i, i + 1, 10)));
+        List<Object> outcomes = Concurrently.run(40, i -> () -> ledger.credit(receipt("u1", "c" + i, i + 1, 10)));
         // THEN every one applied and none was lost
         for (Object o : outcomes) {
             assertTrue(o instanceof CreditResult r && r.applied(), "outcome " + o);
@@ -278,42 +273,5 @@ class LedgerTest {
                 .key(LedgerItems.profileKey(userId)).consistentRead(true).build()).item();
         AttributeValue set = item.get("inFlight");
         return set == null ? Set.of() : Set.copyOf(set.ss());
-    }
-
-    interface TaskFactory {
-        Callable<Object> task(int index);
-    }
-
-    /** Runs {@code n} tasks released together; each outcome is the result or the exception thrown. */
-    static List<Object> runConcurrently(int n, TaskFactory factory) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            AtomicInteger ready = new AtomicInteger();
-            List<Future<Object>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                Callable<Object> task = factory.task(i);
-                futures.add(pool.submit(() -> {
-                    ready.incrementAndGet();
-                    start.await();
-                    try {
-                        return task.call();
-                    } catch (RuntimeException e) {
-                        return e;
-                    }
-                }));
-            }
-            while (ready.get() < n) {
-                Thread.sleep(1);
-            }
-            start.countDown();
-            List<Object> outcomes = new ArrayList<>();
-            for (Future<Object> f : futures) {
-                outcomes.add(f.get());
-            }
-            return outcomes;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

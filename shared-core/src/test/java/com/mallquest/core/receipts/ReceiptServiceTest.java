@@ -11,6 +11,7 @@ import com.mallquest.core.ledger.ActivityPage;
 import com.mallquest.core.ledger.Ledger;
 import com.mallquest.core.metrics.Metrics;
 import com.mallquest.core.stores.StoreCatalogue;
+import com.mallquest.core.testing.Concurrently;
 import com.mallquest.core.testing.CrashingDynamoDb;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.StoreSeed;
@@ -27,11 +28,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -208,7 +204,7 @@ class ReceiptServiceTest {
     void submit_shouldCreditOnce_when50IdenticalSubmissionsRunConcurrently() throws Exception {
         // GIVEN 50 identical submissions released at once
         ReceiptService service = service();
-        List<Object> outcomes = runConcurrently(50, i -> () -> service.submit("u1", nike("R-1")));
+        List<Object> outcomes = Concurrently.run(50, i -> () -> service.submit("u1", nike("R-1")));
         // THEN exactly one credited it; the rest are replays or "in progress"
         int credited = 0;
         for (Object o : outcomes) {
@@ -233,7 +229,7 @@ class ReceiptServiceTest {
     void submit_shouldCountEveryReceipt_whenDistinctReceiptsOfOneUserRunConcurrently() throws Exception {
         // GIVEN 30 different receipts of one user released at once (Starbucks ×3: 10.00 → 30 coins, 10 XP each)
         ReceiptService service = service();
-        List<Object> outcomes = runConcurrently(30, i -> () -> service.submit("u1", receipt("S" + i, "starbucks", "10.00", NOW)));
+        List<Object> outcomes = Concurrently.run(30, i -> () -> service.submit("u1", receipt("S" + i, "starbucks", "10.00", NOW)));
         // THEN all are credited and none is lost
         outcomes.forEach(o -> assertTrue(o instanceof ReceiptResult r && !r.replayed(), "outcome " + o));
         Account account = ledger().account("u1");
@@ -338,39 +334,5 @@ class ReceiptServiceTest {
         assertEquals(account.coins(), coins, "coins == sum of activity for " + userId);
         assertEquals(account.xp(), xp, "xp == sum of activity for " + userId);
         assertEquals(expectedEntries, entries, "activity entries of " + userId);
-    }
-
-    interface TaskFactory {
-        Callable<Object> task(int index);
-    }
-
-    static List<Object> runConcurrently(int n, TaskFactory factory) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch ready = new CountDownLatch(n);
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<Object>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                Callable<Object> task = factory.task(i);
-                futures.add(pool.submit(() -> {
-                    ready.countDown();
-                    start.await();
-                    try {
-                        return task.call();
-                    } catch (RuntimeException e) {
-                        return e;
-                    }
-                }));
-            }
-            ready.await();
-            start.countDown();
-            List<Object> outcomes = new ArrayList<>();
-            for (Future<Object> f : futures) {
-                outcomes.add(f.get());
-            }
-            return outcomes;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

@@ -11,6 +11,7 @@ import com.mallquest.core.ledger.ActivityPage;
 import com.mallquest.core.ledger.Credit;
 import com.mallquest.core.ledger.CreditKind;
 import com.mallquest.core.ledger.Ledger;
+import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +56,7 @@ class AdminBatchHandlerTest {
     }
 
     private APIGatewayV2HTTPResponse post(AdminBatchHandler target, String body) {
-        return target.handleRequest(Events.post(PATH, body, Events.ADMIN), null);
+        return target.handleRequest(ApiEvents.post(PATH, body, ApiEvents.ADMIN), null);
     }
 
     private static JsonNode json(APIGatewayV2HTTPResponse response) {
@@ -297,8 +298,8 @@ class AdminBatchHandlerTest {
         String body = batch(List.of(adjustment("p1-" + run, hal, 5, 0)));
 
         // WHEN posted without a token and by a shopper
-        APIGatewayV2HTTPResponse anonymous = handler.handleRequest(Events.post(PATH, body, null), null);
-        APIGatewayV2HTTPResponse shopper = handler.handleRequest(Events.post(PATH, body, Events.SHOPPER), null);
+        APIGatewayV2HTTPResponse anonymous = handler.handleRequest(ApiEvents.post(PATH, body, null), null);
+        APIGatewayV2HTTPResponse shopper = handler.handleRequest(ApiEvents.post(PATH, body, ApiEvents.SHOPPER), null);
 
         // THEN 401 and 403, and nothing applied
         assertEquals(401, anonymous.getStatusCode());

@@ -2,16 +2,12 @@ package com.mallquest.functions.admin;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
-import com.mallquest.local.services.RepositoryRoot;
+import com.mallquest.core.testing.SampleEvents;
 import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.Test;
-
-import java.io.InputStream;
-import java.nio.file.Files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,10 +17,7 @@ class SampleEventTest {
     @Test
     void sampleEvent_shouldApplyOnce_thenReplay() throws Exception {
         // GIVEN the sample event, read by the Lambda runtime's own serialiser, and fresh tables
-        APIGatewayV2HTTPEvent sample;
-        try (InputStream in = Files.newInputStream(RepositoryRoot.locate().resolve("events/AdminBatchFunction.json"))) {
-            sample = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, getClass().getClassLoader()).fromJson(in);
-        }
+        APIGatewayV2HTTPEvent sample = SampleEvents.httpApi("AdminBatchFunction");
         AdminBatchHandler handler = new AdminBatchHandler(CoreServices.fromEnvironment(TestBackends.environment()));
 
         // WHEN sent twice

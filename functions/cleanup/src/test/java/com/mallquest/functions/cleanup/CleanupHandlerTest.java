@@ -1,36 +1,30 @@
 package com.mallquest.functions.cleanup;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.mallquest.core.auth.Caller;
 import com.mallquest.core.cache.Cache;
 import com.mallquest.core.effects.Effect;
 import com.mallquest.core.effects.EffectTarget;
 import com.mallquest.core.effects.EffectsService;
 import com.mallquest.core.effects.TriggerEffectRequest;
-import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Ledger;
 import com.mallquest.core.receipts.ReceiptService;
 import com.mallquest.core.receipts.ReceiptSubmission;
 import com.mallquest.core.stores.StoreCatalogue;
+import com.mallquest.core.testing.MutableClock;
+import com.mallquest.core.testing.OwnRedis;
+import com.mallquest.core.testing.SampleEvents;
+import com.mallquest.core.testing.StoreSeed;
 import com.mallquest.local.services.RedisServer;
-import com.mallquest.local.services.RepositoryRoot;
-import com.mallquest.local.services.TestBackends;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,26 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class CleanupHandlerTest {
 
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.stop();
-    }
-
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        volatile Instant now = Instant.parse("2026-11-25T12:00:00Z");
-
-        @Override public Instant instant() { return now; }
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-    }
+    @RegisterExtension
+    static final OwnRedis<RedisServer> redis = OwnRedis.standalone();
 
     /** Thrown by {@link #dyingAfterWrites} after its writes: the process "crashed". */
     static final class Crash extends RuntimeException { }
@@ -93,31 +69,23 @@ class CleanupHandlerTest {
     @Test
     void scheduledEvent_shouldCompleteAPendingCredit_andRemoveExpiredEffects() throws Exception {
         // GIVEN a container on dynalite + Redis with the store seed
-        TestClock clock = new TestClock();
-        Map<String, String> env = TestBackends.environment();
-        env.put("REDIS_URL", redis.uri().toString());
-        CoreServices base = CoreServices.fromEnvironment(env);
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
+        CoreServices base = CoreServices.fromEnvironment(redis.environment());
         CoreServices core = new CoreServices(base.settings(), base.dynamoDb(), base.cache(), base.metrics(), clock);
-        try (InputStream seed = Files.newInputStream(RepositoryRoot.locate().resolve("local/seed/StoresTable.json"))) {
-            StoreCatalogue catalogue = StoreCatalogue.of(core);
-            StoreCatalogue.readSeed(seed).forEach(catalogue::save);
-        }
+        StoreSeed.load(StoreCatalogue.of(core));
         String store = StoreCatalogue.of(core).listActive().get(0).storeId();
         // AND a receipt submission whose process died right after writing its claim
         CoreServices dying = new CoreServices(core.settings(), dyingAfterWrites(core.dynamoDb(), 1), core.cache(),
                 core.metrics(), clock);
         EffectsService effects = new EffectsService(core.cache(), clock, core.settings());
         assertThrows(Crash.class, () -> ReceiptService.of(dying, effects).submit("shopper-1",
-                new ReceiptSubmission("R-crash-1", store, new BigDecimal("40.00"), clock.now.minusSeconds(3600))));
+                new ReceiptSubmission("R-crash-1", store, new BigDecimal("40.00"), clock.instant().minusSeconds(3600))));
         assertEquals(0, Ledger.of(core).account("shopper-1").coins());
         // AND a user with an effect that expires in 3 s
         effects.trigger(new Caller("viewer-1", Set.of()), new TriggerEffectRequest("coin_earned", 3, null, null, null));
         // WHEN, past the credit's grace period, the sample scheduled event arrives
-        clock.now = clock.now.plus(Duration.ofMinutes(3));
-        Map<String, Object> event;
-        try (InputStream sample = Files.newInputStream(RepositoryRoot.locate().resolve("events/CleanupFunction.json"))) {
-            event = Json.MAPPER.readValue(sample, new TypeReference<>() { });
-        }
+        clock.advance(Duration.ofMinutes(3));
+        Map<String, Object> event = SampleEvents.asMap("CleanupFunction");
         Map<String, Object> summary = new CleanupHandler(core).handleRequest(event, null);
         // THEN the pending credit is completed (coins on the account, a coin effect published) ...
         assertEquals(1, ((Number) summary.get("pendingCreditsCompleted")).intValue(), summary.toString());

@@ -8,10 +8,10 @@ import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Credit;
 import com.mallquest.core.ledger.CreditKind;
 import com.mallquest.core.ledger.Ledger;
+import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -27,24 +27,7 @@ class GetUserHandlerTest {
     private final String alice = "alice-" + UUID.randomUUID();
 
     private static APIGatewayV2HTTPEvent get(String path, String sub, String groups, Map<String, String> query) {
-        Map<String, String> claims = new HashMap<>();
-        if (sub != null) {
-            claims.put("sub", sub);
-        }
-        if (groups != null) {
-            claims.put("cognito:groups", groups);
-        }
-        return APIGatewayV2HTTPEvent.builder()
-                .withRawPath(path)
-                .withQueryStringParameters(query)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withRequestId("req-" + UUID.randomUUID())
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("GET").withPath(path).build())
-                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(claims).build())
-                                .build())
-                        .build())
-                .build();
+        return ApiEvents.request("GET", path).claims(ApiEvents.claims(sub, groups)).query(query).build();
     }
 
     private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {

@@ -2,16 +2,12 @@ package com.mallquest.functions.users;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
-import com.mallquest.local.services.RepositoryRoot;
+import com.mallquest.core.testing.SampleEvents;
 import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.Test;
-
-import java.io.InputStream;
-import java.nio.file.Files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,10 +17,7 @@ class SampleEventTest {
     @Test
     void sampleEvent_shouldBeAnsweredWithTheCallersView() throws Exception {
         // GIVEN the sample event, read by the Lambda runtime's own serialiser
-        APIGatewayV2HTTPEvent sample;
-        try (InputStream in = Files.newInputStream(RepositoryRoot.locate().resolve("events/GetUserFunction.json"))) {
-            sample = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, getClass().getClassLoader()).fromJson(in);
-        }
+        APIGatewayV2HTTPEvent sample = SampleEvents.httpApi("GetUserFunction");
         // WHEN the handler answers it (fresh tables: the caller has no profile yet)
         APIGatewayV2HTTPResponse response = new GetUserHandler(CoreServices.fromEnvironment(TestBackends.environment()))
                 .handleRequest(sample, null);

@@ -6,13 +6,12 @@ import com.mallquest.core.fleet.CacheServiceStatus;
 import com.mallquest.core.fleet.FleetMetrics;
 import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.testing.ApiEvents;
+import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.local.services.RedisCluster;
-import com.mallquest.local.services.TestBackends;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,24 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class ClusterMetricsTest {
 
-    private static RedisCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = RedisCluster.start(3);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.stop();
-    }
+    @RegisterExtension
+    static final OwnRedis<RedisCluster> cluster = OwnRedis.cluster(3);
 
     @Test
     void metrics_shouldAddUpAcrossContainers_onARedisCluster() throws Exception {
         // GIVEN two containers with cluster clients recording 30 and 12 requests, and business figures
-        Map<String, String> env = new HashMap<>(TestBackends.environment());
-        env.put("REDIS_URL", cluster.seedUri().toString());
-        env.put("REDIS_CLUSTER", "true");
+        Map<String, String> env = cluster.environment();
         CoreServices a = CoreServices.fromEnvironment(env);
         CoreServices b = CoreServices.fromEnvironment(env);
         FleetMetrics fleetA = new FleetMetrics(a.cache(), a.clock());
@@ -55,7 +43,7 @@ class ClusterMetricsTest {
 
         // WHEN an admin asks a third container
         String response = new MetricsHandler(CoreServices.fromEnvironment(env), CacheServiceStatus.NOT_IN_AWS)
-                .handleRequest(Events.get("/metrics", Events.ADMIN), null).getBody();
+                .handleRequest(ApiEvents.get("/metrics", ApiEvents.ADMIN), null).getBody();
 
         // THEN the cluster answered every read (scope fleet, mode redis) and the figures add up
         JsonNode body = Json.MAPPER.readTree(response);

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.fleet.CacheServiceStatus;
 import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.testing.ApiEvents;
+import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.local.services.RedisServer;
-import com.mallquest.local.services.TestBackends;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -24,27 +25,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code GET /health} in each state, against a real redis-server and dynalite. */
 class HealthTest {
 
-    private RedisServer redis;
+    @RegisterExtension
+    final OwnRedis<RedisServer> redis = OwnRedis.standalone();
     private Map<String, String> env;
 
     @BeforeEach
     void start() {
-        redis = RedisServer.start();
-        env = new HashMap<>(TestBackends.environment());
-        env.put("REDIS_URL", redis.uri().toString());
+        env = redis.environment();
         env.put("REDIS_TIMEOUT_MS", "300");
         env.put("REDIS_RETRY_INTERVAL_MS", "60000");
         env.put("HEALTH_DB_TIMEOUT_MS", "1000");
     }
 
-    @AfterEach
-    void stop() {
-        redis.stop();
-    }
-
     private APIGatewayV2HTTPResponse health(Map<String, String> environment) {
         return new MetricsHandler(CoreServices.fromEnvironment(environment), CacheServiceStatus.NOT_IN_AWS)
-                .handleRequest(Events.get("/health", null), null);
+                .handleRequest(ApiEvents.get("/health", null), null);
     }
 
     private static JsonNode json(APIGatewayV2HTTPResponse response) throws IOException {
@@ -77,13 +72,13 @@ class HealthTest {
         assertEquals("up", body.path("services").path("cache").path("status").asText());
         assertEquals("redis", body.path("services").path("cache").path("mode").asText());
         assertLeaksNothing(response, env.get("USERS_TABLE"), env.get("STORES_TABLE"), env.get("DYNAMODB_ENDPOINT"),
-                String.valueOf(redis.port()), "redis://");
+                String.valueOf(redis.server().port()), "redis://");
     }
 
     @Test
     void health_shouldBeDegraded200_whenRedisIsDown() throws IOException {
         // GIVEN Redis killed
-        redis.kill();
+        redis.server().kill();
 
         // WHEN health is asked
         APIGatewayV2HTTPResponse response = health(env);
@@ -95,7 +90,7 @@ class HealthTest {
         assertEquals("up", body.path("services").path("database").path("status").asText());
         assertEquals("degraded", body.path("services").path("cache").path("status").asText());
         assertEquals("memory-fallback", body.path("services").path("cache").path("mode").asText());
-        assertLeaksNothing(response, String.valueOf(redis.port()), "Connection", "Exception");
+        assertLeaksNothing(response, String.valueOf(redis.server().port()), "Connection", "Exception");
     }
 
     @Test

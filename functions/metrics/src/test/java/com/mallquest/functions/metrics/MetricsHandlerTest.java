@@ -8,17 +8,14 @@ import com.mallquest.core.fleet.CacheServiceStatus;
 import com.mallquest.core.fleet.FleetMetrics;
 import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.testing.ApiEvents;
+import com.mallquest.core.testing.EmfOutput;
+import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.local.services.RedisServer;
-import com.mallquest.local.services.TestBackends;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,21 +29,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MetricsHandlerTest {
 
-    private RedisServer redis;
+    @RegisterExtension
+    final OwnRedis<RedisServer> redis = OwnRedis.standalone();
     private Map<String, String> env;
 
     @BeforeEach
     void startRedis() {
-        redis = RedisServer.start();
-        env = new HashMap<>(TestBackends.environment());
-        env.put("REDIS_URL", redis.uri().toString());
+        env = redis.environment();
         env.put("REDIS_TIMEOUT_MS", "300");
         env.put("REDIS_RETRY_INTERVAL_MS", "60000");
-    }
-
-    @AfterEach
-    void stopRedis() {
-        redis.stop();
     }
 
     /** A new container: its own settings, DynamoDB client, Redis connection and fallback memory. */
@@ -90,12 +81,12 @@ class MetricsHandlerTest {
         // AND three real health requests answered by container A's handler (recorded by ApiHandler's hook)
         MetricsHandler handlerA = new MetricsHandler(a, CacheServiceStatus.NOT_IN_AWS);
         for (int i = 0; i < 3; i++) {
-            assertEquals(200, handlerA.handleRequest(Events.get("/health", null), null).getStatusCode());
+            assertEquals(200, handlerA.handleRequest(ApiEvents.get("/health", null), null).getStatusCode());
         }
 
         // WHEN an admin asks a fourth container
         APIGatewayV2HTTPResponse response = new MetricsHandler(container(), CacheServiceStatus.NOT_IN_AWS)
-                .handleRequest(Events.get("/metrics", Events.ADMIN), null);
+                .handleRequest(ApiEvents.get("/metrics", ApiEvents.ADMIN), null);
 
         // THEN the figures are the fleet's: every container's requests, exact mean, percentiles within a bucket
         assertEquals(200, response.getStatusCode(), response.getBody());
@@ -149,7 +140,7 @@ class MetricsHandlerTest {
 
         // WHEN an admin reads the metrics
         JsonNode routes = body(new MetricsHandler(container(), CacheServiceStatus.NOT_IN_AWS)
-                .handleRequest(Events.get("/metrics", Events.ADMIN), null)).path("routes").path("GET /stores").path("15m");
+                .handleRequest(ApiEvents.get("/metrics", ApiEvents.ADMIN), null)).path("routes").path("GET /stores").path("15m");
 
         // THEN p50 (rank 500: 12 ms) lies in (10, 20], p95 (rank 950: 180 ms) in (150, 200],
         // p99 (rank 990: 180 ms) in (150, 200]; the mean is exact
@@ -166,9 +157,9 @@ class MetricsHandlerTest {
         MetricsHandler handler = new MetricsHandler(container(), CacheServiceStatus.NOT_IN_AWS);
 
         // WHEN called without a token, by a shopper, and by an admin
-        APIGatewayV2HTTPResponse anonymous = handler.handleRequest(Events.get("/metrics", null), null);
-        APIGatewayV2HTTPResponse shopper = handler.handleRequest(Events.get("/metrics", Events.SHOPPER), null);
-        APIGatewayV2HTTPResponse admin = handler.handleRequest(Events.get("/metrics", Events.ADMIN), null);
+        APIGatewayV2HTTPResponse anonymous = handler.handleRequest(ApiEvents.get("/metrics", null), null);
+        APIGatewayV2HTTPResponse shopper = handler.handleRequest(ApiEvents.get("/metrics", ApiEvents.SHOPPER), null);
+        APIGatewayV2HTTPResponse admin = handler.handleRequest(ApiEvents.get("/metrics", ApiEvents.ADMIN), null);
 
         // THEN 401, 403 (without figures), 200
         assertEquals(401, anonymous.getStatusCode());
@@ -187,10 +178,10 @@ class MetricsHandlerTest {
         MetricsHandler handler = new MetricsHandler(self, CacheServiceStatus.NOT_IN_AWS);
 
         // WHEN Redis dies, this container answers 2 health checks, then an admin reads the metrics
-        redis.kill();
-        handler.handleRequest(Events.get("/health", null), null);
-        handler.handleRequest(Events.get("/health", null), null);
-        APIGatewayV2HTTPResponse response = handler.handleRequest(Events.get("/metrics", Events.ADMIN), null);
+        redis.server().kill();
+        handler.handleRequest(ApiEvents.get("/health", null), null);
+        handler.handleRequest(ApiEvents.get("/health", null), null);
+        APIGatewayV2HTTPResponse response = handler.handleRequest(ApiEvents.get("/metrics", ApiEvents.ADMIN), null);
 
         // THEN it still answers, says the figures are this instance's alone, and they are: 2 requests, not 40
         assertEquals(200, response.getStatusCode(), response.getBody());
@@ -210,25 +201,14 @@ class MetricsHandlerTest {
         MetricsHandler handler = new MetricsHandler(container(), CacheServiceStatus.NOT_IN_AWS);
 
         // WHEN an admin reads the metrics, with stdout (where EMF goes outside Lambda too) captured
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(200, handler.handleRequest(Events.get("/metrics", Events.ADMIN), null).getStatusCode());
-        } finally {
-            System.setOut(original);
-        }
+        EmfOutput captured = EmfOutput.capture(() ->
+                assertEquals(200, handler.handleRequest(ApiEvents.get("/metrics", ApiEvents.ADMIN), null).getStatusCode()));
 
         // THEN the invocation's EMF record carries the headline figures, declared as metrics of the namespace
-        List<JsonNode> records = new ArrayList<>();
-        for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
-            if (line.contains("\"_aws\"")) {
-                records.add(Json.MAPPER.readTree(line));
-            }
-        }
-        assertEquals(1, records.size(), captured.toString(StandardCharsets.UTF_8));
+        List<JsonNode> records = captured.records();
+        assertEquals(1, records.size(), captured.output());
         JsonNode emf = records.get(0);
-        assertEquals(10 / body(handler.handleRequest(Events.get("/metrics", Events.ADMIN), null))
+        assertEquals(10 / body(handler.handleRequest(ApiEvents.get("/metrics", ApiEvents.ADMIN), null))
                 .path("system").path("1m").path("seconds").asDouble(), emf.path("FleetRequestsPerSecond").asDouble(), 0.01);
         assertTrue(emf.path("FleetLatencyP99").asDouble() > 20 && emf.path("FleetLatencyP99").asDouble() <= 30);
         assertEquals(30.0, emf.path("FleetLatencyAverage").asDouble(), 0.001);

@@ -11,16 +11,13 @@ import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Ledger;
 import com.mallquest.core.metrics.Metrics;
 import com.mallquest.core.stores.StoreCatalogue;
-import com.mallquest.local.services.RepositoryRoot;
+import com.mallquest.core.testing.ApiEvents;
+import com.mallquest.core.testing.EmfOutput;
+import com.mallquest.core.testing.StoreSeed;
 import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -48,29 +45,12 @@ class SubmitReceiptHandlerTest {
         env.put("RECEIPT_RATE_LIMIT", "5/60s");
         core = new CoreServices(Settings.fromEnvironment(env), TestBackends.dynamoDb(), new MemoryCache(),
                 new Metrics("Test", "submit-receipt", false), Clock.fixed(NOW, ZoneOffset.UTC));
-        StoreCatalogue stores = StoreCatalogue.of(core);
-        try (InputStream in = Files.newInputStream(RepositoryRoot.locate().resolve("local/seed/StoresTable.json"))) {
-            StoreCatalogue.readSeed(in).forEach(stores::save);
-        }
+        StoreSeed.load(StoreCatalogue.of(core));
         handler = new SubmitReceiptHandler(core, (userId, type, data) -> effects.add(userId + ":" + type));
     }
 
     private static APIGatewayV2HTTPEvent event(String method, String path, String body, String sub) {
-        var context = APIGatewayV2HTTPEvent.RequestContext.builder()
-                .withRequestId("req-1")
-                .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath(path).build());
-        if (sub != null) {
-            context.withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                    .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(Map.of("sub", sub)).build())
-                    .build());
-        }
-        return APIGatewayV2HTTPEvent.builder()
-                .withRouteKey(method + " " + path)
-                .withRawPath(path)
-                .withHeaders(Map.of("content-type", "application/json"))
-                .withBody(body)
-                .withRequestContext(context.build())
-                .build();
+        return ApiEvents.request(method, path).body(body).caller(sub).build();
     }
 
     private APIGatewayV2HTTPResponse post(String body, String sub) {
@@ -191,25 +171,15 @@ class SubmitReceiptHandlerTest {
     @Test
     void post_shouldEmitReceiptMetrics_perInvocation() throws Exception {
         // GIVEN stdout captured (EMF's local sink)
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
+        EmfOutput captured = EmfOutput.capture(() -> {
             // WHEN a receipt is credited, replayed, and one is rejected
             post(receipt("M1", "starbucks", "10", "2026-11-25T10:00:00Z"), "alice");
             post(receipt("M1", "starbucks", "10", "2026-11-25T10:00:00Z"), "alice");
             post(receipt("M2", "nowhere", "10", "2026-11-25T10:00:00Z"), "alice");
-        } finally {
-            System.setOut(original);
-        }
+        });
         // THEN three EMF records carry the receipt figures
-        List<JsonNode> records = new ArrayList<>();
-        for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
-            if (line.contains("\"_aws\"")) {
-                records.add(Json.MAPPER.readTree(line));
-            }
-        }
-        assertEquals(3, records.size(), captured.toString(StandardCharsets.UTF_8));
+        List<JsonNode> records = captured.records();
+        assertEquals(3, records.size(), captured.output());
         assertEquals(1, records.get(0).get("ReceiptsCredited").asInt());
         assertEquals(30, records.get(0).get("CoinsAwarded").asInt());
         assertEquals(1, records.get(1).get("ReceiptsReplayed").asInt());

@@ -8,12 +8,12 @@ import com.mallquest.core.config.Settings;
 import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.metrics.Metrics;
+import com.mallquest.core.testing.ApiEvents;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,22 +30,7 @@ class EffectsHandlerTest {
             Clock.fixed(Instant.now(), ZoneOffset.UTC))); // fixed: every request falls in one throttle second
 
     private static APIGatewayV2HTTPEvent event(String method, String body, String sub, Map<String, String> query) {
-        Map<String, String> claims = new HashMap<>();
-        if (sub != null) {
-            claims.put("sub", sub);
-        }
-        return APIGatewayV2HTTPEvent.builder()
-                .withRawPath("/effects")
-                .withBody(body)
-                .withQueryStringParameters(query)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withRequestId("req-1")
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath("/effects").build())
-                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
-                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(claims).build())
-                                .build())
-                        .build())
-                .build();
+        return ApiEvents.request(method, "/effects").body(body).caller(sub).query(query).build();
     }
 
     private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {

@@ -2,15 +2,11 @@ package com.mallquest.functions.effects;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
-import com.mallquest.local.services.RepositoryRoot;
+import com.mallquest.core.testing.SampleEvents;
 import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.Test;
-
-import java.io.InputStream;
-import java.nio.file.Files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -20,10 +16,7 @@ class SampleEventTest {
     @Test
     void sampleEvent_shouldTriggerTheEffect() throws Exception {
         // GIVEN the sample event, read by the Lambda runtime's own serialiser
-        APIGatewayV2HTTPEvent sample;
-        try (InputStream in = Files.newInputStream(RepositoryRoot.locate().resolve("events/TriggerEffectFunction.json"))) {
-            sample = LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, getClass().getClassLoader()).fromJson(in);
-        }
+        APIGatewayV2HTTPEvent sample = SampleEvents.httpApi("TriggerEffectFunction");
         // WHEN the handler answers it
         APIGatewayV2HTTPResponse response = new EffectsHandler(CoreServices.fromEnvironment(TestBackends.environmentWithRedis()))
                 .handleRequest(sample, null);
