@@ -7,6 +7,7 @@ import com.mallquest.core.effects.TriggerEffectRequest;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.store.BatchWriter;
 import com.mallquest.core.testing.MutableClock;
+import com.mallquest.core.testing.TestCores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import com.mallquest.core.testing.OwnRedis;
@@ -34,14 +35,10 @@ class CleanupJobTest {
     /** Redis of this class's own: the effects cleanup index is one key for every target. */
     @RegisterExtension
     static final OwnRedis<RedisServer> redis = OwnRedis.standalone();
-    private final CoreServices core = withClock(CoreServices.fromEnvironment(redis.environment()));
+    private final CoreServices core = TestCores.withClock(CoreServices.fromEnvironment(redis.environment()), clock);
 
     private final EffectsService effects = new EffectsService(core.cache(), clock, 5, 100);
     private final String runTag = UUID.randomUUID().toString().substring(0, 8);
-
-    private CoreServices withClock(CoreServices c) {
-        return new CoreServices(c.settings(), c.dynamoDb(), c.cache(), c.metrics(), clock);
-    }
 
     private CleanupJob job(IntUnaryOperator pendingCredits, int targets, int scanned) {
         ExpiredItemSweeper sweeper = new ExpiredItemSweeper(core.dynamoDb(), BatchWriter.builder(core.dynamoDb()).build(),

@@ -4,15 +4,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.auth.Access;
-import com.mallquest.core.cache.MemoryCache;
-import com.mallquest.core.config.Settings;
 import com.mallquest.core.http.ApiException;
 import com.mallquest.core.http.ApiResponse;
-import com.mallquest.core.http.Json;
 import com.mallquest.core.http.Route;
-import com.mallquest.core.metrics.Metrics;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.SampleEvents;
+import com.mallquest.core.testing.TestCores;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -22,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import static com.mallquest.core.testing.ApiResponses.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,18 +57,12 @@ class ApiHandlerTest {
         }
     }
 
-    private final TestHandler handler = new TestHandler(new CoreServices(
-            Settings.fromEnvironment(Map.of("USERS_TABLE", "u", "RECEIPTS_TABLE", "r", "STORES_TABLE", "s",
-                    "MAX_BODY_BYTES", "1024")),
-            null, new MemoryCache(), new Metrics("MallQuestTest", "test", false), Clock.systemUTC()));
+    private final TestHandler handler = new TestHandler(
+            TestCores.inMemory("test", Clock.systemUTC(), Map.of("MAX_BODY_BYTES", "1024")));
 
     private static APIGatewayV2HTTPEvent event(String method, String path, String body, Map<String, String> claims) {
         return ApiEvents.request(method, path).body(body).claims(claims).header("Content-Type", "application/json")
                 .requestId("req-1").build();
-    }
-
-    private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {
-        return Json.MAPPER.readTree(response.getBody());
     }
 
     private static final Map<String, String> USER = Map.of("sub", "user-1", "cognito:groups", "[store]");

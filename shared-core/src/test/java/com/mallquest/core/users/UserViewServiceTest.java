@@ -9,6 +9,7 @@ import com.mallquest.core.ledger.Credit;
 import com.mallquest.core.ledger.CreditKind;
 import com.mallquest.core.ledger.Ledger;
 import com.mallquest.core.testing.MutableClock;
+import com.mallquest.core.testing.TestCores;
 import com.mallquest.local.services.RedisServer;
 import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.Test;
@@ -40,8 +41,7 @@ class UserViewServiceTest {
 
     /** A container: its own cache and clients over {@code env}, on the test clock. */
     private CoreServices container(Map<String, String> env) {
-        CoreServices core = CoreServices.fromEnvironment(env);
-        return new CoreServices(core.settings(), core.dynamoDb(), core.cache(), core.metrics(), clock);
+        return TestCores.withClock(CoreServices.fromEnvironment(env), clock);
     }
 
     private void credit(CoreServices core, String userId, long coins, long xp) {
@@ -241,7 +241,7 @@ class UserViewServiceTest {
                         throw e.getCause();
                     }
                 });
-        CoreServices core = new CoreServices(plain.settings(), counting, plain.cache(), plain.metrics(), clock);
+        CoreServices core = TestCores.withDynamoDb(plain, counting);
         credit(core, alice, 3, 3);
         UserViewService users = UserViewService.of(core);
         // WHEN the view is built (a miss) THEN: the version check, the account and the activity query

@@ -3,7 +3,6 @@ package com.mallquest.functions.admin;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.cache.CacheKeys;
-import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Account;
 import com.mallquest.core.ledger.ActivityEntry;
@@ -15,7 +14,6 @@ import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static com.mallquest.core.testing.ApiResponses.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,14 +56,6 @@ class AdminBatchHandlerTest {
 
     private APIGatewayV2HTTPResponse post(AdminBatchHandler target, String body) {
         return target.handleRequest(ApiEvents.post(PATH, body, ApiEvents.ADMIN), null);
-    }
-
-    private static JsonNode json(APIGatewayV2HTTPResponse response) {
-        try {
-            return Json.MAPPER.readTree(response.getBody());
-        } catch (IOException e) {
-            throw new AssertionError(response.getBody(), e);
-        }
     }
 
     private List<ActivityEntry> activity(String userId) {

@@ -15,6 +15,7 @@ import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.core.testing.SampleEvents;
 import com.mallquest.core.testing.StoreSeed;
+import com.mallquest.core.testing.TestCores;
 import com.mallquest.local.services.RedisServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -70,13 +71,11 @@ class CleanupHandlerTest {
     void scheduledEvent_shouldCompleteAPendingCredit_andRemoveExpiredEffects() throws Exception {
         // GIVEN a container on dynalite + Redis with the store seed
         MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
-        CoreServices base = CoreServices.fromEnvironment(redis.environment());
-        CoreServices core = new CoreServices(base.settings(), base.dynamoDb(), base.cache(), base.metrics(), clock);
+        CoreServices core = TestCores.withClock(CoreServices.fromEnvironment(redis.environment()), clock);
         StoreSeed.load(StoreCatalogue.of(core));
         String store = StoreCatalogue.of(core).listActive().get(0).storeId();
         // AND a receipt submission whose process died right after writing its claim
-        CoreServices dying = new CoreServices(core.settings(), dyingAfterWrites(core.dynamoDb(), 1), core.cache(),
-                core.metrics(), clock);
+        CoreServices dying = TestCores.withDynamoDb(core, dyingAfterWrites(core.dynamoDb(), 1));
         EffectsService effects = new EffectsService(core.cache(), clock, core.settings());
         assertThrows(Crash.class, () -> ReceiptService.of(dying, effects).submit("shopper-1",
                 new ReceiptSubmission("R-crash-1", store, new BigDecimal("40.00"), clock.instant().minusSeconds(3600))));

@@ -3,7 +3,6 @@ package com.mallquest.functions.users;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Credit;
 import com.mallquest.core.ledger.CreditKind;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 import java.util.UUID;
 
+import static com.mallquest.core.testing.ApiResponses.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,10 +28,6 @@ class GetUserHandlerTest {
 
     private static APIGatewayV2HTTPEvent get(String path, String sub, String groups, Map<String, String> query) {
         return ApiEvents.request("GET", path).claims(ApiEvents.claims(sub, groups)).query(query).build();
-    }
-
-    private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {
-        return Json.MAPPER.readTree(response.getBody());
     }
 
     @Test

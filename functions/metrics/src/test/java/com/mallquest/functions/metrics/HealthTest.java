@@ -3,7 +3,6 @@ package com.mallquest.functions.metrics;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.fleet.CacheServiceStatus;
-import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.OwnRedis;
@@ -18,6 +17,7 @@ import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 
+import static com.mallquest.core.testing.ApiResponses.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,10 +40,6 @@ class HealthTest {
     private APIGatewayV2HTTPResponse health(Map<String, String> environment) {
         return new MetricsHandler(CoreServices.fromEnvironment(environment), CacheServiceStatus.NOT_IN_AWS)
                 .handleRequest(ApiEvents.get("/health", null), null);
-    }
-
-    private static JsonNode json(APIGatewayV2HTTPResponse response) throws IOException {
-        return Json.MAPPER.readTree(response.getBody());
     }
 
     private static int closedPort() throws IOException {

@@ -6,7 +6,6 @@ import com.mallquest.core.cache.CacheStats;
 import com.mallquest.core.effects.EffectsService;
 import com.mallquest.core.fleet.CacheServiceStatus;
 import com.mallquest.core.fleet.FleetMetrics;
-import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.EmfOutput;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.util.List;
 import java.util.Map;
 
+import static com.mallquest.core.testing.ApiResponses.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,14 +43,6 @@ class MetricsHandlerTest {
     /** A new container: its own settings, DynamoDB client, Redis connection and fallback memory. */
     private CoreServices container() {
         return CoreServices.fromEnvironment(env);
-    }
-
-    private static JsonNode body(APIGatewayV2HTTPResponse response) {
-        try {
-            return Json.MAPPER.readTree(response.getBody());
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + response.getBody(), e);
-        }
     }
 
     private static void record(CoreServices container, String route, int status, double millis, int times) {
@@ -90,7 +82,7 @@ class MetricsHandlerTest {
 
         // THEN the figures are the fleet's: every container's requests, exact mean, percentiles within a bucket
         assertEquals(200, response.getStatusCode(), response.getBody());
-        JsonNode body = body(response);
+        JsonNode body = json(response);
         assertEquals("fleet", body.path("scope").asText());
         JsonNode receipts = body.path("routes").path("POST /receipts").path("1m");
         assertEquals(55, receipts.path("requests").asLong());
@@ -139,7 +131,7 @@ class MetricsHandlerTest {
         }
 
         // WHEN an admin reads the metrics
-        JsonNode routes = body(new MetricsHandler(container(), CacheServiceStatus.NOT_IN_AWS)
+        JsonNode routes = json(new MetricsHandler(container(), CacheServiceStatus.NOT_IN_AWS)
                 .handleRequest(ApiEvents.get("/metrics", ApiEvents.ADMIN), null)).path("routes").path("GET /stores").path("15m");
 
         // THEN p50 (rank 500: 12 ms) lies in (10, 20], p95 (rank 950: 180 ms) in (150, 200],
@@ -165,7 +157,7 @@ class MetricsHandlerTest {
         assertEquals(401, anonymous.getStatusCode());
         assertEquals(403, shopper.getStatusCode());
         assertFalse(shopper.getBody().contains("system"));
-        assertEquals("forbidden", body(shopper).path("error").path("code").asText());
+        assertEquals("forbidden", json(shopper).path("error").path("code").asText());
         assertEquals(200, admin.getStatusCode());
     }
 
@@ -185,7 +177,7 @@ class MetricsHandlerTest {
 
         // THEN it still answers, says the figures are this instance's alone, and they are: 2 requests, not 40
         assertEquals(200, response.getStatusCode(), response.getBody());
-        JsonNode body = body(response);
+        JsonNode body = json(response);
         assertEquals("instance", body.path("scope").asText());
         assertTrue(body.path("scopeNote").asText().contains("Redis is unreachable"));
         assertEquals("memory-fallback", body.path("cache").path("mode").asText());
@@ -208,7 +200,7 @@ class MetricsHandlerTest {
         List<JsonNode> records = captured.records();
         assertEquals(1, records.size(), captured.output());
         JsonNode emf = records.get(0);
-        assertEquals(10 / body(handler.handleRequest(ApiEvents.get("/metrics", ApiEvents.ADMIN), null))
+        assertEquals(10 / json(handler.handleRequest(ApiEvents.get("/metrics", ApiEvents.ADMIN), null))
                 .path("system").path("1m").path("seconds").asDouble(), emf.path("FleetRequestsPerSecond").asDouble(), 0.01);
         assertTrue(emf.path("FleetLatencyP99").asDouble() > 20 && emf.path("FleetLatencyP99").asDouble() <= 30);
         assertEquals(30.0, emf.path("FleetLatencyAverage").asDouble(), 0.001);

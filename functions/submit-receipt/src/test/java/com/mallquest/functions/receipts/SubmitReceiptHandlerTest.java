@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.cache.MemoryCache;
 import com.mallquest.core.config.Settings;
 import com.mallquest.core.fleet.FleetMetrics;
-import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Ledger;
 import com.mallquest.core.metrics.Metrics;
@@ -26,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static com.mallquest.core.testing.ApiResponses.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,10 +60,6 @@ class SubmitReceiptHandlerTest {
     private static String receipt(String receiptId, String storeId, String amount, String purchasedAt) {
         return "{\"receiptId\":\"" + receiptId + "\",\"storeId\":\"" + storeId + "\",\"amount\":" + amount
                 + ",\"purchasedAt\":\"" + purchasedAt + "\"}";
-    }
-
-    private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {
-        return Json.MAPPER.readTree(response.getBody());
     }
 
     private static void assertError(APIGatewayV2HTTPResponse response, int status, String code, String field) throws Exception {

@@ -3,12 +3,8 @@ package com.mallquest.functions.effects;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mallquest.core.cache.MemoryCache;
-import com.mallquest.core.config.Settings;
-import com.mallquest.core.http.Json;
-import com.mallquest.core.lambda.CoreServices;
-import com.mallquest.core.metrics.Metrics;
 import com.mallquest.core.testing.ApiEvents;
+import com.mallquest.core.testing.TestCores;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -16,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 
+import static com.mallquest.core.testing.ApiResponses.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,18 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The HTTP contract of POST/GET /effects: status codes, bodies and headers through the real handler. */
 class EffectsHandlerTest {
 
-    private final EffectsHandler handler = new EffectsHandler(new CoreServices(
-            Settings.fromEnvironment(Map.of("USERS_TABLE", "u", "RECEIPTS_TABLE", "r", "STORES_TABLE", "s",
-                    "EFFECTS_MAX_PER_SECOND", "2")),
-            null, new MemoryCache(), new Metrics("Test", "trigger-effect", false),
-            Clock.fixed(Instant.now(), ZoneOffset.UTC))); // fixed: every request falls in one throttle second
+    private final EffectsHandler handler = new EffectsHandler(TestCores.inMemory("trigger-effect",
+            Clock.fixed(Instant.now(), ZoneOffset.UTC), // fixed: every request falls in one throttle second
+            Map.of("EFFECTS_MAX_PER_SECOND", "2")));
 
     private static APIGatewayV2HTTPEvent event(String method, String body, String sub, Map<String, String> query) {
         return ApiEvents.request(method, "/effects").body(body).caller(sub).query(query).build();
-    }
-
-    private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {
-        return Json.MAPPER.readTree(response.getBody());
     }
 
     @Test

@@ -1,0 +1,41 @@
+package com.mallquest.core.testing;
+
+import com.mallquest.core.cache.MemoryCache;
+import com.mallquest.core.config.Settings;
+import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.metrics.Metrics;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/** {@link CoreServices} for tests: a core with no backing services, or a real one with one part swapped. */
+public final class TestCores {
+    private TestCores() { }
+
+    /**
+     * A core with no DynamoDB (placeholder table names), the in-memory cache and EMF to stdout, for handlers
+     * whose routes never reach a table.
+     *
+     * @param function   the function name in the EMF records
+     * @param clock      the clock every service reads
+     * @param extraEnv   settings on top of the required table variables (e.g. {@code MAX_BODY_BYTES})
+     */
+    public static CoreServices inMemory(String function, Clock clock, Map<String, String> extraEnv) {
+        Map<String, String> env = new HashMap<>(Map.of("USERS_TABLE", "u", "RECEIPTS_TABLE", "r", "STORES_TABLE", "s"));
+        env.putAll(extraEnv);
+        return new CoreServices(Settings.fromEnvironment(env), null, new MemoryCache(),
+                new Metrics("Test", function, false), clock);
+    }
+
+    /** {@code core} on {@code clock}. */
+    public static CoreServices withClock(CoreServices core, Clock clock) {
+        return new CoreServices(core.settings(), core.dynamoDb(), core.cache(), core.metrics(), clock);
+    }
+
+    /** {@code core} with {@code dynamoDb} (e.g. a {@link CrashingDynamoDb} over the real one). */
+    public static CoreServices withDynamoDb(CoreServices core, DynamoDbClient dynamoDb) {
+        return new CoreServices(core.settings(), dynamoDb, core.cache(), core.metrics(), core.clock());
+    }
+}
