@@ -1,5 +1,6 @@
 package com.mallquest.core.admin;
 
+import com.mallquest.core.auth.Caller;
 import com.mallquest.core.http.ApiException;
 
 import java.util.HashSet;
@@ -45,8 +46,8 @@ public record AdjustmentBatch(List<Adjustment> adjustments) {
             if (!seen.add(a.adjustmentId())) {
                 throw ApiException.invalidField(at + ".adjustmentId", "adjustmentId " + a.adjustmentId() + " appears twice in this request");
             }
-            if (a.userId() == null || a.userId().isBlank() || a.userId().length() > 128) {
-                throw ApiException.invalidField(at + ".userId", "userId must be 1..128 characters");
+            if (!Caller.isValidUserId(a.userId())) {
+                throw ApiException.invalidField(at + ".userId", "userId must be " + Caller.USER_ID_RULE);
             }
             requireDelta(a.coinsDelta(), at + ".coinsDelta");
             requireDelta(a.xpDelta(), at + ".xpDelta");

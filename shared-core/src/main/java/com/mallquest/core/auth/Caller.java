@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -17,6 +18,10 @@ public record Caller(String userId, Set<String> groups) {
 
     public static final String ADMIN_GROUP = "admin";
     public static final String GROUPS_CLAIM = "cognito:groups";
+    /** A user id anywhere in the API (path, query, body): 1-128 letters, digits and {@code ._@:+-} (Cognito subs fit). */
+    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@:+-]{1,128}");
+    /** How {@link #isValidUserId} is explained in a 400. */
+    public static final String USER_ID_RULE = "1-128 characters of letters, digits and ._@:+-";
 
     public Caller {
         groups = Set.copyOf(groups);
@@ -46,6 +51,11 @@ public record Caller(String userId, Set<String> groups) {
                 .map(g -> g.replace("\"", "").trim())
                 .filter(g -> !g.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** True when {@code id} has the shape of a user id ({@value #USER_ID_RULE}); anything else names no user. */
+    public static boolean isValidUserId(String id) {
+        return id != null && USER_ID.matcher(id).matches();
     }
 
     public boolean isAdmin() {

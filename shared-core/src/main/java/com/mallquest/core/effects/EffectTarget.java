@@ -1,5 +1,6 @@
 package com.mallquest.core.effects;
 
+import com.mallquest.core.auth.Caller;
 import com.mallquest.core.cache.CacheKeys;
 
 import java.util.regex.Pattern;
@@ -14,12 +15,10 @@ public record EffectTarget(Kind kind, String id) {
     /** The two kinds of target. */
     public enum Kind { USER, CHANNEL }
 
-    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@:+-]{1,128}");
     private static final Pattern CHANNEL = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
     public EffectTarget {
-        Pattern pattern = kind == Kind.USER ? USER_ID : CHANNEL;
-        if (id == null || !pattern.matcher(id).matches()) {
+        if (kind == Kind.USER ? !Caller.isValidUserId(id) : !isValidChannel(id)) {
             throw new IllegalArgumentException("invalid " + kind + " target id");
         }
     }
@@ -33,7 +32,7 @@ public record EffectTarget(Kind kind, String id) {
     }
 
     static boolean isValidUserId(String id) {
-        return id != null && USER_ID.matcher(id).matches();
+        return Caller.isValidUserId(id);
     }
 
     static boolean isValidChannel(String name) {

@@ -1,25 +1,40 @@
 package com.mallquest.core.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.stream.Collectors;
 
 /**
  * The one JSON mapper. Request bodies are read strictly: an unknown field, a wrong type or a missing
  * required value is a 400 naming the field. Records validate themselves in their compact constructors
- * by throwing {@link ApiException}, which is passed through unchanged.
+ * by throwing {@link ApiException}, which is passed through unchanged. Body types are exact: a number or
+ * boolean is not taken for a string, a string not for a number, a fraction not for a whole number, and a
+ * key given twice is malformed JSON (so the value checked is the value used).
  */
 public final class Json {
 
@@ -36,7 +51,31 @@ public final class Json {
         MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build());
     }
 
+    /**
+     * {@link #MAPPER}'s strict twin for request bodies: no scalar coercion ({@code 1001} is not the string
+     * {@code "1001"}, {@code "12"} not the number 12, {@code 1.9} not the whole number 1), duplicate keys rejected.
+     */
+    private static final ObjectMapper BODY_MAPPER = strictCopy(MAPPER);
+
     private Json() { }
+
+    private static ObjectMapper strictCopy(ObjectMapper base) {
+        ObjectMapper strict = base.copy()
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        strict.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        for (LogicalType numeric : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+            strict.coercionConfigFor(numeric).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        }
+        strict.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        // A timestamp is ISO-8601 text; JavaTimeModule would also take a number as epoch seconds (12345 -> 1970).
+        strict.registerModule(new SimpleModule("iso-instants-only").addDeserializer(Instant.class, new IsoInstant()));
+        return strict;
+    }
 
     /** Serialises a response body. */
     public static String write(Object value) {
@@ -50,7 +89,11 @@ public final class Json {
     /** Reads a request body into {@code type}, turning every mapping problem into a 400 that names the field. */
     public static <T> T readBody(byte[] body, Class<T> type) {
         try {
-            return MAPPER.readValue(body, type);
+            T value = BODY_MAPPER.readValue(body, type);
+            if (value == null) { // the body was the JSON literal null
+                throw ApiException.badRequest("invalid_body", "The body must be a JSON object");
+            }
+            return value;
         } catch (ValueInstantiationException e) {
             if (e.getCause() instanceof ApiException api) {
                 throw api;
@@ -67,12 +110,56 @@ public final class Json {
             }
             throw ApiException.invalidField(field, "Expected " + describe(e.getTargetType()));
         } catch (JsonMappingException e) {
+            if (rootCause(e) instanceof StreamConstraintsException) {
+                throw tooComplex();
+            }
             throw ApiException.invalidField(path(e), rootMessage(e));
+        } catch (StreamConstraintsException e) {
+            throw tooComplex();
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed_json", "The body is not valid JSON: " + e.getOriginalMessage());
+            throw ApiException.badRequest("malformed_json", "The body is not valid JSON: " + parserProblem(e) + where(e.getLocation()));
         } catch (IOException e) {
             throw ApiException.badRequest("malformed_json", "The body could not be read");
         }
+    }
+
+    private static ApiException tooComplex() {
+        return ApiException.badRequest("invalid_body", "The body nests too deeply or holds a value that is too long");
+    }
+
+    /** The parser's one-line description of the problem, without its source excerpt or location. */
+    private static String parserProblem(JsonProcessingException e) {
+        String message = String.valueOf(e.getOriginalMessage());
+        for (String cut : new String[] {"\n", " (start marker at", " at [Source"}) {
+            int at = message.indexOf(cut);
+            if (at >= 0) {
+                message = message.substring(0, at);
+            }
+        }
+        return message.strip();
+    }
+
+    /** Reads an {@link Instant} only from a JSON string (ISO-8601); any other token is a wrong type. */
+    private static final class IsoInstant extends StdDeserializer<Instant> {
+        IsoInstant() {
+            super(Instant.class);
+        }
+
+        @Override
+        public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (!p.hasToken(JsonToken.VALUE_STRING)) {
+                return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
+            }
+            return InstantDeserializer.INSTANT.deserialize(p, ctxt);
+        }
+    }
+
+    /** {@code " (line 1, column 7)"}, or nothing when the parser did not say. */
+    private static String where(JsonLocation location) {
+        if (location == null || location.getLineNr() < 1) {
+            return "";
+        }
+        return " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
     private static String path(JsonMappingException e) {
@@ -82,11 +169,16 @@ public final class Json {
                 .replace(".[", "[");
     }
 
-    private static String rootMessage(Throwable e) {
+    private static Throwable rootCause(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        return root;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = rootCause(e);
         return root instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : root.getMessage();
     }
 

@@ -2,6 +2,8 @@ package com.mallquest.core.http;
 
 import com.mallquest.core.auth.Access;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -44,12 +46,25 @@ public record Route(String method, String pathTemplate, Access access, Action ac
                 if (actual[i].isEmpty()) {
                     return Optional.empty();
                 }
-                params.put(t.substring(1, t.length() - 1), java.net.URLDecoder.decode(actual[i], java.nio.charset.StandardCharsets.UTF_8));
+                String name = t.substring(1, t.length() - 1);
+                params.put(name, decodeSegment(name, actual[i]));
             } else if (!t.equals(actual[i])) {
                 return Optional.empty();
             }
         }
         return Optional.of(params);
+    }
+
+    /**
+     * A path segment's percent-escapes decoded as UTF-8. Unlike form decoding, {@code +} stays {@code +}
+     * ({@code /users/a+b} is user {@code a+b}); a broken escape such as {@code %zz} is a 400 naming the parameter.
+     */
+    static String decodeSegment(String name, String segment) {
+        try {
+            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidField(name, "Path parameter '" + name + "' has a malformed %-escape");
+        }
     }
 
     private static String[] split(String path) {

@@ -1,5 +1,7 @@
 package com.mallquest.core.ledger;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Locale;
 
 /** Why a user's balance changed. Stored in lower case ({@code receipt}, {@code adjustment}). */
@@ -9,7 +11,8 @@ public enum CreditKind {
     /** An administrator's adjustment (positive or negative). */
     ADJUSTMENT;
 
-    /** The stored and serialised name. */
+    /** The stored and serialised name (also in JSON: the activity page and the user view show the same). */
+    @JsonValue
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -105,9 +105,12 @@ public final class UserViewService {
         return ledger.activity(userId, limit, cursor);
     }
 
-    /** Counts the read against the caller's limit (429), then checks self-or-admin (403). */
+    /** Counts the read against the caller's limit (429), checks the id's shape (400), then self-or-admin (403). */
     private void authorize(Caller caller, String userId) {
         rateLimiter.acquire(caller.userId(), READ_ACTION, readLimit).throwIfRefused();
+        if (!Caller.isValidUserId(userId)) {
+            throw ApiException.invalidField("userId", "userId must be " + Caller.USER_ID_RULE);
+        }
         if (!caller.mayActOn(userId)) {
             throw ApiException.forbidden("You may read only your own profile");
         }

@@ -47,4 +47,24 @@ class AdjustmentBatchTest {
         assertEquals("admin-9", credit.details().get("by"));
         assertEquals("why", credit.details().get("reason"));
     }
+
+    @Test
+    void read_shouldRefuseFractionalOrTextDeltas_andUserIdsNoUserCanHave() {
+        // GIVEN adjustments whose deltas Jackson used to coerce (1.9 -> 1, "5" -> 5) or whose user id has a control char
+        String template = "{\"adjustments\":[{\"adjustmentId\":\"a1\",\"userId\":%s,\"coinsDelta\":%s,\"xpDelta\":0,\"reason\":\"r\"}]}";
+        String[][] cases = {
+                {"\"u1\"", "1.9", "adjustments[0].coinsDelta"},
+                {"\"u1\"", "\"5\"", "adjustments[0].coinsDelta"},
+                {"\"a\\u0000b\"", "1", "adjustments[0].userId"},
+                {"\"a/b\"", "1", "adjustments[0].userId"},
+                {"7", "1", "adjustments[0].userId"}};
+        for (String[] c : cases) {
+            byte[] body = String.format(template, c[0], c[1]).getBytes(StandardCharsets.UTF_8);
+            // WHEN read
+            ApiException e = assertThrows(ApiException.class, () -> Json.readBody(body, AdjustmentBatch.class), c[0] + " " + c[1]);
+            // THEN a 400 naming the field: nothing is applied with a value the admin did not send
+            assertEquals(400, e.status());
+            assertEquals(c[2], e.field());
+        }
+    }
 }

@@ -109,6 +109,61 @@ class ApiHandlerTest {
     }
 
     @Test
+    void handle_shouldAnswer400InvalidBody_whenBodyIsTheJsonLiteralNull() throws Exception {
+        // GIVEN a body that is valid JSON but no object: null (it used to reach the route as a null record: 500)
+        // WHEN
+        var response = handler.handleRequest(event("POST", "/things", "null", USER), null);
+        // THEN
+        assertEquals(400, response.getStatusCode());
+        assertEquals("invalid_body", json(response).at("/error/code").asText());
+    }
+
+    @Test
+    void handle_shouldAnswer400NamingTheField_whenAScalarHasTheWrongJsonType() throws Exception {
+        // GIVEN values Jackson would coerce by default: number/boolean -> string, string -> number, fraction -> int
+        Map<String, String> cases = Map.of(
+                "{\"name\":1001,\"count\":2}", "name",
+                "{\"name\":true,\"count\":2}", "name",
+                "{\"name\":1.5,\"count\":2}", "name",
+                "{\"name\":\"mug\",\"count\":\"2\"}", "count",
+                "{\"name\":\"mug\",\"count\":2.7}", "count",
+                "{\"name\":\"mug\",\"count\":1e-9}", "count");
+        for (var c : cases.entrySet()) {
+            // WHEN
+            var response = handler.handleRequest(event("POST", "/things", c.getKey(), USER), null);
+            // THEN: rejected, never silently converted (2.7 must not become 2)
+            assertEquals(400, response.getStatusCode(), c.getKey());
+            assertEquals("invalid_field", json(response).at("/error/code").asText(), c.getKey());
+            assertEquals(c.getValue(), json(response).at("/error/field").asText(), c.getKey());
+        }
+    }
+
+    @Test
+    void handle_shouldAnswer400MalformedJson_whenAKeyIsGivenTwice() throws Exception {
+        // GIVEN a body whose validated value could differ from the used one
+        // WHEN
+        var response = handler.handleRequest(event("POST", "/things", "{\"name\":\"a\",\"name\":\"\",\"count\":1}", USER), null);
+        // THEN
+        assertEquals(400, response.getStatusCode());
+        assertEquals("malformed_json", json(response).at("/error/code").asText());
+    }
+
+    @Test
+    void handle_shouldNotEchoParserInternals_whenBodyIsMalformedOrTooDeep() throws Exception {
+        // GIVEN an unterminated object and a body nested beyond the parser's limit
+        String deep = "{\"name\":" + "[".repeat(40) + "]".repeat(40) + ",\"count\":1}";
+        for (String body : List.of("{\"name\":\"mug\"", deep)) {
+            // WHEN
+            var response = handler.handleRequest(event("POST", "/things", body, USER), null);
+            // THEN: a 400 with a plain message, no Jackson source excerpt or constraint class names
+            assertEquals(400, response.getStatusCode(), body);
+            String message = json(response).at("/error/message").asText();
+            assertFalse(message.contains("Source") || message.contains("REDACTED")
+                    || message.contains("StreamReadConstraints") || message.contains("`"), message);
+        }
+    }
+
+    @Test
     void handle_shouldAnswer413_whenBodyExceedsTheLimit() throws Exception {
         String big = "{\"name\":\"" + "x".repeat(2000) + "\",\"count\":1}";
         var response = handler.handleRequest(event("POST", "/things", big, USER), null);
@@ -144,6 +199,18 @@ class ApiHandlerTest {
     void handle_shouldPreferTheLiteralRoute_andDecodePathParameters() throws Exception {
         assertTrue(json(handler.handleRequest(event("GET", "/things/mine", null, USER), null)).at("/mine").asBoolean());
         assertEquals("a b", json(handler.handleRequest(event("GET", "/things/a%20b", null, null), null)).at("/id").asText());
+    }
+
+    @Test
+    void handle_shouldKeepPlusInPathParameters_andAnswer400ForBrokenEscapes() throws Exception {
+        // GIVEN a user id with '+' (allowed in ids) and a path with a malformed %-escape
+        // WHEN / THEN: '+' is not form-decoded to a space
+        assertEquals("a+b", json(handler.handleRequest(event("GET", "/things/a+b", null, null), null)).at("/id").asText());
+        assertEquals("a/b", json(handler.handleRequest(event("GET", "/things/a%2Fb", null, null), null)).at("/id").asText());
+        // WHEN / THEN: a broken escape is the client's error, not a 500
+        var broken = handler.handleRequest(event("GET", "/things/%zz", null, null), null);
+        assertEquals(400, broken.getStatusCode());
+        assertEquals("id", json(broken).at("/error/field").asText());
     }
 
     @Test

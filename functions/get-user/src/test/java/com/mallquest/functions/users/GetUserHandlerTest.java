@@ -82,4 +82,35 @@ class GetUserHandlerTest {
         assertEquals(400, badCursor.getStatusCode());
         assertEquals("cursor", json(badCursor).get("error").get("field").asText());
     }
+
+    @Test
+    void users_shouldAnswer400NamingUserId_whenAnAdminAsksForAnIdNoUserCanHave() throws Exception {
+        // GIVEN ids no user can have: longer than a DynamoDB key allows (was a 500), control characters, a slash
+        for (String id : new String[] {"a".repeat(10_000), "x%01y", "a%2Fb", "%E2%82%AC"}) {
+            for (String path : new String[] {"/users/" + id, "/users/" + id + "/activity"}) {
+                // WHEN an admin reads it
+                var response = handler.handleRequest(get(path, "root", "[admin]", null), null);
+                // THEN a 400 naming userId, not a DynamoDB error
+                assertEquals(400, response.getStatusCode(), path.length() > 60 ? path.substring(0, 60) : path);
+                assertEquals("userId", json(response).get("error").get("field").asText());
+            }
+        }
+    }
+
+    @Test
+    void activity_shouldNameKindsAsTheUserViewDoes() throws Exception {
+        // GIVEN a receipt credit and an adjustment
+        Ledger.of(core).credit(new Credit(alice, "receipt:s1:k1", 10, 1, CreditKind.RECEIPT, Map.of()));
+        Ledger.of(core).credit(new Credit(alice, "adj:k2", 5, 0, CreditKind.ADJUSTMENT, Map.of()));
+        // WHEN the activity page and the view are read
+        JsonNode page = json(handler.handleRequest(get("/users/me/activity", alice, null, null), null));
+        JsonNode view = json(handler.handleRequest(get("/users/me", alice, null, null), null));
+        // THEN both use the lower-case wire names (the page used to say RECEIPT / ADJUSTMENT)
+        java.util.Set<String> pageKinds = new java.util.HashSet<>();
+        java.util.Set<String> viewKinds = new java.util.HashSet<>();
+        page.get("entries").forEach(e -> pageKinds.add(e.get("kind").asText()));
+        view.get("recentActivity").forEach(e -> viewKinds.add(e.get("kind").asText()));
+        assertEquals(java.util.Set.of("receipt", "adjustment"), pageKinds);
+        assertEquals(pageKinds, viewKinds);
+    }
 }

@@ -1,0 +1,49 @@
+package com.mallquest.core.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** {@link Json#readBody}: request bodies are read with exact JSON types. */
+class JsonTest {
+
+    record Purchase(BigDecimal amount, Instant at) { }
+
+    private static ApiException rejected(String body) {
+        return assertThrows(ApiException.class,
+                () -> Json.readBody(body.getBytes(StandardCharsets.UTF_8), Purchase.class), body);
+    }
+
+    @Test
+    void readBody_shouldRefuseATimestampGivenAsANumber() {
+        // GIVEN an epoch number where an ISO-8601 timestamp belongs (JavaTimeModule would read 12345 as 1970)
+        // WHEN read / THEN 400 naming the field
+        ApiException e = rejected("{\"amount\":1,\"at\":12345}");
+        assertEquals(400, e.status());
+        assertEquals("at", e.field());
+    }
+
+    @Test
+    void readBody_shouldRefuseANumberGivenAsText() {
+        // GIVEN an amount sent as a string
+        // WHEN read / THEN 400 naming the field
+        ApiException e = rejected("{\"amount\":\"12\",\"at\":\"2026-11-25T10:00:00Z\"}");
+        assertEquals(400, e.status());
+        assertEquals("amount", e.field());
+    }
+
+    @Test
+    void readBody_shouldReadExactTypes() {
+        // GIVEN a well-typed body
+        // WHEN read
+        Purchase p = Json.readBody("{\"amount\":12.50,\"at\":\"2026-11-25T10:00:00Z\"}".getBytes(StandardCharsets.UTF_8), Purchase.class);
+        // THEN the values are kept exactly
+        assertEquals(new BigDecimal("12.50"), p.amount());
+        assertEquals(Instant.parse("2026-11-25T10:00:00Z"), p.at());
+    }
+}
