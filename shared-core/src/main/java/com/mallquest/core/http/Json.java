@@ -102,7 +102,7 @@ public final class Json {
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.invalidField(path(e), "Unknown field '" + e.getPropertyName() + "'");
         } catch (InvalidFormatException e) {
-            throw ApiException.invalidField(path(e), "Expected " + describe(e.getTargetType()) + ", got " + e.getValue());
+            throw ApiException.invalidField(path(e), "Expected " + describe(e.getTargetType()) + ", got " + excerpt(e.getValue()));
         } catch (MismatchedInputException e) {
             String field = path(e);
             if (field == null || field.isEmpty()) {
@@ -182,9 +182,19 @@ public final class Json {
         return root instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : root.getMessage();
     }
 
+    /** A rejected value as echoed in a message: at most 40 characters. */
+    private static String excerpt(Object value) {
+        String text = String.valueOf(value);
+        return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+    }
+
     private static String describe(Class<?> type) {
         if (type == null) {
             return "a different value";
+        }
+        if (type == Integer.class || type == Long.class || type == Short.class || type == int.class
+                || type == long.class || type == short.class) {
+            return "a whole number";
         }
         if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
             return "a number";

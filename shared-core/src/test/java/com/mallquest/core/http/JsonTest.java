@@ -46,4 +46,20 @@ class JsonTest {
         assertEquals(new BigDecimal("12.50"), p.amount());
         assertEquals(Instant.parse("2026-11-25T10:00:00Z"), p.at());
     }
+
+    record Count(Long n, Instant at) { }
+
+    @Test
+    void readBody_shouldAskForAWholeNumber_andEchoAtMost40CharactersOfABadValue() {
+        // GIVEN a fraction for a whole number, and a 10,000-character non-timestamp
+        ApiException fraction = assertThrows(ApiException.class,
+                () -> Json.readBody("{\"n\":1.9}".getBytes(StandardCharsets.UTF_8), Count.class));
+        ApiException longText = assertThrows(ApiException.class, () -> Json.readBody(
+                ("{\"at\":\"" + "x".repeat(10_000) + "\"}").getBytes(StandardCharsets.UTF_8), Count.class));
+        // WHEN / THEN: the messages say what is expected and stay short
+        assertEquals("n", fraction.field());
+        assertEquals(true, fraction.getMessage().startsWith("Expected a whole number"), fraction.getMessage());
+        assertEquals("at", longText.field());
+        assertEquals(true, longText.getMessage().length() < 200, "message of " + longText.getMessage().length() + " chars");
+    }
 }
