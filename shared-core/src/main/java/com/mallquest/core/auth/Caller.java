@@ -27,13 +27,14 @@ public record Caller(String userId, Set<String> groups) {
         groups = Set.copyOf(groups);
     }
 
-    /** The caller from the authorizer's claims, or empty when there is no {@code sub}. */
+    /** The caller from the authorizer's claims, or empty when {@code sub} is missing or not a valid user id. */
     public static Optional<Caller> fromClaims(Map<String, String> claims) {
         if (claims == null) {
             return Optional.empty();
         }
         String sub = claims.get("sub");
-        if (sub == null || sub.isBlank()) {
+        if (sub == null || !isValidUserId(sub.trim())) {
+            // No identity this API can store or look up (blank, too long, '/' or control characters): 401.
             return Optional.empty();
         }
         return Optional.of(new Caller(sub.trim(), parseGroups(claims.get(GROUPS_CLAIM))));

@@ -40,6 +40,18 @@ class CallerTest {
     }
 
     @Test
+    void fromClaims_shouldBeEmpty_whenSubIsNoValidUserId() {
+        // GIVEN signed subs no user id can be (they used to reach the ledger and the effects keys: 500s)
+        for (String sub : new String[] {"a/b c", "a".repeat(3000), "x\u0000y", "é"}) {
+            // WHEN read / THEN no caller (the route answers 401)
+            assertTrue(Caller.fromClaims(Map.of("sub", sub)).isEmpty(), sub.length() > 20 ? sub.substring(0, 20) : sub);
+        }
+        // AND the usual shapes (Cognito UUIDs, e-mail-like ids) are callers
+        assertTrue(Caller.fromClaims(Map.of("sub", "3f1c2a9e-0b7d-4e5f-9a1b-2c3d4e5f6a7b")).isPresent());
+        assertTrue(Caller.fromClaims(Map.of("sub", "shopper+1@mall.example")).isPresent());
+    }
+
+    @Test
     void mayActOn_shouldAllowSelfAndAdminsOnly() {
         Caller user = new Caller("u1", Set.of("store"));
         Caller admin = new Caller("a1", Set.of("admin"));

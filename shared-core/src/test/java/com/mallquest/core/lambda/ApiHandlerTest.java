@@ -196,6 +196,16 @@ class ApiHandlerTest {
     }
 
     @Test
+    void handle_shouldAnswer401_whenTheTokensSubIsNoValidUserId() throws Exception {
+        // GIVEN a verified token whose sub has a slash and a space (used to reach the features: 500)
+        var response = handler.handleRequest(event("POST", "/things", "{\"name\":\"mug\",\"count\":1}",
+                Map.of("sub", "a/b c")), null);
+        // THEN 401, as without a token
+        assertEquals(401, response.getStatusCode());
+        assertEquals("unauthorized", json(response).at("/error/code").asText());
+    }
+
+    @Test
     void handle_shouldPreferTheLiteralRoute_andDecodePathParameters() throws Exception {
         assertTrue(json(handler.handleRequest(event("GET", "/things/mine", null, USER), null)).at("/mine").asBoolean());
         assertEquals("a b", json(handler.handleRequest(event("GET", "/things/a%20b", null, null), null)).at("/id").asText());
