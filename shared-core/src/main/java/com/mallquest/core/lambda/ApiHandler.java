@@ -14,6 +14,9 @@ import com.mallquest.core.http.ApiResponse;
 import com.mallquest.core.http.Route;
 import com.mallquest.core.metrics.InvocationMetrics;
 
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +25,8 @@ import java.util.stream.Collectors;
 /**
  * The Lambda entry of an HTTP function: event → {@link ApiRequest} → the matching {@link Route} →
  * response. It enforces each route's {@link Access}, turns {@link ApiException} into the JSON error
- * model, answers anything unexpected with a 500 that carries no internals (the stack trace goes to the
- * log), and emits the invocation's EMF record (Latency, Requests, ClientErrors, ServerErrors, CacheHits,
+ * model, answers an unreachable or throttling AWS dependency with 503 {@code unavailable} and {@code Retry-After},
+ * anything else unexpected with a 500 that carries no internals (the stack trace goes to the log), and emits the invocation's EMF record (Latency, Requests, ClientErrors, ServerErrors, CacheHits,
  * CacheMisses) with the dimensions Function and Route. Each answered request is also given to the
  * container's {@link RequestRecorder} (the fleet-wide figures of {@code GET /metrics}).
  *
@@ -77,10 +80,17 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         } catch (ApiException e) {
             response = ApiResponse.error(e);
         } catch (RuntimeException e) {
-            System.err.println("ERROR requestId=" + requestId + " route=" + routeKey + " unhandled exception");
-            e.printStackTrace();
-            response = ApiResponse.error(new ApiException(500, "internal_error",
-                    "The request could not be completed; quote request id " + requestId));
+            if (isOutage(e)) {
+                System.err.println("ERROR requestId=" + requestId + " route=" + routeKey + " dependency unavailable: " + e);
+                response = ApiResponse.error(new ApiException(503, "unavailable",
+                        "A service this request needs is unavailable; retry shortly (request id " + requestId + ")",
+                        null, Map.of("Retry-After", "1")));
+            } else {
+                System.err.println("ERROR requestId=" + requestId + " route=" + routeKey + " unhandled exception");
+                e.printStackTrace();
+                response = ApiResponse.error(new ApiException(500, "internal_error",
+                        "The request could not be completed; quote request id " + requestId));
+            }
         }
         if (metrics == null) {
             metrics = core.metrics().begin(routeKey);
@@ -101,6 +111,22 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
                 .count("CacheMisses", cache.misses())
                 .property("status", status);
         metrics.flush();
+    }
+
+    /**
+     * True when {@code e} says an AWS dependency could not be reached or is throttling/failing on its side
+     * (a real outage: 503 with {@code Retry-After}), as opposed to a bug or a rejected request (500).
+     */
+    static boolean isOutage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SdkClientException) {
+                return true;
+            }
+            if (t instanceof SdkServiceException service && (service.isThrottlingException() || service.statusCode() >= 500)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void checkAccess(Access access, Optional<Caller> caller) {

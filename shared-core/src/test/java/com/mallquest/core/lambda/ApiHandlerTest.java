@@ -244,6 +244,32 @@ class ApiHandlerTest {
     }
 
     @Test
+    void handle_shouldAnswer503Unavailable_whenDynamoDbCannotBeReached() throws Exception {
+        // GIVEN a route that reads DynamoDB through the real client, pointed at a port where nothing listens
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        CoreServices base = TestCores.inMemory("test", Clock.systemUTC(),
+                Map.of("DYNAMODB_ENDPOINT", "http://127.0.0.1:" + closedPort));
+        var dynamo = com.mallquest.core.store.DynamoClients.create(base.settings());
+        ApiHandler dbHandler = new ApiHandler(TestCores.withDynamoDb(base, dynamo)) {
+            @Override
+            protected List<Route> routes() {
+                return List.of(Route.get("/tables", Access.PUBLIC, r -> ApiResponse.ok(dynamo.listTables().tableNames())));
+            }
+        };
+        // WHEN
+        var response = dbHandler.handleRequest(event("GET", "/tables", null, null), null);
+        // THEN a retryable 503, not a 500, and no internals (host, port, exception text)
+        assertEquals(503, response.getStatusCode(), response.getBody());
+        assertEquals("unavailable", json(response).at("/error/code").asText());
+        assertEquals("1", response.getHeaders().get("Retry-After"));
+        assertFalse(response.getBody().contains(Integer.toString(closedPort)));
+        assertFalse(response.getBody().contains("refused") || response.getBody().contains("Exception"));
+    }
+
+    @Test
     void handle_shouldAcceptTheSamCliSampleEventShape() throws Exception {
         // GIVEN the event `sam local generate-event apigateway http-api-proxy` makes (base64 body, $default route)
         APIGatewayV2HTTPEvent sample;
