@@ -42,12 +42,13 @@ import java.util.stream.Collectors;
 public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     protected final CoreServices core;
-    private final RequestRecorder recorder;
+    /** This container's fleet-wide figures: every request is recorded here; handlers add business counters. */
+    protected final FleetMetrics fleet;
     private volatile List<Route> routes;
 
     protected ApiHandler(CoreServices core) {
         this.core = core;
-        this.recorder = new FleetMetrics(core.cache(), core.clock());
+        this.fleet = new FleetMetrics(core.cache(), core.clock());
     }
 
     /** The routes this function serves, most specific first ({@code /users/me} before {@code /users/{userId}}). */
@@ -102,7 +103,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     private void record(InvocationMetrics metrics, String routeKey, int status, long started, CacheStats cacheBefore) {
         CacheStats cache = core.cache().stats().minus(cacheBefore);
         double latencyMillis = (System.nanoTime() - started) / 1_000_000.0;
-        recorder.record(routeKey, status, latencyMillis, cache);
+        fleet.record(routeKey, status, latencyMillis, cache);
         metrics.milliseconds("Latency", latencyMillis)
                 .count("Requests", 1)
                 .count("ClientErrors", status >= 400 && status < 500 ? 1 : 0)

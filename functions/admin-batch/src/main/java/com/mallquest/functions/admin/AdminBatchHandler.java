@@ -4,7 +4,6 @@ import com.mallquest.core.admin.AdjustmentBatch;
 import com.mallquest.core.admin.BatchAdjustments;
 import com.mallquest.core.admin.BatchOutcome;
 import com.mallquest.core.auth.Access;
-import com.mallquest.core.fleet.FleetMetrics;
 import com.mallquest.core.http.ApiRequest;
 import com.mallquest.core.http.ApiResponse;
 import com.mallquest.core.http.Route;
@@ -27,7 +26,6 @@ public final class AdminBatchHandler extends ApiHandler {
     static final int PARALLELISM = 8;
 
     private final BatchAdjustments adjustments;
-    private final FleetMetrics fleet;
 
     public AdminBatchHandler() {
         this(Container.CORE);
@@ -36,7 +34,6 @@ public final class AdminBatchHandler extends ApiHandler {
     AdminBatchHandler(CoreServices core) {
         super(core);
         this.adjustments = new BatchAdjustments(Ledger.of(core), PARALLELISM);
-        this.fleet = new FleetMetrics(core.cache(), core.clock());
     }
 
     @Override

@@ -35,7 +35,6 @@ public final class SubmitReceiptHandler extends ApiHandler {
 
     private final ReceiptService receipts;
     private final StoreCatalogue stores;
-    private final FleetMetrics fleet;
 
     public SubmitReceiptHandler() {
         this(Container.CORE);
@@ -49,7 +48,6 @@ public final class SubmitReceiptHandler extends ApiHandler {
         super(core);
         this.receipts = ReceiptService.of(core, effects);
         this.stores = StoreCatalogue.of(core);
-        this.fleet = new FleetMetrics(core.cache(), core.clock());
     }
 
     @Override
