@@ -8,9 +8,11 @@ import com.mallquest.core.auth.Access;
 import com.mallquest.core.auth.Caller;
 import com.mallquest.core.cache.CacheStats;
 import com.mallquest.core.fleet.FleetMetrics;
+import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.http.ApiException;
 import com.mallquest.core.http.ApiRequest;
 import com.mallquest.core.http.ApiResponse;
+import com.mallquest.core.http.DomainErrors;
 import com.mallquest.core.http.Route;
 import com.mallquest.core.metrics.InvocationMetrics;
 
@@ -24,7 +26,8 @@ import java.util.stream.Collectors;
 
 /**
  * The Lambda entry of an HTTP function: event → {@link ApiRequest} → the matching {@link Route} →
- * response. It enforces each route's {@link Access}, turns {@link ApiException} into the JSON error
+ * response. It enforces each route's {@link Access}, turns {@link ApiException} (HTTP-level refusals) and
+ * {@link DomainException} (the core's typed refusals, through {@link DomainErrors}) into the JSON error
  * model, answers an unreachable or throttling AWS dependency with 503 {@code unavailable} and {@code Retry-After},
  * anything else unexpected with a 500 that carries no internals (the stack trace goes to the log), and emits the invocation's EMF record (Latency, Requests, ClientErrors, ServerErrors, CacheHits,
  * CacheMisses) with the dimensions Function and Route. Each answered request is also given to the
@@ -80,6 +83,8 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
             response = match.route.action().handle(request);
         } catch (ApiException e) {
             response = ApiResponse.error(e);
+        } catch (DomainException e) {
+            response = DomainErrors.response(e);
         } catch (RuntimeException e) {
             if (isOutage(e)) {
                 System.err.println("ERROR requestId=" + requestId + " route=" + routeKey + " dependency unavailable: " + e);

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.auth.Access;
+import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.http.ApiException;
 import com.mallquest.core.http.ApiResponse;
 import com.mallquest.core.http.Route;
@@ -51,6 +52,10 @@ class ApiHandlerTest {
                     Route.get("/things/mine", Access.USER, r -> ApiResponse.ok(Map.of("mine", true))),
                     Route.get("/things/{id}", Access.PUBLIC, r -> ApiResponse.ok(Map.of("id", r.pathParameter("id")))),
                     Route.get("/admin", Access.ADMIN, r -> ApiResponse.ok(Map.of("ok", true))),
+                    Route.get("/coupon", Access.PUBLIC, r -> {
+                        throw DomainException.conflict("coupon_already_used", "used before")
+                                .detail("usedAt", "2026-12-01T10:00:00Z").retryAfter(java.time.Duration.ofMillis(1500));
+                    }),
                     Route.get("/boom", Access.PUBLIC, r -> {
                         throw new IllegalStateException("secret internals: table users-prod");
                     }));
@@ -281,5 +286,16 @@ class ApiHandlerTest {
         // THEN: a JSON 404 for its unknown path, not a crash
         assertEquals(404, response.getStatusCode());
         assertEquals("not_found", json(response).at("/error/code").asText());
+    }
+
+    @Test
+    void domainException_isAnsweredWithTheStatusOfItsKind_andItsDetails() {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(ApiEvents.get("/coupon", Map.of()), null);
+
+        assertEquals(409, response.getStatusCode());
+        JsonNode error = json(response).get("error");
+        assertEquals("coupon_already_used", error.get("code").asText());
+        assertEquals("2026-12-01T10:00:00Z", error.get("usedAt").asText());
+        assertEquals("2", response.getHeaders().get("Retry-After"));
     }
 }
