@@ -7,5 +7,10 @@ public enum Access {
     /** Any caller with a verified identity ({@code sub}); none: 401. */
     USER,
     /** A verified caller in the {@code admin} group; none: 401, another group: 403. */
-    ADMIN
+    ADMIN,
+    /**
+     * An admin or a store's staff ({@link Caller#isAdminOrStaff}); none: 401, anyone else: 403. Which store
+     * the staff member may act on is the service's check ({@link Caller#mayManageStore}).
+     */
+    STAFF
 }

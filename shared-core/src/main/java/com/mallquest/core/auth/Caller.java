@@ -14,17 +14,33 @@ import java.util.stream.Collectors;
  * {@code cognito:groups} arrives as {@code [admin store]}. Both that form, a JSON-style
  * {@code ["admin","store"]} and a plain {@code admin,store} are read as groups.
  */
-public record Caller(String userId, Set<String> groups) {
+public record Caller(String userId, Set<String> groups, String staffStoreId) {
 
     public static final String ADMIN_GROUP = "admin";
+    /** Staff of one store; the store is named by the {@value #STORE_CLAIM} claim. */
+    public static final String STORE_STAFF_GROUP = "store-staff";
     public static final String GROUPS_CLAIM = "cognito:groups";
+    /** The store a {@value #STORE_STAFF_GROUP} member works for (a Cognito custom attribute). */
+    public static final String STORE_CLAIM = "custom:storeId";
     /** A user id anywhere in the API (path, query, body): 1-128 letters, digits and {@code ._@:+-} (Cognito subs fit). */
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@:+-]{1,128}");
     /** How {@link #isValidUserId} is explained in a 400. */
     public static final String USER_ID_RULE = "1-128 characters of letters, digits and ._@:+-";
 
+    /**
+     * @param staffStoreId the store this caller is staff of; null unless the caller is in
+     *                     {@value #STORE_STAFF_GROUP} and carries a non-blank {@value #STORE_CLAIM}
+     */
     public Caller {
         groups = Set.copyOf(groups);
+        if (!groups.contains(STORE_STAFF_GROUP) || staffStoreId == null || staffStoreId.isBlank()) {
+            staffStoreId = null;
+        }
+    }
+
+    /** A caller who is no store's staff. */
+    public Caller(String userId, Set<String> groups) {
+        this(userId, groups, null);
     }
 
     /** The caller from the authorizer's claims, or empty when {@code sub} is missing or not a valid user id. */
@@ -37,7 +53,7 @@ public record Caller(String userId, Set<String> groups) {
             // No identity this API can store or look up (blank, too long, '/' or control characters): 401.
             return Optional.empty();
         }
-        return Optional.of(new Caller(sub.trim(), parseGroups(claims.get(GROUPS_CLAIM))));
+        return Optional.of(new Caller(sub.trim(), parseGroups(claims.get(GROUPS_CLAIM)), claims.get(STORE_CLAIM)));
     }
 
     static Set<String> parseGroups(String raw) {
@@ -61,6 +77,16 @@ public record Caller(String userId, Set<String> groups) {
 
     public boolean isAdmin() {
         return groups.contains(ADMIN_GROUP);
+    }
+
+    /** True for an admin, or for staff of {@code storeId}: who may manage that store's keys, receipts and coupons. */
+    public boolean mayManageStore(String storeId) {
+        return isAdmin() || (staffStoreId != null && staffStoreId.equals(storeId));
+    }
+
+    /** True for an admin or any store's staff (which store is checked against the resource: {@link #mayManageStore}). */
+    public boolean isAdminOrStaff() {
+        return isAdmin() || staffStoreId != null;
     }
 
     /** True when this caller may act on {@code userId}: itself, or any user for an admin. */

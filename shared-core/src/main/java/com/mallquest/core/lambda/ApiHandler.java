@@ -143,6 +143,9 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         if (access == Access.ADMIN && !c.isAdmin()) {
             throw ApiException.forbidden("This route is for administrators");
         }
+        if (access == Access.STAFF && !c.isAdminOrStaff()) {
+            throw ApiException.forbidden("This route is for store staff and administrators");
+        }
     }
 
     private record Match(Route route, Map<String, String> params) { }

@@ -59,4 +59,18 @@ class CallerTest {
         assertFalse(user.mayActOn("u2"));
         assertTrue(admin.mayActOn("u2"));
     }
+
+    @Test
+    void mayManageStore_shouldAllowAdminsAndThatStoresStaffOnly() {
+        Caller staff = Caller.fromClaims(Map.of("sub", "s-1", "cognito:groups", "[store-staff]", "custom:storeId", "zara")).orElseThrow();
+        Caller admin = Caller.fromClaims(Map.of("sub", "a-1", "cognito:groups", "[admin]")).orElseThrow();
+        Caller claimWithoutGroup = Caller.fromClaims(Map.of("sub", "u-1", "custom:storeId", "zara")).orElseThrow();
+
+        assertTrue(staff.mayManageStore("zara"));
+        assertFalse(staff.mayManageStore("hm"));
+        assertTrue(staff.isAdminOrStaff());
+        assertTrue(admin.mayManageStore("hm"));
+        assertFalse(claimWithoutGroup.mayManageStore("zara"), "a storeId claim without the store-staff group is no staff");
+        assertFalse(claimWithoutGroup.isAdminOrStaff());
+    }
 }
