@@ -50,6 +50,8 @@ final class LambdaContainer implements AutoCloseable {
     private final HttpServer runtimeApi;
     private final ExecutorService apiThreads;
     private final Path taskRoot;
+    private final Path tmp;
+    private final Path nativeLibrary;
     private final LinkedBlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
     private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
     private final long startedNanos = System.nanoTime();
@@ -68,6 +70,11 @@ final class LambdaContainer implements AutoCloseable {
             Path lib = Files.createDirectories(taskRoot.resolve("lib"));
             // A copy, so a rebuild while this container runs does not pull the jar from under the JVM.
             Files.copy(function.artifact(), lib.resolve(function.artifact().getFileName()));
+            // This container's own /tmp and its own copy of the runtime client's native library: the client would
+            // otherwise extract it to one fixed path (/tmp/.libaws-lambda-jni.so) that JVMs starting at once
+            // overwrite under each other (SIGBUS). In Lambda each sandbox has its own /tmp.
+            this.tmp = Files.createDirectories(taskRoot.resolve("tmp"));
+            this.nativeLibrary = RuntimeNativeLibrary.copyTo(runtimeLib, tmp.resolve(".libaws-lambda-jni.so"));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare a container for " + function.logicalId(), e);
         }
@@ -88,6 +95,8 @@ final class LambdaContainer implements AutoCloseable {
                 "-Xshare:auto",
                 "-Djava.net.preferIPv4Stack=true",
                 "--add-opens=java.base/java.io=ALL-UNNAMED",
+                "-Djava.io.tmpdir=" + tmp,
+                "-D" + RuntimeNativeLibrary.PATH_PROPERTY + "=" + nativeLibrary,
                 "-cp", runtimeLib.toAbsolutePath() + "/*",
                 RIC_MAIN,
                 function.handler()));
