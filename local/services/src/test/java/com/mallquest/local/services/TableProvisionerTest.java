@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class TableProvisionerTest {
 
     private static final SamTemplate TEMPLATE = SamTemplate.load(RepositoryRoot.template());
-    private final DynamoDbClient dynamoDb = TestBackends.dynamoDb();
+    private final DynamoDbClient dynamoDb = Dynalite.shared().client();
 
     @Test
     void provision_shouldCreateTheTemplatesTables_withTheirKeysAndIndexes() {
