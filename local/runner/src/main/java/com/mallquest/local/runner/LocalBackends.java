@@ -2,6 +2,7 @@ package com.mallquest.local.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.local.services.Dynalite;
+import com.mallquest.local.services.RedisServer;
 import com.mallquest.local.services.SamTemplate;
 import com.mallquest.local.services.TableProvisioner;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -42,7 +43,8 @@ import java.util.function.Consumer;
  *       tables are created there ({@link TableProvisioner}) and, when empty, loaded from
  *       {@code local/seed/<TableLogicalId>.json} (a JSON array of items written as plain JSON).</li>
  *   <li>Cache: {@code REDIS_URL} when set (a warning when nothing answers there: the functions fall back to
- *       memory), else nothing: the functions use their in-memory cache.</li>
+ *       memory), else a {@code redis-server} started here on a free loopback port, without persistence, and stopped
+ *       with the runner: every function of the stack shares it, as the deployed functions share the cache.</li>
  * </ul>
  */
 public final class LocalBackends implements AutoCloseable {
@@ -56,13 +58,16 @@ public final class LocalBackends implements AutoCloseable {
     private final String cacheUrl;
     private final Dynalite ownDynalite;
     private final Path endpointFile;
+    private final RedisServer ownRedis;
 
-    private LocalBackends(URI dynamoDbEndpoint, Map<String, String> tableNames, String cacheUrl, Dynalite ownDynalite, Path endpointFile) {
+    private LocalBackends(URI dynamoDbEndpoint, Map<String, String> tableNames, String cacheUrl, Dynalite ownDynalite, Path endpointFile,
+                          RedisServer ownRedis) {
         this.dynamoDbEndpoint = dynamoDbEndpoint;
         this.tableNames = tableNames;
         this.cacheUrl = cacheUrl;
         this.ownDynalite = ownDynalite;
         this.endpointFile = endpointFile;
+        this.ownRedis = ownRedis;
     }
 
     /**
@@ -110,17 +115,28 @@ public final class LocalBackends implements AutoCloseable {
             throw new UserError("DynamoDB at " + endpoint + " did not answer as expected: " + e.getMessage(), e);
         }
         String cacheUrl = shell.getOrDefault("REDIS_URL", "").trim();
+        RedisServer redis = null;
         if (cacheUrl.isEmpty()) {
-            out.accept("Cache: in-memory in each function (set REDIS_URL to use a Redis server)");
+            try {
+                redis = RedisServer.start();
+            } catch (IllegalStateException e) {
+                if (started != null) {
+                    started.stop();
+                }
+                throw new UserError("redis-server is not installed (the local cache every function shares): "
+                        + "apt-get install -y redis-server (or set REDIS_URL to a running Redis)", e);
+            }
+            cacheUrl = redis.uri().toString();
+            out.accept("Cache: redis-server at " + cacheUrl + " (no persistence; set REDIS_URL to use another Redis)");
         } else {
-            URI redis = URI.create(cacheUrl);
-            if (!reachable(redis.getHost(), redis.getPort() < 0 ? 6379 : redis.getPort())) {
+            URI uri = URI.create(cacheUrl);
+            if (!reachable(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort())) {
                 out.accept("WARNING: nothing answers at REDIS_URL=" + cacheUrl + "; the functions will fall back to their in-memory cache");
             } else {
                 out.accept("Cache: " + cacheUrl + " (REDIS_URL)");
             }
         }
-        return new LocalBackends(endpoint, tables, cacheUrl, started, started == null ? null : endpointFile);
+        return new LocalBackends(endpoint, tables, cacheUrl, started, started == null ? null : endpointFile, redis);
     }
 
     public URI dynamoDbEndpoint() {
@@ -132,7 +148,7 @@ public final class LocalBackends implements AutoCloseable {
         return tableNames;
     }
 
-    /** What a reference to the cache endpoint resolves to: {@code REDIS_URL}, or empty. */
+    /** What a reference to the cache endpoint resolves to: {@code REDIS_URL}, or the URL of the runner's own redis-server. */
     public String cacheUrl() {
         return cacheUrl;
     }
@@ -147,6 +163,9 @@ public final class LocalBackends implements AutoCloseable {
 
     @Override
     public void close() {
+        if (ownRedis != null) {
+            ownRedis.stop();
+        }
         if (ownDynalite != null) {
             try {
                 Files.deleteIfExists(endpointFile);

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * Resolves the template's intrinsic functions ({@code Ref}, {@code Fn::GetAtt}, {@code Fn::Sub},
  * {@code Fn::Join}) to local values: parameters to their overrides or defaults, tables to their local names,
  * pseudo parameters to {@link LocalAws}, and anything that names the cache's endpoint to the local cache URL
- * ({@code REDIS_URL} from the shell, or empty: the functions then use their in-memory cache).
+ * ({@code REDIS_URL} from the shell, or the runner's own redis-server).
  */
 public final class LocalValues {
 

@@ -140,7 +140,9 @@ class LocalApiFidelityTest {
         // THEN template variables are resolved to local values (Globals merged, the function's own win)
         assertEquals(fixture.tablePrefix + "ThingsTable", env.get("THINGS_TABLE").asText());
         assertEquals("hi", env.get("GREETING").asText());
-        assertEquals("", env.get("REDIS_URL").asText(), "no REDIS_URL in the shell: the cache endpoint resolves to empty");
+        assertEquals(stack.backends().cacheUrl(), env.get("REDIS_URL").asText(),
+                "no REDIS_URL in the shell: the cache endpoint resolves to the runner's own redis-server");
+        assertTrue(env.get("REDIS_URL").asText().matches("redis://127\\.0\\.0\\.1:\\d+"), env.get("REDIS_URL").asText());
         assertEquals("false", env.get("REDIS_CLUSTER").asText());
         assertEquals(Dynalite.shared().endpoint().toString(), env.get("DYNAMODB_ENDPOINT").asText());
         // AND the shell overrides a declared variable, the --env-vars file overrides both

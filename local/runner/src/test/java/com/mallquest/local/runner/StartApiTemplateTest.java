@@ -141,4 +141,22 @@ class StartApiTemplateTest {
         assertEquals(200, stores.statusCode(), stores.body());
         assertTrue(stores.body().contains("zara"), stores.body());
     }
+
+    @Test
+    void functions_shouldShareTheRunnersOwnRedis_withoutRedisUrl() throws Exception {
+        // GIVEN no REDIS_URL in the shell: the runner started its own redis-server
+        assertTrue(stack.backends().cacheUrl().startsWith("redis://127.0.0.1:"), stack.backends().cacheUrl());
+        String admin = token("demo-user", "admin");
+        LocalTemplate.Route trigger = stack.template().routes().stream()
+                .filter(r -> r.routeKey().equals("POST /effects")).findFirst().orElseThrow();
+        // WHEN one function (effects) answers a request
+        HttpResponse<String> effect = send(trigger, Optional.of(admin));
+        assertEquals(2, effect.statusCode() / 100, effect.body());
+        // THEN another function (metrics) sees it in the fleet figures: they share one cache, not one memory each
+        HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/metrics"))
+                .header("Authorization", "Bearer " + admin).timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        JsonNode routes = JsonText.MAPPER.readTree(metrics.body()).path("routes");
+        assertTrue(routes.path("POST /effects").path("1m").path("requests").asInt() >= 1, metrics.body());
+    }
 }
