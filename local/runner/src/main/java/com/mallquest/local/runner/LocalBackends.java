@@ -2,7 +2,6 @@ package com.mallquest.local.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.local.services.Dynalite;
-import com.mallquest.local.services.RedisServer;
 import com.mallquest.local.services.SamTemplate;
 import com.mallquest.local.services.TableProvisioner;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -58,10 +57,10 @@ public final class LocalBackends implements AutoCloseable {
     private final String cacheUrl;
     private final Dynalite ownDynalite;
     private final Path endpointFile;
-    private final RedisServer ownRedis;
+    private final LocalRedis ownRedis;
 
     private LocalBackends(URI dynamoDbEndpoint, Map<String, String> tableNames, String cacheUrl, Dynalite ownDynalite, Path endpointFile,
-                          RedisServer ownRedis) {
+                          LocalRedis ownRedis) {
         this.dynamoDbEndpoint = dynamoDbEndpoint;
         this.tableNames = tableNames;
         this.cacheUrl = cacheUrl;
@@ -115,16 +114,15 @@ public final class LocalBackends implements AutoCloseable {
             throw new UserError("DynamoDB at " + endpoint + " did not answer as expected: " + e.getMessage(), e);
         }
         String cacheUrl = shell.getOrDefault("REDIS_URL", "").trim();
-        RedisServer redis = null;
+        LocalRedis redis = null;
         if (cacheUrl.isEmpty()) {
             try {
-                redis = RedisServer.start();
-            } catch (IllegalStateException e) {
+                redis = LocalRedis.start(shell);
+            } catch (UserError e) {
                 if (started != null) {
                     started.stop();
                 }
-                throw new UserError("redis-server is not installed (the local cache every function shares): "
-                        + "apt-get install -y redis-server (or set REDIS_URL to a running Redis)", e);
+                throw e;
             }
             cacheUrl = redis.uri().toString();
             out.accept("Cache: redis-server at " + cacheUrl + " (no persistence; set REDIS_URL to use another Redis)");
@@ -164,7 +162,7 @@ public final class LocalBackends implements AutoCloseable {
     @Override
     public void close() {
         if (ownRedis != null) {
-            ownRedis.stop();
+            ownRedis.close();
         }
         if (ownDynalite != null) {
             try {
