@@ -1,7 +1,7 @@
 package com.mallquest.core.admin;
 
 import com.mallquest.core.auth.Caller;
-import com.mallquest.core.http.ApiException;
+import com.mallquest.core.domain.DomainException;
 
 import java.util.HashSet;
 import java.util.List;
@@ -24,13 +24,13 @@ public record AdjustmentBatch(List<Adjustment> adjustments) {
 
     public AdjustmentBatch {
         if (adjustments == null) {
-            throw ApiException.invalidField("adjustments", "adjustments is required: a list of 1 to " + MAX_ADJUSTMENTS);
+            throw DomainException.invalid("adjustments", "adjustments is required: a list of 1 to " + MAX_ADJUSTMENTS);
         }
         if (adjustments.isEmpty()) {
-            throw ApiException.invalidField("adjustments", "adjustments must hold at least one adjustment");
+            throw DomainException.invalid("adjustments", "adjustments must hold at least one adjustment");
         }
         if (adjustments.size() > MAX_ADJUSTMENTS) {
-            throw ApiException.invalidField("adjustments",
+            throw DomainException.invalid("adjustments",
                     "At most " + MAX_ADJUSTMENTS + " adjustments per request, got " + adjustments.size());
         }
         Set<String> seen = new HashSet<>();
@@ -38,24 +38,24 @@ public record AdjustmentBatch(List<Adjustment> adjustments) {
             Adjustment a = adjustments.get(i);
             String at = "adjustments[" + i + "]";
             if (a == null) {
-                throw ApiException.invalidField(at, "An adjustment must be an object");
+                throw DomainException.invalid(at, "An adjustment must be an object");
             }
             if (a.adjustmentId() == null || !ADJUSTMENT_ID.matcher(a.adjustmentId()).matches()) {
-                throw ApiException.invalidField(at + ".adjustmentId", "adjustmentId must be 1..100 characters of A-Z a-z 0-9 . _ -");
+                throw DomainException.invalid(at + ".adjustmentId", "adjustmentId must be 1..100 characters of A-Z a-z 0-9 . _ -");
             }
             if (!seen.add(a.adjustmentId())) {
-                throw ApiException.invalidField(at + ".adjustmentId", "adjustmentId " + a.adjustmentId() + " appears twice in this request");
+                throw DomainException.invalid(at + ".adjustmentId", "adjustmentId " + a.adjustmentId() + " appears twice in this request");
             }
             if (!Caller.isValidUserId(a.userId())) {
-                throw ApiException.invalidField(at + ".userId", "userId must be " + Caller.USER_ID_RULE);
+                throw DomainException.invalid(at + ".userId", "userId must be " + Caller.USER_ID_RULE);
             }
             requireDelta(a.coinsDelta(), at + ".coinsDelta");
             requireDelta(a.xpDelta(), at + ".xpDelta");
             if (a.coinsDelta() == 0 && a.xpDelta() == 0) {
-                throw ApiException.invalidField(at + ".coinsDelta", "coinsDelta and xpDelta cannot both be 0");
+                throw DomainException.invalid(at + ".coinsDelta", "coinsDelta and xpDelta cannot both be 0");
             }
             if (a.reason() == null || a.reason().isBlank() || a.reason().length() > 200) {
-                throw ApiException.invalidField(at + ".reason", "reason must be 1..200 characters");
+                throw DomainException.invalid(at + ".reason", "reason must be 1..200 characters");
             }
         }
         adjustments = List.copyOf(adjustments);
@@ -63,10 +63,10 @@ public record AdjustmentBatch(List<Adjustment> adjustments) {
 
     private static void requireDelta(Long delta, String field) {
         if (delta == null) {
-            throw ApiException.invalidField(field, field.substring(field.lastIndexOf('.') + 1) + " is required (0 for no change)");
+            throw DomainException.invalid(field, field.substring(field.lastIndexOf('.') + 1) + " is required (0 for no change)");
         }
         if (Math.abs(delta) > MAX_DELTA) {
-            throw ApiException.invalidField(field, "A delta must be between -" + MAX_DELTA + " and " + MAX_DELTA);
+            throw DomainException.invalid(field, "A delta must be between -" + MAX_DELTA + " and " + MAX_DELTA);
         }
     }
 }

@@ -1,6 +1,6 @@
 package com.mallquest.core.admin;
 
-import com.mallquest.core.http.ApiException;
+import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.ledger.Credit;
 import com.mallquest.core.ledger.CreditKind;
 import com.mallquest.core.ledger.CreditResult;
@@ -111,7 +111,7 @@ public final class BatchAdjustments {
             return new AdjustmentResult(a.adjustmentId(), a.userId(),
                     r.applied() ? AdjustmentResult.APPLIED : AdjustmentResult.REPLAYED,
                     r.account().coins(), r.account().xp(), r.account().level(), null);
-        } catch (ApiException e) {
+        } catch (DomainException e) {
             return failure(a, e.code(), e.getMessage());
         } catch (RuntimeException e) {
             System.err.println("admin-batch: adjustment " + a.adjustmentId() + " for " + a.userId() + " failed");

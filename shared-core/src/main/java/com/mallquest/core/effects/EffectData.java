@@ -1,6 +1,6 @@
 package com.mallquest.core.effects;
 
-import com.mallquest.core.http.ApiException;
+import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.http.Json;
 
 import java.nio.charset.StandardCharsets;
@@ -27,11 +27,11 @@ public final class EffectData {
         }
         int depth = depth(data, 1);
         if (depth > MAX_DEPTH) {
-            throw ApiException.invalidField("data", "data may nest at most " + MAX_DEPTH + " levels deep");
+            throw DomainException.invalid("data", "data may nest at most " + MAX_DEPTH + " levels deep");
         }
         int bytes = Json.write(data).getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_BYTES) {
-            throw ApiException.invalidField("data", "data may be at most " + MAX_BYTES + " bytes of JSON, was " + bytes);
+            throw DomainException.invalid("data", "data may be at most " + MAX_BYTES + " bytes of JSON, was " + bytes);
         }
     }
 

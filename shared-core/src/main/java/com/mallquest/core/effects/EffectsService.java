@@ -5,7 +5,7 @@ import com.mallquest.core.auth.Caller;
 import com.mallquest.core.cache.Cache;
 import com.mallquest.core.cache.CacheKeys;
 import com.mallquest.core.config.Settings;
-import com.mallquest.core.http.ApiException;
+import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.http.Json;
 
 import java.time.Clock;
@@ -89,8 +89,8 @@ public final class EffectsService implements EffectPublisher {
         Duration duration = request.durationSeconds() == null
                 ? type.defaultDuration() : Duration.ofSeconds(request.durationSeconds());
         Effect effect = store(target, type, duration, request.data())
-                .orElseThrow(() -> ApiException.rateLimited(
-                        "At most " + maxPerSecond + " effects per second for " + target.label(), 1));
+                .orElseThrow(() -> DomainException.tooMany("rate_limited",
+                        "At most " + maxPerSecond + " effects per second for " + target.label(), Duration.ofSeconds(1)));
         return new Triggered(effect.effectId(), effect.type(), target.label(), effect.expiresAt());
     }
 
@@ -108,7 +108,7 @@ public final class EffectsService implements EffectPublisher {
 
     private static void requireAdmin(Caller caller, String message) {
         if (!caller.isAdmin()) {
-            throw ApiException.forbidden(message);
+            throw DomainException.forbidden("forbidden", message);
         }
     }
 
@@ -120,13 +120,13 @@ public final class EffectsService implements EffectPublisher {
         EffectTarget target;
         if (channel.isPresent()) {
             if (!EffectTarget.isValidChannel(channel.get())) {
-                throw ApiException.invalidField("channel", "channel must be 1-64 lower-case letters, digits and dashes");
+                throw DomainException.invalid("channel", "channel must be 1-64 lower-case letters, digits and dashes");
             }
             target = EffectTarget.channel(channel.get());
         } else if (userId.isPresent() && !userId.get().equals(caller.userId())) {
             requireAdmin(caller, "Only administrators may read another user's effects");
             if (!EffectTarget.isValidUserId(userId.get())) {
-                throw ApiException.invalidField("userId", "userId must be 1-128 characters of letters, digits and ._@:+-");
+                throw DomainException.invalid("userId", "userId must be 1-128 characters of letters, digits and ._@:+-");
             }
             target = EffectTarget.user(userId.get());
         } else {

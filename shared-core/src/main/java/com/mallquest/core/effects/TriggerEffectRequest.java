@@ -1,6 +1,6 @@
 package com.mallquest.core.effects;
 
-import com.mallquest.core.http.ApiException;
+import com.mallquest.core.domain.DomainException;
 
 import java.util.Map;
 
@@ -15,26 +15,26 @@ public record TriggerEffectRequest(String type, Integer durationSeconds, Map<Str
 
     public TriggerEffectRequest {
         if (type == null || type.isBlank()) {
-            throw ApiException.invalidField("type", "type is required; one of " + EffectType.wireNames());
+            throw DomainException.invalid("type", "type is required; one of " + EffectType.wireNames());
         }
-        EffectType effectType = EffectType.fromWireName(type).orElseThrow(() -> ApiException.invalidField("type",
+        EffectType effectType = EffectType.fromWireName(type).orElseThrow(() -> DomainException.invalid("type",
                 "Unknown effect type '" + type + "'; one of " + EffectType.wireNames()));
         if (durationSeconds != null) {
             long max = effectType.maxDuration().toSeconds();
             if (durationSeconds < 1 || durationSeconds > max) {
-                throw ApiException.invalidField("durationSeconds",
+                throw DomainException.invalid("durationSeconds",
                         "durationSeconds of " + effectType.wireName() + " must be between 1 and " + max);
             }
         }
         EffectData.check(data);
         if (userId != null && channel != null) {
-            throw ApiException.invalidField("channel", "Give userId or channel, not both");
+            throw DomainException.invalid("channel", "Give userId or channel, not both");
         }
         if (userId != null && !EffectTarget.isValidUserId(userId)) {
-            throw ApiException.invalidField("userId", "userId must be 1-128 characters of letters, digits and ._@:+-");
+            throw DomainException.invalid("userId", "userId must be 1-128 characters of letters, digits and ._@:+-");
         }
         if (channel != null && !EffectTarget.isValidChannel(channel)) {
-            throw ApiException.invalidField("channel", "channel must be 1-64 lower-case letters, digits and dashes");
+            throw DomainException.invalid("channel", "channel must be 1-64 lower-case letters, digits and dashes");
         }
         data = data == null ? Map.of() : data;
     }

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
+import com.mallquest.core.domain.DomainException;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -97,6 +98,9 @@ public final class Json {
         } catch (ValueInstantiationException e) {
             if (e.getCause() instanceof ApiException api) {
                 throw api;
+            }
+            if (e.getCause() instanceof DomainException refused) {
+                throw refused; // a body type that validates itself (e.g. admin's AdjustmentBatch)
             }
             throw ApiException.invalidField(path(e), rootMessage(e));
         } catch (UnrecognizedPropertyException e) {

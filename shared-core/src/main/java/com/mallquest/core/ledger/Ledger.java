@@ -2,19 +2,13 @@ package com.mallquest.core.ledger;
 
 import com.mallquest.core.cache.Cache;
 import com.mallquest.core.cache.CacheKeys;
-import com.mallquest.core.http.ApiException;
+import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.rewards.RewardRules;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,12 +17,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static com.mallquest.core.ledger.LedgerItems.n;
-import static com.mallquest.core.ledger.LedgerItems.s;
+import static com.mallquest.core.store.Attributes.setContains;
 
 /**
  * The users' balances: the one place coins and XP change, exactly once per credit id.
@@ -36,28 +28,33 @@ import static com.mallquest.core.ledger.LedgerItems.s;
  * <p>DynamoDB Local stand-ins (dynalite) have no transactions, so a credit is a short sequence of
  * single-item conditional writes, each safe to repeat, under one user partition ({@code pk=USER#<id>}):
  * <ol>
- *   <li><b>credit record</b> {@code sk=CREDIT#<creditId>} put with {@code attribute_not_exists}: state
- *       {@code PENDING}, the amounts, the credit's time and a lease. If it exists already the call is a replay
- *       ({@code APPLIED}: the recorded result is returned), waits for the live attempt holding the lease, or
- *       takes over an attempt whose lease expired (it crashed).</li>
- *   <li><b>profile</b> {@code sk=PROFILE}: {@code ADD coins, xp, version, inFlight {creditId}} under the
- *       condition {@code NOT contains(inFlight, :creditId)}, so the amounts are added once even when this
- *       step is repeated after a crash. {@code ADD} is atomic: concurrent credits never lose an update.</li>
- *   <li><b>activity record</b> {@code sk=ACT#<time>#<creditId>}: a put of a fixed key and content.</li>
- *   <li>credit record → {@code APPLIED} with the resulting balance (what a replay returns).</li>
- *   <li>profile: {@code DELETE inFlight {creditId}} (the set only holds credits between steps 2 and 5).</li>
+ *   <li><b>claim</b>: the credit record {@code sk=CREDIT#<creditId>} put with {@code attribute_not_exists}:
+ *       state {@code PENDING}, the amounts, the credit's time and a lease. If it exists already the call is a
+ *       replay ({@code APPLIED}: the recorded result is returned), waits for the live attempt holding the
+ *       lease, or takes over an attempt whose lease expired (it crashed).</li>
+ *   <li><b>apply</b>: the profile {@code sk=PROFILE}: {@code ADD coins, xp, version, inFlight {creditId}}
+ *       under the condition {@code NOT contains(inFlight, :creditId)}, so the amounts are added once even
+ *       when this step is repeated after a crash. {@code ADD} is atomic: concurrent credits never lose an
+ *       update.</li>
+ *   <li><b>record</b>: the activity entry {@code sk=ACT#<time>#<creditId>}, a put of a fixed key and
+ *       content.</li>
+ *   <li><b>settle</b>: the credit record → {@code APPLIED} with the resulting balance (what a replay
+ *       returns), then the profile's {@code DELETE inFlight {creditId}} (the set only holds credits between
+ *       apply and settle).</li>
  * </ol>
  * Every write to a user deletes the cached user view ({@link CacheKeys#userView}). A crash after any step
  * leaves a {@code PENDING} record; calling {@link #credit} again with the same credit (a client retry, or the
  * receipts cleanup) completes it. The lease ({@code CREDIT_LEASE_SECONDS}) must exceed the longest timeout
  * of a function that credits, so that at most one attempt per credit is ever alive.
  *
- * A replay also repeats step 5, so an attempt that died between steps 4 and 5 leaves nothing behind once the
- * credit is retried.
+ * A replay also repeats the end of settle, so an attempt that died between marking the record applied and
+ * leaving {@code inFlight} leaves nothing behind once the credit is retried.
  *
- * <p>Errors are {@link ApiException}s with stable codes: 409 {@code credit_in_progress} (another attempt holds
- * the lease; retry after {@code Retry-After}), 409 {@code credit_mismatch} (the credit id was used with other
- * amounts), 422 {@code insufficient_balance} (a negative adjustment larger than the balance).
+ * <p>Refusals are {@link DomainException}s with stable codes: conflict {@code credit_in_progress}
+ * ({@link CreditInProgressException}: another attempt holds the lease; retry after {@code retryAfter}),
+ * conflict {@code credit_mismatch} (the credit id was used with other amounts), rejected
+ * {@code insufficient_balance} (a negative adjustment larger than the balance). The item layout is
+ * {@link UsersTable}'s; the requests of each step are built by {@link LedgerRequests}.
  *
  * <pre>{@code
  * Ledger ledger = Ledger.of(core);
@@ -72,7 +69,7 @@ public final class Ledger {
     private static final long POLL_MILLIS = 50;
 
     private final DynamoDbClient dynamo;
-    private final String table;
+    private final LedgerRequests requests;
     private final Cache cache;
     private final Clock clock;
     private final Duration lease;
@@ -83,7 +80,7 @@ public final class Ledger {
      */
     public Ledger(DynamoDbClient dynamo, String usersTable, Cache cache, Clock clock, Duration lease) {
         this.dynamo = dynamo;
-        this.table = usersTable;
+        this.requests = new LedgerRequests(usersTable);
         this.cache = cache;
         this.clock = clock;
         this.lease = lease;
@@ -101,19 +98,25 @@ public final class Ledger {
      * completes it and returns {@code applied=true}.
      */
     public CreditResult credit(Credit credit) {
-        Ownership ownership = acquire(credit);
-        if (ownership.appliedRecord() != null) {
-            // An attempt that stopped between steps 4 and 5 left the id in flight; no attempt can add it again.
-            removeFromInFlight(credit);
-            return LedgerItems.replayedResult(credit.userId(), ownership.appliedRecord());
+        Claim claim = claim(credit);
+        if (claim.appliedRecord() != null) {
+            // An attempt that stopped between marking it applied and leaving inFlight: no attempt can add it again.
+            leaveInFlight(credit);
+            return UsersTable.replayedResult(credit.userId(), claim.appliedRecord());
         }
-        return apply(credit, ownership.at());
+        Map<String, AttributeValue> profile = apply(credit);
+        Account after = UsersTable.account(credit.userId(), profile);
+        int levelBefore = RewardRules.levelFor(after.xp() - credit.xpDelta());
+        storeLevel(credit.userId(), profile, after);
+        record(credit, claim.at());
+        settle(credit, levelBefore, after);
+        return new CreditResult(true, credit, claim.at(), after, levelBefore, after.level());
     }
 
     /** The user's account (a strongly consistent read); {@link Account#empty} for a user never credited. */
     public Account account(String userId) {
-        Map<String, AttributeValue> item = get(LedgerItems.profileKey(userId));
-        return item == null ? Account.empty(userId) : LedgerItems.account(userId, item);
+        Map<String, AttributeValue> item = get(UsersTable.profileKey(userId));
+        return item == null ? Account.empty(userId) : UsersTable.account(userId, item);
     }
 
     /**
@@ -121,225 +124,133 @@ public final class Ledger {
      *
      * @param limit  1..100 entries
      * @param cursor null for the first page, else a previous page's {@link ActivityPage#nextCursor()}
-     * @throws ApiException 400 {@code invalid_field} for a bad limit or cursor
+     * @throws DomainException invalid {@code limit} or {@code cursor}
      */
     public ActivityPage activity(String userId, int limit, String cursor) {
         if (limit < 1 || limit > 100) {
-            throw ApiException.invalidField("limit", "limit must be between 1 and 100");
+            throw DomainException.invalid("limit", "limit must be between 1 and 100");
         }
-        QueryRequest.Builder query = QueryRequest.builder()
-                .tableName(table)
-                .keyConditionExpression("pk = :pk AND begins_with(sk, :act)")
-                .expressionAttributeValues(Map.of(":pk", s(LedgerItems.userPk(userId)), ":act", s(LedgerItems.ACTIVITY_PREFIX)))
-                .scanIndexForward(false)
-                .limit(limit);
-        if (cursor != null && !cursor.isBlank()) {
-            query.exclusiveStartKey(Map.of("pk", s(LedgerItems.userPk(userId)), "sk", s(decodeCursor(cursor))));
-        }
-        QueryResponse response = dynamo.query(query.build());
+        String startSk = cursor != null && !cursor.isBlank() ? decodeCursor(cursor) : null;
+        QueryResponse response = dynamo.query(requests.activityPage(userId, limit, startSk));
         List<ActivityEntry> entries = new ArrayList<>();
         for (Map<String, AttributeValue> item : response.items()) {
-            entries.add(LedgerItems.activityEntry(item));
+            entries.add(UsersTable.activityEntry(item));
         }
         String next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                ? encodeCursor(response.lastEvaluatedKey().get("sk").s()) : null;
+                ? encodeCursor(response.lastEvaluatedKey().get(UsersTable.SK).s()) : null;
         return new ActivityPage(List.copyOf(entries), next);
     }
 
-    // ---- step 1: the credit record ------------------------------------------------------------------
+    // ---- claim: the credit record -------------------------------------------------------------------
 
     /** Either this attempt owns the pending credit (its time {@code at}), or the credit was applied before. */
-    private record Ownership(Instant at, Map<String, AttributeValue> appliedRecord) { }
+    private record Claim(Instant at, Map<String, AttributeValue> appliedRecord) { }
 
-    /** Step 1: creates or takes over the credit's record, or finds it applied. */
-    private Ownership acquire(Credit credit) {
+    /** Creates or takes over the credit's record, or finds it applied. */
+    private Claim claim(Credit credit) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Map<String, AttributeValue> existing;
         try {
-            dynamo.putItem(PutItemRequest.builder()
-                    .tableName(table)
-                    .item(LedgerItems.pendingCredit(credit, now, now.plus(lease)))
-                    .conditionExpression("attribute_not_exists(pk)")
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                    .build());
-            return new Ownership(now, null);
+            dynamo.putItem(requests.claim(credit, now, now.plus(lease)));
+            return new Claim(now, null);
         } catch (ConditionalCheckFailedException e) {
-            existing = oldItemOr(e, LedgerItems.creditKey(credit));
+            existing = oldItemOr(e, UsersTable.creditKey(credit));
         }
         long waitUntil = System.nanoTime() + WAIT_FOR_CONCURRENT.toNanos();
         while (true) {
             if (existing == null) {
                 throw new IllegalStateException("credit record " + credit.creditId() + " vanished");
             }
-            LedgerItems.requireSameAmounts(credit, existing);
-            String state = existing.get("state").s();
-            if (LedgerItems.APPLIED.equals(state)) {
-                return new Ownership(null, existing);
+            UsersTable.requireSameAmounts(credit, existing);
+            String state = UsersTable.state(existing);
+            if (UsersTable.APPLIED.equals(state)) {
+                return new Claim(null, existing);
             }
-            if (LedgerItems.REJECTED.equals(state)) {
+            if (UsersTable.REJECTED.equals(state)) {
                 throw insufficient(credit);
             }
-            Instant at = Instant.parse(existing.get("at").s());
-            long leaseUntil = Long.parseLong(existing.get("leaseUntil").n());
+            long leaseUntil = UsersTable.leaseUntil(existing);
             Instant now2 = clock.instant();
             if (leaseUntil <= now2.toEpochMilli() && takeOver(credit, leaseUntil, now2)) {
-                return new Ownership(at, null);
+                return new Claim(UsersTable.at(existing), null);
             }
             if (System.nanoTime() > waitUntil) {
-                throw new ApiException(409, "credit_in_progress",
-                        "This credit is being applied by another request; retry shortly", null, Map.of("Retry-After", "1"));
+                throw new CreditInProgressException("This credit is being applied by another request; retry shortly",
+                        Duration.ofSeconds(1));
             }
             sleep();
-            existing = get(LedgerItems.creditKey(credit));
+            existing = get(UsersTable.creditKey(credit));
         }
     }
 
     /** Compare-and-set of an expired lease: true when this attempt now owns the pending credit. */
     private boolean takeOver(Credit credit, long expiredLease, Instant now) {
         try {
-            dynamo.updateItem(UpdateItemRequest.builder()
-                    .tableName(table)
-                    .key(LedgerItems.creditKey(credit))
-                    .updateExpression("SET leaseUntil = :lease")
-                    .conditionExpression("#state = :pending AND leaseUntil = :old")
-                    .expressionAttributeNames(Map.of("#state", "state"))
-                    .expressionAttributeValues(Map.of(":lease", n(now.plus(lease).toEpochMilli()),
-                            ":pending", s(LedgerItems.PENDING), ":old", n(expiredLease)))
-                    .build());
+            dynamo.updateItem(requests.takeOver(credit, expiredLease, now.plus(lease)));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
     }
 
-    // ---- steps 2..5 ---------------------------------------------------------------------------------
+    // ---- apply: the balance -------------------------------------------------------------------------
 
-    private CreditResult apply(Credit credit, Instant at) {
-        String userId = credit.userId();
-        Map<String, AttributeValue> profile = addToProfile(credit);
-        cache.delete(CacheKeys.userView(userId));
-
-        Account after = LedgerItems.account(userId, profile);
-        int levelAfter = after.level();
-        int levelBefore = RewardRules.levelFor(after.xp() - credit.xpDelta());
-        storeLevel(userId, profile, after);
-
-        dynamo.putItem(PutItemRequest.builder()
-                .tableName(table)
-                .item(LedgerItems.activity(credit, at))
-                .build());
-        cache.delete(CacheKeys.userView(userId));
-
-        dynamo.updateItem(UpdateItemRequest.builder()
-                .tableName(table)
-                .key(LedgerItems.creditKey(credit))
-                .updateExpression("SET #state = :applied, levelBefore = :lb, coinsAfter = :c, xpAfter = :x, "
-                        + "receiptsAfter = :r, versionAfter = :v, createdAfter = :ca, updatedAfter = :ua REMOVE leaseUntil")
-                .expressionAttributeNames(Map.of("#state", "state"))
-                .expressionAttributeValues(Map.of(":applied", s(LedgerItems.APPLIED), ":lb", n(levelBefore),
-                        ":c", n(after.coins()), ":x", n(after.xp()), ":r", n(after.receiptsCredited()),
-                        ":v", n(after.version()), ":ca", s(String.valueOf(after.createdAt())),
-                        ":ua", s(String.valueOf(after.updatedAt()))))
-                .build());
-
-        removeFromInFlight(credit);
-        return new CreditResult(true, credit, at, after, levelBefore, levelAfter);
-    }
-
-    /** Step 5: the profile no longer needs to remember this credit (its record says APPLIED). */
-    private void removeFromInFlight(Credit credit) {
+    /** Adds the amounts unless this credit is already in the profile's in-flight set; returns the profile after. */
+    private Map<String, AttributeValue> apply(Credit credit) {
         try {
-            dynamo.updateItem(UpdateItemRequest.builder()
-                    .tableName(table)
-                    .key(LedgerItems.profileKey(credit.userId()))
-                    .updateExpression("DELETE inFlight :ids")
-                    .conditionExpression("attribute_exists(pk)")
-                    .expressionAttributeValues(Map.of(":ids", AttributeValue.builder().ss(credit.creditId()).build()))
-                    .build());
+            Map<String, AttributeValue> after = dynamo.updateItem(requests.addToProfile(credit, clock.instant())).attributes();
+            cache.delete(CacheKeys.userView(credit.userId()));
+            return after;
         } catch (ConditionalCheckFailedException e) {
-            // no profile: nothing in flight
-        }
-    }
-
-    /** Step 2: adds the amounts unless this credit is already in the profile's in-flight set; returns the profile after. */
-    private Map<String, AttributeValue> addToProfile(Credit credit) {
-        Map<String, String> names = new HashMap<>(Map.of("#inFlight", "inFlight", "#coins", "coins", "#xp", "xp",
-                "#version", "version", "#receipts", "receiptsCredited", "#level", "level",
-                "#userId", "userId", "#createdAt", "createdAt", "#updatedAt", "updatedAt"));
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":cid", s(credit.creditId()));
-        values.put(":ids", AttributeValue.builder().ss(credit.creditId()).build());
-        values.put(":coins", n(credit.coinsDelta()));
-        values.put(":xp", n(credit.xpDelta()));
-        values.put(":one", n(1));
-        values.put(":receipts", n(credit.kind() == CreditKind.RECEIPT ? 1 : 0));
-        values.put(":uid", s(credit.userId()));
-        values.put(":now", s(clock.instant().toString()));
-        StringBuilder condition = new StringBuilder("NOT contains(#inFlight, :cid)");
-        if (credit.coinsDelta() < 0) {
-            condition.append(" AND #coins >= :needCoins");
-            values.put(":needCoins", n(-credit.coinsDelta()));
-        }
-        if (credit.xpDelta() < 0) {
-            condition.append(" AND #xp >= :needXp");
-            values.put(":needXp", n(-credit.xpDelta()));
-        }
-        try {
-            return dynamo.updateItem(UpdateItemRequest.builder()
-                    .tableName(table)
-                    .key(LedgerItems.profileKey(credit.userId()))
-                    .updateExpression("SET #userId = :uid, #createdAt = if_not_exists(#createdAt, :now), #updatedAt = :now, "
-                            + "#level = if_not_exists(#level, :one) "
-                            + "ADD #coins :coins, #xp :xp, #version :one, #receipts :receipts, #inFlight :ids")
-                    .conditionExpression(condition.toString())
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_NEW)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                    .build()).attributes();
-        } catch (ConditionalCheckFailedException e) {
-            Map<String, AttributeValue> current = oldItemOr(e, LedgerItems.profileKey(credit.userId()));
-            if (current != null && current.containsKey("inFlight") && current.get("inFlight").ss().contains(credit.creditId())) {
-                return current; // applied by an earlier attempt that stopped before step 5
+            Map<String, AttributeValue> current = oldItemOr(e, UsersTable.profileKey(credit.userId()));
+            if (current != null && setContains(current, UsersTable.IN_FLIGHT, credit.creditId())) {
+                cache.delete(CacheKeys.userView(credit.userId()));
+                return current; // applied by an earlier attempt that stopped before settling
             }
-            markRejected(credit);
+            dynamo.updateItem(requests.markRejected(credit));
             throw insufficient(credit);
         }
     }
 
     /** Keeps the stored level in step with XP; a concurrent credit that moved XP on stores its own level. */
     private void storeLevel(String userId, Map<String, AttributeValue> profile, Account after) {
-        AttributeValue stored = profile.get("level");
-        if (stored != null && Integer.parseInt(stored.n()) == after.level()) {
+        Integer stored = UsersTable.storedLevel(profile);
+        if (stored != null && stored == after.level()) {
             return;
         }
         try {
-            dynamo.updateItem(UpdateItemRequest.builder()
-                    .tableName(table)
-                    .key(LedgerItems.profileKey(userId))
-                    .updateExpression("SET #level = :level")
-                    .conditionExpression("#xp = :xp")
-                    .expressionAttributeNames(Map.of("#level", "level", "#xp", "xp"))
-                    .expressionAttributeValues(Map.of(":level", n(after.level()), ":xp", n(after.xp())))
-                    .build());
+            dynamo.updateItem(requests.storeLevel(userId, after.level(), after.xp()));
         } catch (ConditionalCheckFailedException e) {
             // XP moved on: the credit that moved it stores the level for the new XP.
         }
     }
 
-    private void markRejected(Credit credit) {
-        dynamo.updateItem(UpdateItemRequest.builder()
-                .tableName(table)
-                .key(LedgerItems.creditKey(credit))
-                .updateExpression("SET #state = :rejected REMOVE leaseUntil")
-                .expressionAttributeNames(Map.of("#state", "state"))
-                .expressionAttributeValues(Map.of(":rejected", s(LedgerItems.REJECTED)))
-                .build());
+    // ---- record: the activity entry -----------------------------------------------------------------
+
+    private void record(Credit credit, Instant at) {
+        dynamo.putItem(requests.recordActivity(credit, at));
+        cache.delete(CacheKeys.userView(credit.userId()));
     }
 
-    private static ApiException insufficient(Credit credit) {
-        return ApiException.unprocessable("insufficient_balance",
-                "The adjustment would take user " + credit.userId() + "'s coins or XP below zero", null);
+    // ---- settle: the credit record says APPLIED, the profile forgets it -------------------------------
+
+    private void settle(Credit credit, int levelBefore, Account after) {
+        dynamo.updateItem(requests.markApplied(credit, levelBefore, after));
+        leaveInFlight(credit);
+    }
+
+    /** The profile no longer needs to remember this credit (its record says APPLIED). */
+    private void leaveInFlight(Credit credit) {
+        try {
+            dynamo.updateItem(requests.removeFromInFlight(credit));
+        } catch (ConditionalCheckFailedException e) {
+            // no profile: nothing in flight
+        }
+    }
+
+    private static DomainException insufficient(Credit credit) {
+        return DomainException.rejected("insufficient_balance",
+                "The adjustment would take user " + credit.userId() + "'s coins or XP below zero");
     }
 
     // ---- helpers --------------------------------------------------------------------------------------
@@ -353,7 +264,7 @@ public final class Ledger {
     }
 
     private Map<String, AttributeValue> get(Map<String, AttributeValue> key) {
-        var response = dynamo.getItem(GetItemRequest.builder().tableName(table).key(key).consistentRead(true).build());
+        var response = dynamo.getItem(requests.consistentGet(key));
         return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
     }
 
@@ -373,12 +284,12 @@ public final class Ledger {
     static String decodeCursor(String cursor) {
         try {
             String sk = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (sk.startsWith(LedgerItems.ACTIVITY_PREFIX) && sk.length() < 400) {
+            if (sk.startsWith(UsersTable.ACTIVITY_PREFIX) && sk.length() < 400) {
                 return sk;
             }
         } catch (IllegalArgumentException e) {
             // fall through
         }
-        throw ApiException.invalidField("cursor", "cursor is not one this API returned");
+        throw DomainException.invalid("cursor", "cursor is not one this API returned");
     }
 }

@@ -2,7 +2,7 @@ package com.mallquest.core.ratelimit;
 
 import com.mallquest.core.cache.Cache;
 import com.mallquest.core.cache.CacheKeys;
-import com.mallquest.core.http.ApiException;
+import com.mallquest.core.domain.DomainException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import java.time.Duration;
  *
  * <pre>{@code
  * RateLimiter limiter = new RateLimiter(core.cache(), core.clock());
- * limiter.acquire(userId, "receipts", settings.receiptRateLimit()).throwIfRefused();  // 429 + Retry-After
+ * limiter.acquire(userId, "receipts", settings.receiptRateLimit()).throwIfRefused();  // rate_limited + retryAfter
  * }</pre>
  */
 public final class RateLimiter {
@@ -50,11 +50,12 @@ public final class RateLimiter {
      */
     public record Decision(boolean allowed, long remaining, long retryAfterSeconds, String action) {
 
-        /** Throws a 429 {@link ApiException} with {@code Retry-After} when refused. */
+        /** Throws {@code rate_limited} (a {@link DomainException} of kind {@code TOO_MANY}) with its retry time when refused. */
         public void throwIfRefused() {
             if (!allowed) {
-                throw ApiException.rateLimited("Too many " + action + " requests; retry in " + retryAfterSeconds + " s",
-                        retryAfterSeconds);
+                throw DomainException.tooMany("rate_limited",
+                        "Too many " + action + " requests; retry in " + retryAfterSeconds + " s",
+                        Duration.ofSeconds(retryAfterSeconds));
             }
         }
     }

@@ -1,10 +1,12 @@
 package com.mallquest.core.receipts;
 
 import com.mallquest.core.config.Settings;
+import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.effects.EffectPublisher;
 import com.mallquest.core.http.ApiException;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Credit;
+import com.mallquest.core.ledger.CreditInProgressException;
 import com.mallquest.core.ledger.CreditKind;
 import com.mallquest.core.ledger.CreditResult;
 import com.mallquest.core.ledger.Ledger;
@@ -146,7 +148,7 @@ public final class ReceiptService {
             try {
                 credit(claim);
                 completed++;
-            } catch (ApiException e) {
+            } catch (DomainException e) {
                 // receipt_in_progress: a live attempt owns it and will finish it; anything else stays for next time
                 System.err.println("receipts: pending claim " + claim.creditId() + " not completed: " + e.code());
             } catch (RuntimeException e) {
@@ -162,12 +164,9 @@ public final class ReceiptService {
         try {
             credit = ledger.credit(new Credit(claim.userId(), claim.creditId(), claim.coins(), claim.xp(), CreditKind.RECEIPT,
                     Map.of("storeId", claim.storeId(), "receiptId", claim.receiptId(), "amount", claim.amount().toPlainString())));
-        } catch (ApiException e) {
-            if ("credit_in_progress".equals(e.code())) {
-                throw new ApiException(409, "receipt_in_progress",
-                        "This receipt is being credited by another request; retry shortly", null, e.headers());
-            }
-            throw e;
+        } catch (CreditInProgressException e) {
+            throw DomainException.conflict("receipt_in_progress",
+                    "This receipt is being credited by another request; retry shortly").retryAfter(e.retryAfter());
         }
         ReceiptResult result = ReceiptClaims.result(claim, credit, !credit.applied());
         claims.markCredited(claim, result);

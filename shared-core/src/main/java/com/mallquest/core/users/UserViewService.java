@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.mallquest.core.auth.Caller;
 import com.mallquest.core.cache.Cache;
 import com.mallquest.core.cache.CacheKeys;
-import com.mallquest.core.http.ApiException;
+import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Account;
@@ -81,7 +81,7 @@ public final class UserViewService {
         Optional<ProfileStamp> stamp = ProfileStamp.read(dynamo, usersTable, userId);
         if (stamp.isEmpty()) {
             if (!caller.userId().equals(userId)) {
-                throw ApiException.notFound("No user " + userId);
+                throw DomainException.notFound("not_found", "No user " + userId);
             }
             return UserView.of(Account.empty(userId), java.util.List.of()).withCache(source(false));
         }
@@ -109,10 +109,10 @@ public final class UserViewService {
     private void authorize(Caller caller, String userId) {
         rateLimiter.acquire(caller.userId(), READ_ACTION, readLimit).throwIfRefused();
         if (!Caller.isValidUserId(userId)) {
-            throw ApiException.invalidField("userId", "userId must be " + Caller.USER_ID_RULE);
+            throw DomainException.invalid("userId", "userId must be " + Caller.USER_ID_RULE);
         }
         if (!caller.mayActOn(userId)) {
-            throw ApiException.forbidden("You may read only your own profile");
+            throw DomainException.forbidden("forbidden", "You may read only your own profile");
         }
     }
 

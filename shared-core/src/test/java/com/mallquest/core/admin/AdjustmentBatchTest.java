@@ -1,6 +1,8 @@
 package com.mallquest.core.admin;
 
+import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.http.ApiException;
+import com.mallquest.core.http.DomainErrors;
 import com.mallquest.core.http.Json;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,8 +35,8 @@ class AdjustmentBatchTest {
         // WHEN read / THEN 100 pass (and fit the admin function's 64 KiB body limit), 101 is a 400 on "adjustments"
         assertEquals(100, Json.readBody(hundred, AdjustmentBatch.class).adjustments().size());
         assertTrue(hundred.length <= 65_536, "100 adjustments take " + hundred.length + " bytes");
-        ApiException e = assertThrows(ApiException.class, () -> Json.readBody(hundredOne, AdjustmentBatch.class));
-        assertEquals(400, e.status());
+        DomainException e = assertThrows(DomainException.class, () -> Json.readBody(hundredOne, AdjustmentBatch.class));
+        assertEquals(400, DomainErrors.status(e.kind()));
         assertEquals("adjustments", e.field());
     }
 
@@ -61,10 +64,17 @@ class AdjustmentBatchTest {
         for (String[] c : cases) {
             byte[] body = String.format(template, c[0], c[1]).getBytes(StandardCharsets.UTF_8);
             // WHEN read
-            ApiException e = assertThrows(ApiException.class, () -> Json.readBody(body, AdjustmentBatch.class), c[0] + " " + c[1]);
+            // (a value of the wrong JSON type is refused by the body reader, a bad value by the batch itself)
+            RuntimeException e = assertThrows(RuntimeException.class, () -> Json.readBody(body, AdjustmentBatch.class), c[0] + " " + c[1]);
             // THEN a 400 naming the field: nothing is applied with a value the admin did not send
-            assertEquals(400, e.status());
-            assertEquals(c[2], e.field());
+            if (e instanceof DomainException refused) {
+                assertEquals(400, DomainErrors.status(refused.kind()), c[0] + " " + c[1]);
+                assertEquals(c[2], refused.field());
+            } else {
+                ApiException unreadable = assertInstanceOf(ApiException.class, e, c[0] + " " + c[1]);
+                assertEquals(400, unreadable.status());
+                assertEquals(c[2], unreadable.field());
+            }
         }
     }
 }

@@ -3,7 +3,8 @@ package com.mallquest.core.effects;
 import com.mallquest.core.auth.Caller;
 import com.mallquest.core.cache.Cache;
 import com.mallquest.core.cache.MemoryCache;
-import com.mallquest.core.http.ApiException;
+import com.mallquest.core.domain.DomainException;
+import com.mallquest.core.http.DomainErrors;
 import com.mallquest.core.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
@@ -79,9 +80,9 @@ abstract class EffectsServiceTest {
             service.trigger(aliceCaller, request("coin_earned", null));
         }
         // THEN the 4th in that second is refused with 429 and Retry-After
-        ApiException refused = assertThrows(ApiException.class, () -> service.trigger(aliceCaller, request("coin_earned", null)));
-        assertEquals(429, refused.status());
-        assertEquals("1", refused.headers().get("Retry-After"));
+        DomainException refused = assertThrows(DomainException.class, () -> service.trigger(aliceCaller, request("coin_earned", null)));
+        assertEquals(429, DomainErrors.status(refused.kind()));
+        assertEquals("1", DomainErrors.response(refused).headers().get("Retry-After"));
         // AND the refused one was not stored
         assertEquals(3, activeIds(service, alice).size());
         // AND another user is not affected by alice's throttle
@@ -133,10 +134,10 @@ abstract class EffectsServiceTest {
         String bob = "bob-" + UUID.randomUUID();
         String channel = "food-court-" + UUID.randomUUID().toString().substring(0, 8);
         // WHEN a plain user targets bob or a channel THEN 403
-        assertEquals(403, assertThrows(ApiException.class, () -> service.trigger(aliceCaller,
-                new TriggerEffectRequest("coin_earned", null, null, bob, null))).status());
-        assertEquals(403, assertThrows(ApiException.class, () -> service.trigger(aliceCaller,
-                new TriggerEffectRequest("store_promo", null, null, null, channel))).status());
+        assertEquals(403, DomainErrors.status(assertThrows(DomainException.class, () -> service.trigger(aliceCaller,
+                new TriggerEffectRequest("coin_earned", null, null, bob, null))).kind()));
+        assertEquals(403, DomainErrors.status(assertThrows(DomainException.class, () -> service.trigger(aliceCaller,
+                new TriggerEffectRequest("store_promo", null, null, null, channel))).kind()));
         assertEquals(List.of(), activeIds(service, bob));
         // AND a user naming itself is fine
         service.trigger(aliceCaller, new TriggerEffectRequest("coin_earned", null, null, alice, null));
@@ -148,8 +149,8 @@ abstract class EffectsServiceTest {
         // AND any signed-in caller (a screen) reads the channel, but only an admin reads another user
         assertEquals(List.of(toChannel.effectId()), service.active(aliceCaller, Optional.empty(), Optional.of(channel))
                 .effects().stream().map(Effect::effectId).toList());
-        assertEquals(403, assertThrows(ApiException.class,
-                () -> service.active(aliceCaller, Optional.of(bob), Optional.empty())).status());
+        assertEquals(403, DomainErrors.status(assertThrows(DomainException.class,
+                () -> service.active(aliceCaller, Optional.of(bob), Optional.empty())).kind()));
         assertEquals(1, service.active(admin, Optional.of(bob), Optional.empty()).effects().size());
     }
 
@@ -204,18 +205,18 @@ abstract class EffectsServiceTest {
 
     @Test
     void request_shouldRejectUnknownTypeBadDurationAndOversizedData() {
-        assertEquals("type", assertThrows(ApiException.class, () -> request("fireworks", null)).field());
-        assertEquals("durationSeconds", assertThrows(ApiException.class, () -> request("coin_earned", 11)).field());
-        assertEquals("durationSeconds", assertThrows(ApiException.class, () -> request("coin_earned", 0)).field());
+        assertEquals("type", assertThrows(DomainException.class, () -> request("fireworks", null)).field());
+        assertEquals("durationSeconds", assertThrows(DomainException.class, () -> request("coin_earned", 11)).field());
+        assertEquals("durationSeconds", assertThrows(DomainException.class, () -> request("coin_earned", 0)).field());
         request("coin_earned", 10); // the maximum itself is fine
         Map<String, Object> deep = Map.of("a", Map.of("b", Map.of("c", Map.of("d", 1))));
-        assertEquals("data", assertThrows(ApiException.class,
+        assertEquals("data", assertThrows(DomainException.class,
                 () -> new TriggerEffectRequest("coin_earned", null, deep, null, null)).field());
         new TriggerEffectRequest("coin_earned", null, Map.of("a", Map.of("b", List.of(1))), null, null); // depth 3 is fine
         Map<String, Object> big = Map.of("text", "x".repeat(EffectData.MAX_BYTES));
-        assertEquals("data", assertThrows(ApiException.class,
+        assertEquals("data", assertThrows(DomainException.class,
                 () -> new TriggerEffectRequest("coin_earned", null, big, null, null)).field());
-        assertEquals("channel", assertThrows(ApiException.class,
+        assertEquals("channel", assertThrows(DomainException.class,
                 () -> new TriggerEffectRequest("coin_earned", null, null, null, "Food Court")).field());
     }
 }

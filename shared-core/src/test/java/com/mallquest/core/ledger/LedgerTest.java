@@ -3,7 +3,8 @@ package com.mallquest.core.ledger;
 import com.mallquest.core.cache.CacheKeys;
 import com.mallquest.core.cache.MemoryCache;
 import com.mallquest.core.config.Settings;
-import com.mallquest.core.http.ApiException;
+import com.mallquest.core.domain.DomainException;
+import com.mallquest.core.http.DomainErrors;
 import com.mallquest.core.testing.Concurrently;
 import com.mallquest.core.testing.CrashingDynamoDb;
 import com.mallquest.core.testing.MutableClock;
@@ -97,9 +98,9 @@ class LedgerTest {
         // GIVEN an applied credit
         ledger.credit(receipt("u1", "c1", 100, 50));
         // WHEN the same id comes with other amounts
-        ApiException e = assertThrows(ApiException.class, () -> ledger.credit(receipt("u1", "c1", 999, 50)));
+        DomainException e = assertThrows(DomainException.class, () -> ledger.credit(receipt("u1", "c1", 999, 50)));
         // THEN it is refused as a conflict and nothing changes
-        assertEquals(409, e.status());
+        assertEquals(409, DomainErrors.status(e.kind()));
         assertEquals("credit_mismatch", e.code());
         assertEquals(100, ledger.account("u1").coins());
     }
@@ -110,12 +111,12 @@ class LedgerTest {
         ledger.credit(receipt("u1", "c1", 100, 50));
         Credit takeAway = new Credit("u1", "adj:1", -150, 0, CreditKind.ADJUSTMENT, Map.of("reason", "test"));
         // WHEN an adjustment would take 150 away
-        ApiException e = assertThrows(ApiException.class, () -> ledger.credit(takeAway));
+        DomainException e = assertThrows(DomainException.class, () -> ledger.credit(takeAway));
         // THEN it is a 422, the balance is untouched, and a retry gives the same answer
-        assertEquals(422, e.status());
+        assertEquals(422, DomainErrors.status(e.kind()));
         assertEquals("insufficient_balance", e.code());
         assertEquals(100, ledger.account("u1").coins());
-        assertEquals("insufficient_balance", assertThrows(ApiException.class, () -> ledger.credit(takeAway)).code());
+        assertEquals("insufficient_balance", assertThrows(DomainException.class, () -> ledger.credit(takeAway)).code());
         // AND an adjustment within the balance applies, without counting as a receipt
         ledger.credit(new Credit("u1", "adj:2", -40, 0, CreditKind.ADJUSTMENT, Map.of()));
         assertEquals(60, ledger.account("u1").coins());
@@ -146,7 +147,7 @@ class LedgerTest {
                 applied++;
             } else if (o instanceof CreditResult r) {
                 assertEquals(251, r.account().coins());
-            } else if (o instanceof ApiException e) {
+            } else if (o instanceof DomainException e) {
                 assertEquals("credit_in_progress", e.code());
             } else {
                 fail("unexpected outcome " + o);
@@ -193,7 +194,7 @@ class LedgerTest {
             assertThrows(CrashingDynamoDb.Crash.class, () -> dying.credit(credit));
             // AND a retry comes while the dead attempt still holds the lease
             if (crashAfter < writes - 1) {
-                ApiException busy = assertThrows(ApiException.class, () -> ledger.credit(credit), "crash after " + crashAfter);
+                DomainException busy = assertThrows(DomainException.class, () -> ledger.credit(credit), "crash after " + crashAfter);
                 assertEquals("credit_in_progress", busy.code());
             }
             // AND again once the lease expired
@@ -234,8 +235,8 @@ class LedgerTest {
         // THEN every entry comes once, newest first
         assertEquals(List.of("c5", "c4", "c3", "c2", "c1"), seen);
         // AND a forged cursor or a bad limit is a 400 naming the field
-        assertEquals("cursor", assertThrows(ApiException.class, () -> ledger.activity("u1", 2, "bm90LWFuLWFjdGl2aXR5")).field());
-        assertEquals("limit", assertThrows(ApiException.class, () -> ledger.activity("u1", 0, null)).field());
+        assertEquals("cursor", assertThrows(DomainException.class, () -> ledger.activity("u1", 2, "bm90LWFuLWFjdGl2aXR5")).field());
+        assertEquals("limit", assertThrows(DomainException.class, () -> ledger.activity("u1", 0, null)).field());
     }
 
     @Test
@@ -270,7 +271,7 @@ class LedgerTest {
 
     private Set<String> inFlight(String userId) {
         Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(usersTable)
-                .key(LedgerItems.profileKey(userId)).consistentRead(true).build()).item();
+                .key(UsersTable.profileKey(userId)).consistentRead(true).build()).item();
         AttributeValue set = item.get("inFlight");
         return set == null ? Set.of() : Set.copyOf(set.ss());
     }

@@ -10,7 +10,8 @@ import com.mallquest.core.cache.FallbackCache;
 import com.mallquest.core.cache.MemoryCache;
 import com.mallquest.core.cache.RedisCache;
 import com.mallquest.core.cache.RedisOptions;
-import com.mallquest.core.http.ApiException;
+import com.mallquest.core.domain.DomainException;
+import com.mallquest.core.http.DomainErrors;
 import com.mallquest.local.services.RedisServer;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,9 +46,9 @@ class RateLimiterTest {
         RateLimiter.Decision fourth = limiter.acquire("alice", "receipts", THREE_PER_MINUTE);
         assertFalse(fourth.allowed());
         assertEquals(45, fourth.retryAfterSeconds());
-        ApiException error = assertThrows(ApiException.class, fourth::throwIfRefused);
-        assertEquals(429, error.status());
-        assertEquals("45", error.headers().get("Retry-After"));
+        DomainException error = assertThrows(DomainException.class, fourth::throwIfRefused);
+        assertEquals(429, DomainErrors.status(error.kind()));
+        assertEquals("45", DomainErrors.response(error).headers().get("Retry-After"));
     }
 
     @Test

@@ -2,8 +2,10 @@ package com.mallquest.core.receipts;
 
 import com.mallquest.core.cache.MemoryCache;
 import com.mallquest.core.config.Settings;
+import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.effects.EffectPublisher;
 import com.mallquest.core.http.ApiException;
+import com.mallquest.core.http.DomainErrors;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Account;
 import com.mallquest.core.ledger.ActivityEntry;
@@ -188,11 +190,11 @@ class ReceiptServiceTest {
             service().submit("u1", receipt("R" + i, "zara", "10.00", NOW));
         }
         // WHEN a fourth comes within the minute
-        ApiException e = assertThrows(ApiException.class, () -> service().submit("u1", receipt("R4", "zara", "10.00", NOW)));
+        DomainException e = assertThrows(DomainException.class, () -> service().submit("u1", receipt("R4", "zara", "10.00", NOW)));
         // THEN 429 with Retry-After until the window ends; another user is not affected
-        assertEquals(429, e.status());
+        assertEquals(429, DomainErrors.status(e.kind()));
         assertEquals("rate_limited", e.code());
-        assertEquals("50", e.headers().get("Retry-After"));
+        assertEquals("50", DomainErrors.response(e).headers().get("Retry-After"));
         assertFalse(service().submit("u2", receipt("R5", "zara", "10.00", NOW)).replayed());
         assertTrue(claims().find("zara", "R4").isEmpty());
         // AND in the next window it is accepted
@@ -212,7 +214,7 @@ class ReceiptServiceTest {
                 credited++;
             } else if (o instanceof ReceiptResult r) {
                 assertEquals(188, r.user().coins());
-            } else if (o instanceof ApiException e) {
+            } else if (o instanceof DomainException e) {
                 assertEquals("receipt_in_progress", e.code(), e.getMessage());
             } else {
                 fail("unexpected outcome " + o);
@@ -285,11 +287,11 @@ class ReceiptServiceTest {
         CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, 2);
         assertThrows(CrashingDynamoDb.Crash.class, () -> ReceiptService.of(core(crashing), effects).submit("u1", nike("R-1")));
         // WHEN the client retries at once
-        ApiException e = assertThrows(ApiException.class, () -> service().submit("u1", nike("R-1")));
+        DomainException e = assertThrows(DomainException.class, () -> service().submit("u1", nike("R-1")));
         // THEN 409 receipt_in_progress with Retry-After, and the cleanup leaves it alone within the grace period
-        assertEquals(409, e.status());
+        assertEquals(409, DomainErrors.status(e.kind()));
         assertEquals("receipt_in_progress", e.code());
-        assertTrue(e.headers().containsKey("Retry-After"));
+        assertTrue(DomainErrors.response(e).headers().containsKey("Retry-After"));
         assertEquals(0, service().completePending(10));
         assertEquals(0, ledger().account("u1").coins());
     }

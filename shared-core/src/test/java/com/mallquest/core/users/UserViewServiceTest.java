@@ -2,7 +2,8 @@ package com.mallquest.core.users;
 
 import com.mallquest.core.auth.Caller;
 import com.mallquest.core.cache.Cache;
-import com.mallquest.core.http.ApiException;
+import com.mallquest.core.domain.DomainException;
+import com.mallquest.core.http.DomainErrors;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.ActivityPage;
 import com.mallquest.core.ledger.Credit;
@@ -157,15 +158,15 @@ class UserViewServiceTest {
         String ghost = "ghost-" + UUID.randomUUID();
         credit(core, bob, 7, 7);
         // a user reading another user: 403, the same answer for an existing and an unknown one
-        ApiException existing = assertThrows(ApiException.class, () -> users.view(aliceCaller, bob));
-        ApiException unknown = assertThrows(ApiException.class, () -> users.view(aliceCaller, ghost));
-        assertEquals(403, existing.status());
-        assertEquals(403, unknown.status());
+        DomainException existing = assertThrows(DomainException.class, () -> users.view(aliceCaller, bob));
+        DomainException unknown = assertThrows(DomainException.class, () -> users.view(aliceCaller, ghost));
+        assertEquals(403, DomainErrors.status(existing.kind()));
+        assertEquals(403, DomainErrors.status(unknown.kind()));
         assertEquals(existing.getMessage(), unknown.getMessage());
-        assertThrows(ApiException.class, () -> users.activity(aliceCaller, bob, 10, null));
+        assertThrows(DomainException.class, () -> users.activity(aliceCaller, bob, 10, null));
         // an admin reads anyone; an unknown user is 404 for an admin
         assertEquals(7, users.view(admin, bob).coins());
-        assertEquals(404, assertThrows(ApiException.class, () -> users.view(admin, ghost)).status());
+        assertEquals(404, DomainErrors.status(assertThrows(DomainException.class, () -> users.view(admin, ghost)).kind()));
         assertEquals(1, users.activity(admin, bob, 10, null).entries().size());
         // a user reading itself before its first credit: an empty level-1 view
         UserView empty = users.view(aliceCaller, alice);
@@ -187,9 +188,9 @@ class UserViewServiceTest {
             users.view(aliceCaller, alice);
         }
         // AND the 4th is 429 with Retry-After = the 40 s left in the window
-        ApiException limited = assertThrows(ApiException.class, () -> users.view(aliceCaller, alice));
-        assertEquals(429, limited.status());
-        assertEquals("40", limited.headers().get("Retry-After"));
+        DomainException limited = assertThrows(DomainException.class, () -> users.view(aliceCaller, alice));
+        assertEquals(429, DomainErrors.status(limited.kind()));
+        assertEquals("40", DomainErrors.response(limited).headers().get("Retry-After"));
         // AND another caller still reads (the limit is per caller), as does alice in the next window
         Caller carol = new Caller("carol-" + UUID.randomUUID(), Set.of());
         users.view(carol, carol.userId());

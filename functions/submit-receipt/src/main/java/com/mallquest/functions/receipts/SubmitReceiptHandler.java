@@ -1,12 +1,14 @@
 package com.mallquest.functions.receipts;
 
 import com.mallquest.core.auth.Access;
+import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.effects.EffectPublisher;
 import com.mallquest.core.effects.EffectsService;
 import com.mallquest.core.fleet.FleetMetrics;
 import com.mallquest.core.http.ApiException;
 import com.mallquest.core.http.ApiRequest;
 import com.mallquest.core.http.ApiResponse;
+import com.mallquest.core.http.DomainErrors;
 import com.mallquest.core.http.Route;
 import com.mallquest.core.lambda.ApiHandler;
 import com.mallquest.core.lambda.CoreServices;
@@ -73,12 +75,21 @@ public final class SubmitReceiptHandler extends ApiHandler {
             return result.replayed() ? ApiResponse.ok(result) : ApiResponse.created(result);
         } catch (ApiException e) {
             if (e.status() < 500) {
-                metrics.count("ReceiptsRejected", 1)
-                        .count("ReceiptsRejected." + e.code(), 1)
-                        .property("rejectReason", e.code());
+                rejected(metrics, e.code());
+            }
+            throw e;
+        } catch (DomainException e) {
+            if (DomainErrors.status(e.kind()) < 500) {
+                rejected(metrics, e.code());
             }
             throw e;
         }
+    }
+
+    private static void rejected(InvocationMetrics metrics, String code) {
+        metrics.count("ReceiptsRejected", 1)
+                .count("ReceiptsRejected." + code, 1)
+                .property("rejectReason", code);
     }
 
     private ApiResponse listStores(ApiRequest request) {

@@ -1,0 +1,193 @@
+package com.mallquest.core.ledger;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import static com.mallquest.core.ledger.UsersTable.APPLIED;
+import static com.mallquest.core.ledger.UsersTable.COINS;
+import static com.mallquest.core.ledger.UsersTable.COINS_AFTER;
+import static com.mallquest.core.ledger.UsersTable.CREATED_AFTER;
+import static com.mallquest.core.ledger.UsersTable.CREATED_AT;
+import static com.mallquest.core.ledger.UsersTable.IN_FLIGHT;
+import static com.mallquest.core.ledger.UsersTable.LEASE_UNTIL;
+import static com.mallquest.core.ledger.UsersTable.LEVEL;
+import static com.mallquest.core.ledger.UsersTable.LEVEL_BEFORE;
+import static com.mallquest.core.ledger.UsersTable.PENDING;
+import static com.mallquest.core.ledger.UsersTable.PK;
+import static com.mallquest.core.ledger.UsersTable.RECEIPTS;
+import static com.mallquest.core.ledger.UsersTable.RECEIPTS_AFTER;
+import static com.mallquest.core.ledger.UsersTable.REJECTED;
+import static com.mallquest.core.ledger.UsersTable.SK;
+import static com.mallquest.core.ledger.UsersTable.STATE;
+import static com.mallquest.core.ledger.UsersTable.UPDATED_AFTER;
+import static com.mallquest.core.ledger.UsersTable.UPDATED_AT;
+import static com.mallquest.core.ledger.UsersTable.USER_ID;
+import static com.mallquest.core.ledger.UsersTable.VERSION;
+import static com.mallquest.core.ledger.UsersTable.VERSION_AFTER;
+import static com.mallquest.core.ledger.UsersTable.XP;
+import static com.mallquest.core.ledger.UsersTable.XP_AFTER;
+import static com.mallquest.core.store.Attributes.n;
+import static com.mallquest.core.store.Attributes.s;
+import static com.mallquest.core.store.Attributes.ss;
+
+/**
+ * The DynamoDB requests of the {@link Ledger}'s steps, over the {@link UsersTable} layout: what each step
+ * writes and under which condition. The ledger decides the order and what a failed condition means.
+ */
+final class LedgerRequests {
+
+    private final String table;
+
+    LedgerRequests(String usersTable) {
+        this.table = usersTable;
+    }
+
+    GetItemRequest consistentGet(Map<String, AttributeValue> key) {
+        return GetItemRequest.builder().tableName(table).key(key).consistentRead(true).build();
+    }
+
+    /** Claim: creates the credit record {@code PENDING} with this attempt's lease, unless it exists. */
+    PutItemRequest claim(Credit credit, Instant at, Instant leaseUntil) {
+        return PutItemRequest.builder()
+                .tableName(table)
+                .item(UsersTable.pendingCredit(credit, at, leaseUntil))
+                .conditionExpression("attribute_not_exists(" + PK + ")")
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+    }
+
+    /** Takes over a pending credit whose lease {@code expiredLease} ran out (compare-and-set on the lease). */
+    UpdateItemRequest takeOver(Credit credit, long expiredLease, Instant newLeaseUntil) {
+        return UpdateItemRequest.builder()
+                .tableName(table)
+                .key(UsersTable.creditKey(credit))
+                .updateExpression("SET #lease = :lease")
+                .conditionExpression("#state = :pending AND #lease = :old")
+                .expressionAttributeNames(Map.of("#state", STATE, "#lease", LEASE_UNTIL))
+                .expressionAttributeValues(Map.of(":lease", n(newLeaseUntil.toEpochMilli()),
+                        ":pending", s(PENDING), ":old", n(expiredLease)))
+                .build();
+    }
+
+    /**
+     * Apply: adds the amounts to the profile and the credit id to {@code inFlight}, unless the id is in
+     * flight already; a negative amount also needs the balance to cover it. Returns the profile after (or,
+     * when the condition fails, the profile as it was).
+     */
+    UpdateItemRequest addToProfile(Credit credit, Instant now) {
+        Map<String, String> names = new HashMap<>(Map.of("#inFlight", IN_FLIGHT, "#coins", COINS, "#xp", XP,
+                "#version", VERSION, "#receipts", RECEIPTS, "#level", LEVEL,
+                "#userId", USER_ID, "#createdAt", CREATED_AT, "#updatedAt", UPDATED_AT));
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":cid", s(credit.creditId()));
+        values.put(":ids", ss(credit.creditId()));
+        values.put(":coins", n(credit.coinsDelta()));
+        values.put(":xp", n(credit.xpDelta()));
+        values.put(":one", n(1));
+        values.put(":receipts", n(credit.kind() == CreditKind.RECEIPT ? 1 : 0));
+        values.put(":uid", s(credit.userId()));
+        values.put(":now", s(now.toString()));
+        StringBuilder condition = new StringBuilder("NOT contains(#inFlight, :cid)");
+        if (credit.coinsDelta() < 0) {
+            condition.append(" AND #coins >= :needCoins");
+            values.put(":needCoins", n(-credit.coinsDelta()));
+        }
+        if (credit.xpDelta() < 0) {
+            condition.append(" AND #xp >= :needXp");
+            values.put(":needXp", n(-credit.xpDelta()));
+        }
+        return UpdateItemRequest.builder()
+                .tableName(table)
+                .key(UsersTable.profileKey(credit.userId()))
+                .updateExpression("SET #userId = :uid, #createdAt = if_not_exists(#createdAt, :now), #updatedAt = :now, "
+                        + "#level = if_not_exists(#level, :one) "
+                        + "ADD #coins :coins, #xp :xp, #version :one, #receipts :receipts, #inFlight :ids")
+                .conditionExpression(condition.toString())
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .returnValues(ReturnValue.ALL_NEW)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+    }
+
+    /** Stores the level for {@code xp}, unless XP has moved on meanwhile. */
+    UpdateItemRequest storeLevel(String userId, int level, long xp) {
+        return UpdateItemRequest.builder()
+                .tableName(table)
+                .key(UsersTable.profileKey(userId))
+                .updateExpression("SET #level = :level")
+                .conditionExpression("#xp = :xp")
+                .expressionAttributeNames(Map.of("#level", LEVEL, "#xp", XP))
+                .expressionAttributeValues(Map.of(":level", n(level), ":xp", n(xp)))
+                .build();
+    }
+
+    /** Record: the activity entry, a put of a fixed key and content (safe to repeat). */
+    PutItemRequest recordActivity(Credit credit, Instant at) {
+        return PutItemRequest.builder().tableName(table).item(UsersTable.activity(credit, at)).build();
+    }
+
+    /** Settle, first half: the credit record says {@code APPLIED} and keeps the result a replay returns. */
+    UpdateItemRequest markApplied(Credit credit, int levelBefore, Account after) {
+        return UpdateItemRequest.builder()
+                .tableName(table)
+                .key(UsersTable.creditKey(credit))
+                .updateExpression("SET #state = :applied, #lb = :lb, #c = :c, #x = :x, #r = :r, #v = :v, "
+                        + "#ca = :ca, #ua = :ua REMOVE #lease")
+                .expressionAttributeNames(Map.of("#state", STATE, "#lb", LEVEL_BEFORE, "#c", COINS_AFTER,
+                        "#x", XP_AFTER, "#r", RECEIPTS_AFTER, "#v", VERSION_AFTER, "#ca", CREATED_AFTER,
+                        "#ua", UPDATED_AFTER, "#lease", LEASE_UNTIL))
+                .expressionAttributeValues(Map.of(":applied", s(APPLIED), ":lb", n(levelBefore),
+                        ":c", n(after.coins()), ":x", n(after.xp()), ":r", n(after.receiptsCredited()),
+                        ":v", n(after.version()), ":ca", s(String.valueOf(after.createdAt())),
+                        ":ua", s(String.valueOf(after.updatedAt()))))
+                .build();
+    }
+
+    /** Settle, second half: the profile no longer needs to remember the credit (only if a profile exists). */
+    UpdateItemRequest removeFromInFlight(Credit credit) {
+        return UpdateItemRequest.builder()
+                .tableName(table)
+                .key(UsersTable.profileKey(credit.userId()))
+                .updateExpression("DELETE #inFlight :ids")
+                .conditionExpression("attribute_exists(" + PK + ")")
+                .expressionAttributeNames(Map.of("#inFlight", IN_FLIGHT))
+                .expressionAttributeValues(Map.of(":ids", ss(credit.creditId())))
+                .build();
+    }
+
+    /** A refused credit: its record says {@code REJECTED} for good. */
+    UpdateItemRequest markRejected(Credit credit) {
+        return UpdateItemRequest.builder()
+                .tableName(table)
+                .key(UsersTable.creditKey(credit))
+                .updateExpression("SET #state = :rejected REMOVE #lease")
+                .expressionAttributeNames(Map.of("#state", STATE, "#lease", LEASE_UNTIL))
+                .expressionAttributeValues(Map.of(":rejected", s(REJECTED)))
+                .build();
+    }
+
+    /** A page of the user's activity entries, newest first, after {@code startSk} when given. */
+    QueryRequest activityPage(String userId, int limit, String startSk) {
+        QueryRequest.Builder query = QueryRequest.builder()
+                .tableName(table)
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :act)")
+                .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
+                .expressionAttributeValues(Map.of(":pk", s(UsersTable.userPk(userId)), ":act", s(UsersTable.ACTIVITY_PREFIX)))
+                .scanIndexForward(false)
+                .limit(limit);
+        if (startSk != null) {
+            query.exclusiveStartKey(UsersTable.activityKey(userId, startSk));
+        }
+        return query.build();
+    }
+}
