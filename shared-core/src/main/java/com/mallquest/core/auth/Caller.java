@@ -11,8 +11,8 @@ import java.util.stream.Collectors;
  * The verified identity behind a request, from the JWT authorizer's claims.
  *
  * <p>API Gateway's HTTP API hands every claim over as a string; a list claim such as
- * {@code cognito:groups} arrives as {@code [admin store]}. Both that form, a JSON-style
- * {@code ["admin","store"]} and a plain {@code admin,store} are read as groups.
+ * {@code cognito:groups} arrives as {@code [admin store]} (the local runner renders it the same way). That
+ * form is read exactly ({@link #parseGroups}): a group named {@code staff,admin} is not {@code admin}.
  */
 public record Caller(String userId, Set<String> groups, String staffStoreId) {
 
@@ -56,18 +56,31 @@ public record Caller(String userId, Set<String> groups, String staffStoreId) {
         return Optional.of(new Caller(sub.trim(), parseGroups(claims.get(GROUPS_CLAIM)), claims.get(STORE_CLAIM)));
     }
 
+    /**
+     * The groups of a {@code cognito:groups} claim, read exactly: API Gateway renders the list as
+     * {@code [a b]}, names separated by one space (Cognito group names hold no whitespace but may hold any
+     * punctuation, so {@code staff,admin} or {@code "admin"} are names of their own, never {@code admin}).
+     * A plain string claim is that one group. A bracketed claim with empty names (two spaces, a leading
+     * space) is no form API Gateway produces: it grants no group.
+     */
     static Set<String> parseGroups(String raw) {
         if (raw == null || raw.isBlank()) {
             return Set.of();
         }
-        String inner = raw.trim();
-        if (inner.startsWith("[") && inner.endsWith("]")) {
-            inner = inner.substring(1, inner.length() - 1);
+        if (!(raw.length() >= 2 && raw.startsWith("[") && raw.endsWith("]"))) {
+            return Set.of(raw);
         }
-        return Arrays.stream(inner.split("[\\s,]+"))
-                .map(g -> g.replace("\"", "").trim())
-                .filter(g -> !g.isEmpty())
-                .collect(Collectors.toUnmodifiableSet());
+        String inner = raw.substring(1, raw.length() - 1);
+        if (inner.isEmpty()) {
+            return Set.of();
+        }
+        String[] names = inner.split(" ", -1);
+        for (String name : names) {
+            if (name.isEmpty()) {
+                return Set.of();
+            }
+        }
+        return Arrays.stream(names).collect(Collectors.toUnmodifiableSet());
     }
 
     /** True when {@code id} has the shape of a user id ({@value #USER_ID_RULE}); anything else names no user. */

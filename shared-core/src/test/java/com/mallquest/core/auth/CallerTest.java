@@ -24,12 +24,26 @@ class CallerTest {
     }
 
     @Test
-    void parseGroups_shouldReadJsonAndCommaForms() {
-        assertEquals(Set.of("admin", "store"), Caller.parseGroups("[\"admin\",\"store\"]"));
-        assertEquals(Set.of("admin", "store"), Caller.parseGroups("admin,store"));
+    void parseGroups_shouldReadApiGatewaysFormExactly() {
+        // GIVEN the one form API Gateway (and the local runner) hands cognito:groups over in: [a b]
+        assertEquals(Set.of("admin", "store"), Caller.parseGroups("[admin store]"));
         assertEquals(Set.of("store"), Caller.parseGroups("[store]"));
         assertEquals(Set.of(), Caller.parseGroups("[]"));
         assertFalse(Caller.parseGroups("[administrator]").contains("admin"));
+        // AND a claim that is a single string is that one group
+        assertEquals(Set.of("store-staff"), Caller.parseGroups("store-staff"));
+    }
+
+    @Test
+    void fromClaims_shouldNotMakeAnAdmin_ofGroupsWhoseNamesOnlyContainAdmin() {
+        // GIVEN Cognito group names may hold punctuation: groups named "staff,admin", "\"admin\"", "admin," ...
+        for (String raw : new String[] {"[staff,admin]", "[\"admin\"]", "[\"admin\",\"store\"]", "[admin,]", "[,admin]",
+                "staff,admin", "\"admin\"", "[ admin]", "[store  admin]", "[admin\tstore]", "[[admin]]", "admin store"}) {
+            // WHEN read as the caller's groups
+            Caller caller = Caller.fromClaims(Map.of("sub", "u-1", "cognito:groups", raw)).orElseThrow();
+            // THEN none of them is the admin group (nor store staff, for the staff check)
+            assertFalse(caller.isAdmin(), raw + " read as " + caller.groups());
+        }
     }
 
     @Test
