@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
 public record Credit(String userId, String creditId, long coinsDelta, long xpDelta, CreditKind kind,
                      Map<String, String> details) {
 
-    private static final Pattern CREDIT_ID = Pattern.compile("[A-Za-z0-9:._#@-]{1,200}");
+    /** The characters and length of a credit id. */
+    static final String CREDIT_ID_RULE = "[A-Za-z0-9:._#@-]{1,200}";
+    private static final Pattern CREDIT_ID = Pattern.compile(CREDIT_ID_RULE);
 
     public Credit {
         Objects.requireNonNull(userId, "userId");

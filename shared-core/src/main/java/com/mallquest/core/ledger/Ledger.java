@@ -10,6 +10,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,6 +70,8 @@ public final class Ledger {
     /** How long a call waits for a concurrent attempt of the same credit before answering {@code credit_in_progress}. */
     static final Duration WAIT_FOR_CONCURRENT = Duration.ofSeconds(2);
     private static final long POLL_MILLIS = 50;
+    /** The longest cursor {@link #encodeCursor} makes is 306 characters (229 bytes of key). */
+    static final int MAX_CURSOR_CHARS = 320;
 
     private final DynamoDbClient dynamo;
     private final LedgerRequests requests;
@@ -281,14 +286,26 @@ public final class Ledger {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(sk.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The activity sort key a cursor stands for. Checked exactly before any query is made: at most
+     * {@value #MAX_CURSOR_CHARS} characters of base64url, valid UTF-8, and exactly the shape of an activity
+     * key ({@link UsersTable#isActivitySk}); anything else is invalid (a 400 naming {@code cursor}), never a
+     * DynamoDB validation error.
+     */
     static String decodeCursor(String cursor) {
-        try {
-            String sk = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (sk.startsWith(UsersTable.ACTIVITY_PREFIX) && sk.length() < 400) {
-                return sk;
+        if (cursor.length() <= MAX_CURSOR_CHARS) {
+            try {
+                byte[] bytes = Base64.getUrlDecoder().decode(cursor);
+                String sk = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes)).toString();
+                if (UsersTable.isActivitySk(sk)) {
+                    return sk;
+                }
+            } catch (IllegalArgumentException | CharacterCodingException e) {
+                // fall through
             }
-        } catch (IllegalArgumentException e) {
-            // fall through
         }
         throw DomainException.invalid("cursor", "cursor is not one this API returned");
     }

@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static com.mallquest.core.store.Attributes.instant;
 import static com.mallquest.core.store.Attributes.n;
@@ -80,6 +81,10 @@ public final class UsersTable {
     private static final DateTimeFormatter SORTABLE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+    /** Exactly the sort keys {@link #activitySk} makes (all ASCII: at most 229 bytes, far below DynamoDB's 1024). */
+    private static final Pattern ACTIVITY_SK = Pattern.compile(
+            "ACT#\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#" + Credit.CREDIT_ID_RULE);
+
     private UsersTable() { }
 
     // ---- keys -------------------------------------------------------------------------------------------
@@ -100,6 +105,11 @@ public final class UsersTable {
 
     static String activitySk(Instant at, String creditId) {
         return ACTIVITY_PREFIX + SORTABLE_TIME.format(at) + "#" + creditId;
+    }
+
+    /** True when {@code sk} has exactly the shape of an activity entry's sort key. */
+    static boolean isActivitySk(String sk) {
+        return ACTIVITY_SK.matcher(sk).matches();
     }
 
     static Map<String, AttributeValue> activityKey(String userId, String activitySk) {

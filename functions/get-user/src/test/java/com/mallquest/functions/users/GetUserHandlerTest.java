@@ -11,6 +11,8 @@ import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
@@ -81,6 +83,30 @@ class GetUserHandlerTest {
         var badCursor = handler.handleRequest(get("/users/me/activity", alice, null, Map.of("cursor", "!!")), null);
         assertEquals(400, badCursor.getStatusCode());
         assertEquals("cursor", json(badCursor).get("error").get("field").asText());
+    }
+
+    @Test
+    void activity_shouldAnswer400NamingCursor_forCraftedCursors_neverADynamoDbError() throws Exception {
+        Ledger.of(core).credit(new Credit(alice, "receipt:s1:c0", 10, 1, CreditKind.RECEIPT, Map.of()));
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        // GIVEN cursors that start like an activity key but are none: a key over DynamoDB's 1024-byte sort-key
+        // limit in few characters, a bare prefix, bytes that are no UTF-8, control characters, a huge cursor
+        String[] skFakes = {"ACT#" + "\u20ac".repeat(395), "ACT#", "ACT#2026-11-25T10:00:00.000Z#", "ACT#\u0000",
+                "ACT#2026-11-25T10:00:00.000Z#receipt:s1:c0\n", "ACT#2026-11-25 10:00:00Z#x"};
+        java.util.List<String> cursors = new java.util.ArrayList<>();
+        for (String sk : skFakes) {
+            cursors.add(b64.encodeToString(sk.getBytes(StandardCharsets.UTF_8)));
+        }
+        cursors.add(b64.encodeToString(new byte[] {'A', 'C', 'T', '#', (byte) 0xC3, (byte) 0x28}));
+        cursors.add("A".repeat(20_000));
+        for (String cursor : cursors) {
+            // WHEN the activity is read from it
+            var response = handler.handleRequest(get("/users/me/activity", alice, null, Map.of("cursor", cursor)), null);
+            // THEN a 400 naming the cursor
+            String shown = cursor.length() > 40 ? cursor.substring(0, 40) + "..." : cursor;
+            assertEquals(400, response.getStatusCode(), shown + " " + response.getBody());
+            assertEquals("cursor", json(response).get("error").get("field").asText(), shown);
+        }
     }
 
     @Test
