@@ -43,6 +43,10 @@ import java.util.stream.Stream;
 final class LambdaContainer implements AutoCloseable {
 
     private static final String API = "/2018-06-01/runtime";
+
+    static {
+        LocalHttp.noDelay();
+    }
     private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
 
     private final FunctionDefinition function;

@@ -31,6 +31,10 @@ public final class LocalApi implements AutoCloseable {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    static {
+        LocalHttp.noDelay();
+    }
+
     private final LocalStack stack;
     private final RouteTable routes;
     private final LocalJwt jwt;

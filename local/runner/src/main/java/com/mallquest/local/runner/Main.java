@@ -67,6 +67,7 @@ public final class Main {
                 case "start-api" -> startApi(parsed);
                 case "invoke" -> invoke(parsed);
                 case "token" -> token(parsed);
+                case "bench-lambda" -> benchLambda(parsed);
                 case "-h", "--help", "help" -> {
                     stdout.println(usage());
                     yield 0;
@@ -138,6 +139,24 @@ public final class Main {
             }
             return 0;
         }
+    }
+
+    private int benchLambda(Args args) {
+        args.allow("cold-runs", "warm", "clients", "seconds", "before", "only");
+        Path root = root();
+        Path runtimeLib = Optional.ofNullable(System.getProperty(RUNTIME_LIB_PROPERTY)).map(Path::of)
+                .orElse(root.resolve("local/runner/target/lambda-runtime"));
+        LambdaBench.Options options = new LambdaBench.Options(args.integer("cold-runs", 5), args.integer("warm", 300),
+                args.integer("clients", 16), args.integer("seconds", 20),
+                args.one("before").map(b -> Path.of(b).toAbsolutePath().normalize()),
+                java.util.Set.of(args.one("only").orElse("cold,warm,artifacts,ceiling").split(",")));
+        if (options.coldRuns() < 1 || options.warm() < 1 || options.clients() < 1 || options.seconds() < 1) {
+            throw new UsageError("--cold-runs, --warm, --clients and --seconds must be at least 1");
+        }
+        return new LambdaBench(root, shell, runtimeLib, options, line -> {
+            stdout.println(line);
+            stdout.flush();
+        }).run();
     }
 
     private int token(Args args) {
@@ -220,6 +239,7 @@ public final class Main {
                 "            [--fire-schedules-now] [--max-containers 2]",
                 "  invoke <FunctionLogicalId> -e <event.json|-> [--env-vars FILE] [--parameter-overrides K=V ...]",
                 "  token --sub <userId> [--groups admin,store] [--ttl 3600]",
+                "  bench-lambda [--cold-runs 5] [--warm 300] [--clients 16] [--seconds 20] [--before CHECKOUT] [--only cold,warm,artifacts,ceiling]",
                 "  test       build and run every test (needs redis-server, Node.js; installs dynalite)");
     }
 

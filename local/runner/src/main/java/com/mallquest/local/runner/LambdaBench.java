@@ -1,0 +1,653 @@
+package com.mallquest.local.runner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * {@code ./mallquest bench lambda}: the figures of issue 11, each beside its baseline, measured in one run.
+ *
+ * <ul>
+ *   <li><b>Cold start</b> of every function of template.yaml (a fresh container: JVM start, the runtime client's
+ *       Init, the first invocation of the function's sample event from {@code events/}), median of
+ *       {@code --cold-runs}, beside a bare HTTP API handler ({@code local/bare-function}) started the same way
+ *       with the same flags and environment. Runs are interleaved (each round starts every function once) so
+ *       that drift on a shared machine hits every figure alike.</li>
+ *   <li><b>Warm</b> {@code GET /users/me} (cached) and {@code POST /receipts} (distinct receipts): the runtime's
+ *       Duration (event handed out to response received) of {@code --warm} invocations in one warm container,
+ *       p50 and p99, beside the bare handler's and beside raw keep-alive HTTP {@code GetItem}/{@code PutItem} round
+ *       trips to the same dynalite (the goals: bare p50 + 2 reads, bare p50 + 10 writes, p99 &le; 3&times; p50).</li>
+ *   <li><b>Artifacts</b>: each function's {@code CodeUri} jar against the 8 MiB goal.</li>
+ *   <li><b>Ceiling</b>: receipts per second through {@code start-api} (a child process started as
+ *       {@code ./mallquest start-api} starts it, default containers) with {@code --clients} parallel clients for
+ *       {@code --seconds}, and the CPU seconds each process spent in that window (runner, function JVMs,
+ *       dynalite, Redis, the load generator): on this 2-core machine that is where the time goes.</li>
+ * </ul>
+ *
+ * <p>{@code --before DIR}: a built checkout of an earlier commit (its function jars and its runner); every figure
+ * is then measured for it too, in the same run, against the same dynalite and Redis, and the table shows
+ * before, after and after/before.
+ */
+final class LambdaBench {
+
+    private static final String BARE_ID = "bare handler";
+    private static final String BARE_HANDLER = "com.mallquest.bare.BareHandler::handleRequest";
+    private static final long GOAL_ARTIFACT_BYTES = 8L * 1024 * 1024;
+    /** Template parameters that keep the rate limits out of the way of a benchmark. */
+    private static final Map<String, String> NO_RATE_LIMITS = Map.of(
+            "ReceiptRateLimit", "100000000/60s", "UserReadRateLimit", "100000000/60s");
+
+    /** What to measure: {@code parts} is a subset of cold, warm, artifacts, ceiling. */
+    record Options(int coldRuns, int warm, int clients, int seconds, Optional<Path> before, java.util.Set<String> parts) { }
+
+    private final Path root;
+    private final Map<String, String> shell;
+    private final Path runtimeLib;
+    private final Options options;
+    private final Consumer<String> out;
+    /** The latest lines the functions printed (shown when one fails). */
+    private final ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
+    private final String stamp = UUID.randomUUID().toString().substring(0, 6);
+
+    LambdaBench(Path root, Map<String, String> shell, Path runtimeLib, Options options, Consumer<String> out) {
+        this.root = root;
+        this.shell = shell;
+        this.runtimeLib = runtimeLib;
+        this.options = options;
+        this.out = out;
+    }
+
+    /** One measured side: a label and, per function logical id, its definition. */
+    private record Side(String label, Path root, Map<String, FunctionDefinition> functions) { }
+
+    int run() {
+        Path bareJar = root.resolve("local/bare-function/target/bare-function.jar");
+        if (!Files.isRegularFile(bareJar)) {
+            throw new UserError("The baseline " + bareJar + " is missing; build with: mvn -q -DskipTests package");
+        }
+        LocalStack.Options stackOptions = new LocalStack.Options(root, root.resolve("template.yaml"), shell, NO_RATE_LIMITS,
+                Optional.of(root.resolve(Main.LOCAL_ENV_VARS)), "bench-" + stamp + "-", 1, runtimeLib, line -> { }, (id, line) -> { });
+        try (LocalStack stack = LocalStack.open(stackOptions, Optional.empty())) {
+            List<Side> sides = new ArrayList<>();
+            options.before().ifPresent(before -> sides.add(side("before", before, stack)));
+            sides.add(new Side(options.before().isPresent() ? "after" : "this", root, stack.template().functions()));
+            Map<String, String> baseEnvironment = stack.function(stack.template().functions().keySet().iterator().next()).environment();
+            FunctionDefinition bare = new FunctionDefinition(BARE_ID, bareJar, BARE_HANDLER, 1024, 15, Map.of());
+            Table table = new Table(sides.stream().map(Side::label).toList());
+
+            out.accept("bench lambda: " + Runtime.getRuntime().availableProcessors() + " CPUs, load "
+                    + String.format("%.2f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
+                    + "; template functions: " + String.join(", ", stack.template().functions().keySet()));
+            if (options.parts().contains("cold")) {
+                coldStarts(stack, sides, bare, baseEnvironment, table);
+            }
+            if (options.parts().contains("warm")) {
+                warm(stack, sides, bare, baseEnvironment, table);
+            }
+            if (options.parts().contains("artifacts")) {
+                artifacts(sides, bareJar, table);
+            }
+            if (options.parts().contains("ceiling")) {
+                ceiling(stack, sides, table);
+            }
+            table.print(out);
+            return 0;
+        }
+    }
+
+    private Side side(String label, Path before, LocalStack stack) {
+        Path template = before.resolve("template.yaml");
+        if (!Files.isRegularFile(template)) {
+            throw new UserError("--before " + before + " has no template.yaml");
+        }
+        var sam = com.mallquest.local.services.SamTemplate.load(template);
+        LocalTemplate beforeTemplate = new LocalTemplate(sam, before, stack.values());
+        beforeTemplate.functions().values().forEach(LocalStack::checkArtifact);
+        return new Side(label, before, beforeTemplate.functions());
+    }
+
+    // ---- cold start ----------------------------------------------------------------------------------------
+
+    private void coldStarts(LocalStack stack, List<Side> sides, FunctionDefinition bare, Map<String, String> environment, Table table) {
+        Map<String, List<Double>> times = new LinkedHashMap<>();
+        for (int round = 0; round < options.coldRuns(); round++) {
+            times.computeIfAbsent(BARE_ID, k -> new ArrayList<>()).add(coldStart(bare, environment, bareEvent()));
+            for (Side side : sides) {
+                for (FunctionDefinition function : side.functions().values()) {
+                    Map<String, String> env = stack.template().functions().containsKey(function.logicalId())
+                            ? stack.function(function.logicalId()).environment() : environment;
+                    times.computeIfAbsent(side.label() + "|" + function.logicalId(), k -> new ArrayList<>())
+                            .add(coldStart(function, env, sampleEvent(function.logicalId(), "cold-" + round)));
+                }
+            }
+            out.accept("  cold-start round " + (round + 1) + "/" + options.coldRuns() + " done");
+        }
+        double bareMedian = Stats.of(times.get(BARE_ID)).median();
+        table.row("cold start: " + BARE_ID + " (baseline)", cells(sides, s -> Stats.of(times.get(BARE_ID)).spread()), "");
+        for (String id : stack.template().functions().keySet()) {
+            table.row("cold start: " + id, cells(sides, s -> {
+                List<Double> t = times.get(s.label() + "|" + id);
+                return t == null ? "-" : Stats.of(t).spread() + String.format(" = %.2f× bare", Stats.of(t).median() / bareMedian);
+            }), "goal ≤ 2.50× bare");
+        }
+    }
+
+    /** Wall time of a fresh container's first invocation: JVM start, Init, the invocation. */
+    private double coldStart(FunctionDefinition function, Map<String, String> environment, byte[] event) {
+        try (LocalFunction fresh = new LocalFunction(function, environment, runtimeLib, this::logLine, 1)) {
+            long start = System.nanoTime();
+            InvocationResult result = fresh.invoke(event);
+            double ms = (System.nanoTime() - start) / 1e6;
+            requireSuccess(function.logicalId(), result);
+            return ms;
+        }
+    }
+
+    // ---- warm ----------------------------------------------------------------------------------------------
+
+    private void warm(LocalStack stack, List<Side> sides, FunctionDefinition bare, Map<String, String> environment, Table table) {
+        Stats bareStats = warmDurations(bare, environment, i -> bareEvent());
+        RawDynamo raw = new RawDynamo(stack.backends().dynamoDbEndpoint(), stack.backends().tableNames().get("UsersTable"));
+        Stats rawRead = raw.getItems(options.warm());
+        Stats rawWrite = raw.putItems(options.warm());
+        table.row("warm: " + BARE_ID + " p50 / p99 (baseline)", cells(sides, s -> bareStats.p50p99()), "");
+        table.row("warm: raw GetItem / PutItem p50, keep-alive HTTP", cells(sides, s -> String.format("%.2f / %.2f ms", rawRead.median(), rawWrite.median())), "");
+        for (String route : List.of("GET /users/me", "POST /receipts")) {
+            String functionId = stack.template().routes().stream().filter(r -> r.routeKey().equals(route)).findFirst()
+                    .map(LocalTemplate.Route::functionId).orElse(null);
+            if (functionId == null) {
+                continue;
+            }
+            boolean read = route.startsWith("GET");
+            double goal = bareStats.median() + (read ? 2 * rawRead.median() : 10 * rawWrite.median());
+            table.row("warm: " + route + (read ? " (cached)" : " (distinct receipts)") + " p50 / p99", cells(sides, s -> {
+                FunctionDefinition function = s.functions().get(functionId);
+                if (function == null) {
+                    return "-";
+                }
+                Stats stats = warmDurations(function, stack.function(functionId).environment(),
+                        i -> sampleEvent(functionId, s.label() + "-warm-" + i));
+                return stats.p50p99() + String.format(" (p99 %.1f× p50)", stats.quantile(0.99) / stats.median());
+            }), String.format("goal p50 ≤ %.2f ms (bare + %s), p99 ≤ 3× p50", goal, read ? "2 reads" : "10 writes"));
+        }
+    }
+
+    private interface EventSource {
+        byte[] event(int i);
+    }
+
+    /** Runtime Durations of {@code options.warm()} invocations in one warm container (after 20 to warm it). */
+    private Stats warmDurations(FunctionDefinition function, Map<String, String> environment, EventSource events) {
+        try (LocalFunction container = new LocalFunction(function, environment, runtimeLib, this::logLine, 1)) {
+            for (int i = 0; i < 20; i++) {
+                requireSuccess(function.logicalId(), container.invoke(events.event(-1 - i)));
+            }
+            List<Double> ms = new ArrayList<>();
+            for (int i = 0; i < options.warm(); i++) {
+                InvocationResult result = container.invoke(events.event(i));
+                requireSuccess(function.logicalId(), result);
+                ms.add(result.duration().toNanos() / 1e6);
+            }
+            return Stats.of(ms);
+        }
+    }
+
+    // ---- artifacts -----------------------------------------------------------------------------------------
+
+    private void artifacts(List<Side> sides, Path bareJar, Table table) {
+        table.row("artifact: " + BARE_ID, cells(sides, s -> mib(size(bareJar))), "");
+        List<String> ids = sides.get(sides.size() - 1).functions().keySet().stream().toList();
+        for (String id : ids) {
+            table.row("artifact: " + id, cells(sides, s -> {
+                FunctionDefinition f = s.functions().get(id);
+                return f == null ? "-" : mib(size(f.artifact())) + String.format(" = %.2f× goal", size(f.artifact()) / (double) GOAL_ARTIFACT_BYTES);
+            }), "goal ≤ 8 MiB");
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String mib(long bytes) {
+        return String.format("%.1f MiB", bytes / 1024.0 / 1024.0);
+    }
+
+    // ---- the local API's ceiling ---------------------------------------------------------------------------
+
+    private void ceiling(LocalStack stack, List<Side> sides, Table table) {
+        Map<String, Ceiling> results = new LinkedHashMap<>();
+        for (Side side : sides) {
+            results.put(side.label(), ceiling(stack, side));
+        }
+        double before = results.values().iterator().next().perSecond;
+        table.row("start-api: POST /receipts, " + options.clients() + " clients, receipts/s", cells(sides, s -> {
+            Ceiling c = results.get(s.label());
+            return String.format("%.1f/s (p50 %.0f ms, p99 %.0f ms, %d failed)", c.perSecond, c.latency.median(), c.latency.quantile(0.99), c.failed)
+                    + (sides.size() > 1 && !s.label().equals(sides.get(0).label()) ? String.format(" = %.2f× before", c.perSecond / before) : "");
+        }), "goal ≥ 4× before (issue: 18/s)");
+        table.row("start-api: CPU seconds in the window", cells(sides, s -> results.get(s.label()).cpu), "where the time goes");
+    }
+
+    private record Ceiling(double perSecond, Stats latency, int failed, String cpu) { }
+
+    /** Starts {@code side}'s runner as {@code ./mallquest start-api} does, loads it, and stops it. */
+    private Ceiling ceiling(LocalStack stack, Side side) {
+        int port = freePort();
+        Path runner = side.root().resolve("local/runner/target");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dmallquest.repo.root=" + side.root(), "-Dmallquest.lambda.runtime=" + runner.resolve("lambda-runtime"),
+                "-cp", runner.resolve("local-runner.jar") + ":" + runner.resolve("lib") + "/*", Main.class.getName(),
+                "start-api", "--port", Integer.toString(port), "--table-prefix", "bench-" + stamp + "-" + side.label() + "-",
+                "--parameter-overrides"));
+        NO_RATE_LIMITS.forEach((k, v) -> command.add(k + "=" + v));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(side.root().toFile()).redirectErrorStream(true);
+        builder.environment().put("DYNAMODB_ENDPOINT", stack.backends().dynamoDbEndpoint().toString());
+        builder.environment().put("REDIS_URL", stack.backends().cacheUrl());
+        Path runnerLog;
+        Process process;
+        try {
+            runnerLog = Files.createTempFile("bench-start-api-" + side.label() + "-", ".log");
+            process = builder.redirectOutput(runnerLog.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            waitForPort(port, process, runnerLog);
+            LocalJwt jwt = new LocalJwt(LocalJwt.secretFrom(shell), stack.template().jwtRules(), Clock.systemUTC());
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+            List<String> tokens = new ArrayList<>();
+            for (int i = 0; i < options.clients(); i++) {
+                tokens.add(jwt.issue("bench-" + stamp + "-" + side.label() + "-" + i, List.of(), 3600));
+            }
+            // warm-up: every container of the function starts (and, on an old runner, may crash and restart)
+            load(http, port, tokens, Duration.ofSeconds(Math.max(10, options.seconds() / 2)), new AtomicLong(), new AtomicInteger(), null);
+            Map<String, Duration> cpuBefore = cpu(process, stack);
+            long start = System.nanoTime();
+            AtomicLong ok = new AtomicLong();
+            AtomicInteger failed = new AtomicInteger();
+            List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+            load(http, port, tokens, Duration.ofSeconds(options.seconds()), ok, failed, latencies);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Map<String, Duration> cpuAfter = cpu(process, stack);
+            StringBuilder cpu = new StringBuilder();
+            cpuAfter.forEach((name, after) -> {
+                double s = (after.toMillis() - cpuBefore.getOrDefault(name, Duration.ZERO).toMillis()) / 1000.0;
+                cpu.append(cpu.length() == 0 ? "" : ", ").append(String.format("%s %.1f", name, s));
+            });
+            cpu.append(String.format(" of %.1f wall", seconds));
+            out.accept("  start-api (" + side.label() + "): " + ok.get() + " receipts in " + String.format("%.1f s", seconds));
+            return new Ceiling(ok.get() / seconds, Stats.of(latencies.isEmpty() ? List.of(0.0) : latencies), failed.get(), cpu.toString());
+        } finally {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void load(HttpClient http, int port, List<String> tokens, Duration length, AtomicLong ok, AtomicInteger failed, List<Double> latencies) {
+        long end = System.nanoTime() + length.toNanos();
+        ExecutorService clients = Executors.newFixedThreadPool(tokens.size());
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int c = 0; c < tokens.size(); c++) {
+                String token = tokens.get(c);
+                int client = c;
+                running.add(clients.submit(() -> {
+                    int n = 0;
+                    while (System.nanoTime() < end) {
+                        String body = receiptBody("ceiling-" + client + "-" + (n++) + "-" + System.nanoTime());
+                        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/receipts"))
+                                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                        long t = System.nanoTime();
+                        try {
+                            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                            if (response.statusCode() / 100 == 2) {
+                                ok.incrementAndGet();
+                                if (latencies != null) {
+                                    latencies.add((System.nanoTime() - t) / 1e6);
+                                }
+                            } else {
+                                failed.incrementAndGet();
+                            }
+                        } catch (IOException e) {
+                            failed.incrementAndGet();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /** CPU time so far of the runner, its function JVMs, dynalite, Redis and this JVM (the load generator). */
+    private static Map<String, Duration> cpu(Process runner, LocalStack stack) {
+        Map<String, Duration> cpu = new LinkedHashMap<>();
+        cpu.put("runner", cpuOf(runner.toHandle()));
+        cpu.put("functions", runner.descendants().map(LambdaBench::cpuOf).reduce(Duration.ZERO, Duration::plus));
+        String dynalitePort = ":" + stack.backends().dynamoDbEndpoint().getPort();
+        int dynalite = stack.backends().dynamoDbEndpoint().getPort();
+        URI redis = URI.create(stack.backends().cacheUrl());
+        cpu.put("dynalite", ProcessHandle.allProcesses().filter(p -> commandLine(p).contains("dynalite")
+                && (commandLine(p).contains(Integer.toString(dynalite)) || commandLine(p).contains(dynalitePort)))
+                .map(LambdaBench::cpuOf).reduce(Duration.ZERO, Duration::plus));
+        cpu.put("redis", ProcessHandle.allProcesses().filter(p -> commandLine(p).contains("redis-server")
+                && redisPort(p) == redis.getPort()).map(LambdaBench::cpuOf).reduce(Duration.ZERO, Duration::plus));
+        cpu.put("load generator", cpuOf(ProcessHandle.current()));
+        return cpu;
+    }
+
+    private static String commandLine(ProcessHandle p) {
+        return p.info().commandLine().orElse("");
+    }
+
+    /** The port a redis-server started from a config file listens on (read from that file). */
+    private static int redisPort(ProcessHandle p) {
+        for (String arg : p.info().arguments().orElse(new String[0])) {
+            if (arg.endsWith(".conf")) {
+                try {
+                    for (String line : Files.readAllLines(Path.of(arg))) {
+                        if (line.startsWith("port ")) {
+                            return Integer.parseInt(line.substring(5).trim());
+                        }
+                    }
+                } catch (IOException | NumberFormatException ignored) {
+                    return -1;
+                }
+            }
+            if (arg.matches(".*:\\d+$")) {
+                return Integer.parseInt(arg.substring(arg.lastIndexOf(':') + 1));
+            }
+        }
+        return -1;
+    }
+
+    private static Duration cpuOf(ProcessHandle p) {
+        return p.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    private static void waitForPort(int port, Process process, Path runnerLog) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new UserError("start-api exited early; its output: " + tail(runnerLog));
+            }
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                sleep(200);
+            }
+        }
+        throw new UserError("start-api did not listen on " + port + " within 120 s; its output: " + tail(runnerLog));
+    }
+
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(unreadable)";
+        }
+    }
+
+    // ---- events --------------------------------------------------------------------------------------------
+
+    private byte[] bareEvent() {
+        return sampleEvent("GetUserFunction", "bare");
+    }
+
+    /**
+     * The function's sample event from {@code events/}, made distinct where it must be: a receipt submission gets
+     * a receipt id of its own (a repeated id would be a replay, not a credit).
+     */
+    private byte[] sampleEvent(String functionId, String unique) {
+        Path file = root.resolve("events/" + functionId + ".json");
+        try {
+            JsonNode event = JsonText.parse(Files.readAllBytes(file), "Sample event " + file);
+            if ("POST /receipts".equals(event.path("routeKey").asText()) && event.has("body")) {
+                ((ObjectNode) event).put("body", receiptBody(stamp + "-" + unique));
+            }
+            return JsonText.MAPPER.writeValueAsBytes(event);
+        } catch (IOException e) {
+            throw new UserError("Cannot read the sample event " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** A receipt body like the sample's, with its own id. */
+    private String receiptBody(String unique) {
+        try {
+            Path file = root.resolve("events/SubmitReceiptFunction.json");
+            JsonNode event = JsonText.parse(Files.readAllBytes(file), "Sample event " + file);
+            ObjectNode body = (ObjectNode) JsonText.MAPPER.readTree(event.get("body").asText());
+            body.put("receiptId", "B-" + unique);
+            return JsonText.MAPPER.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void logLine(String line) {
+        log.add(line);
+        while (log.size() > 200) {
+            log.poll();
+        }
+    }
+
+    private void requireSuccess(String functionId, InvocationResult result) {
+        if (!result.succeeded()) {
+            throw new UserError(functionId + " failed in the benchmark: " + result.outcome() + " " + result.payloadText()
+                    + "\nits last lines:\n" + String.join("\n", log));
+        }
+        try {
+            int status = JsonText.MAPPER.readTree(result.payload()).path("statusCode").asInt(200);
+            if (status >= 400) {
+                throw new UserError(functionId + " answered " + status + " in the benchmark: " + result.payloadText());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> cells(List<Side> sides, java.util.function.Function<Side, String> cell) {
+        return sides.stream().map(cell).toList();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    /** Sorted samples in milliseconds. */
+    record Stats(double[] sorted) {
+        static Stats of(List<Double> values) {
+            double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+            Arrays.sort(v);
+            return new Stats(v);
+        }
+
+        double quantile(double q) {
+            int index = (int) Math.ceil(q * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+        }
+
+        double median() {
+            return quantile(0.5);
+        }
+
+        /** {@code median (min–max)}, the spread of a few runs. */
+        String spread() {
+            return String.format("%.0f ms (%.0f–%.0f)", median(), sorted[0], sorted[sorted.length - 1]);
+        }
+
+        String p50p99() {
+            return String.format("%.2f / %.2f ms", median(), quantile(0.99));
+        }
+    }
+
+    /** Raw keep-alive HTTP calls to the DynamoDB API: the floor a request's round trips cannot go below. */
+    private static final class RawDynamo {
+        private final URI endpoint;
+        private final String table;
+
+        RawDynamo(URI endpoint, String table) {
+            this.endpoint = endpoint;
+            this.table = table;
+        }
+
+        Stats getItems(int n) {
+            return calls(n, "GetItem", i -> "{\"TableName\":\"" + table + "\",\"Key\":{\"pk\":{\"S\":\"USER#demo-user\"},\"sk\":{\"S\":\"PROFILE\"}}}");
+        }
+
+        Stats putItems(int n) {
+            return calls(n, "PutItem", i -> "{\"TableName\":\"" + table + "\",\"Item\":{\"pk\":{\"S\":\"BENCH#raw\"},\"sk\":{\"S\":\"" + i
+                    + "\"},\"n\":{\"N\":\"" + i + "\"}}}");
+        }
+
+        private Stats calls(int n, String operation, java.util.function.IntFunction<String> body) {
+            try (Socket socket = new Socket(endpoint.getHost(), endpoint.getPort())) {
+                socket.setTcpNoDelay(true);
+                OutputStream out = socket.getOutputStream();
+                InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+                List<Double> ms = new ArrayList<>();
+                for (int i = -20; i < n; i++) {
+                    byte[] payload = body.apply(i).getBytes(StandardCharsets.UTF_8);
+                    String head = "POST / HTTP/1.1\r\nHost: " + endpoint.getHost() + ":" + endpoint.getPort()
+                            + "\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810." + operation
+                            + "\r\nAuthorization: AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, "
+                            + "SignedHeaders=host, Signature=00\r\nX-Amz-Date: 20260101T000000Z\r\nContent-Length: " + payload.length + "\r\n\r\n";
+                    long t = System.nanoTime();
+                    out.write(head.getBytes(StandardCharsets.US_ASCII));
+                    out.write(payload);
+                    out.flush();
+                    int status = readResponse(in);
+                    if (i >= 0) {
+                        ms.add((System.nanoTime() - t) / 1e6);
+                    }
+                    if (status != 200) {
+                        throw new IllegalStateException("raw " + operation + " answered " + status);
+                    }
+                }
+                return Stats.of(ms);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Reads one HTTP/1.1 response with a Content-Length body; returns its status. */
+        private static int readResponse(InputStream in) throws IOException {
+            String status = line(in);
+            int length = 0;
+            for (String header = line(in); !header.isEmpty(); header = line(in)) {
+                if (header.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                    length = Integer.parseInt(header.substring(15).trim());
+                }
+            }
+            in.readNBytes(length);
+            return Integer.parseInt(status.split(" ")[1]);
+        }
+
+        private static String line(InputStream in) throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new IOException("connection closed");
+                }
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
+    }
+
+    /** The printed result: one row per figure, one column per side, and the goal. */
+    private static final class Table {
+        private final List<String> sides;
+        private final List<List<String>> rows = new ArrayList<>();
+
+        Table(List<String> sides) {
+            this.sides = sides;
+        }
+
+        void row(String figure, List<String> cells, String goal) {
+            List<String> row = new ArrayList<>();
+            row.add(figure);
+            row.addAll(cells);
+            row.add(goal);
+            rows.add(row);
+        }
+
+        void print(Consumer<String> out) {
+            List<String> header = new ArrayList<>();
+            header.add("figure");
+            header.addAll(sides);
+            header.add("goal");
+            out.accept("");
+            out.accept("| " + String.join(" | ", header) + " |");
+            out.accept("|" + "---|".repeat(header.size()));
+            rows.forEach(r -> out.accept("| " + String.join(" | ", r) + " |"));
+        }
+    }
+}
