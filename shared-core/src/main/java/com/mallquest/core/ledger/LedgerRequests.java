@@ -176,7 +176,11 @@ final class LedgerRequests {
                 .build();
     }
 
-    /** A page of the user's activity entries, newest first, after {@code startSk} when given. */
+    /**
+     * A page of the user's activity entries, newest first, after {@code startSk} when given. Strongly
+     * consistent: the user view caches what it reads here, and an eventually consistent page could miss
+     * the newest entry for the whole cache TTL.
+     */
     QueryRequest activityPage(String userId, int limit, String startSk) {
         QueryRequest.Builder query = QueryRequest.builder()
                 .tableName(table)
@@ -184,6 +188,7 @@ final class LedgerRequests {
                 .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
                 .expressionAttributeValues(Map.of(":pk", s(UsersTable.userPk(userId)), ":act", s(UsersTable.ACTIVITY_PREFIX)))
                 .scanIndexForward(false)
+                .consistentRead(true)
                 .limit(limit);
         if (startSk != null) {
             query.exclusiveStartKey(UsersTable.activityKey(userId, startSk));

@@ -10,10 +10,13 @@ import com.mallquest.core.ledger.Credit;
 import com.mallquest.core.ledger.CreditKind;
 import com.mallquest.core.ledger.Ledger;
 import com.mallquest.core.testing.MutableClock;
+import com.mallquest.core.testing.RecordingDynamoDb;
 import com.mallquest.core.testing.TestCores;
 import com.mallquest.local.services.RedisServer;
 import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -224,6 +227,24 @@ class UserViewServiceTest {
         assertEquals("receipt", view.recentActivity().get(0).kind());
         assertEquals(7, view.progress().xp());
         assertFalse(view.cache().hit(), "the first read builds the view");
+    }
+
+    @Test
+    void view_shouldReadTheRecentActivityConsistently_beforeCachingIt() {
+        // GIVEN a container whose DynamoDB requests are recorded, and a credited user
+        CoreServices plain = container(TestBackends.environmentWithRedis());
+        RecordingDynamoDb recording = new RecordingDynamoDb(plain.dynamoDb());
+        CoreServices core = TestCores.withDynamoDb(plain, recording.client());
+        credit(core, alice, 3, 3);
+        recording.clear();
+        // WHEN the view is built and cached (a miss)
+        assertFalse(UserViewService.of(core).view(aliceCaller, alice).cache().hit());
+        // THEN every read behind it is strongly consistent: a view missing the newest entry is never cached
+        List<QueryRequest> queries = recording.requests(QueryRequest.class);
+        assertEquals(1, queries.size());
+        assertEquals(Boolean.TRUE, queries.get(0).consistentRead(), "the recent-activity query");
+        recording.requests(GetItemRequest.class).forEach(get ->
+                assertEquals(Boolean.TRUE, get.consistentRead(), "GetItem " + get.key()));
     }
 
     @Test
