@@ -5,6 +5,7 @@ import com.mallquest.core.ledger.Credit;
 import com.mallquest.core.ledger.CreditKind;
 import com.mallquest.core.ledger.CreditResult;
 import com.mallquest.core.ledger.Ledger;
+import com.mallquest.core.logging.Log;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every adjustment must be a conditional, atomic add. Nothing here writes many items in one call.
  */
 public final class BatchAdjustments {
+    private static final Log LOG = Log.of(BatchAdjustments.class);
 
     /** Prefix of the ledger credit id of an adjustment. */
     public static final String CREDIT_PREFIX = "adj:";
@@ -114,8 +116,7 @@ public final class BatchAdjustments {
         } catch (DomainException e) {
             return failure(a, e.code(), e.getMessage());
         } catch (RuntimeException e) {
-            System.err.println("admin-batch: adjustment " + a.adjustmentId() + " for " + a.userId() + " failed");
-            e.printStackTrace();
+            LOG.error("adjustment failed", e, "adjustmentId", a.adjustmentId(), "userId", a.userId(), "errorCode", "unavailable");
             return failure(a, "unavailable",
                     "Not applied: the store could not be reached. Send the batch again; what was applied answers replayed.");
         }

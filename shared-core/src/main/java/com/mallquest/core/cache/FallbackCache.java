@@ -1,5 +1,7 @@
 package com.mallquest.core.cache;
 
+import com.mallquest.core.logging.Log;
+
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -30,6 +32,8 @@ import java.util.function.LongSupplier;
  * }</pre>
  */
 public final class FallbackCache implements Cache {
+    private static final Log LOG = Log.of(FallbackCache.class);
+
     static final int MAX_PENDING = 10_000;
 
     private final Cache redis;
@@ -67,7 +71,7 @@ public final class FallbackCache implements Cache {
             T result = operation.apply(redis);
             if (onMemory) {
                 onMemory = false;
-                System.err.println("cache: Redis answers again; serving from Redis");
+                LOG.info("cache: Redis answers again; serving from Redis", "cacheMode", "redis");
             }
             return result;
         } catch (RuntimeException e) {
@@ -79,8 +83,7 @@ public final class FallbackCache implements Cache {
     private synchronized void fallBack(RuntimeException cause) {
         if (!onMemory) {
             memory.deleteByPrefix(""); // nothing left over from an earlier outage
-            System.err.println("cache: Redis call failed (" + cause + "); serving from memory, retrying Redis in "
-                    + Duration.ofNanos(retryNanos).toMillis() + " ms");
+            LOG.warn("cache: Redis call failed; serving from memory", cause, "cacheMode", "memory_fallback", "retryInMs", Duration.ofNanos(retryNanos).toMillis());
         }
         retryAtNanos = nanoTime.getAsLong() + retryNanos;
         onMemory = true;

@@ -1,5 +1,7 @@
 package com.mallquest.core.cache;
 
+import com.mallquest.core.logging.Log;
+
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -32,6 +34,8 @@ import javax.net.ssl.SSLSocketFactory;
  * checkpoint and built again on the first call after restore (a socket in a snapshot is dead).
  */
 final class RedisConnection implements Resource, AutoCloseable {
+    private static final Log LOG = Log.of(RedisConnection.class);
+
     private static final int POOL_SIZE = 4;
     /** Cluster: one retry after a MOVED/ASK or a failed node, then give up (the fallback takes over). */
     private static final int CLUSTER_MAX_ATTEMPTS = 2;
@@ -80,7 +84,7 @@ final class RedisConnection implements Resource, AutoCloseable {
             try {
                 current.close();
             } catch (RuntimeException e) {
-                System.err.println("cache: closing the Redis client failed: " + e);
+                LOG.warn("cache: closing the Redis client failed", e);
             }
         }
     }

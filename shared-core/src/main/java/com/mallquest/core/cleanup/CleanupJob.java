@@ -4,6 +4,8 @@ import com.mallquest.core.cache.Cache;
 import com.mallquest.core.cache.CacheKeys;
 import com.mallquest.core.config.Settings;
 import com.mallquest.core.effects.EffectsService;
+import com.mallquest.core.logging.Log;
+import com.mallquest.core.logging.LogContext;
 import com.mallquest.core.metrics.InvocationMetrics;
 import com.mallquest.core.metrics.Metrics;
 
@@ -34,6 +36,7 @@ import java.util.function.Supplier;
  * The summary is returned, logged as one JSON line and emitted as EMF.
  */
 public final class CleanupJob {
+    private static final Log LOG = Log.of(CleanupJob.class);
 
     static final String LOCK_KEY = CacheKeys.build("cleanup", "cleanup", "lock");
 
@@ -140,17 +143,16 @@ public final class CleanupJob {
     }
 
     private static <T> T step(String name, Supplier<T> work) {
-        try {
+        try (LogContext.Scope fields = LogContext.preserve()) { // ids a step adds (a claim's) end with it
             return work.get();
         } catch (RuntimeException e) {
-            System.err.println("cleanup: step '" + name + "' failed; retried next run");
-            e.printStackTrace();
+            LOG.error("cleanup: step failed; retried next run", e, "step", name);
             return null;
         }
     }
 
     private static void finish(InvocationMetrics m, Summary summary) {
-        System.out.println("cleanup summary " + com.mallquest.core.http.Json.write(summary.toMap()));
+        LOG.info("cleanup summary", summary.toMap());
         m.count("ExpiredEffectsRemoved", summary.expiredEffectsRemoved())
                 .count("PendingCreditsCompleted", summary.pendingCreditsCompleted())
                 .count("ExpiredItemsDeleted", summary.expiredItemsDeleted())

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.mallquest.core.cache.Cache;
 import com.mallquest.core.cache.CacheKeys;
 import com.mallquest.core.http.Json;
+import com.mallquest.core.logging.Log;
 import com.mallquest.core.store.BatchWrite;
 import com.mallquest.core.store.BatchWriteResult;
 import com.mallquest.core.store.BatchWriter;
@@ -33,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * position only means the next pass starts over. Deleting is idempotent.
  */
 public final class ExpiredItemSweeper {
+    private static final Log LOG = Log.of(ExpiredItemSweeper.class);
 
     /** The TTL attribute of every table (epoch seconds). */
     public static final String TTL_ATTRIBUTE = "expiresAt";
@@ -103,8 +105,7 @@ public final class ExpiredItemSweeper {
                 BatchWriteResult result = writer.write(deletes);
                 deleted += result.written();
                 failed += result.failures().size();
-                result.failures().forEach(f -> System.err.println("cleanup: expired item not deleted from " + table
-                        + " " + f.write().attributes() + ": " + f.reason()));
+                result.failures().forEach(f -> LOG.warn("cleanup: expired item not deleted", "table", table, "item", f.write().attributes(), "reason", f.reason()));
             }
             if (start == null) {
                 cache.delete(positionKey); // this pass over the table is done: the next run starts over

@@ -7,6 +7,7 @@ import com.mallquest.core.cache.CacheKeys;
 import com.mallquest.core.config.Settings;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.http.Json;
+import com.mallquest.core.logging.Log;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +44,7 @@ import java.util.UUID;
  * throttled or cannot be stored is logged and dropped.
  */
 public final class EffectsService implements EffectPublisher {
+    private static final Log LOG = Log.of(EffectsService.class);
 
     static final String KEY_AREA = "fx";
     /** Index of targets holding effects: member {@code user:<id>} / {@code channel:<name>}, score = latest expiry (ms). */
@@ -157,10 +159,10 @@ public final class EffectsService implements EffectPublisher {
             Optional<Effect> stored = store(EffectTarget.user(userId), effectType, effectType.defaultDuration(),
                     data == null ? Map.of() : data);
             if (stored.isEmpty()) {
-                System.out.println("effects: dropped " + type + " for user " + userId + ": throttled");
+                LOG.info("effect dropped: throttled", "effectType", type, "userId", userId);
             }
         } catch (RuntimeException e) {
-            System.err.println("effects: dropped " + type + " for user " + userId + ": " + e);
+            LOG.warn("effect dropped", e, "effectType", type, "userId", userId);
         }
     }
 

@@ -4,6 +4,7 @@ import com.mallquest.core.cache.Cache;
 import com.mallquest.core.cache.CacheKeys;
 import com.mallquest.core.cache.CacheStats;
 import com.mallquest.core.lambda.RequestRecorder;
+import com.mallquest.core.logging.Log;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -49,6 +50,7 @@ import java.util.regex.Pattern;
  * <p>Recording never throws: a failed increment is logged and dropped.
  */
 public final class FleetMetrics implements RequestRecorder {
+    private static final Log LOG = Log.of(FleetMetrics.class);
 
     /** Business counter: receipts credited (first credits, not replays). */
     public static final String RECEIPTS_CREDITED = "ReceiptsCredited";
@@ -120,7 +122,7 @@ public final class FleetMetrics implements RequestRecorder {
             }
             cache.hashIncrementAll(currentBucketKey(), deltas, KEY_TTL);
         } catch (RuntimeException e) {
-            System.err.println("fleet-metrics: request figures dropped: " + e);
+            LOG.warn("fleet-metrics: request figures dropped", e);
         }
     }
 
@@ -141,7 +143,7 @@ public final class FleetMetrics implements RequestRecorder {
         try {
             cache.hashIncrement(currentBucketKey(), BUSINESS + name, amount, KEY_TTL);
         } catch (RuntimeException e) {
-            System.err.println("fleet-metrics: business figure " + name + " dropped: " + e);
+            LOG.warn("fleet-metrics: business figure dropped", e, "figure", name);
         }
     }
 

@@ -4,6 +4,7 @@ import com.mallquest.core.cache.Cache;
 import com.mallquest.core.cache.CacheStats;
 import com.mallquest.core.effects.EffectsService;
 import com.mallquest.core.health.HealthCheck;
+import com.mallquest.core.logging.Log;
 import com.mallquest.core.metrics.InvocationMetrics;
 
 import java.time.Clock;
@@ -25,6 +26,7 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class MetricsReporter {
+    private static final Log LOG = Log.of(MetricsReporter.class);
 
     /** The most targets {@link #activeEffectTargets} counts (one bounded range read of the effects index). */
     public static final int ACTIVE_TARGETS_COUNTED_UP_TO = 10_000;
@@ -101,7 +103,7 @@ public final class MetricsReporter {
         try {
             return activeEffects.get();
         } catch (RuntimeException e) {
-            System.err.println("metrics: active effects not counted: " + e);
+            LOG.warn("metrics: active effects not counted", e);
             return null;
         }
     }

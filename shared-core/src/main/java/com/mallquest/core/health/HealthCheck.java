@@ -2,6 +2,7 @@ package com.mallquest.core.health;
 
 import com.mallquest.core.cache.Cache;
 import com.mallquest.core.health.HealthReport.ServiceHealth;
+import com.mallquest.core.logging.Log;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -26,6 +27,7 @@ import java.util.Map;
  * still served). Failure details go to the log, never into the answer.
  */
 public final class HealthCheck {
+    private static final Log LOG = Log.of(HealthCheck.class);
 
     /** A store id no real store has (ids are lower-case slugs). */
     static final String PROBE_STORE_ID = "__health_probe__";
@@ -74,7 +76,7 @@ public final class HealthCheck {
                     .build());
             return new ServiceHealth(ServiceHealth.UP, null, elapsedMs(started));
         } catch (SdkException e) {
-            System.err.println("health: database probe failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            LOG.warn("health: database probe failed", e);
             return new ServiceHealth(ServiceHealth.DOWN, null, elapsedMs(started));
         }
     }
@@ -85,7 +87,7 @@ public final class HealthCheck {
         try {
             mode = cache.probe();
         } catch (RuntimeException e) {
-            System.err.println("health: cache probe failed: " + e);
+            LOG.warn("health: cache probe failed", e);
             mode = Cache.Mode.MEMORY_FALLBACK;
         }
         String status = mode == Cache.Mode.MEMORY_FALLBACK ? ServiceHealth.DEGRADED : ServiceHealth.UP;

@@ -14,6 +14,8 @@ import com.mallquest.core.http.ApiRequest;
 import com.mallquest.core.http.ApiResponse;
 import com.mallquest.core.http.DomainErrors;
 import com.mallquest.core.http.Route;
+import com.mallquest.core.logging.Log;
+import com.mallquest.core.logging.LogContext;
 import com.mallquest.core.metrics.InvocationMetrics;
 
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -33,6 +35,12 @@ import java.util.stream.Collectors;
  * CacheMisses) with the dimensions Function and Route. Each answered request is also given to the
  * container's {@link RequestRecorder} (the fleet-wide figures of {@code GET /metrics}).
  *
+ * <p>Logging: each invocation opens a {@link LogContext} ({@code lambdaRequestId}, {@code traceId},
+ * {@code coldStart}, then {@code requestId}, {@code route}, the path's ids such as {@code userId} or
+ * {@code storeId}, and {@code userId} of the caller when the path names no user; {@code callerId} always), so
+ * every line the request causes carries them, and ends with one {@code "request"} line: {@code status},
+ * {@code latencyMs} and, for a refusal, {@code errorCode}. A 500 or 503 also logs its exception at ERROR.
+ *
  * <pre>{@code
  * public final class GetUserHandler extends ApiHandler {
  *     private static final CoreServices CORE = CoreServices.fromEnvironment();
@@ -43,6 +51,8 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private static final Log LOG = Log.of(ApiHandler.class);
 
     protected final CoreServices core;
     /** This container's fleet-wide figures: every request is recorded here; handlers add business counters. */
@@ -59,12 +69,20 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        try (LogContext.Scope invocation = Invocations.begin(context)) {
+            return handle(event);
+        }
+    }
+
+    private APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         long started = System.nanoTime();
         CacheStats cacheBefore = core.cache().stats();
         String requestId = event == null ? "unknown" : HttpEvents.requestId(event);
         String routeKey = "unmatched";
         InvocationMetrics metrics = null;
         ApiResponse response;
+        String errorCode = null;
+        LogContext.put("requestId", requestId);
         try {
             if (event == null) {
                 throw ApiException.badRequest("invalid_event", "The event is empty");
@@ -73,27 +91,32 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
             String path = HttpEvents.path(event);
             Match match = match(method, path);
             routeKey = match.route.routeKey();
+            LogContext.put("route", routeKey);
             metrics = core.metrics().begin(routeKey);
             metrics.property("requestId", requestId);
             Optional<Caller> caller = HttpEvents.caller(event);
+            logIds(match.params, caller);
             checkAccess(match.route.access(), caller);
             ApiRequest request = new ApiRequest(method, path, match.params, HttpEvents.query(event),
                     HttpEvents.headers(event), HttpEvents.body(event, core.settings().maxBodyBytes()),
                     caller, requestId, metrics);
             response = match.route.action().handle(request);
         } catch (ApiException e) {
+            errorCode = e.code();
             response = ApiResponse.error(e);
         } catch (DomainException e) {
+            errorCode = e.code();
             response = DomainErrors.response(e);
         } catch (RuntimeException e) {
             if (isOutage(e)) {
-                System.err.println("ERROR requestId=" + requestId + " route=" + routeKey + " dependency unavailable: " + e);
+                errorCode = "unavailable";
+                LOG.error("dependency unavailable", e, "errorCode", errorCode);
                 response = ApiResponse.error(new ApiException(503, "unavailable",
                         "A service this request needs is unavailable; retry shortly (request id " + requestId + ")",
                         null, Map.of("Retry-After", "1")));
             } else {
-                System.err.println("ERROR requestId=" + requestId + " route=" + routeKey + " unhandled exception");
-                e.printStackTrace();
+                errorCode = "internal_error";
+                LOG.error("unhandled exception", e, "errorCode", errorCode);
                 response = ApiResponse.error(new ApiException(500, "internal_error",
                         "The request could not be completed; quote request id " + requestId));
             }
@@ -101,11 +124,12 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         if (metrics == null) {
             metrics = core.metrics().begin(routeKey);
         }
-        record(metrics, routeKey, response.status(), started, cacheBefore);
+        double latencyMillis = record(metrics, routeKey, response.status(), started, cacheBefore);
+        LOG.info("request", "status", response.status(), "latencyMs", Math.round(latencyMillis * 100) / 100.0, "errorCode", errorCode);
         return HttpEvents.toEvent(response, requestId);
     }
 
-    private void record(InvocationMetrics metrics, String routeKey, int status, long started, CacheStats cacheBefore) {
+    private double record(InvocationMetrics metrics, String routeKey, int status, long started, CacheStats cacheBefore) {
         CacheStats cache = core.cache().stats().minus(cacheBefore);
         double latencyMillis = (System.nanoTime() - started) / 1_000_000.0;
         fleet.record(routeKey, status, latencyMillis, cache);
@@ -116,7 +140,9 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
                 .count("CacheHits", cache.hits())
                 .count("CacheMisses", cache.misses())
                 .property("status", status);
+        LogContext.current().forEach(metrics::property); // the EMF line is followable by the same ids
         metrics.flush();
+        return latencyMillis;
     }
 
     /**
@@ -133,6 +159,21 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
             }
         }
         return false;
+    }
+
+    /** The path's ids ({@code userId}, {@code storeId}, ...) and the caller as log fields of this request. */
+    private static void logIds(Map<String, String> params, Optional<Caller> caller) {
+        params.forEach((name, value) -> {
+            if (name.endsWith("Id")) {
+                LogContext.put(name, value);
+            }
+        });
+        caller.ifPresent(c -> {
+            LogContext.put("callerId", c.userId());
+            if (!params.containsKey("userId")) {
+                LogContext.put("userId", c.userId());
+            }
+        });
     }
 
     private static void checkAccess(Access access, Optional<Caller> caller) {

@@ -1,5 +1,7 @@
 package com.mallquest.core.metrics;
 
+import com.mallquest.core.logging.Log;
+
 import software.amazon.cloudwatchlogs.emf.exception.DimensionSetExceededException;
 import software.amazon.cloudwatchlogs.emf.exception.InvalidDimensionException;
 import software.amazon.cloudwatchlogs.emf.exception.InvalidMetricException;
@@ -14,6 +16,7 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
  * EMF's validation is dropped with a log line: metrics never fail a request.
  */
 public final class InvocationMetrics {
+    private static final Log LOG = Log.of(InvocationMetrics.class);
 
     private final MetricsLogger logger = new MetricsLogger();
     private boolean flushed;
@@ -60,7 +63,7 @@ public final class InvocationMetrics {
         try {
             logger.putMetric(name, value, unit);
         } catch (InvalidMetricException e) {
-            System.err.println("metrics: dropped invalid metric " + name + ": " + e.getMessage());
+            LOG.warn("metrics: invalid metric dropped", "metric", name, "reason", e.getMessage());
         }
         return this;
     }

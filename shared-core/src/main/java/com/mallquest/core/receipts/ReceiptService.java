@@ -10,6 +10,8 @@ import com.mallquest.core.ledger.CreditInProgressException;
 import com.mallquest.core.ledger.CreditKind;
 import com.mallquest.core.ledger.CreditResult;
 import com.mallquest.core.ledger.Ledger;
+import com.mallquest.core.logging.Log;
+import com.mallquest.core.logging.LogContext;
 import com.mallquest.core.ratelimit.RateLimit;
 import com.mallquest.core.ratelimit.RateLimiter;
 import com.mallquest.core.rewards.Reward;
@@ -51,6 +53,7 @@ import java.util.Optional;
  * }</pre>
  */
 public final class ReceiptService {
+    private static final Log LOG = Log.of(ReceiptService.class);
 
     /** The rate limiter's action name (key {@code mq:rl:receipts:{u:<id>}:<window>}). */
     public static final String RATE_LIMIT_ACTION = "receipts";
@@ -106,12 +109,14 @@ public final class ReceiptService {
      * @throws ApiException 409, 422 or 429 as described on the class
      */
     public ReceiptResult submit(String userId, ReceiptSubmission submission) {
+        LogContext.put("storeId", submission.storeId(), "receiptId", submission.receiptId());
         limiter.acquire(userId, RATE_LIMIT_ACTION, rules.rateLimit()).throwIfRefused();
         Store store = verify(submission);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Reward reward = RewardRules.reward(submission.amount(), store.multiplier());
         ReceiptClaim claim = new ReceiptClaim(userId, submission.storeId(), submission.receiptId(), submission.amount(),
                 submission.purchasedAt(), now, reward.coins(), reward.xp(), ReceiptClaim.PENDING, null);
+        LogContext.put("creditId", claim.creditId());
 
         Optional<ReceiptClaim> earlier = claims.create(claim);
         if (earlier.isPresent()) {
@@ -148,18 +153,20 @@ public final class ReceiptService {
             try {
                 credit(claim);
                 completed++;
+                LOG.info("receipts: pending claim completed");
             } catch (DomainException e) {
                 // receipt_in_progress: a live attempt owns it and will finish it; anything else stays for next time
-                System.err.println("receipts: pending claim " + claim.creditId() + " not completed: " + e.code());
+                LOG.warn("receipts: pending claim not completed", "creditId", claim.creditId(), "errorCode", e.code());
             } catch (RuntimeException e) {
                 // e.g. throttling: one claim must not stop the others; it stays pending for the next run
-                System.err.println("receipts: pending claim " + claim.creditId() + " not completed: " + e);
+                LOG.warn("receipts: pending claim not completed", e, "creditId", claim.creditId());
             }
         }
         return completed;
     }
 
     private ReceiptResult credit(ReceiptClaim claim) {
+        LogContext.put("userId", claim.userId(), "storeId", claim.storeId(), "receiptId", claim.receiptId(), "creditId", claim.creditId());
         CreditResult credit;
         try {
             credit = ledger.credit(new Credit(claim.userId(), claim.creditId(), claim.coins(), claim.xp(), CreditKind.RECEIPT,
@@ -186,7 +193,7 @@ public final class ReceiptService {
             }
         } catch (RuntimeException e) {
             // The credit is stored; an effect is a bonus and never fails the request.
-            System.err.println("receipts: effect for " + claim.creditId() + " not published: " + e);
+            LOG.warn("receipts: effect not published", e, "creditId", claim.creditId());
         }
     }
 

@@ -6,6 +6,9 @@ import com.mallquest.core.cleanup.CleanupJob;
 import com.mallquest.core.cleanup.ExpiredItemSweeper;
 import com.mallquest.core.effects.EffectsService;
 import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.lambda.Invocations;
+import com.mallquest.core.logging.Log;
+import com.mallquest.core.logging.LogContext;
 import com.mallquest.core.receipts.ReceiptService;
 import com.mallquest.core.store.BatchWriter;
 
@@ -18,6 +21,8 @@ import java.util.Map;
  * sweep covers the Users and Receipts tables, the two this function may write (template.yaml policies).
  */
 public final class CleanupHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private static final Log LOG = Log.of(CleanupHandler.class);
+
     private static final class Container {
         static final CoreServices CORE = CoreServices.fromEnvironment();
     }
@@ -41,7 +46,9 @@ public final class CleanupHandler implements RequestHandler<Map<String, Object>,
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         Object id = event == null ? null : event.get("id");
         Object time = event == null ? null : event.get("time");
-        System.out.println("cleanup: scheduled event id=" + id + " time=" + time);
-        return job.run().toMap();
+        try (LogContext.Scope invocation = Invocations.begin(context)) {
+            LOG.info("cleanup: scheduled event", "eventId", id, "eventTime", time);
+            return job.run().toMap();
+        }
     }
 }

@@ -2,6 +2,7 @@ package com.mallquest.functions.metrics;
 
 import com.mallquest.core.config.Settings;
 import com.mallquest.core.fleet.CacheServiceStatus;
+import com.mallquest.core.logging.Log;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -21,6 +22,7 @@ import java.util.function.Function;
  * never pays for it.
  */
 final class ElastiCacheStatus implements CacheServiceStatus {
+    private static final Log LOG = Log.of(ElastiCacheStatus.class);
 
     static final Duration REMEMBER_FOR = Duration.ofMinutes(1);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
@@ -61,7 +63,7 @@ final class ElastiCacheStatus implements CacheServiceStatus {
                     ? new Report(true, null, now, "the cache was not found")
                     : new Report(true, status, now, null);
         } catch (SdkException e) {
-            System.err.println("metrics: DescribeServerlessCaches failed: " + e.getMessage());
+            LOG.warn("metrics: DescribeServerlessCaches failed", e);
             remembered = new Report(true, null, now, "ElastiCache could not be asked");
         }
         rememberedUntil = now.plus(REMEMBER_FOR);

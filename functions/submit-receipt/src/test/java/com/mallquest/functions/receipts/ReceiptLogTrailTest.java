@@ -1,0 +1,142 @@
+package com.mallquest.functions.receipts;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mallquest.core.cache.MemoryCache;
+import com.mallquest.core.config.Settings;
+import com.mallquest.core.effects.EffectsService;
+import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.lambda.Invocations;
+import com.mallquest.core.logging.LogContext;
+import com.mallquest.core.metrics.Metrics;
+import com.mallquest.core.receipts.ReceiptService;
+import com.mallquest.core.stores.StoreCatalogue;
+import com.mallquest.core.testing.ApiEvents;
+import com.mallquest.core.testing.CrashingDynamoDb;
+import com.mallquest.core.testing.LogOutput;
+import com.mallquest.core.testing.MutableClock;
+import com.mallquest.core.testing.StoreSeed;
+import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestLambdaContext;
+import com.mallquest.local.services.RepositoryRoot;
+import com.mallquest.local.services.TestBackends;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One receipt followed through every log line it causes, by the one id of docs/operations.md's "one receipt end
+ * to end" query: a submission that crashes half-way (500), the shopper's retry while the lease holds (409), the
+ * cleanup that finishes it, the replay (200). Another shopper's receipt logs in between and must not match. And no
+ * line carries the shopper's token.
+ */
+class ReceiptLogTrailTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:10Z");
+    /** The shape of an access token (what API Gateway passes on in the Authorization header). */
+    private static final String TOKEN = "eyJraWQiOiJrMSIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLWFsaWNl";
+
+    private final MutableClock clock = new MutableClock(NOW);
+    private CoreServices core;
+
+    @BeforeEach
+    void setUp() {
+        Map<String, String> env = new HashMap<>(TestBackends.environment());
+        core = new CoreServices(Settings.fromEnvironment(env), TestBackends.dynamoDb(), new MemoryCache(),
+                new Metrics("Test", "submit-receipt", false), clock);
+        StoreSeed.load(StoreCatalogue.of(core));
+    }
+
+    private static String receipt(String receiptId) {
+        return "{\"receiptId\":\"" + receiptId + "\",\"storeId\":\"zara\",\"amount\":42.00,\"purchasedAt\":\"2026-11-25T10:00:00Z\"}";
+    }
+
+    private APIGatewayV2HTTPResponse post(CoreServices on, String user, String receiptId, String lambdaRequestId) {
+        SubmitReceiptHandler handler = new SubmitReceiptHandler(on, new EffectsService(on.cache(), on.clock(), on.settings()));
+        return handler.handleRequest(ApiEvents.request("POST", "/receipts").caller(user)
+                        .header("Authorization", "Bearer " + TOKEN).body(receipt(receiptId)).build(),
+                new TestLambdaContext(lambdaRequestId, "Root=1-6745f00a-" + lambdaRequestId.hashCode() + ";Sampled=1"));
+    }
+
+    /** The field and value of the documented query's {@code filter <field> = "<value>"}. */
+    private static String[] documentedFilter() throws Exception {
+        String doc = Files.readString(RepositoryRoot.locate().resolve("docs/operations.md"));
+        int at = doc.indexOf("# one receipt end to end");
+        assertTrue(at >= 0, "docs/operations.md has the 'one receipt end to end' query");
+        String query = doc.substring(at, doc.indexOf("```", at));
+        Matcher m = Pattern.compile("filter\\s+(\\w+)\\s*=\\s*\"([^\"]+)\"").matcher(query);
+        assertTrue(m.find(), query);
+        return new String[] {m.group(1), m.group(2)};
+    }
+
+    @Test
+    void aReceipt_shouldBeFollowedThroughEveryLineItCauses_byTheDocumentedQuery() throws Exception {
+        String[] filter = documentedFilter();
+        String field = filter[0];
+        // GIVEN the id the documented query uses, for this test's receipt (the doc's example is zara's R-1)
+        String receiptId = "R-" + Long.toHexString(System.nanoTime());
+        String id = filter[1].replace("R-1", receiptId);
+        List<JsonNode> trail = new ArrayList<>();
+        List<JsonNode> others = new ArrayList<>();
+
+        // WHEN alice's submission dies after the claim and the ledger's first write (500)
+        LogOutput crashed = LogOutput.capture(() -> assertEquals(500,
+                post(TestCores.withDynamoDb(core, new CrashingDynamoDb(TestBackends.dynamoDb(), 2)), "alice", receiptId, "l-1")
+                        .getStatusCode()));
+        trail.addAll(crashed.lines());
+        // AND she retries while the dead attempt holds the lease (409 receipt_in_progress)
+        LogOutput retried = LogOutput.capture(() -> assertEquals(409, post(core, "alice", receiptId, "l-2").getStatusCode()));
+        trail.addAll(retried.lines());
+        // AND bob's receipt is credited meanwhile
+        others.addAll(LogOutput.capture(() -> assertEquals(201, post(core, "bob", "B-" + receiptId, "l-3").getStatusCode())).lines());
+        // AND later the cleanup invocation finishes alice's claim
+        clock.advance(Duration.ofMinutes(3));
+        LogOutput cleanup = LogOutput.capture(() -> {
+            try (LogContext.Scope invocation = Invocations.begin(new TestLambdaContext("l-4", null))) {
+                assertEquals(1, ReceiptService.of(core, new EffectsService(core.cache(), core.clock(), core.settings()))
+                        .completePending(10));
+            }
+        });
+        trail.addAll(cleanup.lines());
+        // AND she submits it once more (200 replayed)
+        LogOutput replayed = LogOutput.capture(() -> assertEquals(200, post(core, "alice", receiptId, "l-5").getStatusCode()));
+        trail.addAll(replayed.lines());
+
+        // THEN every line alice's receipt caused carries the id: log lines and EMF records alike
+        for (JsonNode line : trail) {
+            assertEquals(id, line.path(field).asText(), "a line of the receipt without " + field + ": " + line);
+        }
+        // AND the trail is the whole story: the crash with its stack, the refusal, the completion, the replay
+        List<String> messages = trail.stream().filter(l -> l.has("message")).map(l -> l.get("message").asText()
+                + (l.has("status") ? " " + l.get("status").asInt() : "")).toList();
+        assertTrue(messages.containsAll(List.of("unhandled exception", "request 500", "request 409",
+                "receipts: pending claim completed", "request 200")), messages.toString());
+        assertTrue(trail.stream().anyMatch(l -> l.has("stackTrace")), "the crash's stack is in the trail");
+        assertEquals(3, trail.stream().filter(l -> l.has("_aws")).count(), "one EMF record per request: " + trail);
+        assertEquals(List.of("l-1", "l-2", "l-4", "l-5"), trail.stream().filter(l -> l.has("logger"))
+                .map(l -> l.get("lambdaRequestId").asText()).distinct().toList(), "four invocations of two functions");
+        // AND no line of another receipt matches the query
+        assertFalse(others.isEmpty());
+        for (JsonNode line : others) {
+            assertFalse(id.equals(line.path(field).asText()), "matches another receipt: " + line);
+        }
+        // AND no line anywhere carries the shopper's token
+        for (LogOutput out : List.of(crashed, retried, cleanup, replayed)) {
+            assertFalse(out.stdout().contains(TOKEN.substring(0, 40)), out.stdout());
+            assertEquals("", out.stderr(), "everything goes through the logger");
+        }
+    }
+}
