@@ -4,7 +4,7 @@ import com.mallquest.core.config.Settings;
 import com.mallquest.core.fleet.CacheServiceStatus;
 import com.mallquest.core.logging.Log;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.elasticache.model.DescribeServerlessCachesRequest;
@@ -84,7 +84,7 @@ final class ElastiCacheStatus implements CacheServiceStatus {
             if (client == null) {
                 client = ElastiCacheClient.builder()
                         .region(region)
-                        .httpClient(UrlConnectionHttpClient.builder()
+                        .httpClient(ApacheHttpClient.builder()
                                 .connectionTimeout(Duration.ofSeconds(1))
                                 .socketTimeout(CALL_TIMEOUT)
                                 .build())
