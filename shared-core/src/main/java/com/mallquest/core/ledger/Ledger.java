@@ -5,6 +5,7 @@ import com.mallquest.core.cache.CacheKeys;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.rewards.RewardRules;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static com.mallquest.core.store.Attributes.setContains;
 
@@ -70,6 +72,11 @@ public final class Ledger {
     /** How long a call waits for a concurrent attempt of the same credit before answering {@code credit_in_progress}. */
     static final Duration WAIT_FOR_CONCURRENT = Duration.ofSeconds(2);
     private static final long POLL_MILLIS = 50;
+    /**
+     * How far apart two containers' clocks may be: within its lease less this margin an attempt knows from
+     * its own clock that no other attempt can have taken its credit over.
+     */
+    static final Duration CLOCK_MARGIN = Duration.ofSeconds(5);
     /** The longest cursor {@link #encodeCursor} makes is 306 characters (229 bytes of key). */
     static final int MAX_CURSOR_CHARS = 320;
 
@@ -100,22 +107,29 @@ public final class Ledger {
     /**
      * Applies {@code credit} once. A second call with the same {@code (userId, creditId)} returns the first
      * call's result with {@code applied=false}; a call that finds the credit half-done (a crashed attempt)
-     * completes it and returns {@code applied=true}.
+     * completes it and returns {@code applied=true}. An attempt that fails on a DynamoDB error gives its
+     * lease up before it rethrows, so the caller's retry can start at once.
      */
     public CreditResult credit(Credit credit) {
-        Claim claim = claim(credit);
-        if (claim.appliedRecord() != null) {
+        Attempt attempt = claim(credit);
+        if (attempt.appliedBefore() != null) {
             // An attempt that stopped between marking it applied and leaving inFlight: no attempt can add it again.
             leaveInFlight(credit);
-            return UsersTable.replayedResult(credit.userId(), claim.appliedRecord());
+            return attempt.appliedBefore();
         }
-        Map<String, AttributeValue> profile = apply(credit);
-        Account after = UsersTable.account(credit.userId(), profile);
-        int levelBefore = RewardRules.levelFor(after.xp() - credit.xpDelta());
-        storeLevel(credit.userId(), profile, after);
-        record(credit, claim.at());
-        settle(credit, levelBefore, after);
-        return new CreditResult(true, credit, claim.at(), after, levelBefore, after.level());
+        try {
+            Applied applied = apply(credit, attempt);
+            if (applied.finishedByAnother() != null) {
+                return applied.finishedByAnother();
+            }
+            record(credit, attempt.at());
+            settle(credit, applied.levelBefore(), applied.after());
+            return new CreditResult(true, credit, attempt.at(), applied.after(), applied.levelBefore(),
+                    applied.after().level());
+        } catch (SdkException e) {
+            release(credit, attempt);
+            throw e;
+        }
     }
 
     /** The user's account (a strongly consistent read); {@link Account#empty} for a user never credited. */
@@ -148,16 +162,33 @@ public final class Ledger {
 
     // ---- claim: the credit record -------------------------------------------------------------------
 
-    /** Either this attempt owns the pending credit (its time {@code at}), or the credit was applied before. */
-    private record Claim(Instant at, Map<String, AttributeValue> appliedRecord) { }
+    /**
+     * One attempt at a credit: the credit's time {@code at} and the lease this attempt holds on its pending
+     * record; or, when the credit was applied before, the recorded result.
+     */
+    private static final class Attempt {
+        final Instant at;
+        long leaseUntil;
+        final CreditResult appliedBefore;
+
+        Attempt(Instant at, long leaseUntil, CreditResult appliedBefore) {
+            this.at = at;
+            this.leaseUntil = leaseUntil;
+            this.appliedBefore = appliedBefore;
+        }
+
+        Instant at() { return at; }
+
+        CreditResult appliedBefore() { return appliedBefore; }
+    }
 
     /** Creates or takes over the credit's record, or finds it applied. */
-    private Claim claim(Credit credit) {
+    private Attempt claim(Credit credit) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Map<String, AttributeValue> existing;
         try {
             dynamo.putItem(requests.claim(credit, now, now.plus(lease)));
-            return new Claim(now, null);
+            return new Attempt(now, now.plus(lease).toEpochMilli(), null);
         } catch (ConditionalCheckFailedException e) {
             existing = oldItemOr(e, UsersTable.creditKey(credit));
         }
@@ -169,65 +200,136 @@ public final class Ledger {
             UsersTable.requireSameAmounts(credit, existing);
             String state = UsersTable.state(existing);
             if (UsersTable.APPLIED.equals(state)) {
-                return new Claim(null, existing);
+                return new Attempt(null, 0, UsersTable.replayedResult(credit.userId(), existing));
             }
             if (UsersTable.REJECTED.equals(state)) {
                 throw insufficient(credit);
             }
             long leaseUntil = UsersTable.leaseUntil(existing);
             Instant now2 = clock.instant();
-            if (leaseUntil <= now2.toEpochMilli() && takeOver(credit, leaseUntil, now2)) {
-                return new Claim(UsersTable.at(existing), null);
+            if (leaseUntil <= now2.toEpochMilli()) {
+                long newLease = now2.plus(lease).toEpochMilli();
+                if (takeOver(credit, leaseUntil, newLease)) {
+                    return new Attempt(UsersTable.at(existing), newLease, null);
+                }
             }
             if (System.nanoTime() > waitUntil) {
-                throw new CreditInProgressException("This credit is being applied by another request; retry shortly",
-                        Duration.ofSeconds(1));
+                // The real wait: until the attempt holding it gives it up (it would release it on a failure).
+                throw inProgress(Duration.ofMillis(leaseUntil - now2.toEpochMilli()));
             }
             sleep();
             existing = get(UsersTable.creditKey(credit));
         }
     }
 
-    /** Compare-and-set of an expired lease: true when this attempt now owns the pending credit. */
-    private boolean takeOver(Credit credit, long expiredLease, Instant now) {
+    /** Compare-and-set of a lease that ran out: true when this attempt now owns the pending credit. */
+    private boolean takeOver(Credit credit, long expiredLease, long newLease) {
         try {
-            dynamo.updateItem(requests.takeOver(credit, expiredLease, now.plus(lease)));
+            dynamo.updateItem(requests.takeOver(credit, expiredLease, Instant.ofEpochMilli(newLease)));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
     }
 
-    // ---- apply: the balance -------------------------------------------------------------------------
+    /**
+     * The fence, taken after reading the profile and before writing it: this attempt must still hold its
+     * lease, so that no other attempt can have taken the credit over (and applied it) before that read.
+     * Within the lease (less {@link #CLOCK_MARGIN}) that is known from the clock; past it the record tells:
+     * still ours (nobody took over: the lease is renewed), finished by another attempt (its result), or
+     * owned by another attempt now (in progress).
+     *
+     * @return null when this attempt may write; the recorded result when another attempt finished the credit
+     */
+    private CreditResult fence(Credit credit, Attempt attempt) {
+        Instant now = clock.instant();
+        if (now.toEpochMilli() < attempt.leaseUntil - CLOCK_MARGIN.toMillis()) {
+            return null;
+        }
+        Map<String, AttributeValue> record = get(UsersTable.creditKey(credit));
+        if (record != null && UsersTable.APPLIED.equals(UsersTable.state(record))) {
+            return UsersTable.replayedResult(credit.userId(), record);
+        }
+        long renewed = now.plus(lease).toEpochMilli();
+        if (record != null && UsersTable.PENDING.equals(UsersTable.state(record))
+                && UsersTable.leaseUntil(record) == attempt.leaseUntil && takeOver(credit, attempt.leaseUntil, renewed)) {
+            attempt.leaseUntil = renewed;
+            return null;
+        }
+        throw inProgress(Duration.ofMillis(record == null ? 0 : UsersTable.leaseUntil(record) - now.toEpochMilli()));
+    }
 
-    /** Adds the amounts unless this credit is already in the profile's in-flight set; returns the profile after. */
-    private Map<String, AttributeValue> apply(Credit credit) {
+    /** After a known failure: the lease goes, so the next attempt (the caller's retry) takes over at once. */
+    private void release(Credit credit, Attempt attempt) {
         try {
-            Map<String, AttributeValue> after = dynamo.updateItem(requests.addToProfile(credit, clock.instant())).attributes();
-            cache.delete(CacheKeys.userView(credit.userId()));
-            return after;
+            dynamo.updateItem(requests.releaseLease(credit, attempt.leaseUntil, clock.instant()));
         } catch (ConditionalCheckFailedException e) {
-            Map<String, AttributeValue> current = oldItemOr(e, UsersTable.profileKey(credit.userId()));
-            if (current != null && setContains(current, UsersTable.IN_FLIGHT, credit.creditId())) {
-                cache.delete(CacheKeys.userView(credit.userId()));
-                return current; // applied by an earlier attempt that stopped before settling
-            }
-            dynamo.updateItem(requests.markRejected(credit));
-            throw insufficient(credit);
+            // another attempt took it over meanwhile, or it was settled: nothing of ours to give up
+        } catch (SdkException e) {
+            // the database is still unreachable: the lease runs out by itself
         }
     }
 
-    /** Keeps the stored level in step with XP; a concurrent credit that moved XP on stores its own level. */
-    private void storeLevel(String userId, Map<String, AttributeValue> profile, Account after) {
-        Integer stored = UsersTable.storedLevel(profile);
-        if (stored != null && stored == after.level()) {
-            return;
+    // ---- apply: the balance -------------------------------------------------------------------------
+
+    /** What apply did: the profile after it and the level before; or the result of another attempt that finished it. */
+    private record Applied(Account after, int levelBefore, CreditResult finishedByAnother) { }
+
+    /**
+     * Reads the profile (strongly consistent), takes the {@link #fence}, then adds the amounts on condition
+     * that the profile is still at the version read ({@link LedgerRequests#addToProfile}). When the
+     * condition fails because another credit moved the profile on, it tries again from the profile the
+     * failed write returned: each try is a new request with a new version, and none of the earlier ones can
+     * apply any more.
+     */
+    private Applied apply(Credit credit, Attempt attempt) {
+        String userId = credit.userId();
+        Map<String, AttributeValue> profile = get(UsersTable.profileKey(userId));
+        for (int tries = 1; ; tries++) {
+            if (profile != null && setContains(profile, UsersTable.IN_FLIGHT, credit.creditId())) {
+                return appliedEarlier(credit, profile); // by an earlier attempt that stopped before settling
+            }
+            CreditResult finished = fence(credit, attempt);
+            if (finished != null) {
+                return new Applied(null, 0, finished);
+            }
+            Account before = profile == null ? Account.empty(userId) : UsersTable.account(userId, profile);
+            if (before.coins() + credit.coinsDelta() < 0 || before.xp() + credit.xpDelta() < 0) {
+                refuse(credit, attempt);
+            }
+            int levelAfter = RewardRules.levelFor(before.xp() + credit.xpDelta());
+            try {
+                Map<String, AttributeValue> after = dynamo.updateItem(
+                        requests.addToProfile(credit, before.version(), levelAfter, clock.instant())).attributes();
+                cache.delete(CacheKeys.userView(userId));
+                return new Applied(UsersTable.account(userId, after), before.level(), null);
+            } catch (ConditionalCheckFailedException e) {
+                profile = oldItemOr(e, UsersTable.profileKey(userId));
+                if (profile != null && setContains(profile, UsersTable.IN_FLIGHT, credit.creditId())) {
+                    return appliedEarlier(credit, profile); // an SDK retry of this very write: the first copy applied
+                }
+                // The profile moved on since it was read (a concurrent credit): try again from the profile as the
+                // failed write found it (a read that happened before the next fence, like the first one).
+                // A short random pause keeps many concurrent credits of one user from colliding round after round.
+                backOff(tries);
+            }
         }
+    }
+
+    private Applied appliedEarlier(Credit credit, Map<String, AttributeValue> profile) {
+        cache.delete(CacheKeys.userView(credit.userId()));
+        Account after = UsersTable.account(credit.userId(), profile);
+        return new Applied(after, RewardRules.levelFor(after.xp() - credit.xpDelta()), null);
+    }
+
+    /** The balance (read under the fence) does not cover a negative credit: refused for good. */
+    private void refuse(Credit credit, Attempt attempt) {
         try {
-            dynamo.updateItem(requests.storeLevel(userId, after.level(), after.xp()));
+            dynamo.updateItem(requests.markRejected(credit, attempt.leaseUntil));
         } catch (ConditionalCheckFailedException e) {
-            // XP moved on: the credit that moved it stores the level for the new XP.
+            throw inProgress(Duration.ZERO); // the credit passed to another attempt meanwhile: it decides
         }
+        throw insufficient(credit);
     }
 
     // ---- record: the activity entry -----------------------------------------------------------------
@@ -253,6 +355,11 @@ public final class Ledger {
         }
     }
 
+    private static CreditInProgressException inProgress(Duration wait) {
+        return new CreditInProgressException("This credit is being applied by another request; retry shortly",
+                wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait);
+    }
+
     private static DomainException insufficient(Credit credit) {
         return DomainException.rejected("insufficient_balance",
                 "The adjustment would take user " + credit.userId() + "'s coins or XP below zero");
@@ -271,6 +378,15 @@ public final class Ledger {
     private Map<String, AttributeValue> get(Map<String, AttributeValue> key) {
         var response = dynamo.getItem(requests.consistentGet(key));
         return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
+    }
+
+    private static void backOff(int tries) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextInt(1 + 4 * Math.min(tries, 8)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying a contended credit", e);
+        }
     }
 
     private static void sleep() {

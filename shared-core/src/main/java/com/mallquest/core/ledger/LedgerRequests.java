@@ -79,11 +79,14 @@ final class LedgerRequests {
     }
 
     /**
-     * Apply: adds the amounts to the profile and the credit id to {@code inFlight}, unless the id is in
-     * flight already; a negative amount also needs the balance to cover it. Returns the profile after (or,
-     * when the condition fails, the profile as it was).
+     * Apply: adds the amounts to the profile, sets its level and adds the credit id to {@code inFlight}, on
+     * condition that the profile is still at {@code readVersion} (0: no profile yet) and the id is not in
+     * flight; a negative amount also needs the balance to cover it. The version condition is the fence:
+     * every applied credit raises the version, so a copy of this request that arrives late (an SDK attempt
+     * that stalled on the wire, an attempt that outlived its lease) can never apply once anything applied.
+     * Returns the profile after (or, when the condition fails, the profile as it was).
      */
-    UpdateItemRequest addToProfile(Credit credit, Instant now) {
+    UpdateItemRequest addToProfile(Credit credit, long readVersion, int levelAfter, Instant now) {
         Map<String, String> names = new HashMap<>(Map.of("#inFlight", IN_FLIGHT, "#coins", COINS, "#xp", XP,
                 "#version", VERSION, "#receipts", RECEIPTS, "#level", LEVEL,
                 "#userId", USER_ID, "#createdAt", CREATED_AT, "#updatedAt", UPDATED_AT));
@@ -93,10 +96,14 @@ final class LedgerRequests {
         values.put(":coins", n(credit.coinsDelta()));
         values.put(":xp", n(credit.xpDelta()));
         values.put(":one", n(1));
+        values.put(":level", n(levelAfter));
+        values.put(":read", n(readVersion));
         values.put(":receipts", n(credit.kind() == CreditKind.RECEIPT ? 1 : 0));
         values.put(":uid", s(credit.userId()));
         values.put(":now", s(now.toString()));
-        StringBuilder condition = new StringBuilder("NOT contains(#inFlight, :cid)");
+        StringBuilder condition = new StringBuilder(readVersion == 0
+                ? "(attribute_not_exists(#version) OR #version = :read)" : "#version = :read");
+        condition.append(" AND NOT contains(#inFlight, :cid)");
         if (credit.coinsDelta() < 0) {
             condition.append(" AND #coins >= :needCoins");
             values.put(":needCoins", n(-credit.coinsDelta()));
@@ -109,7 +116,7 @@ final class LedgerRequests {
                 .tableName(table)
                 .key(UsersTable.profileKey(credit.userId()))
                 .updateExpression("SET #userId = :uid, #createdAt = if_not_exists(#createdAt, :now), #updatedAt = :now, "
-                        + "#level = if_not_exists(#level, :one) "
+                        + "#level = :level "
                         + "ADD #coins :coins, #xp :xp, #version :one, #receipts :receipts, #inFlight :ids")
                 .conditionExpression(condition.toString())
                 .expressionAttributeNames(names)
@@ -119,15 +126,19 @@ final class LedgerRequests {
                 .build();
     }
 
-    /** Stores the level for {@code xp}, unless XP has moved on meanwhile. */
-    UpdateItemRequest storeLevel(String userId, int level, long xp) {
+    /**
+     * Gives up this attempt's lease (it failed on a known error): the next attempt may take over at once.
+     * Only while the record is pending under this very lease.
+     */
+    UpdateItemRequest releaseLease(Credit credit, long ownLease, Instant now) {
         return UpdateItemRequest.builder()
                 .tableName(table)
-                .key(UsersTable.profileKey(userId))
-                .updateExpression("SET #level = :level")
-                .conditionExpression("#xp = :xp")
-                .expressionAttributeNames(Map.of("#level", LEVEL, "#xp", XP))
-                .expressionAttributeValues(Map.of(":level", n(level), ":xp", n(xp)))
+                .key(UsersTable.creditKey(credit))
+                .updateExpression("SET #lease = :now")
+                .conditionExpression("#state = :pending AND #lease = :own")
+                .expressionAttributeNames(Map.of("#state", STATE, "#lease", LEASE_UNTIL))
+                .expressionAttributeValues(Map.of(":now", n(now.toEpochMilli()), ":pending", s(PENDING),
+                        ":own", n(ownLease)))
                 .build();
     }
 
@@ -165,14 +176,15 @@ final class LedgerRequests {
                 .build();
     }
 
-    /** A refused credit: its record says {@code REJECTED} for good. */
-    UpdateItemRequest markRejected(Credit credit) {
+    /** A refused credit: its record says {@code REJECTED} for good (only by the attempt holding its lease). */
+    UpdateItemRequest markRejected(Credit credit, long ownLease) {
         return UpdateItemRequest.builder()
                 .tableName(table)
                 .key(UsersTable.creditKey(credit))
                 .updateExpression("SET #state = :rejected REMOVE #lease")
+                .conditionExpression("#state = :pending AND #lease = :own")
                 .expressionAttributeNames(Map.of("#state", STATE, "#lease", LEASE_UNTIL))
-                .expressionAttributeValues(Map.of(":rejected", s(REJECTED)))
+                .expressionAttributeValues(Map.of(":rejected", s(REJECTED), ":pending", s(PENDING), ":own", n(ownLease)))
                 .build();
     }
 

@@ -18,9 +18,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
@@ -30,8 +34,16 @@ import java.util.function.Predicate;
  * Every call is forwarded, except that {@code BatchWriteItem} calls follow a {@link #plan}: answered with a
  * throttling error, or only partly forwarded with the rest handed back as {@code UnprocessedItems}.
  * It records how often each write request reached dynalite, to prove nothing landed twice or not at all.
+ *
+ * <p>{@link #holdFirst} models a request that stalls on the wire: the first call matching it is held (the
+ * SDK's attempt times out and it retries), and forwarded to dynalite only when the test calls
+ * {@link #releaseHeld}, long after its client gave up on it. {@link #failNext} answers matching calls with
+ * a 500 without forwarding them.
  */
-final class FaultyDynamoDbProxy implements AutoCloseable {
+public final class FaultyDynamoDbProxy implements AutoCloseable {
+
+    /** One API call as it reaches the proxy: its operation ({@code UpdateItem}, ...) and its JSON body. */
+    public record Call(String operation, String body) { }
 
     /** What to do with one BatchWriteItem request. */
     sealed interface Fault permits Pass, Throttle, ProcessFirst { }
@@ -61,8 +73,16 @@ final class FaultyDynamoDbProxy implements AutoCloseable {
     private volatile IntFunction<Fault> plan = i -> PASS;
     private volatile Predicate<String> stuck = w -> false;
     private volatile long delayMillis;
+    private volatile Predicate<Call> hold = c -> false;
+    private final AtomicBoolean held = new AtomicBoolean();
+    private final CountDownLatch heldArrived = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final CompletableFuture<Integer> heldForwarded = new CompletableFuture<>();
+    private volatile Predicate<Call> fail = c -> false;
+    private final AtomicInteger failures = new AtomicInteger();
+    private volatile int failuresLeft;
 
-    FaultyDynamoDbProxy(URI upstream) throws IOException {
+    public FaultyDynamoDbProxy(URI upstream) throws IOException {
         this.upstream = upstream;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
@@ -70,7 +90,7 @@ final class FaultyDynamoDbProxy implements AutoCloseable {
         server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
@@ -92,6 +112,38 @@ final class FaultyDynamoDbProxy implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Holds the first call matching {@code which} until {@link #releaseHeld}; its client's attempt times out
+     * meanwhile (the SDK retries: the retry is forwarded at once).
+     */
+    public FaultyDynamoDbProxy holdFirst(Predicate<Call> which) {
+        this.hold = which;
+        return this;
+    }
+
+    /** Waits until the held call has arrived; false when none arrived within {@code millis}. */
+    public boolean awaitHeld(long millis) throws InterruptedException {
+        return heldArrived.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Forwards the held call now; completes with dynalite's HTTP status for it (200: it was applied). */
+    public CompletableFuture<Integer> releaseHeld() {
+        release.countDown();
+        return heldForwarded;
+    }
+
+    /** Answers the next {@code count} calls matching {@code which} with HTTP 500, forwarding none of them. */
+    public FaultyDynamoDbProxy failNext(int count, Predicate<Call> which) {
+        this.failuresLeft = count;
+        this.fail = which;
+        return this;
+    }
+
+    /** How many calls {@link #failNext} answered with a 500. */
+    public int failures() {
+        return failures.get();
+    }
+
     int batchRequests() {
         return batchRequests.get();
     }
@@ -110,6 +162,24 @@ final class FaultyDynamoDbProxy implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             if (target == null || !target.endsWith(".BatchWriteItem")) {
+                Call call = new Call(target == null ? "" : target.substring(target.indexOf('.') + 1),
+                        new String(body, StandardCharsets.UTF_8));
+                if (shouldFail(call)) {
+                    failures.incrementAndGet();
+                    reply(exchange, 500, ("{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
+                            + "\"message\":\"injected by FaultyDynamoDbProxy\"}").getBytes(StandardCharsets.UTF_8), null);
+                    return;
+                }
+                if (hold.test(call) && held.compareAndSet(false, true)) {
+                    heldArrived.countDown();
+                    release.await();
+                    try {
+                        heldForwarded.complete(forward(exchange, body).statusCode());
+                    } catch (IOException | RuntimeException e) {
+                        heldForwarded.completeExceptionally(e);
+                    }
+                    return; // its client gave up on this exchange long ago
+                }
                 HttpResponse<byte[]> response = forward(exchange, body);
                 reply(exchange, response.statusCode(), response.body(), response.headers().firstValue("x-amz-crc32").orElse(null));
                 return;
@@ -130,6 +200,14 @@ final class FaultyDynamoDbProxy implements AutoCloseable {
             e.printStackTrace();
             throw e;
         }
+    }
+
+    private synchronized boolean shouldFail(Call call) {
+        if (failuresLeft > 0 && fail.test(call)) {
+            failuresLeft--;
+            return true;
+        }
+        return false;
     }
 
     private void batchWrite(HttpExchange exchange, byte[] body, Fault fault) throws IOException, InterruptedException {
@@ -208,6 +286,7 @@ final class FaultyDynamoDbProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        release.countDown();
         server.stop(0);
         threads.shutdownNow();
     }
