@@ -8,11 +8,13 @@ import com.mallquest.core.logging.Log;
 import com.mallquest.core.logging.LogContext;
 import com.mallquest.core.metrics.InvocationMetrics;
 import com.mallquest.core.metrics.Metrics;
+import com.mallquest.core.spending.SpendingCleanup;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import java.util.function.IntUnaryOperator;
 import java.util.function.Supplier;
 
@@ -24,7 +26,9 @@ import java.util.function.Supplier;
  *   <li>receipt credits left pending by a crashed or timed-out request: up to
  *       {@code CLEANUP_MAX_PENDING_CREDITS} completed through the receipts service's completion;</li>
  *   <li>DynamoDB items past their {@code expiresAt}: up to {@code CLEANUP_MAX_SCANNED_ITEMS} items scanned per
- *       table, the expired ones deleted through the batch writer ({@link ExpiredItemSweeper}).</li>
+ *       table, the expired ones deleted through the batch writer ({@link ExpiredItemSweeper});</li>
+ *   <li>spending work that fell due: up to {@code CLEANUP_MAX_SPENDING_ITEMS} expired unused coupons refunded (coins
+ *       and stock back, exactly once) and unfinished redemptions completed or compensated ({@link SpendingCleanup}).</li>
  * </ol>
  * Rate-limit counters and fleet-metric buckets need no trimming: each is created together with its TTL in
  * one atomic step (a Lua script on Redis, one Caffeine entry in memory), so none outlives its window, and a
@@ -43,6 +47,7 @@ public final class CleanupJob {
     private final EffectsService effects;
     private final IntUnaryOperator completePendingCredits;
     private final ExpiredItemSweeper sweeper;
+    private final IntFunction<SpendingCleanup.Result> spending;
     private final Cache cache;
     private final Metrics metrics;
     private final Limits limits;
@@ -54,23 +59,26 @@ public final class CleanupJob {
      * @param pendingCredits pending receipt credits one run completes
      * @param scannedItems   items one run scans per table looking for expired ones
      * @param lockTtl        how long a run holds the lock (longer than the function's timeout)
+     * @param spendingItems  due spending items (expired coupons, unfinished redemptions) one run handles
      */
-    public record Limits(int effectTargets, int pendingCredits, int scannedItems, Duration lockTtl) {
+    public record Limits(int effectTargets, int pendingCredits, int scannedItems, Duration lockTtl, int spendingItems) {
         public static Limits from(Settings settings) {
             return new Limits(settings.cleanupMaxEffectTargets(), settings.cleanupMaxPendingCredits(),
-                    settings.cleanupMaxScannedItems(), Duration.ofSeconds(90));
+                    settings.cleanupMaxScannedItems(), Duration.ofSeconds(90), settings.cleanupMaxSpendingItems());
         }
     }
 
     /**
      * @param completePendingCredits completes up to n pending receipt credits and returns how many it
      *                               completed (the receipts service's {@code completePending})
+     * @param spending               handles up to n due spending items ({@link SpendingCleanup#run})
      */
     public CleanupJob(EffectsService effects, IntUnaryOperator completePendingCredits, ExpiredItemSweeper sweeper,
-                      Cache cache, Metrics metrics, Limits limits) {
+                      IntFunction<SpendingCleanup.Result> spending, Cache cache, Metrics metrics, Limits limits) {
         this.effects = effects;
         this.completePendingCredits = completePendingCredits;
         this.sweeper = sweeper;
+        this.spending = spending;
         this.cache = cache;
         this.metrics = metrics;
         this.limits = limits;
@@ -82,10 +90,11 @@ public final class CleanupJob {
      * @param skipped true when another run held the lock and this one did nothing
      * @param moreWork true when a bound was reached: the next run continues
      * @param failedSteps steps that threw (logged); their work is retried next run
+     * @param spending what the spending step did (null when skipped or failed)
      */
     public record Summary(boolean skipped, long expiredEffectsRemoved, int effectTargetsVisited,
                           int pendingCreditsCompleted, int expiredItemsDeleted, int itemsScanned,
-                          int failedSteps, boolean moreWork, long durationMillis) {
+                          int failedSteps, boolean moreWork, long durationMillis, SpendingCleanup.Result spending) {
 
         /** The summary as the function's JSON result. */
         public Map<String, Object> toMap() {
@@ -99,6 +108,11 @@ public final class CleanupJob {
             out.put("failedSteps", failedSteps);
             out.put("moreWork", moreWork);
             out.put("durationMillis", durationMillis);
+            if (spending != null) {
+                out.put("couponsRefunded", spending.couponsRefunded());
+                out.put("coinsRefunded", spending.coinsRefunded());
+                out.put("redemptionsSettled", spending.redemptionsSettled());
+            }
             return out;
         }
     }
@@ -109,7 +123,7 @@ public final class CleanupJob {
         String owner = UUID.randomUUID().toString();
         InvocationMetrics m = metrics.begin("cleanup");
         if (!cache.setIfAbsent(LOCK_KEY, owner, limits.lockTtl())) {
-            Summary skipped = new Summary(true, 0, 0, 0, 0, 0, 0, false, elapsed(started));
+            Summary skipped = new Summary(true, 0, 0, 0, 0, 0, 0, false, elapsed(started), null);
             finish(m, skipped);
             return skipped;
         }
@@ -128,11 +142,15 @@ public final class CleanupJob {
             failed += swept == null ? 1 : 0;
             more |= swept != null && !swept.complete();
 
+            SpendingCleanup.Result spent = step("spending", () -> spending.apply(limits.spendingItems()));
+            failed += spent == null ? 1 : 0;
+            more |= spent != null && spent.moreDue();
+
             Summary summary = new Summary(false,
                     fx == null ? 0 : fx.expiredEffectsRemoved(), fx == null ? 0 : fx.targetsVisited(),
                     completed == null ? 0 : completed,
                     swept == null ? 0 : swept.deleted(), swept == null ? 0 : swept.scanned(),
-                    failed, more, elapsed(started));
+                    failed, more, elapsed(started), spent);
             finish(m, summary);
             return summary;
         } finally {
@@ -159,6 +177,9 @@ public final class CleanupJob {
                 .count("ItemsScanned", summary.itemsScanned())
                 .count("CleanupStepFailures", summary.failedSteps())
                 .count("CleanupSkipped", summary.skipped() ? 1 : 0)
+                .count("CouponsRefunded", summary.spending() == null ? 0 : summary.spending().couponsRefunded())
+                .count("CoinsRefunded", summary.spending() == null ? 0 : summary.spending().coinsRefunded())
+                .count("RedemptionsSettled", summary.spending() == null ? 0 : summary.spending().redemptionsSettled())
                 .milliseconds("CleanupDuration", summary.durationMillis())
                 .property("moreWork", summary.moreWork());
         m.flush();

@@ -24,6 +24,9 @@ public final class Settings {
     private final String usersTable;
     private final String receiptsTable;
     private final String storesTable;
+    private final Optional<String> spendingTable;
+    private final int cleanupMaxSpendingItems;
+    private final Duration rewardCacheTtl;
     private final String region;
     private final Optional<URI> dynamoDbEndpoint;
     private final Optional<URI> redisUrl;
@@ -55,6 +58,9 @@ public final class Settings {
         this.usersTable = env.required("USERS_TABLE");
         this.receiptsTable = env.required("RECEIPTS_TABLE");
         this.storesTable = env.required("STORES_TABLE");
+        this.spendingTable = env.optional("SPENDING_TABLE");
+        this.cleanupMaxSpendingItems = env.integer("CLEANUP_MAX_SPENDING_ITEMS", 100, 1, 10_000);
+        this.rewardCacheTtl = Duration.ofSeconds(env.integer("REWARD_CACHE_TTL_SECONDS", 10, 1, 86_400));
         this.region = env.optional("AWS_REGION").orElse("us-east-1");
         this.dynamoDbEndpoint = env.optional("DYNAMODB_ENDPOINT").map(v -> env.uri("DYNAMODB_ENDPOINT", v));
         this.redisUrl = env.optional("REDIS_URL").map(v -> env.uri("REDIS_URL", v));
@@ -115,6 +121,22 @@ public final class Settings {
 
     /** DynamoDB table of the mall's store catalogue ({@code STORES_TABLE}, required). */
     public String storesTable() { return storesTable; }
+
+    /**
+     * DynamoDB table of the rewards catalogue, redemptions, coupons and receipt refunds ({@code SPENDING_TABLE}).
+     * Required by the functions that spend or reverse coins (template.yaml passes it to all); a service built
+     * without it fails at init naming the variable.
+     */
+    public String spendingTable() {
+        return spendingTable.orElseThrow(() -> new SettingsException(
+                "Missing required environment variable SPENDING_TABLE (see the configuration table in README.md)"));
+    }
+
+    /** {@code CLEANUP_MAX_SPENDING_ITEMS}: due spending items (expired coupons, unfinished redemptions and refunds) one cleanup run handles. Default 100. */
+    public int cleanupMaxSpendingItems() { return cleanupMaxSpendingItems; }
+
+    /** {@code REWARD_CACHE_TTL_SECONDS}: lifetime of the cached rewards catalogue (remaining stock shown may lag by this much). Default 10 s. */
+    public Duration rewardCacheTtl() { return rewardCacheTtl; }
 
     /** {@code AWS_REGION}, set by Lambda; {@code us-east-1} when absent (local runs). */
     public String region() { return region; }

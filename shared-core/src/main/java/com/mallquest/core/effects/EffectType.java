@@ -17,6 +17,10 @@ public enum EffectType {
     LEVEL_UP("level_up", Duration.ofSeconds(5), Duration.ofSeconds(15)),
     /** A badge was unlocked. */
     BADGE_UNLOCKED("badge_unlocked", Duration.ofSeconds(5), Duration.ofSeconds(15)),
+    /** A reward was bought with coins; its coupon is ready (published by every first redemption). */
+    REWARD_REDEEMED("reward_redeemed", Duration.ofSeconds(5), Duration.ofSeconds(15)),
+    /** A store's staff accepted the user's coupon. */
+    COUPON_USED("coupon_used", Duration.ofSeconds(3), Duration.ofSeconds(10)),
     /** A store's promotion shown on a screen or phone. */
     STORE_PROMO("store_promo", Duration.ofSeconds(10), Duration.ofSeconds(60));
 

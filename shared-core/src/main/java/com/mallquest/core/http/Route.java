@@ -28,6 +28,10 @@ public record Route(String method, String pathTemplate, Access access, Action ac
         return new Route("POST", path, access, action);
     }
 
+    public static Route put(String path, Access access, Action action) {
+        return new Route("PUT", path, access, action);
+    }
+
     public String routeKey() {
         return method + " " + pathTemplate;
     }

@@ -4,12 +4,21 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Locale;
 
-/** Why a user's balance changed. Stored in lower case ({@code receipt}, {@code adjustment}). */
+/** Why a user's balance changed. Stored in lower case ({@code receipt}, {@code adjustment}, {@code redemption}, …). */
 public enum CreditKind {
     /** A verified purchase receipt; also counts towards {@code receiptsCredited}. */
     RECEIPT,
     /** An administrator's adjustment (positive or negative). */
-    ADJUSTMENT;
+    ADJUSTMENT,
+    /** Coins spent on a reward of the catalogue (negative; {@code details}: rewardId, redemptionId, couponCode). */
+    REDEMPTION,
+    /** Coins given back for a coupon that expired unused (positive; {@code details}: rewardId, redemptionId, couponCode). */
+    REDEMPTION_REFUND,
+    /**
+     * The reversal of a returned purchase (negative coins and XP; {@code details}: storeId, receiptId, refundId,
+     * amount). Leaderboards lower the receipt's store score by its XP.
+     */
+    RECEIPT_REFUND;
 
     /** The stored and serialised name (also in JSON: the activity page and the user view show the same). */
     @JsonValue

@@ -21,7 +21,7 @@ public record UserView(String userId, long coins, long xp, int level, LevelProgr
     /** How many things the user has done. */
     public record Counts(long receiptsCredited) { }
 
-    /** One activity entry as shown to the user ({@code kind} is {@code receipt} or {@code adjustment}). */
+    /** One activity entry as shown to the user ({@code kind} is {@code receipt}, {@code adjustment}, {@code redemption}, {@code redemption_refund} or {@code receipt_refund}). */
     public record Activity(String creditId, String kind, long coins, long xp, Instant at, Map<String, String> details) {
         static Activity of(ActivityEntry entry) {
             return new Activity(entry.creditId(), entry.kind().wireName(), entry.coins(), entry.xp(), entry.at(),

@@ -5,6 +5,7 @@ import com.mallquest.core.effects.EffectTarget;
 import com.mallquest.core.effects.EffectsService;
 import com.mallquest.core.effects.TriggerEffectRequest;
 import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.spending.SpendingCleanup;
 import com.mallquest.core.store.BatchWriter;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.TestCores;
@@ -43,8 +44,8 @@ class CleanupJobTest {
     private CleanupJob job(IntUnaryOperator pendingCredits, int targets, int scanned) {
         ExpiredItemSweeper sweeper = new ExpiredItemSweeper(core.dynamoDb(), BatchWriter.builder(core.dynamoDb()).build(),
                 core.cache(), clock, List.of(core.settings().usersTable(), core.settings().receiptsTable()));
-        return new CleanupJob(effects, pendingCredits, sweeper, core.cache(), core.metrics(),
-                new CleanupJob.Limits(targets, 10, scanned, Duration.ofSeconds(90)));
+        return new CleanupJob(effects, pendingCredits, sweeper, SpendingCleanup.of(core, effects)::run, core.cache(), core.metrics(),
+                new CleanupJob.Limits(targets, 10, scanned, Duration.ofSeconds(90), 10));
     }
 
     /** Puts an item with {@code expiresAt} into the users table. */

@@ -10,6 +10,7 @@ import com.mallquest.core.lambda.Invocations;
 import com.mallquest.core.logging.Log;
 import com.mallquest.core.logging.LogContext;
 import com.mallquest.core.receipts.ReceiptService;
+import com.mallquest.core.spending.SpendingCleanup;
 import com.mallquest.core.store.BatchWriter;
 
 import java.util.List;
@@ -38,7 +39,8 @@ public final class CleanupHandler implements RequestHandler<Map<String, Object>,
         ReceiptService receipts = ReceiptService.of(core, effects);
         ExpiredItemSweeper sweeper = new ExpiredItemSweeper(core.dynamoDb(), BatchWriter.builder(core.dynamoDb()).build(),
                 core.cache(), core.clock(), List.of(core.settings().usersTable(), core.settings().receiptsTable()));
-        this.job = new CleanupJob(effects, receipts::completePending, sweeper, core.cache(), core.metrics(),
+        SpendingCleanup spending = SpendingCleanup.of(core, effects);
+        this.job = new CleanupJob(effects, receipts::completePending, sweeper, spending::run, core.cache(), core.metrics(),
                 CleanupJob.Limits.from(core.settings()));
     }
 

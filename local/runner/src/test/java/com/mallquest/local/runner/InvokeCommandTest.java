@@ -27,7 +27,7 @@ class InvokeCommandTest {
 
     private static final Path ROOT = RepositoryRoot.locate();
     private static final List<String> HTTP_FUNCTIONS = List.of("SubmitReceiptFunction", "GetUserFunction",
-            "TriggerEffectFunction", "MetricsFunction", "AdminBatchFunction");
+            "TriggerEffectFunction", "MetricsFunction", "AdminBatchFunction", "RewardsFunction");
 
     private static CommandRun invoke(String function, String eventFile, String stdin) {
         return CommandRun.withStdin(FixtureStack.shell(Map.of()), stdin, "invoke", function, "-e", eventFile,

@@ -32,7 +32,7 @@ class TableProvisionerTest {
 
         // THEN every table exists, ACTIVE, with the template's keys, billing mode and GSI
         assertEquals(Map.of("UsersTable", prefix + "UsersTable", "ReceiptsTable", prefix + "ReceiptsTable",
-                "StoresTable", prefix + "StoresTable"), tables);
+                "StoresTable", prefix + "StoresTable", "SpendingTable", prefix + "SpendingTable"), tables);
         TableDescription users = describe(tables.get("UsersTable"));
         assertEquals(TableStatus.ACTIVE, users.tableStatus());
         assertEquals(List.of(key("pk", KeyType.HASH), key("sk", KeyType.RANGE)), users.keySchema());
@@ -42,6 +42,8 @@ class TableProvisionerTest {
         assertEquals(List.of(key("pk", KeyType.HASH)), receipts.keySchema());
         assertEquals(1, receipts.globalSecondaryIndexes().size());
         GlobalSecondaryIndexDescription pending = receipts.globalSecondaryIndexes().get(0);
+        assertEquals(List.of("due-index", "owner-index"), describe(tables.get("SpendingTable")).globalSecondaryIndexes().stream()
+                .map(GlobalSecondaryIndexDescription::indexName).sorted().toList());
         assertEquals("pending-index", pending.indexName());
         assertEquals(List.of(key("pendingShard", KeyType.HASH), key("pendingSince", KeyType.RANGE)), pending.keySchema());
         assertEquals(ProjectionType.ALL, pending.projection().projectionType());

@@ -61,7 +61,7 @@ class TemplateSchemaTest {
     void everyFunction_shouldPointAtTheArtifactItsModuleBuildsAndAHandlerThatExists() throws IOException {
         Path root = RepositoryRoot.locate();
         var functions = template.resourcesOfType("AWS::Serverless::Function");
-        assertEquals(6, functions.size(), "one function per job");
+        assertEquals(7, functions.size(), "one function per job");
         for (var fn : functions.values()) {
             String codeUri = (String) fn.properties().get("CodeUri");
             Matcher m = Pattern.compile("functions/([a-z-]+)/target/\\1\\.jar").matcher(codeUri);
@@ -79,7 +79,7 @@ class TemplateSchemaTest {
     @Test
     void tables_shouldBeOnDemandWithTtlAndPointInTimeRecovery() {
         var tables = template.resourcesOfType("AWS::DynamoDB::Table");
-        assertEquals(Set.of("UsersTable", "ReceiptsTable", "StoresTable"), tables.keySet());
+        assertEquals(Set.of("UsersTable", "ReceiptsTable", "StoresTable", "SpendingTable"), tables.keySet());
         for (var table : tables.values()) {
             Map<String, Object> p = table.properties();
             assertEquals("PAY_PER_REQUEST", p.get("BillingMode"), table.logicalId());

@@ -1,0 +1,107 @@
+package com.mallquest.functions.rewards;
+
+import com.mallquest.core.auth.Access;
+import com.mallquest.core.domain.DomainException;
+import com.mallquest.core.effects.EffectPublisher;
+import com.mallquest.core.effects.EffectsService;
+import com.mallquest.core.http.ApiRequest;
+import com.mallquest.core.http.ApiResponse;
+import com.mallquest.core.http.Route;
+import com.mallquest.core.lambda.ApiHandler;
+import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.metrics.InvocationMetrics;
+import com.mallquest.core.spending.CouponService;
+import com.mallquest.core.spending.Redemption;
+import com.mallquest.core.spending.RedemptionRequest;
+import com.mallquest.core.spending.RedemptionService;
+import com.mallquest.core.spending.RewardCatalogue;
+import com.mallquest.core.spending.RewardChange;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The spending side of the ledger over {@link RewardCatalogue}, {@link RedemptionService} and {@link CouponService}:
+ * <ul>
+ *   <li>{@code GET /rewards}, {@code GET /rewards/{rewardId}} (public), {@code PUT /admin/rewards/{rewardId}} (admin:
+ *       201 created, 200 updated);</li>
+ *   <li>{@code POST /redemptions} (a signed-in user: 201, a repeat 200), {@code GET /users/me/redemptions};</li>
+ *   <li>{@code GET /coupons/{couponCode}}, {@code POST /coupons/{couponCode}/redeem} (the coupon's store staff or an admin).</li>
+ * </ul>
+ * EMF per invocation, besides {@link ApiHandler}'s: {@code Redemptions}, {@code CoinsSpent}, {@code RedemptionsRejected}
+ * and {@code RedemptionsRejected.<code>}, {@code CouponsUsed}; the same business counters go to {@code GET /metrics}.
+ */
+public final class RewardsHandler extends ApiHandler {
+    private static final class Container {
+        static final CoreServices CORE = CoreServices.fromEnvironment();
+    }
+
+    private final RewardCatalogue catalogue;
+    private final RedemptionService redemptions;
+    private final CouponService coupons;
+
+    public RewardsHandler() {
+        this(Container.CORE);
+    }
+
+    RewardsHandler(CoreServices core) {
+        this(core, new EffectsService(core.cache(), core.clock(), core.settings()));
+    }
+
+    RewardsHandler(CoreServices core, EffectPublisher effects) {
+        super(core);
+        this.catalogue = RewardCatalogue.of(core);
+        this.redemptions = RedemptionService.of(core, effects);
+        this.coupons = CouponService.of(core, effects);
+    }
+
+    @Override
+    protected List<Route> routes() {
+        return List.of(
+                Route.get("/rewards", Access.PUBLIC, r -> ApiResponse.ok(Map.of("rewards", catalogue.listAvailable()))
+                        .withHeader("Cache-Control", "public, max-age=10")),
+                Route.get("/rewards/{rewardId}", Access.PUBLIC, r -> ApiResponse.ok(catalogue.available(r.pathParameter("rewardId")))),
+                Route.put("/admin/rewards/{rewardId}", Access.ADMIN, this::putReward),
+                Route.post("/redemptions", Access.USER, this::redeem),
+                Route.get("/users/me/redemptions", Access.USER, r -> ApiResponse.ok(redemptions.list(
+                        r.requireCaller().userId(), r.queryInt("limit", 20, 1, 100), r.query("cursor").orElse(null)))),
+                Route.get("/coupons/{couponCode}", Access.STAFF,
+                        r -> ApiResponse.ok(coupons.find(r.requireCaller(), r.pathParameter("couponCode")))),
+                Route.post("/coupons/{couponCode}/redeem", Access.STAFF, this::useCoupon));
+    }
+
+    private ApiResponse putReward(ApiRequest request) {
+        RewardCatalogue.Saved saved = catalogue.put(request.pathParameter("rewardId"), request.body(RewardChange.class));
+        return saved.created() ? ApiResponse.created(saved.reward()) : ApiResponse.ok(saved.reward());
+    }
+
+    private ApiResponse redeem(ApiRequest request) {
+        InvocationMetrics metrics = request.metrics();
+        try {
+            Redemption r = redemptions.redeem(request.requireCaller().userId(), request.body(RedemptionRequest.class));
+            metrics.count("Redemptions", r.replayed() ? 0 : 1)
+                    .count("CoinsSpent", r.replayed() ? 0 : r.coinsSpent())
+                    .count("RedemptionsRejected", 0);
+            if (!r.replayed()) {
+                fleet.business("Redemptions", 1);
+                fleet.business("CoinsSpent", r.coinsSpent());
+            }
+            return r.replayed() ? ApiResponse.ok(r) : ApiResponse.created(r);
+        } catch (DomainException e) {
+            if (e.kind() == DomainException.Kind.REJECTED) {
+                metrics.count("RedemptionsRejected", 1)
+                        .count("RedemptionsRejected." + e.code(), 1)
+                        .property("rejectReason", e.code());
+                fleet.business("RedemptionsRejected", 1);
+            }
+            throw e;
+        }
+    }
+
+    private ApiResponse useCoupon(ApiRequest request) {
+        ApiResponse response = ApiResponse.ok(coupons.use(request.requireCaller(), request.pathParameter("couponCode")));
+        request.metrics().count("CouponsUsed", 1);
+        fleet.business("CouponsUsed", 1);
+        return response;
+    }
+}

@@ -1,0 +1,189 @@
+package com.mallquest.functions.rewards;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mallquest.core.http.Json;
+import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.ledger.Credit;
+import com.mallquest.core.ledger.CreditKind;
+import com.mallquest.core.ledger.Ledger;
+import com.mallquest.core.spending.RewardCatalogue;
+import com.mallquest.core.spending.RewardChange;
+import com.mallquest.core.stores.StoreCatalogue;
+import com.mallquest.core.testing.ApiEvents;
+import com.mallquest.core.testing.EmfOutput;
+import com.mallquest.core.testing.SampleEvents;
+import com.mallquest.core.testing.StoreSeed;
+import com.mallquest.local.services.TestBackends;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The rewards function's routes against dynalite, and its authorization matrix: no token, a shopper, another
+ * shopper, staff of the reward's store, staff of another store, an admin.
+ */
+class RewardsHandlerTest {
+
+    private static final Map<String, String> SHOPPER = Map.of("sub", "shopper-1", "cognito:groups", "[]");
+    private static final Map<String, String> OTHER = Map.of("sub", "shopper-2", "cognito:groups", "[]");
+    private static final Map<String, String> STAFF = Map.of("sub", "barista-1", "cognito:groups", "[store-staff]",
+            "custom:storeId", "starbucks");
+    private static final Map<String, String> OTHER_STAFF = Map.of("sub", "nike-1", "cognito:groups", "[store-staff]",
+            "custom:storeId", "nike");
+    private static final Map<String, String> ADMIN = ApiEvents.ADMIN;
+
+    /** The callers of the matrix, in its column order; null: no token. */
+    private static final Map<String, Map<String, String>> CALLERS = callers();
+
+    private static Map<String, Map<String, String>> callers() {
+        Map<String, Map<String, String>> callers = new LinkedHashMap<>();
+        callers.put("none", null);
+        callers.put("user", SHOPPER);
+        callers.put("other user", OTHER);
+        callers.put("store staff", STAFF);
+        callers.put("other staff", OTHER_STAFF);
+        callers.put("admin", ADMIN);
+        return callers;
+    }
+
+    private CoreServices core;
+    private RewardsHandler handler;
+
+    @BeforeEach
+    void setUp() {
+        core = CoreServices.fromEnvironment(TestBackends.environment());
+        StoreSeed.load(StoreCatalogue.of(core));
+        RewardCatalogue.of(core).put("free-coffee", new RewardChange("A free coffee", "Filter, any size", "starbucks",
+                100L, 50L, null, null, null, null, null, null, 14, null));
+        Ledger ledger = Ledger.of(core);
+        for (String user : List.of("shopper-1", "shopper-2", "barista-1", "nike-1", "admin-1")) {
+            ledger.credit(new Credit(user, "adj:welcome-" + user, 1000, 0, CreditKind.ADJUSTMENT, Map.of()));
+        }
+        handler = new RewardsHandler(core, (userId, type, data) -> { });
+    }
+
+    private APIGatewayV2HTTPResponse send(String method, String path, String body, Map<String, String> claims) {
+        APIGatewayV2HTTPEvent event = ApiEvents.request(method, path).body(body).claims(claims).build();
+        return handler.handleRequest(event, null);
+    }
+
+    private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {
+        return Json.MAPPER.readTree(response.getBody());
+    }
+
+    private String redeem(Map<String, String> claims, String redemptionId) throws Exception {
+        APIGatewayV2HTTPResponse r = send("POST", "/redemptions",
+                "{\"redemptionId\":\"" + redemptionId + "\",\"rewardId\":\"free-coffee\"}", claims);
+        assertEquals(201, r.getStatusCode(), r.getBody());
+        return json(r).path("couponCode").asText();
+    }
+
+    /** Sends the request as every caller and compares each status with the expected row. */
+    private void assertMatrix(String route, List<Integer> expected, java.util.function.Function<Map<String, String>, APIGatewayV2HTTPResponse> send) {
+        int i = 0;
+        StringBuilder actual = new StringBuilder();
+        boolean same = true;
+        for (Map.Entry<String, Map<String, String>> caller : CALLERS.entrySet()) {
+            APIGatewayV2HTTPResponse response = send.apply(caller.getValue());
+            actual.append(caller.getKey()).append('=').append(response.getStatusCode()).append(' ');
+            same &= response.getStatusCode() == expected.get(i++);
+            assertTrue(response.getBody().startsWith("{"), response.getBody());
+        }
+        assertTrue(same, route + ": expected " + expected + ", got " + actual);
+    }
+
+    @Test
+    void authorizationMatrix() throws Exception {
+        //                                                       none user other staff other-staff admin
+        assertMatrix("GET /rewards", List.of(200, 200, 200, 200, 200, 200), c -> send("GET", "/rewards", null, c));
+        assertMatrix("GET /rewards/{id}", List.of(200, 200, 200, 200, 200, 200), c -> send("GET", "/rewards/free-coffee", null, c));
+        assertMatrix("PUT /admin/rewards/{id}", List.of(401, 403, 403, 403, 403, 200), c -> send("PUT", "/admin/rewards/free-coffee",
+                "{\"title\":\"A free coffee\",\"storeId\":\"starbucks\",\"costCoins\":100,\"couponValidDays\":14}", c));
+        int[] n = {0};
+        assertMatrix("POST /redemptions", List.of(401, 201, 201, 201, 201, 201), c -> send("POST", "/redemptions",
+                "{\"redemptionId\":\"m-" + n[0]++ + "\",\"rewardId\":\"free-coffee\"}", c));
+        assertMatrix("GET /users/me/redemptions", List.of(401, 200, 200, 200, 200, 200), c -> send("GET", "/users/me/redemptions", null, c));
+
+        String code = redeem(SHOPPER, "coupon-for-matrix");
+        assertMatrix("GET /coupons/{code}", List.of(401, 403, 403, 200, 403, 200), c -> send("GET", "/coupons/" + code, null, c));
+        // use: everyone but the store's staff first (all refused), then the store's staff (200), then an admin (409)
+        assertMatrix("POST /coupons/{code}/redeem", List.of(401, 403, 403, 200, 403, 409),
+                c -> send("POST", "/coupons/" + code + "/redeem", null, c));
+    }
+
+    @Test
+    void redemption_shouldAnswer201ThenReplay200_andShowInTheUsersList() throws Exception {
+        APIGatewayV2HTTPResponse first = send("POST", "/redemptions", "{\"redemptionId\":\"r-1\",\"rewardId\":\"free-coffee\"}", SHOPPER);
+        APIGatewayV2HTTPResponse again = send("POST", "/redemptions", "{\"redemptionId\":\"r-1\",\"rewardId\":\"free-coffee\"}", SHOPPER);
+        assertEquals(201, first.getStatusCode(), first.getBody());
+        assertEquals(200, again.getStatusCode(), again.getBody());
+        JsonNode body = json(first);
+        for (String field : List.of("redemptionId", "rewardId", "couponCode", "expiresAt", "coinsSpent", "balance")) {
+            assertTrue(body.has(field), field + " in " + first.getBody());
+        }
+        assertEquals(900, body.path("balance").asLong());
+        assertEquals(body.path("couponCode"), json(again).path("couponCode"));
+        assertTrue(!body.has("replayed"), first.getBody());
+        JsonNode list = json(handler.handleRequest(ApiEvents.request("GET", "/users/me/redemptions")
+                .query(Map.of("limit", "5")).claims(SHOPPER).build(), null));
+        assertEquals(1, list.path("redemptions").size());
+        assertEquals(0, json(send("GET", "/users/me/redemptions", null, OTHER)).path("redemptions").size());
+        assertEquals(49, json(send("GET", "/rewards/free-coffee", null, null)).path("remaining").asLong());
+    }
+
+    @Test
+    void errors_shouldBeClear4xxJson() throws Exception {
+        APIGatewayV2HTTPResponse other = send("POST", "/redemptions", "{\"redemptionId\":\"r-2\",\"rewardId\":\"nope\"}", SHOPPER);
+        assertEquals(422, other.getStatusCode());
+        assertEquals("unknown_reward", json(other).path("error").path("code").asText());
+        APIGatewayV2HTTPResponse bad = send("POST", "/redemptions", "{\"redemptionId\":\"a b\",\"rewardId\":\"free-coffee\"}", SHOPPER);
+        assertEquals(400, bad.getStatusCode(), bad.getBody());
+        assertEquals("redemptionId", json(bad).path("error").path("field").asText());
+        assertEquals(400, send("POST", "/redemptions", "{\"redemptionId\":\"x\"}", SHOPPER).getStatusCode());
+        assertEquals(400, send("POST", "/redemptions", "", SHOPPER).getStatusCode());
+        assertEquals(404, send("GET", "/coupons/0000-0000-0000-0000", null, ADMIN).getStatusCode());
+        assertEquals(404, send("GET", "/rewards/nope", null, null).getStatusCode());
+        APIGatewayV2HTTPResponse stock = send("PUT", "/admin/rewards/free-coffee",
+                "{\"title\":\"A free coffee\",\"storeId\":\"starbucks\",\"costCoins\":100,\"stock\":5,\"expectedStock\":7}", ADMIN);
+        assertEquals(409, stock.getStatusCode(), stock.getBody());
+        assertEquals(50, json(stock).path("error").path("remaining").asLong());
+        APIGatewayV2HTTPResponse store = send("PUT", "/admin/rewards/x-1", "{\"title\":\"X\",\"storeId\":\"nowhere\",\"costCoins\":1}", ADMIN);
+        assertEquals(422, store.getStatusCode(), store.getBody());
+        APIGatewayV2HTTPResponse created = send("PUT", "/admin/rewards/x-1", "{\"title\":\"X\",\"costCoins\":1,\"stock\":3}", ADMIN);
+        assertEquals(201, created.getStatusCode(), created.getBody());
+        APIGatewayV2HTTPResponse delta = send("PUT", "/admin/rewards/x-1", "{\"title\":\"X\",\"costCoins\":1,\"stockDelta\":-2}", ADMIN);
+        assertEquals(200, delta.getStatusCode(), delta.getBody());
+        assertEquals(1, json(delta).path("remaining").asLong());
+        assertEquals(409, send("PUT", "/admin/rewards/x-1", "{\"title\":\"X\",\"costCoins\":1,\"stockDelta\":-2}", ADMIN).getStatusCode());
+    }
+
+    @Test
+    void redemption_shouldEmitItsEmfCounters() throws Exception {
+        String out = EmfOutput.capture(() -> send("POST", "/redemptions", "{\"redemptionId\":\"emf-1\",\"rewardId\":\"free-coffee\"}", SHOPPER)).output();
+        assertTrue(out.contains("\"CoinsSpent\":100"), out);
+        String refused = EmfOutput.capture(() -> send("POST", "/redemptions", "{\"redemptionId\":\"emf-2\",\"rewardId\":\"nope\"}", SHOPPER)).output();
+        assertTrue(refused.contains("RedemptionsRejected.unknown_reward"), refused);
+    }
+
+    @Test
+    void sampleEvent_shouldRedeemOnce_thenReplay() throws Exception {
+        // GIVEN the sample event (demo-user redeems the seeded mall-wide parking reward) and its seed
+        RewardCatalogue.of(core).put("mall-parking-2h", new RewardChange("Two hours' free parking", null, null, 80L, null,
+                null, null, null, null, null, null, 7, null));
+        Ledger.of(core).credit(new Credit("demo-user", "adj:seed-welcome", 120, 340, CreditKind.ADJUSTMENT, Map.of()));
+        APIGatewayV2HTTPEvent sample = SampleEvents.httpApi("RewardsFunction");
+        APIGatewayV2HTTPResponse first = handler.handleRequest(sample, null);
+        APIGatewayV2HTTPResponse second = handler.handleRequest(sample, null);
+        assertEquals(201, first.getStatusCode(), first.getBody());
+        assertEquals(200, second.getStatusCode(), second.getBody());
+        assertEquals(40, json(first).path("balance").asLong());
+    }
+}

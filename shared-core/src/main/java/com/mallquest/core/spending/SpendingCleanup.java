@@ -1,0 +1,105 @@
+package com.mallquest.core.spending;
+
+import com.mallquest.core.effects.EffectPublisher;
+import com.mallquest.core.lambda.CoreServices;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static com.mallquest.core.spending.SpendingItems.s;
+
+/**
+ * The cleanup job's spending step: up to {@code CLEANUP_MAX_SPENDING_ITEMS} items of the sparse {@code due-index}
+ * whose {@code dueAt} has passed, oldest first per shard:
+ * <ul>
+ *   <li>a coupon past its expiry, unused: refunded, coins and stock back ({@link CouponService#refundExpired});</li>
+ *   <li>a redemption still {@code INPROGRESS} after its lease: completed or compensated ({@link RedemptionService#resume});</li>
+ * </ul>
+ * Each is idempotent, so two overlapping runs or a crash mid-way change nothing twice; one failing item is logged and
+ * stays due for the next run.
+ */
+public final class SpendingCleanup {
+
+    /**
+     * What one run did.
+     *
+     * @param visited            due items looked at
+     * @param couponsRefunded    expired coupons refunded by this run
+     * @param coinsRefunded      coins those refunds gave back
+     * @param redemptionsSettled unfinished redemptions completed or compensated
+     * @param failed             items that threw (left due)
+     * @param moreDue            true when the bound was reached
+     */
+    public record Result(int visited, int couponsRefunded, long coinsRefunded, int redemptionsSettled,
+                         int failed, boolean moreDue) { }
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final RedemptionService redemptions;
+    private final CouponService coupons;
+    private final Clock clock;
+
+    public SpendingCleanup(DynamoDbClient dynamo, String spendingTable, RedemptionService redemptions,
+                           CouponService coupons, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = spendingTable;
+        this.redemptions = redemptions;
+        this.coupons = coupons;
+        this.clock = clock;
+    }
+
+    public static SpendingCleanup of(CoreServices core, EffectPublisher effects) {
+        return new SpendingCleanup(core.dynamoDb(), core.settings().spendingTable(), RedemptionService.of(core, effects),
+                CouponService.of(core, effects), core.clock());
+    }
+
+    /** Handles up to {@code limit} due items. */
+    public Result run(int limit) {
+        List<Map<String, AttributeValue>> due = due(limit);
+        int couponsRefunded = 0;
+        long coins = 0;
+        int redemptionsSettled = 0;
+        int failed = 0;
+        for (Map<String, AttributeValue> item : due) {
+            String sk = item.get(SpendingItems.SK).s();
+            try {
+                if (SpendingItems.COUPON_SK.equals(sk)) {
+                    long back = coupons.refundExpired(item);
+                    if (back > 0) {
+                        couponsRefunded++;
+                        coins += back;
+                    }
+                } else if (sk.startsWith(SpendingItems.REDEMPTION_PREFIX)) {
+                    redemptionsSettled += redemptions.resume(item) ? 1 : 0;
+                }
+            } catch (RuntimeException e) {
+                failed++;
+                System.err.println("spending cleanup: " + item.get(SpendingItems.PK).s() + "/" + sk + " left due: " + e);
+            }
+        }
+        return new Result(due.size(), couponsRefunded, coins, redemptionsSettled, failed, due.size() >= limit);
+    }
+
+    private List<Map<String, AttributeValue>> due(int limit) {
+        String now = SpendingItems.SORTABLE_TIME.format(clock.instant());
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (int shard = 0; shard < SpendingItems.DUE_SHARDS && items.size() < limit; shard++) {
+            QueryResponse response = dynamo.query(QueryRequest.builder()
+                    .tableName(table)
+                    .indexName(SpendingItems.DUE_INDEX)
+                    .keyConditionExpression("#shard = :shard AND #at <= :now")
+                    .expressionAttributeNames(Map.of("#shard", SpendingItems.DUE_SHARD, "#at", SpendingItems.DUE_AT))
+                    .expressionAttributeValues(Map.of(":shard", s("d" + shard), ":now", s(now)))
+                    .limit(limit - items.size())
+                    .build());
+            items.addAll(response.items());
+        }
+        return items;
+    }
+}
