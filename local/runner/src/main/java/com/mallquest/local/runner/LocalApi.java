@@ -25,7 +25,8 @@ import java.util.function.Consumer;
 
 /**
  * {@code start-api}: serves every HttpApi route of the template on one local port (JWT authorizer emulated by
- * {@link LocalJwt}, events built by {@link ApiGatewayEvents}) and fires the template's schedules.
+ * {@link LocalJwt}, events built by {@link ApiGatewayEvents}) and fires the template's schedules; what no route
+ * matches goes to the web app ({@link LocalWebApp}: the pages at {@code /}, {@code /screen}, {@code /ops}).
  */
 public final class LocalApi implements AutoCloseable {
 
@@ -38,6 +39,7 @@ public final class LocalApi implements AutoCloseable {
     private final LocalStack stack;
     private final RouteTable routes;
     private final LocalJwt jwt;
+    private final LocalWebApp webApp;
     private final HttpServer server;
     private final ExecutorService requestThreads;
     private final ScheduledExecutorService scheduler;
@@ -50,6 +52,7 @@ public final class LocalApi implements AutoCloseable {
         this.out = stack.options().out();
         this.routes = new RouteTable(stack.template().routes());
         this.jwt = jwt;
+        this.webApp = new LocalWebApp(stack.options().root().resolve("web/dist"), jwt);
         this.clock = clock;
         this.created = clock.instant();
         List<Map.Entry<LocalTemplate.Schedule, ScheduleExpression>> schedules = new ArrayList<>();
@@ -137,7 +140,9 @@ public final class LocalApi implements AutoCloseable {
                 ApiGatewayEvents.HttpRequest request = request(exchange);
                 Optional<RouteTable.Match> match = routes.select(request.method(), request.rawPath());
                 if (match.isEmpty()) {
-                    reply = ApiGatewayEvents.HttpReply.json(404, "{\"message\":\"Not Found\"}");
+                    Optional<ApiGatewayEvents.HttpReply> page = webApp.serve(request);
+                    target = page.isPresent() ? "web" : target;
+                    reply = page.orElseGet(() -> ApiGatewayEvents.HttpReply.json(404, "{\"message\":\"Not Found\"}"));
                 } else {
                     target = match.get().route().functionId();
                     LocalJwt.Verified verified = null;

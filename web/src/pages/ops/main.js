@@ -1,0 +1,153 @@
+/**
+ * The operator dashboard (/ops, admin only): GET /metrics every 5 s turned into charts over time, the routes'
+ * latest figures, cache and business counters; GET /health with its reasons. A signed-in user who is not an
+ * operator gets the API's 403 and no dashboard.
+ */
+import '../../styles/base.css';
+import '../../styles/ops.css';
+import { ApiError, createClient, describeError } from '../../api/client.js';
+import { loadConfig } from '../../api/config.js';
+import { createPoller } from '../../poll/poller.js';
+import { captureFragmentToken, clearToken, currentSession } from '../../session/token.js';
+import { $, fill, formatNumber, h } from '../../ui/dom.js';
+import { renderSignIn } from '../../ui/signin.js';
+import { notify, showError, showLoading } from '../../ui/states.js';
+import { renderChart } from './chart.js';
+import { renderHealth } from './health.js';
+import { SeriesSet, samplesOf } from './series.js';
+
+captureFragmentToken();
+
+const main = $('#main');
+const who = $('#who');
+const notices = $('#notices');
+main.classList.add('ops-main');
+let pollers = [];
+
+function stopAll() {
+  for (const p of pollers) p.stop();
+  pollers = [];
+}
+
+function chartFigure(id) {
+  return h('figure', { class: 'chart', id });
+}
+
+function routesTable(metrics) {
+  const rows = Object.entries(metrics.routes ?? {}).map(([route, w]) => [route, w['1m'] ?? {}]).sort((a, b) => (b[1].requests ?? 0) - (a[1].requests ?? 0));
+  if (!rows.length) return h('p', { class: 'state state-empty' }, 'No requests in the last minute.');
+  const num = (v, digits = 0) => (typeof v === 'number' ? v.toLocaleString('en', { maximumFractionDigits: digits }) : '—');
+  return h('div', { class: 'table-scroll' }, h('table', { id: 'routes-table' },
+    h('caption', { class: 'visually-hidden' }, 'Routes over the last minute'),
+    h('thead', {}, h('tr', {}, ...['Route', 'Requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'Errors'].map((t, i) => h('th', { scope: 'col', class: i ? 'num' : null }, t)))),
+    h('tbody', {}, rows.map(([route, w]) => h('tr', {},
+      h('th', { scope: 'row' }, route), h('td', { class: 'num' }, num(w.requests)), h('td', { class: 'num' }, num(w.requestsPerSecond, 3)),
+      h('td', { class: 'num' }, num(w.p50Ms)), h('td', { class: 'num' }, num(w.p95Ms)), h('td', { class: 'num' }, num(w.p99Ms)),
+      h('td', { class: 'num' }, `${num(w.serverErrors)} / ${num(w.clientErrors)}`))))));
+}
+
+function cacheSummary(metrics) {
+  const c = metrics.cache ?? {};
+  const hr = c.hitRatio?.['1m'];
+  return h('ul', { class: 'plain' },
+    h('li', {}, `Mode: ${c.mode ?? 'unknown'}${c.redisReachable === false ? ' (Redis unreachable)' : ''}`),
+    h('li', {}, `Hit ratio (1 min): ${hr?.hitRatio !== undefined ? `${Math.round(hr.hitRatio * 100)} %` : 'no lookups'} (${formatNumber(hr?.hits ?? 0)} hits, ${formatNumber(hr?.misses ?? 0)} misses)`),
+    h('li', {}, `Managed service: ${c.service?.checked ? c.service.status ?? 'checked' : c.service?.note ?? 'not checked'}`),
+    h('li', {}, `Active effect targets: ${metrics.business?.activeEffectTargets ?? '—'}`),
+    h('li', {}, `Figures: ${metrics.scope ?? '?'}${metrics.scopeNote ? ` (${metrics.scopeNote})` : ''}`));
+}
+
+async function boot(reason) {
+  stopAll();
+  const config = await loadConfig();
+  const session = currentSession();
+  if (!session) {
+    fill(who);
+    renderSignIn(main, { config, reason, heading: 'Operator sign-in', operator: true, onSignedIn: () => boot() });
+    return;
+  }
+  const signOut = (why) => {
+    clearToken();
+    boot(why);
+  };
+  const onUnauthorized = () => signOut('Your sign-in has expired or is not valid. Sign in again.');
+  const client = createClient({ baseUrl: config.apiBase, getToken: () => currentSession()?.token ?? null, onUnauthorized });
+  fill(who, h('span', {}, `Signed in as ${session.claims.name}`), h('button', { type: 'button', id: 'sign-out', onclick: () => signOut() }, 'Sign out'));
+
+  showLoading(main, 'Loading the figures…');
+  let first;
+  try {
+    first = await client.get('/metrics');
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 403) {
+      fill(main, h('section', { class: 'card signin', id: 'not-operator', role: 'alert' },
+        h('h1', {}, 'Operators only'),
+        h('p', {}, `You are signed in as ${session.claims.name}, who is not in the admin group. The dashboard shows the whole fleet's figures and is for operators.`),
+        h('p', {}, h('a', { href: '/' }, 'Go to your MallQuest page'), ' or ',
+          h('button', { type: 'button', onclick: () => signOut() }, 'sign in as an operator'))));
+      return;
+    }
+    if (!(error instanceof ApiError && error.status === 401)) showError(main, error, { retry: () => boot() });
+    return;
+  }
+
+  const series = new SeriesSet();
+  const healthPanel = h('section', { class: 'card', id: 'health', 'aria-labelledby': 'health-heading' });
+  const figures = {
+    rps: chartFigure('chart-rps'), latency: chartFigure('chart-latency'), errors: chartFigure('chart-errors'),
+    cache: chartFigure('chart-cache'), business: chartFigure('chart-business'),
+  };
+  const routesPanel = h('div', { id: 'routes' });
+  const cachePanel = h('div', { id: 'cache' });
+  const updated = h('p', { class: 'hint', id: 'updated', 'aria-live': 'polite' });
+  fill(main,
+    h('h1', {}, 'Fleet figures'), updated,
+    h('div', { class: 'ops' },
+      healthPanel,
+      h('section', { class: 'card', 'aria-label': 'Requests per second' }, figures.rps),
+      h('section', { class: 'card', 'aria-label': 'Latency' }, figures.latency),
+      h('section', { class: 'card', 'aria-label': 'Error rate' }, figures.errors),
+      h('section', { class: 'card', 'aria-label': 'Cache hit ratio' }, figures.cache, cachePanel),
+      h('section', { class: 'card', 'aria-label': 'Business counters' }, figures.business),
+      h('section', { class: 'card wide', 'aria-labelledby': 'routes-heading' }, h('h2', { id: 'routes-heading' }, 'Routes (last minute)'), routesPanel)));
+
+  const draw = (metrics) => {
+    const { t, values } = samplesOf(metrics);
+    for (const [k, v] of Object.entries(values)) series.add(k, t, v);
+    renderChart(figures.rps, { title: 'Requests per second', lines: [{ name: 'all routes', points: series.get('rps') }] });
+    renderChart(figures.latency, { title: 'Latency (all routes)', unit: ' ms', lines: ['p50', 'p95', 'p99'].map((p) => ({ name: p, points: series.get(p) })) });
+    renderChart(figures.errors, { title: 'Error rate', unit: ' %', lines: [{ name: '5xx', points: series.get('errorRate') }, { name: '4xx', points: series.get('clientErrorRate') }] });
+    renderChart(figures.cache, { title: 'Cache hit ratio', unit: ' %', lines: [{ name: 'hits', points: series.get('hitRatio') }] });
+    const counters = [...series.series.keys()].filter((k) => k.startsWith('counter:'));
+    renderChart(figures.business, { title: 'Business (per minute)', lines: counters.map((k) => ({ name: k.slice(8), points: series.get(k) })) });
+    fill(routesPanel, routesTable(metrics));
+    fill(cachePanel, cacheSummary(metrics));
+    updated.textContent = `Updated ${new Date(t).toLocaleTimeString('en')}; a point every 5 s, 1-minute windows.`;
+    updated.dataset.samples = String(series.get('rps').length);
+  };
+  draw(first);
+
+  pollers.push(createPoller({
+    intervalMs: 5000,
+    fetchOnce: () => client.get('/metrics'),
+    onData: (m) => {
+      notify(notices, '');
+      draw(m);
+    },
+    onState: (state, info) => {
+      if (state === 'offline') notify(notices, `${describeError(info.error)} The charts resume when it answers.`, 'warn');
+    },
+  }));
+  pollers.push(createPoller({
+    intervalMs: 10000,
+    fetchOnce: () => client.request('GET', '/health').then((r) => ({ body: r.body }), (error) => ({ body: error.status === 503 ? error.body : null, error })),
+    onData: (result) => renderHealth(healthPanel, result),
+  }));
+  for (const p of pollers) p.start();
+}
+
+boot();
+// a token pasted into the address bar of an open tab (#token=…) signs it in as on load
+window.addEventListener('hashchange', () => {
+  if (captureFragmentToken()) boot();
+});

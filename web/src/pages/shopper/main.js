@@ -1,0 +1,69 @@
+/**
+ * The shopper's page (/): sign in, then balance, level and progress, submit a receipt, recent activity, and
+ * the shopper's own effects playing over the page.
+ */
+import '../../styles/base.css';
+import '../../styles/shopper.css';
+import { createClient } from '../../api/client.js';
+import { loadConfig } from '../../api/config.js';
+import { captureFragmentToken, clearToken, currentSession } from '../../session/token.js';
+import { $, fill, h } from '../../ui/dom.js';
+import { mountEffects } from '../../ui/effects-overlay.js';
+import { renderSignIn } from '../../ui/signin.js';
+import { notify } from '../../ui/states.js';
+import { createActivity } from './activity.js';
+import { createProfile } from './profile.js';
+import { createReceiptForm } from './receipt.js';
+
+captureFragmentToken();
+
+const main = $('#main');
+const who = $('#who');
+const notices = $('#notices');
+let effects = null;
+
+async function boot(reason) {
+  const config = await loadConfig();
+  const session = currentSession();
+  effects?.destroy();
+  effects = null;
+  if (!session) {
+    fill(who);
+    renderSignIn(main, { config, reason, onSignedIn: () => boot() });
+    return;
+  }
+  const signOut = (why) => {
+    clearToken();
+    boot(why);
+  };
+  const onUnauthorized = () => signOut('Your sign-in has expired or is not valid. Sign in again.');
+  const client = createClient({ baseUrl: config.apiBase, getToken: () => currentSession()?.token ?? null, onUnauthorized });
+
+  fill(who, h('span', {}, `Signed in as ${session.claims.name}`), h('button', { type: 'button', id: 'sign-out', onclick: () => signOut() }, 'Sign out'));
+  const profilePanel = h('section', { class: 'card', id: 'profile', 'aria-labelledby': 'balance-heading' });
+  const receiptPanel = h('section', { class: 'card', id: 'receipt' });
+  const activityPanel = h('section', { class: 'card wide', id: 'activity', 'aria-label': 'Recent activity' });
+  fill(main, h('h1', { class: 'greeting' }, `Hi, ${session.claims.name}`), h('div', { class: 'shopper' }, profilePanel, receiptPanel, activityPanel));
+
+  const profile = createProfile(profilePanel, { client, onUnauthorized });
+  const activity = createActivity(activityPanel, { client, onUnauthorized });
+  effects = mountEffects({ canvas: $('#effects'), announcer: $('#effects-announcer'), client, intervalMs: 2000,
+    onState: (state) => notify(notices, state === 'offline' ? 'Connection lost: your effects will show again when it is back.' : '', 'warn') });
+  createReceiptForm(receiptPanel, {
+    client, onUnauthorized,
+    onCredited: (answer) => {
+      effects?.pollNow();
+      profile.applyBalance(answer?.user);
+      profile.load({ quiet: true });
+      activity.reload();
+    },
+  });
+  window.mallquestShopper = { effects: () => effects?.engine.stats() };
+  await Promise.all([profile.load(), activity.reload()]);
+}
+
+boot();
+// a token pasted into the address bar of an open tab (#token=…) signs it in as on load
+window.addEventListener('hashchange', () => {
+  if (captureFragmentToken()) boot();
+});

@@ -1,0 +1,54 @@
+// Page logic that needs no browser: the dashboard's bounded series, receipt bodies and outcomes, leaderboard rows.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { niceMax } from '../../src/pages/ops/chart.js';
+import { healthReasons } from '../../src/pages/ops/health.js';
+import { SeriesSet, samplesOf } from '../../src/pages/ops/series.js';
+import { boardRows } from '../../src/pages/screen/leaderboard.js';
+import { describeResult, receiptBody } from '../../src/pages/shopper/receipt.js';
+
+test('series: bounded, one point per timestamp, non-numbers skipped', () => {
+  const s = new SeriesSet({ capacity: 3 });
+  for (let i = 0; i < 10; i++) s.add('rps', i, i);
+  s.add('rps', 9, 99);
+  s.add('rps', 10, NaN);
+  assert.deepEqual(s.get('rps'), [[7, 7], [8, 8], [9, 99]]);
+  assert.equal(s.latest('rps'), 99);
+});
+
+test('metrics sample: the 1-minute figures, percentages, counters and routes', () => {
+  const { t, values } = samplesOf({
+    generatedAt: '2026-12-01T08:00:00Z',
+    system: { '1m': { requestsPerSecond: 2.5, errorRate: 0.01, clientErrorRate: 0.1, p50Ms: 5, p95Ms: 20, p99Ms: 40 } },
+    cache: { hitRatio: { '1m': { hits: 3, misses: 1, hitRatio: 0.75 } } },
+    business: { counters: { ReceiptsCredited: { '1m': 4, '5m': 9 } } },
+    routes: { 'GET /stores': { '1m': { p95Ms: 12 } } },
+  });
+  assert.equal(t, Date.parse('2026-12-01T08:00:00Z'));
+  assert.deepEqual(values, { rps: 2.5, errorRate: 1, clientErrorRate: 10, p50: 5, p95: 20, p99: 40, hitRatio: 75, 'counter:ReceiptsCredited': 4, 'route:GET /stores:p95': 12 });
+  assert.equal(niceMax(0), 1);
+  assert.equal(niceMax(3.2), 5);
+  assert.equal(niceMax(1001), 2000);
+});
+
+test('health reasons in words', () => {
+  assert.deepEqual(healthReasons({ status: 'healthy', services: { database: { status: 'up' }, cache: { status: 'up', mode: 'redis' } } }), []);
+  const degraded = healthReasons({ status: 'degraded', services: { database: { status: 'up' }, cache: { status: 'degraded', mode: 'memory-fallback' } } });
+  assert.match(degraded[0], /Redis is unreachable/);
+  assert.match(healthReasons({ services: { database: { status: 'down' } } })[0], /DynamoDB does not answer/);
+});
+
+test('receipts: the body for a code or for details; what the answer means', () => {
+  assert.deepEqual(receiptBody({ code: ' eyJ.a.b ' }), { code: 'eyJ.a.b' });
+  assert.deepEqual(receiptBody({ storeId: 'zara', receiptId: ' R-1 ', amount: '125.50', purchasedAt: '2026-12-01T10:00:00Z' }),
+    { storeId: 'zara', receiptId: 'R-1', amount: 125.5, purchasedAt: '2026-12-01T10:00:00.000Z' });
+  assert.match(describeResult(201, { coinsEarned: 125, xpEarned: 125, leveledUp: true }).text, /\+125 coins and \+125 XP\. Level up!/);
+  assert.match(describeResult(200, { replayed: true }).text, /already credited/);
+  assert.match(describeResult(202, { status: 'pending_review' }).text, /waits for a person/);
+});
+
+test('leaderboard rows whatever the member names', () => {
+  assert.deepEqual(boardRows({ entries: [{ rank: 1, displayName: 'A***', score: 10 }, { name: 'B', xp: 5 }] }),
+    [{ rank: 1, name: 'A***', score: 10 }, { rank: 2, name: 'B', score: 5 }]);
+  assert.deepEqual(boardRows(null), []);
+});
