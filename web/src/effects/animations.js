@@ -8,14 +8,17 @@ const TAU = Math.PI * 2;
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 const easeOut = (p) => 1 - (1 - p) ** 3;
 
-function label(ctx, text, x, y, size, color, alpha = 1) {
+/** Centred bold text; outlined (costly: only where it is drawn over other animations) unless `outline` is false. */
+function label(ctx, text, x, y, size, color, alpha = 1, outline = true) {
   ctx.globalAlpha = clamp(alpha, 0, 1);
   ctx.font = `700 ${Math.round(size)}px system-ui, sans-serif`;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  ctx.lineWidth = Math.max(2, size / 10);
-  ctx.strokeStyle = 'rgba(0,0,0,0.55)';
-  ctx.strokeText(text, x, y);
+  if (outline) {
+    ctx.lineWidth = Math.max(2, size / 10);
+    ctx.strokeStyle = 'rgba(0,0,0,0.55)';
+    ctx.strokeText(text, x, y);
+  }
   ctx.fillStyle = color;
   ctx.fillText(text, x, y);
   ctx.globalAlpha = 1;
@@ -54,9 +57,11 @@ function coinBurst(effect, { width, height, quality, random }) {
         ctx.beginPath();
         ctx.ellipse(x, y, Math.max(1, r * squash), r, 0, 0, TAU);
         ctx.fill();
-        ctx.strokeStyle = '#a86f00';
-        ctx.lineWidth = Math.max(1, r * 0.18);
-        ctx.stroke();
+        if (quality === 1) { // the rim is the first thing to go when frames run over budget
+          ctx.strokeStyle = '#a86f00';
+          ctx.lineWidth = Math.max(1, r * 0.18);
+          ctx.stroke();
+        }
       }
       ctx.globalAlpha = 1;
       label(ctx, text, ox, oy - scale * 0.08 - easeOut(p) * scale * 0.12, scale * 0.055, '#ffe27a', 1 - p * p);
@@ -137,8 +142,8 @@ function storePromo(effect, { width, height }) {
       ctx.fillRect(0, y, width, h);
       ctx.fillStyle = '#ff5c8a';
       ctx.fillRect(0, y, width, Math.max(3, h * 0.04));
-      label(ctx, title, width / 2, y + h * 0.38, scale * 0.06, '#ffffff');
-      if (text) label(ctx, text, width / 2, y + h * 0.72, scale * 0.04, '#ffd1df');
+      label(ctx, title, width / 2, y + h * 0.38, scale * 0.06, '#ffffff', 1, false); // on its own banner
+      if (text) label(ctx, text, width / 2, y + h * 0.72, scale * 0.04, '#ffd1df', 1, false);
     },
   };
 }
