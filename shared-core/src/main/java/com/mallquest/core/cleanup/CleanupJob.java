@@ -112,6 +112,7 @@ public final class CleanupJob {
                 out.put("couponsRefunded", spending.couponsRefunded());
                 out.put("coinsRefunded", spending.coinsRefunded());
                 out.put("redemptionsSettled", spending.redemptionsSettled());
+                out.put("refundsSettled", spending.refundsSettled());
             }
             return out;
         }

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * @param userId     whose balance changes
  * @param creditId   the idempotency key, unique per user; e.g. {@code receipt:<storeId>:<receiptId>}
  *                   or {@code adj:<batchId>:<n>}; 1..200 characters of {@code [A-Za-z0-9:._#@-]}
- * @param coinsDelta coins to add (negative to take away; the balance never goes below zero)
+ * @param coinsDelta coins to add (negative to take away; the balance never goes below zero, except through a
+ *                   {@link CreditKind#RECEIPT_REFUND})
  * @param xpDelta    XP to add (negative to take away; XP never goes below zero)
  * @param kind       why
  * @param details    short facts kept on the activity record (store, receipt, amount, reason)

@@ -20,6 +20,15 @@ public enum CreditKind {
      */
     RECEIPT_REFUND;
 
+    /**
+     * True for the one kind the ledger lets take the balance (and XP) below zero: a receipt refund must reverse what
+     * the receipt credited even when the coins were spent meanwhile; the negative balance is a debt the next credits
+     * pay off first, and no debit (redemption, negative adjustment) can go through until it is paid.
+     */
+    public boolean mayOverdraw() {
+        return this == RECEIPT_REFUND;
+    }
+
     /** The stored and serialised name (also in JSON: the activity page and the user view show the same). */
     @JsonValue
     public String wireName() {

@@ -294,7 +294,7 @@ public final class Ledger {
                 return new Applied(null, 0, finished);
             }
             Account before = profile == null ? Account.empty(userId) : UsersTable.account(userId, profile);
-            if (before.coins() + credit.coinsDelta() < 0 || before.xp() + credit.xpDelta() < 0) {
+            if (takesBelowZero(credit, before)) {
                 refuse(credit, attempt);
             }
             int levelAfter = RewardRules.levelFor(before.xp() + credit.xpDelta());
@@ -320,6 +320,19 @@ public final class Ledger {
         cache.delete(CacheKeys.userView(credit.userId()));
         Account after = UsersTable.account(credit.userId(), profile);
         return new Applied(after, RewardRules.levelFor(after.xp() - credit.xpDelta()), null);
+    }
+
+    /**
+     * True when a debit would take the coins or XP below zero. A positive amount never does (it may still leave a
+     * balance below zero that a receipt refund made: the debt is paid off first), and a receipt refund may
+     * ({@link CreditKind#mayOverdraw}).
+     */
+    private static boolean takesBelowZero(Credit credit, Account before) {
+        if (credit.kind().mayOverdraw()) {
+            return false;
+        }
+        return (credit.coinsDelta() < 0 && before.coins() + credit.coinsDelta() < 0)
+                || (credit.xpDelta() < 0 && before.xp() + credit.xpDelta() < 0);
     }
 
     /** The balance (read under the fence) does not cover a negative credit: refused for good. */

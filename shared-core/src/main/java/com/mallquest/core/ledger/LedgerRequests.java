@@ -81,7 +81,8 @@ final class LedgerRequests {
     /**
      * Apply: adds the amounts to the profile, sets its level and adds the credit id to {@code inFlight}, on
      * condition that the profile is still at {@code readVersion} (0: no profile yet) and the id is not in
-     * flight; a negative amount also needs the balance to cover it. The version condition is the fence:
+     * flight; a negative amount also needs the balance to cover it (except a receipt refund,
+     * {@link CreditKind#mayOverdraw}). The version condition is the fence:
      * every applied credit raises the version, so a copy of this request that arrives late (an SDK attempt
      * that stalled on the wire, an attempt that outlived its lease) can never apply once anything applied.
      * Returns the profile after (or, when the condition fails, the profile as it was).
@@ -104,11 +105,11 @@ final class LedgerRequests {
         StringBuilder condition = new StringBuilder(readVersion == 0
                 ? "(attribute_not_exists(#version) OR #version = :read)" : "#version = :read");
         condition.append(" AND NOT contains(#inFlight, :cid)");
-        if (credit.coinsDelta() < 0) {
+        if (credit.coinsDelta() < 0 && !credit.kind().mayOverdraw()) {
             condition.append(" AND #coins >= :needCoins");
             values.put(":needCoins", n(-credit.coinsDelta()));
         }
-        if (credit.xpDelta() < 0) {
+        if (credit.xpDelta() < 0 && !credit.kind().mayOverdraw()) {
             condition.append(" AND #xp >= :needXp");
             values.put(":needXp", n(-credit.xpDelta()));
         }

@@ -26,7 +26,7 @@ import java.util.Optional;
  * {@code pendingShard}/{@code pendingSince}, which puts it in the sparse GSI {@code pending-index}; marking it
  * credited removes both, so the index only ever holds unfinished claims.
  */
-final class ReceiptClaims {
+public final class ReceiptClaims {
 
     static final String PENDING_INDEX = "pending-index";
     /** Pending claims spread over this many index partitions. */
@@ -37,7 +37,7 @@ final class ReceiptClaims {
     private final DynamoDbClient dynamo;
     private final String table;
 
-    ReceiptClaims(DynamoDbClient dynamo, String receiptsTable) {
+    public ReceiptClaims(DynamoDbClient dynamo, String receiptsTable) {
         this.dynamo = dynamo;
         this.table = receiptsTable;
     }
@@ -115,8 +115,13 @@ final class ReceiptClaims {
         return claims;
     }
 
-    /** The claim of a receipt, if any (strongly consistent). */
-    Optional<ReceiptClaim> find(String storeId, String receiptId) {
+    /** The claims of a container's Receipts table. */
+    public static ReceiptClaims of(com.mallquest.core.lambda.CoreServices core) {
+        return new ReceiptClaims(core.dynamoDb(), core.settings().receiptsTable());
+    }
+
+    /** The claim of a receipt, if any (strongly consistent): who claimed it, the amounts fixed at claim time, its status. */
+    public Optional<ReceiptClaim> find(String storeId, String receiptId) {
         return Optional.ofNullable(get(pk(storeId, receiptId))).map(ReceiptClaims::fromItem);
     }
 

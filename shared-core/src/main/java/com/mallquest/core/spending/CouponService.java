@@ -25,7 +25,7 @@ import static com.mallquest.core.spending.SpendingItems.REFUNDED;
 import static com.mallquest.core.spending.SpendingItems.REFUNDING;
 import static com.mallquest.core.spending.SpendingItems.REMAINING;
 import static com.mallquest.core.spending.SpendingItems.STATE;
-import static com.mallquest.core.spending.SpendingItems.s;
+import static com.mallquest.core.store.Attributes.s;
 
 /**
  * Coupons after their redemption: store staff look one up ({@link #find}) and accept it exactly once

@@ -1,5 +1,6 @@
 package com.mallquest.core.spending;
 
+import com.mallquest.core.store.Attributes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -11,9 +12,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static com.mallquest.core.spending.SpendingItems.HOLDS;
-import static com.mallquest.core.spending.SpendingItems.ids;
-import static com.mallquest.core.spending.SpendingItems.n;
-import static com.mallquest.core.spending.SpendingItems.s;
+import static com.mallquest.core.store.Attributes.ss;
+import static com.mallquest.core.store.Attributes.n;
+import static com.mallquest.core.store.Attributes.s;
 
 /**
  * Counters changed exactly once per operation id across crashes and retries (a reward's {@code remaining} stock, a
@@ -49,7 +50,7 @@ final class HeldCounters {
               Map<String, AttributeValue> boundValues) {
         Map<String, AttributeValue> values = new HashMap<>(boundValues);
         values.put(":d", n(delta));
-        values.put(":h", ids(id));
+        values.put(":h", ss(id));
         values.put(":hid", s(id));
         try {
             dynamo.updateItem(UpdateItemRequest.builder()
@@ -64,7 +65,7 @@ final class HeldCounters {
             return Take.TAKEN;
         } catch (ConditionalCheckFailedException e) {
             Map<String, AttributeValue> current = e.hasItem() && !e.item().isEmpty() ? e.item() : read(key);
-            return SpendingItems.holds(current, id) ? Take.ALREADY_TAKEN : Take.REFUSED;
+            return Attributes.setContains(current, HOLDS, id) ? Take.ALREADY_TAKEN : Take.REFUSED;
         }
     }
 
@@ -77,7 +78,7 @@ final class HeldCounters {
                     .updateExpression("ADD #c :d DELETE #holds :h")
                     .conditionExpression("contains(#holds, :hid)")
                     .expressionAttributeNames(Map.of("#c", counter, "#holds", HOLDS))
-                    .expressionAttributeValues(Map.of(":d", n(-delta), ":h", ids(id), ":hid", s(id)))
+                    .expressionAttributeValues(Map.of(":d", n(-delta), ":h", ss(id), ":hid", s(id)))
                     .build());
         } catch (ConditionalCheckFailedException e) {
             // never taken, or released before: nothing to undo
@@ -93,7 +94,7 @@ final class HeldCounters {
                     .updateExpression("DELETE #holds :h")
                     .conditionExpression("attribute_exists(pk)")
                     .expressionAttributeNames(Map.of("#holds", HOLDS))
-                    .expressionAttributeValues(Map.of(":h", ids(id)))
+                    .expressionAttributeValues(Map.of(":h", ss(id)))
                     .build());
         } catch (ConditionalCheckFailedException e) {
             // no such counter: nothing held

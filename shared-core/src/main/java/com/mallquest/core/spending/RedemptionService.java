@@ -1,8 +1,8 @@
 package com.mallquest.core.spending;
 
+import com.mallquest.core.store.Attributes;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.effects.EffectPublisher;
-import com.mallquest.core.http.ApiException;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Account;
 import com.mallquest.core.ledger.Credit;
@@ -37,8 +37,8 @@ import static com.mallquest.core.spending.SpendingItems.REJECTED;
 import static com.mallquest.core.spending.SpendingItems.REMAINING;
 import static com.mallquest.core.spending.SpendingItems.STATE;
 import static com.mallquest.core.spending.SpendingItems.USED;
-import static com.mallquest.core.spending.SpendingItems.n;
-import static com.mallquest.core.spending.SpendingItems.s;
+import static com.mallquest.core.store.Attributes.n;
+import static com.mallquest.core.store.Attributes.s;
 
 /**
  * {@code POST /redemptions}: coins for a coupon, exactly once per {@code redemptionId}, without transactions. A
@@ -274,8 +274,8 @@ public final class RedemptionService {
             debit = ledger.credit(new Credit(record.userId(), record.debitId(), -record.costCoins(), 0, CreditKind.REDEMPTION,
                     Map.of("rewardId", record.rewardId(), "redemptionId", rid, "couponCode", record.couponCode(),
                             "title", record.title())));
-        } catch (RuntimeException e) {
-            if (!"insufficient_balance".equals(LedgerRefusals.code(e))) {
+        } catch (DomainException e) {
+            if (!"insufficient_balance".equals(e.code())) {
                 throw e;
             }
             releaseCounters(record);
@@ -311,8 +311,8 @@ public final class RedemptionService {
         } catch (ConditionalCheckFailedException e) {
             Map<String, AttributeValue> existing = e.hasItem() && !e.item().isEmpty() ? e.item()
                     : get(SpendingItems.couponKey(CouponCode.canonical(record.couponCode())));
-            if (existing == null || !record.redemptionId().equals(SpendingItems.str(existing, "redemptionId"))
-                    || !record.userId().equals(SpendingItems.str(existing, "userId"))) {
+            if (existing == null || !record.redemptionId().equals(Attributes.string(existing, "redemptionId"))
+                    || !record.userId().equals(Attributes.string(existing, "userId"))) {
                 // 80 random bits: a collision is not expected in the life of the universe; never hand out another's coupon
                 throw new IllegalStateException("coupon code collision for redemption " + record.redemptionId());
             }

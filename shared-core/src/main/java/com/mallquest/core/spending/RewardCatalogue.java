@@ -34,8 +34,8 @@ import java.util.StringJoiner;
 import java.util.regex.Pattern;
 
 import static com.mallquest.core.spending.SpendingItems.REMAINING;
-import static com.mallquest.core.spending.SpendingItems.n;
-import static com.mallquest.core.spending.SpendingItems.s;
+import static com.mallquest.core.store.Attributes.n;
+import static com.mallquest.core.store.Attributes.s;
 
 /**
  * The rewards catalogue: {@code PUT /admin/rewards/{rewardId}} ({@link #put}), {@code GET /rewards}

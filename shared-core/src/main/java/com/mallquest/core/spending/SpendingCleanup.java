@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static com.mallquest.core.spending.SpendingItems.s;
+import static com.mallquest.core.store.Attributes.s;
 
 /**
  * The cleanup job's spending step: up to {@code CLEANUP_MAX_SPENDING_ITEMS} items of the sparse {@code due-index}
@@ -20,6 +20,7 @@ import static com.mallquest.core.spending.SpendingItems.s;
  * <ul>
  *   <li>a coupon past its expiry, unused: refunded, coins and stock back ({@link CouponService#refundExpired});</li>
  *   <li>a redemption still {@code INPROGRESS} after its lease: completed or compensated ({@link RedemptionService#resume});</li>
+ *   <li>a receipt refund still {@code INPROGRESS} after its lease: completed ({@link ReceiptRefunds#resume}).</li>
  * </ul>
  * Each is idempotent, so two overlapping runs or a crash mid-way change nothing twice; one failing item is logged and
  * stays due for the next run.
@@ -33,30 +34,33 @@ public final class SpendingCleanup {
      * @param couponsRefunded    expired coupons refunded by this run
      * @param coinsRefunded      coins those refunds gave back
      * @param redemptionsSettled unfinished redemptions completed or compensated
+     * @param refundsSettled     unfinished receipt refunds completed
      * @param failed             items that threw (left due)
      * @param moreDue            true when the bound was reached
      */
     public record Result(int visited, int couponsRefunded, long coinsRefunded, int redemptionsSettled,
-                         int failed, boolean moreDue) { }
+                         int refundsSettled, int failed, boolean moreDue) { }
 
     private final DynamoDbClient dynamo;
     private final String table;
     private final RedemptionService redemptions;
     private final CouponService coupons;
+    private final ReceiptRefunds refunds;
     private final Clock clock;
 
     public SpendingCleanup(DynamoDbClient dynamo, String spendingTable, RedemptionService redemptions,
-                           CouponService coupons, Clock clock) {
+                           CouponService coupons, ReceiptRefunds refunds, Clock clock) {
         this.dynamo = dynamo;
         this.table = spendingTable;
         this.redemptions = redemptions;
         this.coupons = coupons;
+        this.refunds = refunds;
         this.clock = clock;
     }
 
     public static SpendingCleanup of(CoreServices core, EffectPublisher effects) {
         return new SpendingCleanup(core.dynamoDb(), core.settings().spendingTable(), RedemptionService.of(core, effects),
-                CouponService.of(core, effects), core.clock());
+                CouponService.of(core, effects), ReceiptRefunds.of(core), core.clock());
     }
 
     /** Handles up to {@code limit} due items. */
@@ -65,6 +69,7 @@ public final class SpendingCleanup {
         int couponsRefunded = 0;
         long coins = 0;
         int redemptionsSettled = 0;
+        int refundsSettled = 0;
         int failed = 0;
         for (Map<String, AttributeValue> item : due) {
             String sk = item.get(SpendingItems.SK).s();
@@ -77,13 +82,15 @@ public final class SpendingCleanup {
                     }
                 } else if (sk.startsWith(SpendingItems.REDEMPTION_PREFIX)) {
                     redemptionsSettled += redemptions.resume(item) ? 1 : 0;
+                } else if (sk.startsWith(SpendingItems.REFUND_PREFIX)) {
+                    refundsSettled += refunds.resume(item) ? 1 : 0;
                 }
             } catch (RuntimeException e) {
                 failed++;
                 System.err.println("spending cleanup: " + item.get(SpendingItems.PK).s() + "/" + sk + " left due: " + e);
             }
         }
-        return new Result(due.size(), couponsRefunded, coins, redemptionsSettled, failed, due.size() >= limit);
+        return new Result(due.size(), couponsRefunded, coins, redemptionsSettled, refundsSettled, failed, due.size() >= limit);
     }
 
     private List<Map<String, AttributeValue>> due(int limit) {

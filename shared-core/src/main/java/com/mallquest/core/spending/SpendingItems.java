@@ -3,6 +3,12 @@ package com.mallquest.core.spending;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Instant;
+
+import static com.mallquest.core.store.Attributes.instant;
+import static com.mallquest.core.store.Attributes.n;
+import static com.mallquest.core.store.Attributes.number;
+import static com.mallquest.core.store.Attributes.s;
+import static com.mallquest.core.store.Attributes.string;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
@@ -47,6 +53,8 @@ final class SpendingItems {
     static final String REMAINING = "remaining";
     static final String USED = "used";
     static final String LEASE_UNTIL = "leaseUntil";
+    static final String REFUNDED_CENTS = "refundedCents";
+    static final String REFUND_COUNT = "refundCount";
 
     static final DateTimeFormatter SORTABLE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -122,12 +130,12 @@ final class SpendingItems {
     static final String[] OPTIONAL_DEFINITION = {"description", "storeId", "perUserLimit", "validFrom", "validTo"};
 
     static CatalogueReward reward(Map<String, AttributeValue> item) {
-        return new CatalogueReward(str(item, "rewardId"), str(item, "title"), str(item, "description"),
-                str(item, "storeId"), num(item, "costCoins"), optNum(item, REMAINING),
+        return new CatalogueReward(string(item, "rewardId"), string(item, "title"), string(item, "description"),
+                string(item, "storeId"), number(item, "costCoins"), optNum(item, REMAINING),
                 optNum(item, "perUserLimit") == null ? null : optNum(item, "perUserLimit").intValue(),
-                time(item, "validFrom"), time(item, "validTo"), (int) num(item, "minLevel"),
-                (int) num(item, "couponValidDays"), !item.containsKey("active") || Boolean.TRUE.equals(item.get("active").bool()),
-                time(item, "updatedAt"));
+                instant(item, "validFrom"), instant(item, "validTo"), (int) number(item, "minLevel"),
+                (int) number(item, "couponValidDays"), !item.containsKey("active") || Boolean.TRUE.equals(item.get("active").bool()),
+                instant(item, "updatedAt"));
     }
 
     // ---- redemptions ---------------------------------------------------------------------------------
@@ -158,11 +166,11 @@ final class SpendingItems {
 
     static RedemptionRecord redemption(Map<String, AttributeValue> item) {
         Long limit = optNum(item, "perUserLimit");
-        return new RedemptionRecord(str(item, "userId"), str(item, "redemptionId"), str(item, "payloadHash"),
-                str(item, "rewardId"), str(item, "title"), str(item, "storeId"), num(item, "costCoins"),
+        return new RedemptionRecord(string(item, "userId"), string(item, "redemptionId"), string(item, "payloadHash"),
+                string(item, "rewardId"), string(item, "title"), string(item, "storeId"), number(item, "costCoins"),
                 Boolean.TRUE.equals(item.get("stockLimited").bool()), limit == null ? null : limit.intValue(),
-                str(item, "couponCode"), Instant.parse(str(item, "couponExpiresAt")), Instant.parse(str(item, "createdAt")),
-                str(item, STATE), optNum(item, "balanceAfter"), str(item, "errorCode"), str(item, "errorMessage"),
+                string(item, "couponCode"), Instant.parse(string(item, "couponExpiresAt")), Instant.parse(string(item, "createdAt")),
+                string(item, STATE), optNum(item, "balanceAfter"), string(item, "errorCode"), string(item, "errorMessage"),
                 optNum(item, LEASE_UNTIL));
     }
 
@@ -191,11 +199,11 @@ final class SpendingItems {
     }
 
     static Coupon coupon(Map<String, AttributeValue> item) {
-        return new Coupon(str(item, "couponCode"), str(item, "rewardId"), str(item, "title"), str(item, "storeId"),
-                str(item, "userId"), str(item, "redemptionId"), num(item, "costCoins"),
-                Boolean.TRUE.equals(item.get("stockLimited").bool()), str(item, STATE),
-                Instant.parse(str(item, "issuedAt")), Instant.parse(str(item, "validUntil")),
-                time(item, "usedAt"), str(item, "usedBy"), time(item, "refundedAt"));
+        return new Coupon(string(item, "couponCode"), string(item, "rewardId"), string(item, "title"), string(item, "storeId"),
+                string(item, "userId"), string(item, "redemptionId"), number(item, "costCoins"),
+                Boolean.TRUE.equals(item.get("stockLimited").bool()), string(item, STATE),
+                Instant.parse(string(item, "issuedAt")), Instant.parse(string(item, "validUntil")),
+                instant(item, "usedAt"), string(item, "usedBy"), instant(item, "refundedAt"));
     }
 
     // ---- receipt refunds -----------------------------------------------------------------------------
@@ -219,50 +227,19 @@ final class SpendingItems {
     }
 
     static RefundRecord refund(Map<String, AttributeValue> item) {
-        return new RefundRecord(str(item, "storeId"), str(item, "receiptId"), str(item, "refundId"), str(item, "userId"),
-                num(item, "amountCents"), num(item, "purchaseCents"), num(item, "creditedCoins"), num(item, "creditedXp"),
-                str(item, "requestedBy"), Instant.parse(str(item, "createdAt")), str(item, STATE),
+        return new RefundRecord(string(item, "storeId"), string(item, "receiptId"), string(item, "refundId"), string(item, "userId"),
+                number(item, "amountCents"), number(item, "purchaseCents"), number(item, "creditedCoins"), number(item, "creditedXp"),
+                string(item, "requestedBy"), Instant.parse(string(item, "createdAt")), string(item, STATE),
                 optNum(item, "cumulativeCents"), optNum(item, "coinsReversed"), optNum(item, "xpReversed"),
-                optNum(item, "balanceAfter"), str(item, "errorCode"), str(item, "errorMessage"), optNum(item, LEASE_UNTIL));
+                optNum(item, "balanceAfter"), string(item, "errorCode"), string(item, "errorMessage"), optNum(item, LEASE_UNTIL));
     }
 
     // ---- values --------------------------------------------------------------------------------------
 
-    static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
-    }
-
-    static AttributeValue ids(String id) {
-        return AttributeValue.fromSs(java.util.List.of(id));
-    }
-
-    static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
-    }
-
-    static long num(Map<String, AttributeValue> item, String name) {
-        Long v = optNum(item, name);
-        return v == null ? 0 : v;
-    }
-
+    /** The number {@code name} of {@code item}; null when absent (an optional attribute). */
     static Long optNum(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);
         return v == null || v.n() == null ? null : Long.parseLong(v.n());
-    }
-
-    static boolean holds(Map<String, AttributeValue> item, String id) {
-        AttributeValue v = item == null ? null : item.get(HOLDS);
-        return v != null && v.hasSs() && v.ss().contains(id);
-    }
-
-    private static Instant time(Map<String, AttributeValue> item, String name) {
-        String v = str(item, name);
-        return v == null || v.isEmpty() ? null : Instant.parse(v);
     }
 
     private static void putIfPresent(Map<String, AttributeValue> item, String name, AttributeValue value) {

@@ -12,10 +12,13 @@ import java.util.Map;
 /**
  * The body of {@code GET /users/{userId}}: balance, level and progress, counts and the latest activity.
  *
+ * @param coins     the coins the user may spend (never below 0)
+ * @param coinsOwed coins a receipt refund took back after they had been spent: the ledger balance is
+ *                  {@code coins - coinsOwed} (the sum of the activity entries); the next credits pay this first
  * @param version  the ledger profile version this view was built from (0 for a user never credited)
  * @param cache    where this answer came from; null inside the cache itself
  */
-public record UserView(String userId, long coins, long xp, int level, LevelProgress progress, Counts counts,
+public record UserView(String userId, long coins, long coinsOwed, long xp, int level, LevelProgress progress, Counts counts,
                        List<Activity> recentActivity, long version, Instant updatedAt, CacheSource cache) {
 
     /** How many things the user has done. */
@@ -38,12 +41,12 @@ public record UserView(String userId, long coins, long xp, int level, LevelProgr
     public record CacheSource(boolean hit, String mode) { }
 
     static UserView of(Account account, List<ActivityEntry> recent) {
-        return new UserView(account.userId(), account.coins(), account.xp(), account.level(),
+        return new UserView(account.userId(), Math.max(0, account.coins()), Math.max(0, -account.coins()), account.xp(), account.level(),
                 RewardRules.progress(account.xp()), new Counts(account.receiptsCredited()),
                 recent.stream().map(Activity::of).toList(), account.version(), account.updatedAt(), null);
     }
 
     UserView withCache(CacheSource source) {
-        return new UserView(userId, coins, xp, level, progress, counts, recentActivity, version, updatedAt, source);
+        return new UserView(userId, coins, coinsOwed, xp, level, progress, counts, recentActivity, version, updatedAt, source);
     }
 }

@@ -125,6 +125,31 @@ class LedgerTest {
     }
 
     @Test
+    void credit_shouldTakeTheBalanceBelowZero_onlyForAReceiptRefund_andLaterCreditsPayTheDebtFirst() {
+        // GIVEN a user who earned 100 coins and 50 XP, then spent 80 of the coins
+        ledger.credit(receipt("u1", "c1", 100, 50));
+        ledger.credit(new Credit("u1", "redemption:r1", -80, 0, CreditKind.REDEMPTION, Map.of()));
+        // WHEN the receipt is refunded in full
+        CreditResult refund = ledger.credit(new Credit("u1", "refund:zara:R1:1", -100, -50, CreditKind.RECEIPT_REFUND,
+                Map.of("storeId", "zara", "receiptId", "R1")));
+        // THEN the reversal applies in full: the balance is -80 (a debt), XP 0, level 1
+        assertEquals(-80, refund.account().coins());
+        assertEquals(0, refund.account().xp());
+        assertEquals(1, ledger.account("u1").level());
+        assertBalanceEqualsActivity("u1");
+        // AND no other debit may go below zero while it is owed
+        assertEquals("insufficient_balance", assertThrows(DomainException.class,
+                () -> ledger.credit(new Credit("u1", "redemption:r2", -1, 0, CreditKind.REDEMPTION, Map.of()))).code());
+        assertEquals("insufficient_balance", assertThrows(DomainException.class,
+                () -> ledger.credit(new Credit("u1", "adj:x", -1, 0, CreditKind.ADJUSTMENT, Map.of()))).code());
+        // AND the next credit pays the debt first
+        assertEquals(20, ledger.credit(receipt("u1", "c2", 100, 50)).account().coins());
+        assertBalanceEqualsActivity("u1");
+        assertTrue(CreditKind.RECEIPT_REFUND.mayOverdraw());
+        assertFalse(CreditKind.REDEMPTION.mayOverdraw());
+    }
+
+    @Test
     void credit_shouldDeleteCachedUserView_whenApplied() {
         // GIVEN a cached view of the user
         String key = CacheKeys.userView("u1");

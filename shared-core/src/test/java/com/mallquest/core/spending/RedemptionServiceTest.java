@@ -1,5 +1,6 @@
 package com.mallquest.core.spending;
 
+import com.mallquest.core.store.Attributes;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.ledger.ActivityEntry;
 import com.mallquest.core.ledger.CreditKind;
@@ -213,7 +214,7 @@ class RedemptionServiceTest {
                 assertEquals(1, f.activity(user, CreditKind.REDEMPTION).size(), user);
                 assertEquals(1, f.coupons(user).size(), user);
                 assertEquals(stock, f.remaining("hoodie"), user);
-                assertEquals(1, SpendingItems.num(f.item(SpendingItems.limitKey(user, "hoodie")), SpendingItems.USED), user);
+                assertEquals(1, Attributes.number(f.item(SpendingItems.limitKey(user, "hoodie")), SpendingItems.USED), user);
                 f.assertBalanceEqualsActivity(user);
                 // AND the same request again is a replay of the one coupon
                 Redemption replay = f.redemptions().redeem(user, request("rd", "hoodie"));
@@ -240,7 +241,7 @@ class RedemptionServiceTest {
         // THEN it is compensated: stock and allowance back, nothing debited for it, and its refusal is final
         assertEquals(1, result.redemptionsSettled());
         assertEquals(3, f.remaining("watch"));
-        assertEquals(0, SpendingItems.num(f.item(SpendingItems.limitKey("frank", "watch")), SpendingItems.USED));
+        assertEquals(0, Attributes.number(f.item(SpendingItems.limitKey("frank", "watch")), SpendingItems.USED));
         assertEquals(50, f.ledger().account("frank").coins());
         assertEquals("insufficient_balance", code(assertThrows(DomainException.class,
                 () -> f.redemptions().redeem("frank", request("rd-w", "watch")))));

@@ -10,6 +10,9 @@ import com.mallquest.core.ledger.Credit;
 import com.mallquest.core.ledger.CreditKind;
 import com.mallquest.core.ledger.Ledger;
 import com.mallquest.core.metrics.Metrics;
+import com.mallquest.core.receipts.ReceiptResult;
+import com.mallquest.core.receipts.ReceiptService;
+import com.mallquest.core.receipts.ReceiptSubmission;
 import com.mallquest.core.stores.StoreCatalogue;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.StoreSeed;
@@ -17,6 +20,7 @@ import com.mallquest.local.services.TestBackends;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,6 +47,7 @@ final class SpendingFixture {
     final String table;
 
     SpendingFixture() {
+        env.put("RECEIPT_RATE_LIMIT", "1000/60s");
         table = Settings.fromEnvironment(env).spendingTable();
         StoreSeed.load(StoreCatalogue.of(core(dynamo)));
     }
@@ -69,6 +74,24 @@ final class SpendingFixture {
 
     SpendingCleanup cleanup() {
         return SpendingCleanup.of(core(dynamo), effects);
+    }
+
+    ReceiptRefunds refunds(DynamoDbClient client) {
+        return ReceiptRefunds.of(core(client));
+    }
+
+    ReceiptRefunds refunds() {
+        return refunds(dynamo);
+    }
+
+    /** A receipt submitted and credited for {@code userId} the way shoppers do (the receipts service). */
+    ReceiptResult credited(String userId, String storeId, String receiptId, String amount) {
+        return receipts(dynamo).submit(userId, new ReceiptSubmission(receiptId, storeId, new BigDecimal(amount),
+                clock.instant().minusSeconds(3600)));
+    }
+
+    ReceiptService receipts(DynamoDbClient client) {
+        return ReceiptService.of(core(client), effects);
     }
 
     Ledger ledger() {

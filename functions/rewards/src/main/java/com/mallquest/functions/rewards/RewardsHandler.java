@@ -11,9 +11,12 @@ import com.mallquest.core.lambda.ApiHandler;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.metrics.InvocationMetrics;
 import com.mallquest.core.spending.CouponService;
+import com.mallquest.core.spending.ReceiptRefund;
+import com.mallquest.core.spending.ReceiptRefunds;
 import com.mallquest.core.spending.Redemption;
 import com.mallquest.core.spending.RedemptionRequest;
 import com.mallquest.core.spending.RedemptionService;
+import com.mallquest.core.spending.RefundRequest;
 import com.mallquest.core.spending.RewardCatalogue;
 import com.mallquest.core.spending.RewardChange;
 
@@ -26,10 +29,11 @@ import java.util.Map;
  *   <li>{@code GET /rewards}, {@code GET /rewards/{rewardId}} (public), {@code PUT /admin/rewards/{rewardId}} (admin:
  *       201 created, 200 updated);</li>
  *   <li>{@code POST /redemptions} (a signed-in user: 201, a repeat 200), {@code GET /users/me/redemptions};</li>
- *   <li>{@code GET /coupons/{couponCode}}, {@code POST /coupons/{couponCode}/redeem} (the coupon's store staff or an admin).</li>
+ *   <li>{@code GET /coupons/{couponCode}}, {@code POST /coupons/{couponCode}/redeem} (the coupon's store staff or an admin);</li>
+ *   <li>{@code POST /admin/receipts/{storeId}/{receiptId}/refund} (that store's staff or an admin: 201, a repeat 200).</li>
  * </ul>
  * EMF per invocation, besides {@link ApiHandler}'s: {@code Redemptions}, {@code CoinsSpent}, {@code RedemptionsRejected}
- * and {@code RedemptionsRejected.<code>}, {@code CouponsUsed}; the same business counters go to {@code GET /metrics}.
+ * and {@code RedemptionsRejected.<code>}, {@code CouponsUsed}, {@code ReceiptRefunds}, {@code CoinsReversed}; the same business counters go to {@code GET /metrics}.
  */
 public final class RewardsHandler extends ApiHandler {
     private static final class Container {
@@ -39,6 +43,7 @@ public final class RewardsHandler extends ApiHandler {
     private final RewardCatalogue catalogue;
     private final RedemptionService redemptions;
     private final CouponService coupons;
+    private final ReceiptRefunds refunds;
 
     public RewardsHandler() {
         this(Container.CORE);
@@ -53,6 +58,7 @@ public final class RewardsHandler extends ApiHandler {
         this.catalogue = RewardCatalogue.of(core);
         this.redemptions = RedemptionService.of(core, effects);
         this.coupons = CouponService.of(core, effects);
+        this.refunds = ReceiptRefunds.of(core);
     }
 
     @Override
@@ -67,7 +73,8 @@ public final class RewardsHandler extends ApiHandler {
                         r.requireCaller().userId(), r.queryInt("limit", 20, 1, 100), r.query("cursor").orElse(null)))),
                 Route.get("/coupons/{couponCode}", Access.STAFF,
                         r -> ApiResponse.ok(coupons.find(r.requireCaller(), r.pathParameter("couponCode")))),
-                Route.post("/coupons/{couponCode}/redeem", Access.STAFF, this::useCoupon));
+                Route.post("/coupons/{couponCode}/redeem", Access.STAFF, this::useCoupon),
+                Route.post("/admin/receipts/{storeId}/{receiptId}/refund", Access.STAFF, this::refund));
     }
 
     private ApiResponse putReward(ApiRequest request) {
@@ -96,6 +103,17 @@ public final class RewardsHandler extends ApiHandler {
             }
             throw e;
         }
+    }
+
+    private ApiResponse refund(ApiRequest request) {
+        ReceiptRefund r = refunds.refund(request.requireCaller(), request.pathParameter("storeId"),
+                request.pathParameter("receiptId"), request.body(RefundRequest.class));
+        if (!r.replayed()) {
+            request.metrics().count("ReceiptRefunds", 1).count("CoinsReversed", r.coinsReversed());
+            fleet.business("ReceiptRefunds", 1);
+            fleet.business("CoinsReversed", r.coinsReversed());
+        }
+        return r.replayed() ? ApiResponse.ok(r) : ApiResponse.created(r);
     }
 
     private ApiResponse useCoupon(ApiRequest request) {

@@ -8,6 +8,8 @@ import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Credit;
 import com.mallquest.core.ledger.CreditKind;
 import com.mallquest.core.ledger.Ledger;
+import com.mallquest.core.receipts.ReceiptService;
+import com.mallquest.core.receipts.ReceiptSubmission;
 import com.mallquest.core.spending.RewardCatalogue;
 import com.mallquest.core.spending.RewardChange;
 import com.mallquest.core.stores.StoreCatalogue;
@@ -19,6 +21,7 @@ import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +120,14 @@ class RewardsHandlerTest {
         // use: everyone but the store's staff first (all refused), then the store's staff (200), then an admin (409)
         assertMatrix("POST /coupons/{code}/redeem", List.of(401, 403, 403, 200, 403, 409),
                 c -> send("POST", "/coupons/" + code + "/redeem", null, c));
+
+        // a receipt refund: the receipt's store staff and admins (each with its own refundId)
+        ReceiptService.of(core, (userId, type, data) -> { }).submit("shopper-1", new ReceiptSubmission("R-77", "starbucks",
+                new BigDecimal("20.00"), core.clock().instant().minusSeconds(600)));
+        int[] r = {0};
+        assertMatrix("POST /admin/receipts/{storeId}/{receiptId}/refund", List.of(401, 403, 403, 201, 403, 201),
+                c -> send("POST", "/admin/receipts/starbucks/R-77/refund", "{\"refundId\":\"ret-" + r[0]++ + "\",\"amount\":1.00}", c));
+
     }
 
     @Test
@@ -171,6 +182,26 @@ class RewardsHandlerTest {
         assertTrue(out.contains("\"CoinsSpent\":100"), out);
         String refused = EmfOutput.capture(() -> send("POST", "/redemptions", "{\"redemptionId\":\"emf-2\",\"rewardId\":\"nope\"}", SHOPPER)).output();
         assertTrue(refused.contains("RedemptionsRejected.unknown_reward"), refused);
+    }
+
+    @Test
+    void refund_shouldAnswer201ThenReplay200_andClear4xx() throws Exception {
+        ReceiptService.of(core, (userId, type, data) -> { }).submit("shopper-2", new ReceiptSubmission("R-88", "starbucks",
+                new BigDecimal("10.00"), core.clock().instant().minusSeconds(600))); // 30 coins at x3
+        String body = "{\"refundId\":\"RET-1\",\"amount\":5.00}";
+        APIGatewayV2HTTPResponse first = send("POST", "/admin/receipts/starbucks/R-88/refund", body, STAFF);
+        APIGatewayV2HTTPResponse again = send("POST", "/admin/receipts/starbucks/R-88/refund", body, STAFF);
+        assertEquals(201, first.getStatusCode(), first.getBody());
+        assertEquals(200, again.getStatusCode(), again.getBody());
+        assertEquals(15, json(first).path("coinsReversed").asLong());
+        assertEquals(0, new BigDecimal("5.00").compareTo(json(first).path("refundable").decimalValue()), first.getBody());
+        assertEquals(1000 + 30 - 15, Ledger.of(core).account("shopper-2").coins());
+        APIGatewayV2HTTPResponse over = send("POST", "/admin/receipts/starbucks/R-88/refund", "{\"refundId\":\"RET-2\",\"amount\":6}", STAFF);
+        assertEquals(422, over.getStatusCode(), over.getBody());
+        assertEquals("refund_exceeds_purchase", json(over).path("error").path("code").asText());
+        assertEquals(404, send("POST", "/admin/receipts/starbucks/NOPE/refund", body, STAFF).getStatusCode());
+        assertEquals(400, send("POST", "/admin/receipts/starbucks/R-88/refund", "{\"refundId\":\"RET-3\",\"amount\":\"5\"}", STAFF).getStatusCode());
+        assertEquals(409, send("POST", "/admin/receipts/starbucks/R-88/refund", "{\"refundId\":\"RET-1\",\"amount\":4}", STAFF).getStatusCode());
     }
 
     @Test
