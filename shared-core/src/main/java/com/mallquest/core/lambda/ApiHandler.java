@@ -59,9 +59,13 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     protected final FleetMetrics fleet;
     private volatile List<Route> routes;
 
+    /** Primes this handler before a SnapStart checkpoint (held here: the CRaC context may hold it weakly). */
+    final SnapStartPriming priming;
+
     protected ApiHandler(CoreServices core) {
         this.core = core;
         this.fleet = new FleetMetrics(core.cache(), core.clock());
+        this.priming = SnapStartPriming.register(this);
     }
 
     /** The routes this function serves, most specific first ({@code /users/me} before {@code /users/{userId}}). */
@@ -70,11 +74,15 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         try (LogContext.Scope invocation = Invocations.begin(context)) {
-            return handle(event);
+            return respond(event, true);
         }
     }
 
-    private APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
+    /**
+     * Answers {@code event}; with {@code record} false (SnapStart priming) nothing leaves the process: no EMF record,
+     * no fleet figures, no error log.
+     */
+    final APIGatewayV2HTTPResponse respond(APIGatewayV2HTTPEvent event, boolean record) {
         long started = System.nanoTime();
         CacheStats cacheBefore = core.cache().stats();
         String requestId = event == null ? "unknown" : HttpEvents.requestId(event);
@@ -108,7 +116,9 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
             errorCode = e.code();
             response = DomainErrors.response(e);
         } catch (RuntimeException e) {
-            if (isOutage(e)) {
+            if (!record) {
+                response = ApiResponse.error(new ApiException(500, "internal_error", "priming"));
+            } else if (isOutage(e)) {
                 errorCode = "unavailable";
                 LOG.error("dependency unavailable", e, "errorCode", errorCode);
                 response = ApiResponse.error(new ApiException(503, "unavailable",
@@ -121,11 +131,13 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
                         "The request could not be completed; quote request id " + requestId));
             }
         }
-        if (metrics == null) {
-            metrics = core.metrics().begin(routeKey);
+        if (record) {
+            if (metrics == null) {
+                metrics = core.metrics().begin(routeKey);
+            }
+            double latencyMillis = record(metrics, routeKey, response.status(), started, cacheBefore);
+            LOG.info("request", "status", response.status(), "latencyMs", Math.round(latencyMillis * 100) / 100.0, "errorCode", errorCode);
         }
-        double latencyMillis = record(metrics, routeKey, response.status(), started, cacheBefore);
-        LOG.info("request", "status", response.status(), "latencyMs", Math.round(latencyMillis * 100) / 100.0, "errorCode", errorCode);
         return HttpEvents.toEvent(response, requestId);
     }
 
