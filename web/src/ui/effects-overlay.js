@@ -12,6 +12,8 @@ export function describeEffect(effect) {
     case 'coin_earned': return `+${d.coins ?? '?'} coins${d.xp ? `, +${d.xp} XP` : ''}`;
     case 'level_up': return `Level up! You reached level ${d.level ?? '?'}`;
     case 'badge_unlocked': return `Badge unlocked: ${d.name ?? d.title ?? d.badge ?? d.code ?? 'a new badge'}`;
+    case 'reward_redeemed': return `Redeemed: ${d.title ?? d.rewardId ?? 'a reward'}`;
+    case 'coupon_used': return `Coupon used: ${d.title ?? d.rewardId ?? 'a reward'}`;
     case 'store_promo': return `${d.title ?? d.storeId ?? 'Store'}: ${d.text ?? d.message ?? 'a promotion'}`;
     default: return String(effect.type).replace(/_/g, ' ');
   }

@@ -52,3 +52,29 @@ test('leaderboard rows whatever the member names', () => {
     [{ rank: 1, name: 'A***', score: 10 }, { rank: 2, name: 'B', score: 5 }]);
   assert.deepEqual(boardRows(null), []);
 });
+
+test('redemptions: one id per attempt until a final answer; what blocks a reward; messages', async () => {
+  const { attemptId, forgetAttempt, blockedReason, isFinal, redemptionMessage } = await import('../../src/pages/shopper/rewards.js');
+  const { ApiError } = await import('../../src/api/client.js');
+  const m = new Map();
+  const storage = { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => m.set(k, v) };
+  let n = 0;
+  const newId = () => `id-${++n}`;
+  assert.equal(attemptId('coffee', storage, newId), 'id-1');
+  assert.equal(attemptId('coffee', storage, newId), 'id-1', 'a retry reuses the id');
+  assert.equal(attemptId('fries', storage, newId), 'id-2');
+  forgetAttempt('coffee', storage);
+  assert.equal(attemptId('coffee', storage, newId), 'id-3');
+
+  assert.ok(!isFinal(new ApiError({ status: 0, code: 'network', message: '' })));
+  assert.ok(!isFinal(new ApiError({ status: 503, code: 'unavailable', message: '' })));
+  assert.ok(!isFinal(new ApiError({ status: 409, code: 'redemption_in_progress', message: '' })));
+  assert.ok(isFinal(new ApiError({ status: 422, code: 'out_of_stock', message: '' })));
+  assert.match(redemptionMessage(new ApiError({ status: 422, code: 'out_of_stock', message: 'x' })), /run out/);
+
+  const reward = { costCoins: 100, minLevel: 3 };
+  assert.equal(blockedReason(reward, { coins: 500, level: 2 }), 'Needs level 3');
+  assert.equal(blockedReason(reward, { coins: 40, level: 3 }), 'You need 60 more coins');
+  assert.equal(blockedReason({ ...reward, remaining: 0 }, { coins: 500, level: 9 }), 'Out of stock');
+  assert.equal(blockedReason(reward, { coins: 100, level: 3 }), null);
+});

@@ -10,7 +10,8 @@ export function describeEntry(entry) {
     case 'receipt': return `Receipt ${d.receiptId ?? ''} at ${d.storeId ?? 'a store'}${d.amount ? ` (${d.amount})` : ''}`;
     case 'adjustment': return d.reason ? `Adjustment: ${d.reason}` : 'Adjustment';
     case 'redemption': return `Redeemed ${d.title ?? d.rewardId ?? 'a reward'}`;
-    case 'refund': return `Refund of receipt ${d.receiptId ?? ''}`;
+    case 'redemption_refund': return `Coins back: unused coupon for ${d.title ?? d.rewardId ?? 'a reward'}`;
+    case 'receipt_refund': case 'refund': return `Refund of receipt ${d.receiptId ?? ''}`;
     default: return String(entry.kind ?? 'Activity').replace(/_/g, ' ');
   }
 }

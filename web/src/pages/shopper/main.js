@@ -12,8 +12,10 @@ import { mountEffects } from '../../ui/effects-overlay.js';
 import { renderSignIn } from '../../ui/signin.js';
 import { notify } from '../../ui/states.js';
 import { createActivity } from './activity.js';
+import { createCoupons } from './coupons.js';
 import { createProfile } from './profile.js';
 import { createReceiptForm } from './receipt.js';
+import { createRewards } from './rewards.js';
 
 captureFragmentToken();
 
@@ -42,10 +44,14 @@ async function boot(reason) {
   fill(who, h('span', {}, `Signed in as ${session.claims.name}`), h('button', { type: 'button', id: 'sign-out', onclick: () => signOut() }, 'Sign out'));
   const profilePanel = h('section', { class: 'card', id: 'profile', 'aria-labelledby': 'balance-heading' });
   const receiptPanel = h('section', { class: 'card', id: 'receipt' });
+  const rewardsPanel = h('section', { class: 'card', id: 'rewards', 'aria-labelledby': 'rewards-heading', hidden: true });
+  const couponsPanel = h('section', { class: 'card', id: 'coupons', 'aria-label': 'Your coupons', hidden: true });
   const activityPanel = h('section', { class: 'card wide', id: 'activity', 'aria-label': 'Recent activity' });
-  fill(main, h('h1', { class: 'greeting' }, `Hi, ${session.claims.name}`), h('div', { class: 'shopper' }, profilePanel, receiptPanel, activityPanel));
+  fill(main, h('h1', { class: 'greeting' }, `Hi, ${session.claims.name}`),
+    h('div', { class: 'shopper' }, profilePanel, receiptPanel, rewardsPanel, couponsPanel, activityPanel));
 
-  const profile = createProfile(profilePanel, { client, onUnauthorized });
+  let rewards = null;
+  const profile = createProfile(profilePanel, { client, onUnauthorized, onChange: () => rewards?.refresh() });
   const activity = createActivity(activityPanel, { client, onUnauthorized });
   effects = mountEffects({ canvas: $('#effects'), announcer: $('#effects-announcer'), client, intervalMs: 2000,
     onState: (state) => notify(notices, state === 'offline' ? 'Connection lost: your effects will show again when it is back.' : '', 'warn') });
@@ -58,8 +64,20 @@ async function boot(reason) {
       activity.reload();
     },
   });
+  const coupons = createCoupons(couponsPanel, { client, onUnauthorized });
+  rewards = createRewards(rewardsPanel, {
+    client, onUnauthorized, currentView: () => profile.view,
+    onRedeemed: (answer) => {
+      effects?.pollNow();
+      profile.applyBalance({ ...profile.view, coins: answer.balance });
+      profile.load({ quiet: true });
+      coupons.reload();
+      activity.reload();
+    },
+  });
   window.mallquestShopper = { effects: () => effects?.engine.stats() };
   await Promise.all([profile.load(), activity.reload()]);
+  await Promise.all([rewards.load(), coupons.reload()]);
 }
 
 boot();

@@ -4,11 +4,12 @@ import { showError, showLoading } from '../../ui/states.js';
 
 const receiptsCredited = (n) => `${formatNumber(n)} receipt${n === 1 ? '' : 's'} credited`;
 
-export function createProfile(panel, { client, onUnauthorized }) {
+export function createProfile(panel, { client, onUnauthorized, onChange = () => {} }) {
   let last = null;
 
   function render(view) {
     last = view;
+    onChange(view);
     const p = view.progress ?? {};
     const percent = Math.max(0, Math.min(100, Number(p.percent) || 0));
     const bar = h('span');
