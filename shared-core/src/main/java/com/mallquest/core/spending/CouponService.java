@@ -1,5 +1,6 @@
 package com.mallquest.core.spending;
 
+import com.mallquest.core.logging.Log;
 import com.mallquest.core.auth.Caller;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.effects.EffectPublisher;
@@ -41,6 +42,8 @@ import static com.mallquest.core.store.Attributes.s;
  * {@code ret:<redemptionId>}, so a repeated refund (a crash, two cleanup runs) returns each once.
  */
 public final class CouponService {
+
+    private static final Log LOG = Log.of(CouponService.class);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -108,7 +111,8 @@ public final class CouponService {
                     ? Map.of("rewardId", used.rewardId(), "title", used.title())
                     : Map.of("rewardId", used.rewardId(), "title", used.title(), "storeId", used.storeId()));
         } catch (RuntimeException e) {
-            System.err.println("coupons: effect for " + used.redemptionId() + " not published: " + e);
+            LOG.warn("effect not published", e, "effectType", "coupon_used", "redemptionId", used.redemptionId(),
+                    "userId", used.userId());
         }
         return used.view(now);
     }

@@ -1,5 +1,6 @@
 package com.mallquest.core.spending;
 
+import com.mallquest.core.logging.Log;
 import com.mallquest.core.store.Attributes;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.effects.EffectPublisher;
@@ -64,6 +65,8 @@ import static com.mallquest.core.store.Attributes.s;
  * failure table is in {@code docs/rewards.md}.
  */
 public final class RedemptionService {
+
+    private static final Log LOG = Log.of(RedemptionService.class);
 
     /** How long a call waits for a concurrent attempt of the same redemption. */
     static final Duration WAIT_FOR_CONCURRENT = Duration.ofSeconds(2);
@@ -381,7 +384,8 @@ public final class RedemptionService {
             }
             effects.publish(record.userId(), "reward_redeemed", data);
         } catch (RuntimeException e) {
-            System.err.println("redemptions: effect for " + record.redemptionId() + " not published: " + e);
+            LOG.warn("effect not published", e, "effectType", "reward_redeemed", "redemptionId", record.redemptionId(),
+                    "userId", record.userId());
         }
     }
 

@@ -1,5 +1,6 @@
 package com.mallquest.core.spending;
 
+import com.mallquest.core.logging.Log;
 import com.mallquest.core.effects.EffectPublisher;
 import com.mallquest.core.lambda.CoreServices;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -26,6 +27,8 @@ import static com.mallquest.core.store.Attributes.s;
  * stays due for the next run.
  */
 public final class SpendingCleanup {
+
+    private static final Log LOG = Log.of(SpendingCleanup.class);
 
     /**
      * What one run did.
@@ -87,7 +90,9 @@ public final class SpendingCleanup {
                 }
             } catch (RuntimeException e) {
                 failed++;
-                System.err.println("spending cleanup: " + item.get(SpendingItems.PK).s() + "/" + sk + " left due: " + e);
+                // a coupon's key is its code, a bearer secret: never logged
+                LOG.warn("spending item left due for the next run", e, "sk", sk,
+                        "pk", SpendingItems.COUPON_SK.equals(sk) ? "COUPON#(code withheld)" : item.get(SpendingItems.PK).s());
             }
         }
         return new Result(due.size(), couponsRefunded, coins, redemptionsSettled, refundsSettled, failed, due.size() >= limit);
