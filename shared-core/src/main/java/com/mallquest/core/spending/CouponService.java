@@ -80,7 +80,7 @@ public final class CouponService {
      */
     public CouponView use(Caller caller, String typedCode) {
         Coupon coupon = authorized(caller, typedCode);
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Map<String, AttributeValue> after;
         try {
             after = dynamo.updateItem(UpdateItemRequest.builder()
@@ -125,7 +125,7 @@ public final class CouponService {
      */
     long refundExpired(Map<String, AttributeValue> item) {
         Coupon coupon = SpendingItems.coupon(item);
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Map<String, AttributeValue> key = SpendingItems.couponKey(CouponCode.canonical(coupon.couponCode()));
         if (ISSUED.equals(coupon.storedState())) {
             try {

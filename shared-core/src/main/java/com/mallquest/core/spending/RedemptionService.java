@@ -307,7 +307,7 @@ public final class RedemptionService {
         try {
             dynamo.putItem(PutItemRequest.builder()
                     .tableName(table)
-                    .item(SpendingItems.newCoupon(record, clock.instant()))
+                    .item(SpendingItems.newCoupon(record, record.createdAt()))
                     .conditionExpression("attribute_not_exists(pk)")
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .build());

@@ -58,11 +58,19 @@ public final class LocalJwt {
 
     /** A signed token for {@code sub} with {@code cognito:groups}, valid for {@code ttlSeconds}. */
     public String issue(String sub, List<String> groups, long ttlSeconds) {
+        return issue(sub, groups, null, ttlSeconds);
+    }
+
+    /** A token whose {@code custom:storeId} claim names the store a {@code store-staff} member works for (null: none). */
+    public String issue(String sub, List<String> groups, String staffStoreId, long ttlSeconds) {
         long now = clock.instant().getEpochSecond();
         ObjectNode payload = JsonText.MAPPER.createObjectNode();
         payload.put("sub", sub);
         if (!groups.isEmpty()) {
             groups.forEach(g -> payload.withArray("cognito:groups").add(g));
+        }
+        if (staffStoreId != null) {
+            payload.put("custom:storeId", staffStoreId);
         }
         rules.issuer().ifPresent(iss -> payload.put("iss", iss));
         if (!rules.audience().isEmpty()) {

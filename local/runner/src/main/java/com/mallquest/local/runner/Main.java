@@ -23,7 +23,7 @@ import java.util.concurrent.CountDownLatch;
  * start-api [--port 3000] [--host 127.0.0.1] [--env-vars FILE] [--parameter-overrides K=V ...]
  *           [--fire-schedules-now] [--max-containers N] [--table-prefix P]
  * invoke &lt;FunctionLogicalId&gt; -e &lt;event.json|-&gt; [--env-vars FILE] [--parameter-overrides K=V ...]
- * token --sub &lt;userId&gt; [--groups admin,store] [--ttl 3600] [--parameter-overrides K=V ...]
+ * token --sub &lt;userId&gt; [--groups admin,store-staff] [--store-id zara] [--ttl 3600] [--parameter-overrides K=V ...]
  * </pre>
  * A problem the user can fix is one line on stderr and exit status 1 (2 for a bad command line); {@code invoke}
  * exits 1 when the function fails.
@@ -160,7 +160,7 @@ public final class Main {
     }
 
     private int token(Args args) {
-        args.allow("sub", "groups", "ttl", "parameter-overrides", "template");
+        args.allow("sub", "groups", "store-id", "ttl", "parameter-overrides", "template");
         String sub = args.one("sub").orElseThrow(() -> new UsageError("token needs --sub <userId>"));
         List<String> groups = args.one("groups").map(g -> Arrays.stream(g.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
                 .orElse(List.of());
@@ -172,7 +172,7 @@ public final class Main {
         SamTemplate sam = SamTemplate.load(args.one("template").map(Path::of).orElse(root.resolve("template.yaml")));
         LocalTemplate template = new LocalTemplate(sam, root, new LocalValues(sam, parameterOverrides(args), Map.of(), ""));
         LocalJwt jwt = new LocalJwt(LocalJwt.secretFrom(shell), template.jwtRules(), Clock.systemUTC());
-        stdout.println(jwt.issue(sub, groups, ttl));
+        stdout.println(jwt.issue(sub, groups, args.one("store-id").orElse(null), ttl));
         return 0;
     }
 
@@ -238,7 +238,7 @@ public final class Main {
                 "  start-api [--port 3000] [--host 127.0.0.1] [--env-vars FILE] [--parameter-overrides K=V ...]",
                 "            [--fire-schedules-now] [--max-containers 2]",
                 "  invoke <FunctionLogicalId> -e <event.json|-> [--env-vars FILE] [--parameter-overrides K=V ...]",
-                "  token --sub <userId> [--groups admin,store] [--ttl 3600]",
+                "  token --sub <userId> [--groups admin,store-staff] [--store-id zara] [--ttl 3600]",
                 "  bench-lambda [--cold-runs 5] [--warm 300] [--clients 16] [--seconds 20] [--before CHECKOUT] [--only cold,warm,artifacts,ceiling]",
                 "  test       build and run every test (needs redis-server, Node.js; installs dynalite)");
     }

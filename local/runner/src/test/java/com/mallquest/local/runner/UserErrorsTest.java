@@ -86,4 +86,14 @@ class UserErrorsTest {
         assertEquals("[admin store]", verified.claims().get("cognito:groups"));
         assertTrue(RepositoryRoot.locate().resolve("mallquest").toFile().canExecute(), "the launcher is executable");
     }
+
+    @Test
+    void token_shouldCarryTheStaffStore_whenAskedFor() {
+        CommandRun run = CommandRun.of(Map.of(), "token", "--sub", "barista-1", "--groups", "store-staff", "--store-id", "starbucks");
+        assertEquals(0, run.status(), run.stderr());
+        var verified = new LocalJwt(LocalJwt.DEVELOPMENT_SECRET, LocalTemplateTest.repositoryTemplate().jwtRules(),
+                java.time.Clock.systemUTC()).verify("Bearer " + run.stdout().trim()).orElseThrow();
+        assertEquals("starbucks", verified.claims().get("custom:storeId"));
+        assertEquals("[store-staff]", verified.claims().get("cognito:groups"));
+    }
 }
