@@ -1,7 +1,9 @@
 /**
  * How each effect type looks: a renderer turns an effect into an animation with a duration and a draw(ctx,
  * progress) function. Particles are allocated once per animation (typed arrays), nothing per frame.
- * `quality` (0.25..1) scales particle counts down when frames run over budget.
+ * `quality` (0.25..1) falls when frames run over budget: at creation it sets how many particles an animation has;
+ * at each draw (the engine passes its current quality) it thins what is drawn: fewer coins, no coin rims, no text
+ * outlines (outlined text is the costliest thing on a software-rendered canvas).
  */
 
 const TAU = Math.PI * 2;
@@ -9,12 +11,12 @@ const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 const easeOut = (p) => 1 - (1 - p) ** 3;
 
 /** Centred bold text; outlined (costly: only where it is drawn over other animations) unless `outline` is false. */
-function label(ctx, text, x, y, size, color, alpha = 1, outline = true) {
+function label(ctx, text, x, y, size, color, alpha = 1, outline = true, quality = 1) {
   ctx.globalAlpha = clamp(alpha, 0, 1);
   ctx.font = `700 ${Math.round(size)}px system-ui, sans-serif`;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  if (outline) {
+  if (outline && quality > 0.6) {
     ctx.lineWidth = Math.max(2, size / 10);
     ctx.strokeStyle = 'rgba(0,0,0,0.55)';
     ctx.strokeText(text, x, y);
@@ -44,8 +46,9 @@ function coinBurst(effect, { width, height, quality, random }) {
   const text = `+${coins} coins${effect.count > 1 ? ` (${effect.count} receipts)` : ''}`;
   return {
     duration: 2200,
-    draw(ctx, p) {
-      for (let i = 0; i < n; i++) {
+    draw(ctx, p, q = 1) {
+      const shown = Math.max(4, Math.round(n * q));
+      for (let i = 0; i < shown; i++) {
         const t = clamp((p - px[i * 5 + 4]) / (1 - px[i * 5 + 4]), 0, 1);
         if (t <= 0) continue;
         const x = ox + px[i * 5] * t * scale * 0.6;
@@ -57,14 +60,14 @@ function coinBurst(effect, { width, height, quality, random }) {
         ctx.beginPath();
         ctx.ellipse(x, y, Math.max(1, r * squash), r, 0, 0, TAU);
         ctx.fill();
-        if (quality === 1) { // the rim is the first thing to go when frames run over budget
+        if (q === 1) { // the rim is the first thing to go when frames run over budget
           ctx.strokeStyle = '#a86f00';
           ctx.lineWidth = Math.max(1, r * 0.18);
           ctx.stroke();
         }
       }
       ctx.globalAlpha = 1;
-      label(ctx, text, ox, oy - scale * 0.08 - easeOut(p) * scale * 0.12, scale * 0.055, '#ffe27a', 1 - p * p);
+      label(ctx, text, ox, oy - scale * 0.08 - easeOut(p) * scale * 0.12, scale * 0.055, '#ffe27a', 1 - p * p, true, q);
     },
   };
 }
@@ -75,8 +78,8 @@ function levelUp(effect, { width, height }) {
   const scale = Math.min(width, height);
   return {
     duration: 3000,
-    draw(ctx, p) {
-      for (let k = 0; k < 3; k++) {
+    draw(ctx, p, q = 1) {
+      for (let k = 0; k < (q > 0.6 ? 3 : 1); k++) {
         const q = clamp(p * 1.3 - k * 0.15, 0, 1);
         if (q <= 0) continue;
         ctx.globalAlpha = 1 - q;
@@ -88,8 +91,8 @@ function levelUp(effect, { width, height }) {
       }
       ctx.globalAlpha = 1;
       const grow = easeOut(clamp(p * 3, 0, 1));
-      label(ctx, `Level ${level}!`, width / 2, height / 2, scale * 0.11 * grow + 1, '#ffffff', p < 0.8 ? 1 : (1 - p) * 5);
-      if (effect.count > 1) label(ctx, `${effect.count} shoppers levelled up`, width / 2, height / 2 + scale * 0.1, scale * 0.04, '#dfe8ff', 1 - p);
+      label(ctx, `Level ${level}!`, width / 2, height / 2, scale * 0.11 * grow + 1, '#ffffff', p < 0.8 ? 1 : (1 - p) * 5, true, q);
+      if (effect.count > 1) label(ctx, `${effect.count} shoppers levelled up`, width / 2, height / 2 + scale * 0.1, scale * 0.04, '#dfe8ff', 1 - p, true, q);
     },
   };
 }
@@ -110,7 +113,7 @@ function badgeUnlocked(effect, { width, height }) {
   const scale = Math.min(width, height);
   return {
     duration: 3000,
-    draw(ctx, p) {
+    draw(ctx, p, q = 1) {
       const grow = easeOut(clamp(p * 2.5, 0, 1));
       const fade = p < 0.8 ? 1 : (1 - p) * 5;
       ctx.globalAlpha = fade;
@@ -121,8 +124,8 @@ function badgeUnlocked(effect, { width, height }) {
       ctx.lineWidth = Math.max(2, scale * 0.008);
       ctx.stroke();
       ctx.globalAlpha = 1;
-      label(ctx, 'Badge unlocked', width / 2, height * 0.64, scale * 0.045, '#ffffff', fade);
-      label(ctx, String(name), width / 2, height * 0.72, scale * 0.06, '#ffe9a8', fade);
+      label(ctx, 'Badge unlocked', width / 2, height * 0.64, scale * 0.045, '#ffffff', fade, true, q);
+      label(ctx, String(name), width / 2, height * 0.72, scale * 0.06, '#ffe9a8', fade, true, q);
     },
   };
 }
@@ -156,18 +159,18 @@ function generic(effect, { width, height, random }) {
   const title = String(effect.data?.title ?? effect.type.replace(/_/g, ' '));
   return {
     duration: 2000,
-    draw(ctx, p) {
+    draw(ctx, p, q = 1) {
       ctx.globalAlpha = 1 - p;
       ctx.fillStyle = '#9ef0c9';
       star(ctx, x, y, scale * 0.06 * easeOut(clamp(p * 3, 0, 1)), p * 4);
       ctx.fill();
       ctx.globalAlpha = 1;
-      label(ctx, title, x, y + scale * 0.09, scale * 0.04, '#e8fff4', 1 - p);
+      label(ctx, title, x, y + scale * 0.09, scale * 0.04, '#e8fff4', 1 - p, true, q);
     },
   };
 }
 
-/** type → renderer(effect, {width, height, quality, random}) → {duration, draw(ctx, progress)} */
+/** type → renderer(effect, {width, height, quality, random}) → {duration, draw(ctx, progress, quality)} */
 export const RENDERERS = Object.freeze({
   coin_earned: coinBurst,
   level_up: levelUp,

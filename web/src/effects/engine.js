@@ -156,7 +156,7 @@ export class EffectsEngine {
     let kept = 0;
     for (const a of this.active) {
       if (t >= a.endsAt || wall >= a.effect.expiresAt) continue;
-      if (ctx) a.draw(ctx, Math.min(1, (t - a.startedAt) / a.duration));
+      if (ctx) a.draw(ctx, Math.min(1, (t - a.startedAt) / a.duration), this.quality);
       this.active[kept++] = a;
     }
     this.active.length = kept;

@@ -126,8 +126,9 @@ test('an API outage shows the offline mark; the screen keeps drawing and recover
   await page.locator('#offline').waitFor({ state: 'visible', timeout: 10000 });
   assert.match(await page.locator('#offline').innerText(), /Offline, retrying in \d+ s/);
   const before = (await stats(page)).frames;
-  await page.waitForTimeout(1000);
-  assert.ok((await stats(page)).frames > before + 30, 'still animating while offline');
+  await page.waitForTimeout(2000);
+  const drawn = (await stats(page)).frames - before;
+  assert.ok(drawn > 20, `still animating while offline: ${drawn} frames in 2 s`);
   await page.unroute('**/effects*');
   await page.locator('#offline').waitFor({ state: 'hidden', timeout: 15000 });
   await page.close();

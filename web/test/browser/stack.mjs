@@ -55,7 +55,7 @@ function stopProcess(child, signal = 'SIGTERM') {
   });
 }
 
-/** Starts each function's container, one after the other (see above). */
+/** Starts a container of each function, one after the other, so that the first test does not wait for cold starts. */
 async function warmUp(baseUrl) {
   const token = await (await fetch(`${baseUrl}/local/dev-token`, { method: 'POST', body: JSON.stringify({ sub: 'warm-up', groups: ['admin'] }) })).json();
   const auth = { Authorization: `Bearer ${token.token}` };
@@ -97,10 +97,7 @@ export async function startStack({ env = {}, log = () => {} } = {}) {
 
     const apiPort = await freePort();
     let apiLog = '';
-    // One container per function, each warmed up alone below: several function JVMs starting at the same
-    // moment can crash in the local runner today (AWS's runtime client extracts its native library to one fixed
-    // path; the performance work fixes it). The tests are about the pages, not about that.
-    const api = spawn(join(REPO, 'mallquest'), ['start-api', '--port', String(apiPort), '--max-containers', '1'], {
+    const api = spawn(join(REPO, 'mallquest'), ['start-api', '--port', String(apiPort)], {
       cwd: REPO,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -21,7 +21,10 @@ export function createProfile(panel, { client, onUnauthorized, onChange = () => 
       h('div', { class: 'level-row' }, h('span', { id: 'level' }, `Level ${view.level}`), h('span', {}, `${formatNumber(view.xp)} XP`)),
       h('div', { class: 'progress', role: 'progressbar', 'aria-label': `Progress to level ${view.level + 1}`, 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(percent) }, bar),
       h('p', { class: 'hint' }, p.xpToNextLevel !== undefined ? `${formatNumber(p.xpToNextLevel)} XP to level ${view.level + 1}` : ''),
-      h('p', { class: 'hint' }, receiptsCredited(view.counts?.receiptsCredited ?? 0)));
+      h('p', { class: 'hint' }, receiptsCredited(view.counts?.receiptsCredited ?? 0)),
+      view.coinsOwed > 0
+        ? h('p', { class: 'notice notice-warn', id: 'coins-owed' }, `You owe ${formatNumber(view.coinsOwed)} coins for a returned purchase; your next receipts pay it back first, and rewards wait until then.`)
+        : null);
   }
 
   async function load({ quiet = false } = {}) {
