@@ -10,6 +10,7 @@ import com.mallquest.core.ledger.ActivityPage;
 import com.mallquest.core.ledger.Credit;
 import com.mallquest.core.ledger.CreditKind;
 import com.mallquest.core.ledger.Ledger;
+import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class AdminBatchHandlerTest {
     }
 
     private APIGatewayV2HTTPResponse post(AdminBatchHandler target, String body) {
-        return target.handleRequest(ApiEvents.post(PATH, body, ApiEvents.ADMIN), null);
+        return ApiContract.handle(target, ApiEvents.post(PATH, body, ApiEvents.ADMIN));
     }
 
     private List<ActivityEntry> activity(String userId) {
@@ -289,8 +290,8 @@ class AdminBatchHandlerTest {
         String body = batch(List.of(adjustment("p1-" + run, hal, 5, 0)));
 
         // WHEN posted without a token and by a shopper
-        APIGatewayV2HTTPResponse anonymous = handler.handleRequest(ApiEvents.post(PATH, body, null), null);
-        APIGatewayV2HTTPResponse shopper = handler.handleRequest(ApiEvents.post(PATH, body, ApiEvents.SHOPPER), null);
+        APIGatewayV2HTTPResponse anonymous = ApiContract.handle(handler, ApiEvents.post(PATH, body, null));
+        APIGatewayV2HTTPResponse shopper = ApiContract.handle(handler, ApiEvents.post(PATH, body, ApiEvents.SHOPPER));
 
         // THEN 401 and 403, and nothing applied
         assertEquals(401, anonymous.getStatusCode());

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.SampleEvents;
 import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.Test;
@@ -21,8 +22,8 @@ class SampleEventTest {
         AdminBatchHandler handler = new AdminBatchHandler(CoreServices.fromEnvironment(TestBackends.environment()));
 
         // WHEN sent twice
-        APIGatewayV2HTTPResponse first = handler.handleRequest(sample, null);
-        APIGatewayV2HTTPResponse second = handler.handleRequest(sample, null);
+        APIGatewayV2HTTPResponse first = ApiContract.handle(handler, sample);
+        APIGatewayV2HTTPResponse second = ApiContract.handle(handler, sample);
 
         // THEN applied, then replayed
         assertEquals(200, first.getStatusCode(), first.getBody());

@@ -7,6 +7,7 @@ import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Credit;
 import com.mallquest.core.ledger.CreditKind;
 import com.mallquest.core.ledger.Ledger;
+import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.Test;
@@ -37,8 +38,8 @@ class GetUserHandlerTest {
         // GIVEN alice credited 120 coins
         Ledger.of(core).credit(new Credit(alice, "receipt:s1:r1", 120, 60, CreditKind.RECEIPT, Map.of("storeId", "s1")));
         // WHEN she reads /users/me twice
-        var first = handler.handleRequest(get("/users/me", alice, null, null), null);
-        var second = handler.handleRequest(get("/users/" + alice, alice, null, null), null);
+        var first = ApiContract.handle(handler, get("/users/me", alice, null, null));
+        var second = ApiContract.handle(handler, get("/users/" + alice, alice, null, null));
         // THEN both show the balance; the first is a miss, the second a hit (header and field)
         assertEquals(200, first.getStatusCode(), first.getBody());
         JsonNode body = json(first);
@@ -57,12 +58,12 @@ class GetUserHandlerTest {
     @Test
     void users_shouldAnswer401_403_404_byCaller() throws Exception {
         String bob = "bob-" + UUID.randomUUID();
-        assertEquals(401, handler.handleRequest(get("/users/" + bob, null, null, null), null).getStatusCode());
-        var forbidden = handler.handleRequest(get("/users/" + bob, alice, null, null), null);
+        assertEquals(401, ApiContract.handle(handler, get("/users/" + bob, null, null, null)).getStatusCode());
+        var forbidden = ApiContract.handle(handler, get("/users/" + bob, alice, null, null));
         assertEquals(403, forbidden.getStatusCode());
         assertEquals("forbidden", json(forbidden).get("error").get("code").asText());
-        assertEquals(404, handler.handleRequest(get("/users/" + bob, "root", "[admin]", null), null).getStatusCode());
-        assertEquals(403, handler.handleRequest(get("/users/" + bob + "/activity", alice, null, null), null).getStatusCode());
+        assertEquals(404, ApiContract.handle(handler, get("/users/" + bob, "root", "[admin]", null)).getStatusCode());
+        assertEquals(403, ApiContract.handle(handler, get("/users/" + bob + "/activity", alice, null, null)).getStatusCode());
     }
 
     @Test
@@ -70,17 +71,17 @@ class GetUserHandlerTest {
         for (int i = 0; i < 3; i++) {
             Ledger.of(core).credit(new Credit(alice, "receipt:s1:p" + i, 10, 1, CreditKind.RECEIPT, Map.of()));
         }
-        var page = handler.handleRequest(get("/users/me/activity", alice, null, Map.of("limit", "2")), null);
+        var page = ApiContract.handle(handler, get("/users/me/activity", alice, null, Map.of("limit", "2")));
         assertEquals(200, page.getStatusCode(), page.getBody());
         JsonNode body = json(page);
         assertEquals(2, body.get("entries").size());
-        var rest = handler.handleRequest(get("/users/" + alice + "/activity", alice, null,
-                Map.of("limit", "2", "cursor", body.get("nextCursor").asText())), null);
+        var rest = ApiContract.handle(handler, get("/users/" + alice + "/activity", alice, null,
+                Map.of("limit", "2", "cursor", body.get("nextCursor").asText())));
         assertEquals(1, json(rest).get("entries").size());
-        var badLimit = handler.handleRequest(get("/users/me/activity", alice, null, Map.of("limit", "0")), null);
+        var badLimit = ApiContract.handle(handler, get("/users/me/activity", alice, null, Map.of("limit", "0")));
         assertEquals(400, badLimit.getStatusCode());
         assertEquals("limit", json(badLimit).get("error").get("field").asText());
-        var badCursor = handler.handleRequest(get("/users/me/activity", alice, null, Map.of("cursor", "!!")), null);
+        var badCursor = ApiContract.handle(handler, get("/users/me/activity", alice, null, Map.of("cursor", "!!")));
         assertEquals(400, badCursor.getStatusCode());
         assertEquals("cursor", json(badCursor).get("error").get("field").asText());
     }
@@ -101,7 +102,7 @@ class GetUserHandlerTest {
         cursors.add("A".repeat(20_000));
         for (String cursor : cursors) {
             // WHEN the activity is read from it
-            var response = handler.handleRequest(get("/users/me/activity", alice, null, Map.of("cursor", cursor)), null);
+            var response = ApiContract.handle(handler, get("/users/me/activity", alice, null, Map.of("cursor", cursor)));
             // THEN a 400 naming the cursor
             String shown = cursor.length() > 40 ? cursor.substring(0, 40) + "..." : cursor;
             assertEquals(400, response.getStatusCode(), shown + " " + response.getBody());
@@ -115,7 +116,7 @@ class GetUserHandlerTest {
         for (String id : new String[] {"a".repeat(10_000), "x%01y", "a%2Fb", "%E2%82%AC"}) {
             for (String path : new String[] {"/users/" + id, "/users/" + id + "/activity"}) {
                 // WHEN an admin reads it
-                var response = handler.handleRequest(get(path, "root", "[admin]", null), null);
+                var response = ApiContract.handle(handler, get(path, "root", "[admin]", null));
                 // THEN a 400 naming userId, not a DynamoDB error
                 assertEquals(400, response.getStatusCode(), path.length() > 60 ? path.substring(0, 60) : path);
                 assertEquals("userId", json(response).get("error").get("field").asText());
@@ -129,8 +130,8 @@ class GetUserHandlerTest {
         Ledger.of(core).credit(new Credit(alice, "receipt:s1:k1", 10, 1, CreditKind.RECEIPT, Map.of()));
         Ledger.of(core).credit(new Credit(alice, "adj:k2", 5, 0, CreditKind.ADJUSTMENT, Map.of()));
         // WHEN the activity page and the view are read
-        JsonNode page = json(handler.handleRequest(get("/users/me/activity", alice, null, null), null));
-        JsonNode view = json(handler.handleRequest(get("/users/me", alice, null, null), null));
+        JsonNode page = json(ApiContract.handle(handler, get("/users/me/activity", alice, null, null)));
+        JsonNode view = json(ApiContract.handle(handler, get("/users/me", alice, null, null)));
         // THEN both use the lower-case wire names (the page used to say RECEIPT / ADJUSTMENT)
         java.util.Set<String> pageKinds = new java.util.HashSet<>();
         java.util.Set<String> viewKinds = new java.util.HashSet<>();

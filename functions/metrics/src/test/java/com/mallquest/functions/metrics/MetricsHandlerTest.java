@@ -7,6 +7,7 @@ import com.mallquest.core.effects.EffectsService;
 import com.mallquest.core.fleet.CacheServiceStatus;
 import com.mallquest.core.fleet.FleetMetrics;
 import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.EmfOutput;
 import com.mallquest.core.testing.OwnRedis;
@@ -73,7 +74,7 @@ class MetricsHandlerTest {
         // AND three real health requests answered by container A's handler (recorded by ApiHandler's hook)
         MetricsHandler handlerA = new MetricsHandler(a, CacheServiceStatus.NOT_IN_AWS);
         for (int i = 0; i < 3; i++) {
-            assertEquals(200, handlerA.handleRequest(ApiEvents.get("/health", null), null).getStatusCode());
+            assertEquals(200, ApiContract.handle(handlerA, ApiEvents.get("/health", null)).getStatusCode());
         }
 
         // WHEN an admin asks a fourth container
@@ -149,9 +150,9 @@ class MetricsHandlerTest {
         MetricsHandler handler = new MetricsHandler(container(), CacheServiceStatus.NOT_IN_AWS);
 
         // WHEN called without a token, by a shopper, and by an admin
-        APIGatewayV2HTTPResponse anonymous = handler.handleRequest(ApiEvents.get("/metrics", null), null);
-        APIGatewayV2HTTPResponse shopper = handler.handleRequest(ApiEvents.get("/metrics", ApiEvents.SHOPPER), null);
-        APIGatewayV2HTTPResponse admin = handler.handleRequest(ApiEvents.get("/metrics", ApiEvents.ADMIN), null);
+        APIGatewayV2HTTPResponse anonymous = ApiContract.handle(handler, ApiEvents.get("/metrics", null));
+        APIGatewayV2HTTPResponse shopper = ApiContract.handle(handler, ApiEvents.get("/metrics", ApiEvents.SHOPPER));
+        APIGatewayV2HTTPResponse admin = ApiContract.handle(handler, ApiEvents.get("/metrics", ApiEvents.ADMIN));
 
         // THEN 401, 403 (without figures), 200
         assertEquals(401, anonymous.getStatusCode());
@@ -171,9 +172,9 @@ class MetricsHandlerTest {
 
         // WHEN Redis dies, this container answers 2 health checks, then an admin reads the metrics
         redis.server().kill();
-        handler.handleRequest(ApiEvents.get("/health", null), null);
-        handler.handleRequest(ApiEvents.get("/health", null), null);
-        APIGatewayV2HTTPResponse response = handler.handleRequest(ApiEvents.get("/metrics", ApiEvents.ADMIN), null);
+        ApiContract.handle(handler, ApiEvents.get("/health", null));
+        ApiContract.handle(handler, ApiEvents.get("/health", null));
+        APIGatewayV2HTTPResponse response = ApiContract.handle(handler, ApiEvents.get("/metrics", ApiEvents.ADMIN));
 
         // THEN it still answers, says the figures are this instance's alone, and they are: 2 requests, not 40
         assertEquals(200, response.getStatusCode(), response.getBody());
@@ -194,13 +195,13 @@ class MetricsHandlerTest {
 
         // WHEN an admin reads the metrics, with stdout (where EMF goes outside Lambda too) captured
         EmfOutput captured = EmfOutput.capture(() ->
-                assertEquals(200, handler.handleRequest(ApiEvents.get("/metrics", ApiEvents.ADMIN), null).getStatusCode()));
+                assertEquals(200, ApiContract.handle(handler, ApiEvents.get("/metrics", ApiEvents.ADMIN)).getStatusCode()));
 
         // THEN the invocation's EMF record carries the headline figures, declared as metrics of the namespace
         List<JsonNode> records = captured.records();
         assertEquals(1, records.size(), captured.output());
         JsonNode emf = records.get(0);
-        assertEquals(10 / json(handler.handleRequest(ApiEvents.get("/metrics", ApiEvents.ADMIN), null))
+        assertEquals(10 / json(ApiContract.handle(handler, ApiEvents.get("/metrics", ApiEvents.ADMIN)))
                 .path("system").path("1m").path("seconds").asDouble(), emf.path("FleetRequestsPerSecond").asDouble(), 0.01);
         assertTrue(emf.path("FleetLatencyP99").asDouble() > 20 && emf.path("FleetLatencyP99").asDouble() <= 30);
         assertEquals(30.0, emf.path("FleetLatencyAverage").asDouble(), 0.001);

@@ -11,6 +11,7 @@ import com.mallquest.core.logging.LogContext;
 import com.mallquest.core.metrics.Metrics;
 import com.mallquest.core.receipts.ReceiptService;
 import com.mallquest.core.stores.StoreCatalogue;
+import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.CrashingDynamoDb;
 import com.mallquest.core.testing.LogOutput;
@@ -66,7 +67,7 @@ class ReceiptLogTrailTest {
 
     private APIGatewayV2HTTPResponse post(CoreServices on, String user, String receiptId, String lambdaRequestId) {
         SubmitReceiptHandler handler = new SubmitReceiptHandler(on, new EffectsService(on.cache(), on.clock(), on.settings()));
-        return handler.handleRequest(ApiEvents.request("POST", "/receipts").caller(user)
+        return ApiContract.handle(handler, ApiEvents.request("POST", "/receipts").caller(user)
                         .header("Authorization", "Bearer " + TOKEN).body(receipt(receiptId)).build(),
                 new TestLambdaContext(lambdaRequestId, "Root=1-6745f00a-" + lambdaRequestId.hashCode() + ";Sampled=1"));
     }

@@ -10,6 +10,7 @@ import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Ledger;
 import com.mallquest.core.metrics.Metrics;
 import com.mallquest.core.stores.StoreCatalogue;
+import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.EmfOutput;
 import com.mallquest.core.testing.StoreSeed;
@@ -54,7 +55,7 @@ class SubmitReceiptHandlerTest {
     }
 
     private APIGatewayV2HTTPResponse post(String body, String sub) {
-        return handler.handleRequest(event("POST", "/receipts", body, sub), null);
+        return ApiContract.handle(handler, event("POST", "/receipts", body, sub));
     }
 
     private static String receipt(String receiptId, String storeId, String amount, String purchasedAt) {
@@ -150,7 +151,7 @@ class SubmitReceiptHandlerTest {
     @Test
     void getStores_shouldListActiveStoresPublicly() throws Exception {
         // WHEN anyone (no token) asks for the stores
-        var response = handler.handleRequest(event("GET", "/stores", null, null), null);
+        var response = ApiContract.handle(handler, event("GET", "/stores", null, null));
         // THEN 200 with the active ones only
         assertEquals(200, response.getStatusCode(), response.getBody());
         JsonNode stores = json(response).get("stores");

@@ -3,6 +3,7 @@ package com.mallquest.functions.effects;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.TestCores;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 
 import static com.mallquest.core.testing.ApiResponses.json;
@@ -31,7 +33,7 @@ class EffectsHandlerTest {
     @Test
     void post_shouldAnswer202WithEffect_andGetShouldListIt() throws Exception {
         // WHEN a user triggers a coin effect
-        var posted = handler.handleRequest(event("POST", "{\"type\":\"coin_earned\",\"durationSeconds\":3,\"data\":{\"coins\":50}}", "u-http-1", null), null);
+        var posted = ApiContract.handle(handler, event("POST", "{\"type\":\"coin_earned\",\"durationSeconds\":3,\"data\":{\"coins\":50}}", "u-http-1", null));
         // THEN 202 with effectId, type, expiresAt
         assertEquals(202, posted.getStatusCode(), posted.getBody());
         JsonNode body = json(posted);
@@ -39,7 +41,7 @@ class EffectsHandlerTest {
         assertFalse(body.get("effectId").asText().isEmpty());
         assertTrue(body.has("expiresAt"));
         // AND GET /effects lists it with its data
-        var listed = handler.handleRequest(event("GET", null, "u-http-1", null), null);
+        var listed = ApiContract.handle(handler, event("GET", null, "u-http-1", null));
         assertEquals(200, listed.getStatusCode());
         JsonNode effects = json(listed).get("effects");
         assertEquals(1, effects.size());
@@ -49,10 +51,10 @@ class EffectsHandlerTest {
 
     @Test
     void post_shouldAnswer400NamingTheField_whenTypeUnknownOrFieldUnknown() throws Exception {
-        var unknownType = handler.handleRequest(event("POST", "{\"type\":\"fireworks\"}", "u-http-2", null), null);
+        var unknownType = ApiContract.handle(handler, event("POST", "{\"type\":\"fireworks\"}", "u-http-2", null));
         assertEquals(400, unknownType.getStatusCode());
         assertEquals("type", json(unknownType).get("error").get("field").asText());
-        var unknownField = handler.handleRequest(event("POST", "{\"type\":\"coin_earned\",\"colour\":\"red\"}", "u-http-2", null), null);
+        var unknownField = ApiContract.handle(handler, event("POST", "{\"type\":\"coin_earned\",\"colour\":\"red\"}", "u-http-2", null));
         assertEquals(400, unknownField.getStatusCode());
         assertEquals("colour", json(unknownField).get("error").get("field").asText());
     }
@@ -60,16 +62,19 @@ class EffectsHandlerTest {
     @Test
     void post_shouldAnswer429WithRetryAfter_beyondTheLimit_and401WithoutCaller() {
         // GIVEN a limit of 2 per second WHEN a user triggers 3 in one second
-        var first = handler.handleRequest(event("POST", "{\"type\":\"level_up\"}", "u-http-3", null), null);
-        var second = handler.handleRequest(event("POST", "{\"type\":\"level_up\"}", "u-http-3", null), null);
-        var third = handler.handleRequest(event("POST", "{\"type\":\"level_up\"}", "u-http-3", null), null);
+        // (checked against openapi.yaml after the three calls: a check's time must not stretch the second)
+        var request = event("POST", "{\"type\":\"level_up\"}", "u-http-3", null);
+        var first = handler.handleRequest(request, null);
+        var second = handler.handleRequest(request, null);
+        var third = handler.handleRequest(request, null);
+        List.of(first, second, third).forEach(response -> ApiContract.check(request, response));
         // THEN the first two are accepted and the third is 429 with Retry-After
         assertEquals(202, first.getStatusCode());
         assertEquals(202, second.getStatusCode());
         assertEquals(429, third.getStatusCode());
         assertEquals("1", third.getHeaders().get("Retry-After"));
         // AND without a verified caller the route is 401
-        var anonymous = handler.handleRequest(event("POST", "{\"type\":\"level_up\"}", null, null), null);
+        var anonymous = ApiContract.handle(handler, event("POST", "{\"type\":\"level_up\"}", null, null));
         assertEquals(401, anonymous.getStatusCode());
     }
 }

@@ -46,6 +46,7 @@ public final class LocalApi implements AutoCloseable {
     private final Consumer<String> out;
     private final Clock clock;
     private final Instant created;
+    private final ApiDescription apiDescription;
 
     private LocalApi(LocalStack stack, String host, int port, LocalJwt jwt, boolean fireSchedulesNow, Clock clock) {
         this.stack = stack;
@@ -55,6 +56,7 @@ public final class LocalApi implements AutoCloseable {
         this.webApp = new LocalWebApp(stack.options().root().resolve("web/dist"), jwt);
         this.clock = clock;
         this.created = clock.instant();
+        this.apiDescription = new ApiDescription(stack.options().root());
         List<Map.Entry<LocalTemplate.Schedule, ScheduleExpression>> schedules = new ArrayList<>();
         for (LocalTemplate.Schedule schedule : stack.template().schedules()) {
             if (schedule.enabled()) {
@@ -125,6 +127,7 @@ public final class LocalApi implements AutoCloseable {
             lines.add(String.format("  %-24s %-18s %s (%s)", schedule.functionId(), schedule.eventId(), schedule.expression(), next));
         }
         lines.add("Token for the JWT routes: ./mallquest token --sub <userId> [--groups admin]");
+        lines.add("API description: http://" + host + ":" + port() + "/docs (and /openapi.yaml, /openapi.json)");
         return lines;
     }
 
@@ -139,7 +142,12 @@ public final class LocalApi implements AutoCloseable {
             try {
                 ApiGatewayEvents.HttpRequest request = request(exchange);
                 Optional<RouteTable.Match> match = routes.select(request.method(), request.rawPath());
-                if (match.isEmpty()) {
+                Optional<ApiGatewayEvents.HttpReply> description = match.isEmpty()
+                        ? apiDescription.reply(request.method(), request.rawPath()) : Optional.empty();
+                if (description.isPresent()) {
+                    target = "openapi.yaml";
+                    reply = description.get();
+                } else if (match.isEmpty()) {
                     Optional<ApiGatewayEvents.HttpReply> page = webApp.serve(request);
                     target = page.isPresent() ? "web" : target;
                     reply = page.orElseGet(() -> ApiGatewayEvents.HttpReply.json(404, "{\"message\":\"Not Found\"}"));
