@@ -13,6 +13,7 @@ import com.mallquest.core.receipts.ReceiptSubmission;
 import com.mallquest.core.spending.RewardCatalogue;
 import com.mallquest.core.spending.RewardChange;
 import com.mallquest.core.stores.StoreCatalogue;
+import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.EmfOutput;
 import com.mallquest.core.testing.SampleEvents;
@@ -75,7 +76,7 @@ class RewardsHandlerTest {
 
     private APIGatewayV2HTTPResponse send(String method, String path, String body, Map<String, String> claims) {
         APIGatewayV2HTTPEvent event = ApiEvents.request(method, path).body(body).claims(claims).build();
-        return handler.handleRequest(event, null);
+        return ApiContract.handle(handler, event);
     }
 
     private static JsonNode json(APIGatewayV2HTTPResponse response) throws Exception {
@@ -143,8 +144,8 @@ class RewardsHandlerTest {
         assertEquals(900, body.path("balance").asLong());
         assertEquals(body.path("couponCode"), json(again).path("couponCode"));
         assertTrue(!body.has("replayed"), first.getBody());
-        JsonNode list = json(handler.handleRequest(ApiEvents.request("GET", "/users/me/redemptions")
-                .query(Map.of("limit", "5")).claims(SHOPPER).build(), null));
+        JsonNode list = json(ApiContract.handle(handler, ApiEvents.request("GET", "/users/me/redemptions")
+                .query(Map.of("limit", "5")).claims(SHOPPER).build()));
         assertEquals(1, list.path("redemptions").size());
         assertEquals(0, json(send("GET", "/users/me/redemptions", null, OTHER)).path("redemptions").size());
         assertEquals(49, json(send("GET", "/rewards/free-coffee", null, null)).path("remaining").asLong());
@@ -211,8 +212,8 @@ class RewardsHandlerTest {
                 null, null, null, null, null, null, 7, null));
         Ledger.of(core).credit(new Credit("demo-user", "adj:seed-welcome", 120, 340, CreditKind.ADJUSTMENT, Map.of()));
         APIGatewayV2HTTPEvent sample = SampleEvents.httpApi("RewardsFunction");
-        APIGatewayV2HTTPResponse first = handler.handleRequest(sample, null);
-        APIGatewayV2HTTPResponse second = handler.handleRequest(sample, null);
+        APIGatewayV2HTTPResponse first = ApiContract.handle(handler, sample);
+        APIGatewayV2HTTPResponse second = ApiContract.handle(handler, sample);
         assertEquals(201, first.getStatusCode(), first.getBody());
         assertEquals(200, second.getStatusCode(), second.getBody());
         assertEquals(40, json(first).path("balance").asLong());
