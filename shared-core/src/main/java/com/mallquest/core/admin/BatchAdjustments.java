@@ -1,7 +1,10 @@
 package com.mallquest.core.admin;
 
 import com.mallquest.core.domain.DomainException;
+import com.mallquest.core.ledger.Account;
 import com.mallquest.core.ledger.Credit;
+import com.mallquest.core.ledger.CreditIncompleteException;
+import com.mallquest.core.ledger.CreditInProgressException;
 import com.mallquest.core.ledger.CreditKind;
 import com.mallquest.core.ledger.CreditResult;
 import com.mallquest.core.ledger.Ledger;
@@ -79,8 +82,17 @@ public final class BatchAdjustments {
         List<Future<?>> running = new ArrayList<>();
         for (List<Integer> indexes : byUser.values()) {
             running.add(workers.submit(() -> {
+                Integer stoppedAt = null;
                 for (int i : indexes) {
-                    results[i] = applyOne(adjustments.get(i), adminId);
+                    if (stoppedAt != null) {
+                        results[i] = notAttempted(adjustments.get(i), adjustments.get(stoppedAt));
+                        continue;
+                    }
+                    Outcome outcome = applyOne(adjustments.get(i), adminId);
+                    results[i] = outcome.result();
+                    if (!outcome.isFinal()) {
+                        stoppedAt = i; // the rest of this user's chain would be decided against a balance in flux
+                    }
                 }
             }));
         }
@@ -97,29 +109,72 @@ public final class BatchAdjustments {
         int applied = 0;
         int replayed = 0;
         int failed = 0;
+        int pending = 0;
+        int notAttempted = 0;
         for (AdjustmentResult r : results) {
             switch (r.status()) {
                 case AdjustmentResult.APPLIED -> applied++;
                 case AdjustmentResult.REPLAYED -> replayed++;
+                case AdjustmentResult.PENDING -> pending++;
+                case AdjustmentResult.NOT_ATTEMPTED -> notAttempted++;
                 default -> failed++;
             }
         }
-        return new BatchOutcome(applied, replayed, failed, List.of(results));
+        return new BatchOutcome(applied, replayed, failed, pending, notAttempted, List.of(results));
     }
 
-    private AdjustmentResult applyOne(Adjustment a, String adminId) {
+    /**
+     * One adjustment's result, and whether it is final: applied, replayed, or refused for good
+     * ({@code insufficient_balance}, {@code credit_mismatch}). Anything else (unavailable, in progress,
+     * pending) may still change, so the user's later adjustments in the batch are not attempted.
+     */
+    private record Outcome(AdjustmentResult result, boolean isFinal) { }
+
+    private Outcome applyOne(Adjustment a, String adminId) {
         try {
             CreditResult r = ledger.credit(creditOf(a, adminId));
-            return new AdjustmentResult(a.adjustmentId(), a.userId(),
+            return new Outcome(new AdjustmentResult(a.adjustmentId(), a.userId(),
                     r.applied() ? AdjustmentResult.APPLIED : AdjustmentResult.REPLAYED,
-                    r.account().coins(), r.account().xp(), r.account().level(), null);
+                    r.account().coins(), r.account().xp(), r.account().level(), null), true);
+        } catch (CreditInProgressException e) {
+            return new Outcome(failure(a, e.code(), e.getMessage()), false);
         } catch (DomainException e) {
-            return failure(a, e.code(), e.getMessage());
+            return new Outcome(failure(a, e.code(), e.getMessage()), true);
+        } catch (CreditIncompleteException e) {
+            LOG.error("adjustment interrupted", e, "adjustmentId", a.adjustmentId(), "userId", a.userId(),
+                    "progress", e.progress().name());
+            return new Outcome(incomplete(a, e), false);
         } catch (RuntimeException e) {
             LOG.error("adjustment failed", e, "adjustmentId", a.adjustmentId(), "userId", a.userId(), "errorCode", "unavailable");
-            return failure(a, "unavailable",
-                    "Not applied: the store could not be reached. Send the batch again; what was applied answers replayed.");
+            return new Outcome(failure(a, "unavailable", NOT_APPLIED), false);
         }
+    }
+
+    private static final String NOT_APPLIED =
+            "Not applied: the store could not be reached. Send the batch again; what was applied answers replayed.";
+
+    /** What an interrupted adjustment did to the balance, as far as the ledger knows. */
+    private static AdjustmentResult incomplete(Adjustment a, CreditIncompleteException e) {
+        return switch (e.progress()) {
+            case NOT_APPLIED -> failure(a, "unavailable", NOT_APPLIED);
+            case MAYBE_APPLIED -> new AdjustmentResult(a.adjustmentId(), a.userId(), AdjustmentResult.PENDING, null, null, null,
+                    new AdjustmentResult.Error("credit_incomplete", "The balance write may have been applied (its answer "
+                            + "was lost); the adjustment is pending and the cleanup job completes it, or send the batch "
+                            + "again: it answers applied or replayed, never twice."));
+            case APPLIED -> {
+                Account after = e.accountAfter().orElseThrow();
+                yield new AdjustmentResult(a.adjustmentId(), a.userId(), AdjustmentResult.PENDING, after.coins(), after.xp(),
+                        after.level(), new AdjustmentResult.Error("credit_incomplete", "Applied to the balance (as shown), "
+                        + "but its activity entry is not recorded yet; the cleanup job completes it, or send the batch "
+                        + "again: it answers replayed."));
+            }
+        };
+    }
+
+    private static AdjustmentResult notAttempted(Adjustment a, Adjustment blocking) {
+        return new AdjustmentResult(a.adjustmentId(), a.userId(), AdjustmentResult.NOT_ATTEMPTED, null, null, null,
+                new AdjustmentResult.Error("not_attempted", "Not attempted: the earlier adjustment " + blocking.adjustmentId()
+                        + " of this user in this batch has no final result yet; send the batch again."));
     }
 
     private static AdjustmentResult failure(Adjustment a, String code, String message) {

@@ -24,7 +24,11 @@ import java.util.function.Supplier;
  *   <li>expired effects: up to {@code CLEANUP_MAX_EFFECT_TARGETS} targets whose effects have all expired
  *       ({@link EffectsService#removeExpired});</li>
  *   <li>receipt credits left pending by a crashed or timed-out request: up to
- *       {@code CLEANUP_MAX_PENDING_CREDITS} completed through the receipts service's completion;</li>
+ *       {@code CLEANUP_MAX_PENDING_CREDITS} completed through the receipts service's completion (which also
+ *       marks the receipt claim credited and publishes its effects);</li>
+ *   <li>ledger credits of every kind left pending (admin adjustments, and anything the receipts step did
+ *       not reach): up to {@code CLEANUP_MAX_PENDING_CREDITS} completed through the ledger
+ *       ({@code Ledger#completePending});</li>
  *   <li>DynamoDB items past their {@code expiresAt}: up to {@code CLEANUP_MAX_SCANNED_ITEMS} items scanned per
  *       table, the expired ones deleted through the batch writer ({@link ExpiredItemSweeper});</li>
  *   <li>spending work that fell due: up to {@code CLEANUP_MAX_SPENDING_ITEMS} expired unused coupons refunded (coins
@@ -45,6 +49,7 @@ public final class CleanupJob {
     static final String LOCK_KEY = CacheKeys.build("cleanup", "cleanup", "lock");
 
     private final EffectsService effects;
+    private final IntUnaryOperator completePendingReceipts;
     private final IntUnaryOperator completePendingCredits;
     private final ExpiredItemSweeper sweeper;
     private final IntFunction<SpendingCleanup.Result> spending;
@@ -56,7 +61,7 @@ public final class CleanupJob {
      * How much one run may do.
      *
      * @param effectTargets  targets (users, channels) whose expired effects one run removes
-     * @param pendingCredits pending receipt credits one run completes
+     * @param pendingCredits pending receipt claims, and pending ledger credits, one run completes (each)
      * @param scannedItems   items one run scans per table looking for expired ones
      * @param lockTtl        how long a run holds the lock (longer than the function's timeout)
      * @param spendingItems  due spending items (expired coupons, unfinished redemptions) one run handles
@@ -69,13 +74,17 @@ public final class CleanupJob {
     }
 
     /**
-     * @param completePendingCredits completes up to n pending receipt credits and returns how many it
-     *                               completed (the receipts service's {@code completePending})
-     * @param spending               handles up to n due spending items ({@link SpendingCleanup#run})
+     * @param completePendingReceipts completes up to n pending receipt claims and returns how many it
+     *                                completed (the receipts service's {@code completePending})
+     * @param completePendingCredits  completes up to n pending ledger credits of any kind and returns how many
+     *                                it completed (the ledger's {@code completePending})
+     * @param spending                handles up to n due spending items ({@link SpendingCleanup#run})
      */
-    public CleanupJob(EffectsService effects, IntUnaryOperator completePendingCredits, ExpiredItemSweeper sweeper,
+    public CleanupJob(EffectsService effects, IntUnaryOperator completePendingReceipts,
+                      IntUnaryOperator completePendingCredits, ExpiredItemSweeper sweeper,
                       IntFunction<SpendingCleanup.Result> spending, Cache cache, Metrics metrics, Limits limits) {
         this.effects = effects;
+        this.completePendingReceipts = completePendingReceipts;
         this.completePendingCredits = completePendingCredits;
         this.sweeper = sweeper;
         this.spending = spending;
@@ -135,9 +144,15 @@ public final class CleanupJob {
             failed += fx == null ? 1 : 0;
             more |= fx != null && fx.moreDue();
 
-            Integer completed = step("pending credits", () -> completePendingCredits.applyAsInt(limits.pendingCredits()));
-            failed += completed == null ? 1 : 0;
-            more |= completed != null && completed >= limits.pendingCredits();
+            // receipts first: completing a receipt credit through its claim also marks the claim and publishes effects
+            Integer receipts = step("pending receipts", () -> completePendingReceipts.applyAsInt(limits.pendingCredits()));
+            failed += receipts == null ? 1 : 0;
+            more |= receipts != null && receipts >= limits.pendingCredits();
+
+            Integer credits = step("pending credits", () -> completePendingCredits.applyAsInt(limits.pendingCredits()));
+            failed += credits == null ? 1 : 0;
+            more |= credits != null && credits >= limits.pendingCredits();
+            int completed = (receipts == null ? 0 : receipts) + (credits == null ? 0 : credits);
 
             ExpiredItemSweeper.Result swept = step("expired items", () -> sweeper.sweep(limits.scannedItems()));
             failed += swept == null ? 1 : 0;
@@ -149,7 +164,7 @@ public final class CleanupJob {
 
             Summary summary = new Summary(false,
                     fx == null ? 0 : fx.expiredEffectsRemoved(), fx == null ? 0 : fx.targetsVisited(),
-                    completed == null ? 0 : completed,
+                    completed,
                     swept == null ? 0 : swept.deleted(), swept == null ? 0 : swept.scanned(),
                     failed, more, elapsed(started), spent);
             finish(m, summary);

@@ -4,12 +4,14 @@ import com.mallquest.core.cache.Cache;
 import com.mallquest.core.cache.CacheKeys;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.logging.Log;
 import com.mallquest.core.rewards.RewardRules;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -77,6 +79,9 @@ public final class Ledger {
      * its own clock that no other attempt can have taken its credit over.
      */
     static final Duration CLOCK_MARGIN = Duration.ofSeconds(5);
+    /** Pages of the pending index one {@link #completePending} call reads at most. */
+    private static final int MAX_PENDING_PAGES = 5;
+    private static final Log LOG = Log.of(Ledger.class);
     /** The longest cursor {@link #encodeCursor} makes is 306 characters (229 bytes of key). */
     static final int MAX_CURSOR_CHARS = 320;
 
@@ -107,8 +112,10 @@ public final class Ledger {
     /**
      * Applies {@code credit} once. A second call with the same {@code (userId, creditId)} returns the first
      * call's result with {@code applied=false}; a call that finds the credit half-done (a crashed attempt)
-     * completes it and returns {@code applied=true}. An attempt that fails on a DynamoDB error gives its
-     * lease up before it rethrows, so the caller's retry can start at once.
+     * completes it and returns {@code applied=true}.
+     *
+     * @throws CreditIncompleteException a DynamoDB failure after the claim: this attempt gave its lease up
+     *                                   (the caller's retry can start at once) and says how far it got
      */
     public CreditResult credit(Credit credit) {
         Attempt attempt = claim(credit);
@@ -122,14 +129,59 @@ public final class Ledger {
             if (applied.finishedByAnother() != null) {
                 return applied.finishedByAnother();
             }
+            attempt.applied = applied.after();
             record(credit, attempt.at());
             settle(credit, applied.levelBefore(), applied.after());
             return new CreditResult(true, credit, attempt.at(), applied.after(), applied.levelBefore(),
                     applied.after().level());
         } catch (SdkException e) {
             release(credit, attempt);
-            throw e;
+            throw new CreditIncompleteException(credit, attempt.progress(), attempt.applied, e);
         }
+    }
+
+    /**
+     * Completes up to {@code limit} credits of any kind left pending by an attempt that died or gave up
+     * (its lease ran out or was released): what the cleanup job calls on a schedule. Reads the sparse
+     * {@value UsersTable#PENDING_INDEX}; a credit whose lease is still held is left to its attempt.
+     *
+     * @return how many credits this call completed
+     */
+    public int completePending(int limit) {
+        if (limit < 1) {
+            return 0;
+        }
+        List<Credit> due = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        for (int page = 0; page < MAX_PENDING_PAGES && due.size() < limit; page++) {
+            ScanResponse response = dynamo.scan(requests.pendingCredits(limit, start));
+            long now = clock.millis();
+            for (Map<String, AttributeValue> item : response.items()) {
+                if (due.size() < limit && UsersTable.leaseUntil(item) <= now) {
+                    due.add(UsersTable.pendingCredit(item));
+                }
+            }
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+            if (start == null) {
+                break;
+            }
+        }
+        int completed = 0;
+        for (Credit credit : due) {
+            try {
+                credit(credit);
+                completed++;
+            } catch (DomainException e) {
+                // refused (now recorded as such), or taken on by a live attempt: either way no longer ours
+                LOG.info("ledger: pending credit not completed", "creditId", credit.creditId(),
+                        "userId", credit.userId(), "errorCode", e.code());
+            } catch (RuntimeException e) {
+                // e.g. throttling: one credit must not stop the others; it stays pending for the next run
+                LOG.warn("ledger: pending credit not completed; retried next run", "creditId", credit.creditId(),
+                        "userId", credit.userId(), "errorType", e.getClass().getName());
+            }
+        }
+        return completed;
     }
 
     /** The user's account (a strongly consistent read); {@link Account#empty} for a user never credited. */
@@ -170,6 +222,9 @@ public final class Ledger {
         final Instant at;
         long leaseUntil;
         final CreditResult appliedBefore;
+        /** True once the balance write has been sent; {@link #applied} once it is known to have applied. */
+        boolean balanceWriteSent;
+        Account applied;
 
         Attempt(Instant at, long leaseUntil, CreditResult appliedBefore) {
             this.at = at;
@@ -180,6 +235,14 @@ public final class Ledger {
         Instant at() { return at; }
 
         CreditResult appliedBefore() { return appliedBefore; }
+
+        CreditIncompleteException.Progress progress() {
+            if (applied != null) {
+                return CreditIncompleteException.Progress.APPLIED;
+            }
+            return balanceWriteSent ? CreditIncompleteException.Progress.MAYBE_APPLIED
+                    : CreditIncompleteException.Progress.NOT_APPLIED;
+        }
     }
 
     /** Creates or takes over the credit's record, or finds it applied. */
@@ -298,6 +361,7 @@ public final class Ledger {
                 refuse(credit, attempt);
             }
             int levelAfter = RewardRules.levelFor(before.xp() + credit.xpDelta());
+            attempt.balanceWriteSent = true;
             try {
                 Map<String, AttributeValue> after = dynamo.updateItem(
                         requests.addToProfile(credit, before.version(), levelAfter, clock.instant())).attributes();
@@ -335,8 +399,23 @@ public final class Ledger {
                 || (credit.xpDelta() < 0 && before.xp() + credit.xpDelta() < 0);
     }
 
-    /** The balance (read under the fence) does not cover a negative credit: refused for good. */
+    /**
+     * The balance (read under the fence) does not cover a negative credit: refused for good, unless another
+     * credit of the user that adds coins or XP is still pending. Then the balance is a transient state (that
+     * credit may add what is missing): nothing is stored, the lease is given up, and the answer is
+     * {@code credit_in_progress} with the wait until that credit's lease ends. (A pending credit that only
+     * takes away cannot make a refusal wrong, so two refused debits never wait for each other.)
+     */
     private void refuse(Credit credit, Attempt attempt) {
+        for (Map<String, AttributeValue> item : dynamo.query(requests.pendingCreditsOf(credit.userId(), 10)).items()) {
+            Credit other = UsersTable.pendingCredit(item);
+            if (!credit.creditId().equals(other.creditId()) && (other.coinsDelta() > 0 || other.xpDelta() > 0)) {
+                release(credit, attempt);
+                throw new CreditInProgressException("An earlier credit of user " + credit.userId()
+                        + " is not finished yet; retry once it is",
+                        atLeastOneSecond(Duration.ofMillis(UsersTable.leaseUntil(item) - clock.millis())));
+            }
+        }
         try {
             dynamo.updateItem(requests.markRejected(credit, attempt.leaseUntil));
         } catch (ConditionalCheckFailedException e) {
@@ -370,7 +449,11 @@ public final class Ledger {
 
     private static CreditInProgressException inProgress(Duration wait) {
         return new CreditInProgressException("This credit is being applied by another request; retry shortly",
-                wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait);
+                atLeastOneSecond(wait));
+    }
+
+    private static Duration atLeastOneSecond(Duration wait) {
+        return wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait;
     }
 
     private static DomainException insufficient(Credit credit) {

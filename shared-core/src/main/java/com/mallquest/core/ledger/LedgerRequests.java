@@ -6,6 +6,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.time.Instant;
@@ -22,6 +23,8 @@ import static com.mallquest.core.ledger.UsersTable.LEASE_UNTIL;
 import static com.mallquest.core.ledger.UsersTable.LEVEL;
 import static com.mallquest.core.ledger.UsersTable.LEVEL_BEFORE;
 import static com.mallquest.core.ledger.UsersTable.PENDING;
+import static com.mallquest.core.ledger.UsersTable.PENDING_SINCE;
+import static com.mallquest.core.ledger.UsersTable.PENDING_USER;
 import static com.mallquest.core.ledger.UsersTable.PK;
 import static com.mallquest.core.ledger.UsersTable.RECEIPTS;
 import static com.mallquest.core.ledger.UsersTable.RECEIPTS_AFTER;
@@ -154,10 +157,11 @@ final class LedgerRequests {
                 .tableName(table)
                 .key(UsersTable.creditKey(credit))
                 .updateExpression("SET #state = :applied, #lb = :lb, #c = :c, #x = :x, #r = :r, #v = :v, "
-                        + "#ca = :ca, #ua = :ua REMOVE #lease")
-                .expressionAttributeNames(Map.of("#state", STATE, "#lb", LEVEL_BEFORE, "#c", COINS_AFTER,
-                        "#x", XP_AFTER, "#r", RECEIPTS_AFTER, "#v", VERSION_AFTER, "#ca", CREATED_AFTER,
-                        "#ua", UPDATED_AFTER, "#lease", LEASE_UNTIL))
+                        + "#ca = :ca, #ua = :ua REMOVE #lease, #pu, #ps")
+                .expressionAttributeNames(Map.ofEntries(Map.entry("#state", STATE), Map.entry("#lb", LEVEL_BEFORE),
+                        Map.entry("#c", COINS_AFTER), Map.entry("#x", XP_AFTER), Map.entry("#r", RECEIPTS_AFTER),
+                        Map.entry("#v", VERSION_AFTER), Map.entry("#ca", CREATED_AFTER), Map.entry("#ua", UPDATED_AFTER),
+                        Map.entry("#lease", LEASE_UNTIL), Map.entry("#pu", PENDING_USER), Map.entry("#ps", PENDING_SINCE)))
                 .expressionAttributeValues(Map.of(":applied", s(APPLIED), ":lb", n(levelBefore),
                         ":c", n(after.coins()), ":x", n(after.xp()), ":r", n(after.receiptsCredited()),
                         ":v", n(after.version()), ":ca", s(String.valueOf(after.createdAt())),
@@ -182,10 +186,32 @@ final class LedgerRequests {
         return UpdateItemRequest.builder()
                 .tableName(table)
                 .key(UsersTable.creditKey(credit))
-                .updateExpression("SET #state = :rejected REMOVE #lease")
+                .updateExpression("SET #state = :rejected REMOVE #lease, #pu, #ps")
                 .conditionExpression("#state = :pending AND #lease = :own")
-                .expressionAttributeNames(Map.of("#state", STATE, "#lease", LEASE_UNTIL))
+                .expressionAttributeNames(Map.of("#state", STATE, "#lease", LEASE_UNTIL, "#pu", PENDING_USER,
+                        "#ps", PENDING_SINCE))
                 .expressionAttributeValues(Map.of(":rejected", s(REJECTED), ":pending", s(PENDING), ":own", n(ownLease)))
+                .build();
+    }
+
+    /** A page of every user's unfinished credits (the sparse {@value UsersTable#PENDING_INDEX}). */
+    ScanRequest pendingCredits(int limit, Map<String, AttributeValue> startKey) {
+        ScanRequest.Builder scan = ScanRequest.builder().tableName(table).indexName(UsersTable.PENDING_INDEX).limit(limit);
+        if (startKey != null) {
+            scan.exclusiveStartKey(startKey);
+        }
+        return scan.build();
+    }
+
+    /** Up to {@code limit} of one user's unfinished credits, oldest first. */
+    QueryRequest pendingCreditsOf(String userId, int limit) {
+        return QueryRequest.builder()
+                .tableName(table)
+                .indexName(UsersTable.PENDING_INDEX)
+                .keyConditionExpression("#pu = :user")
+                .expressionAttributeNames(Map.of("#pu", PENDING_USER))
+                .expressionAttributeValues(Map.of(":user", s(userId)))
+                .limit(limit)
                 .build();
     }
 

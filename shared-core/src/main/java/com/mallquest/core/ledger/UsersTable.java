@@ -32,7 +32,9 @@ import static com.mallquest.core.store.Attributes.stringMap;
  *       creditId, kind, coins, xp, details, at}), its {@code state} ({@value #PENDING}, {@value #APPLIED},
  *       {@value #REJECTED}), the {@code leaseUntil} of the attempt working on it, and once applied the
  *       result a replay returns ({@code levelBefore, coinsAfter, xpAfter, receiptsAfter, versionAfter,
- *       createdAfter, updatedAfter});</li>
+ *       createdAfter, updatedAfter}); while {@code PENDING} also {@code pendingUser} (the user id) and
+ *       {@code pendingSince} (the claim's sortable time), which put it in the sparse GSI
+ *       {@value #PENDING_INDEX};</li>
  *   <li>one <b>activity entry</b> per applied credit {@code sk=ACT#<time>#<creditId>} (the credit's own
  *       attributes), newest last in key order.</li>
  * </ul>
@@ -71,6 +73,11 @@ public final class UsersTable {
     static final String VERSION_AFTER = "versionAfter";
     static final String CREATED_AFTER = "createdAfter";
     static final String UPDATED_AFTER = "updatedAfter";
+
+    static final String PENDING_USER = "pendingUser";
+    static final String PENDING_SINCE = "pendingSince";
+    /** The sparse GSI of unfinished credits: hash {@code pendingUser}, range {@code pendingSince}. */
+    public static final String PENDING_INDEX = "pending-index";
 
     // credit record states
     static final String PENDING = "PENDING";
@@ -123,6 +130,8 @@ public final class UsersTable {
         putCredit(item, credit, at);
         item.put(STATE, s(PENDING));
         item.put(LEASE_UNTIL, n(leaseUntil.toEpochMilli()));
+        item.put(PENDING_USER, s(credit.userId()));
+        item.put(PENDING_SINCE, s(SORTABLE_TIME.format(at)));
         return item;
     }
 
@@ -162,6 +171,15 @@ public final class UsersTable {
     static Credit credit(String userId, Map<String, AttributeValue> record) {
         return new Credit(userId, string(record, CREDIT_ID), number(record, COINS), number(record, XP),
                 CreditKind.fromWireName(string(record, KIND)), stringMap(record, DETAILS));
+    }
+
+    /** The credit a pending record (e.g. from {@value #PENDING_INDEX}) holds, with its user. */
+    static Credit pendingCredit(Map<String, AttributeValue> record) {
+        return credit(string(record, USER_ID), record);
+    }
+
+    static String creditId(Map<String, AttributeValue> record) {
+        return string(record, CREDIT_ID);
     }
 
     static String state(Map<String, AttributeValue> record) {

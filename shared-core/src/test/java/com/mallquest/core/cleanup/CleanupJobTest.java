@@ -1,12 +1,18 @@
 package com.mallquest.core.cleanup;
 
+import com.mallquest.core.admin.Adjustment;
+import com.mallquest.core.admin.BatchAdjustments;
 import com.mallquest.core.auth.Caller;
 import com.mallquest.core.effects.EffectTarget;
 import com.mallquest.core.effects.EffectsService;
 import com.mallquest.core.effects.TriggerEffectRequest;
 import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.ledger.Credit;
+import com.mallquest.core.ledger.CreditKind;
+import com.mallquest.core.ledger.Ledger;
 import com.mallquest.core.spending.SpendingCleanup;
 import com.mallquest.core.store.BatchWriter;
+import com.mallquest.core.testing.CrashingDynamoDb;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.TestCores;
 import org.junit.jupiter.api.Test;
@@ -27,6 +33,7 @@ import java.util.function.IntUnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The cleanup job on dynalite and a real Redis: bounded runs through a backlog, idempotence, isolation of steps. */
@@ -41,11 +48,14 @@ class CleanupJobTest {
     private final EffectsService effects = new EffectsService(core.cache(), clock, 5, 100);
     private final String runTag = UUID.randomUUID().toString().substring(0, 8);
 
-    private CleanupJob job(IntUnaryOperator pendingCredits, int targets, int scanned) {
-        ExpiredItemSweeper sweeper = new ExpiredItemSweeper(core.dynamoDb(), BatchWriter.builder(core.dynamoDb()).build(),
+    private ExpiredItemSweeper sweeper() {
+        return new ExpiredItemSweeper(core.dynamoDb(), BatchWriter.builder(core.dynamoDb()).build(),
                 core.cache(), clock, List.of(core.settings().usersTable(), core.settings().receiptsTable()));
-        return new CleanupJob(effects, pendingCredits, sweeper, SpendingCleanup.of(core, effects)::run, core.cache(), core.metrics(),
-                new CleanupJob.Limits(targets, 10, scanned, Duration.ofSeconds(90), 10));
+    }
+
+    private CleanupJob job(IntUnaryOperator pendingCredits, int targets, int scanned) {
+        return new CleanupJob(effects, pendingCredits, limit -> 0, sweeper(), SpendingCleanup.of(core, effects)::run,
+                core.cache(), core.metrics(), new CleanupJob.Limits(targets, 10, scanned, Duration.ofSeconds(90), 10));
     }
 
     /** Puts an item with {@code expiresAt} into the users table. */
@@ -122,6 +132,32 @@ class CleanupJobTest {
         assertEquals(0, again.expiredEffectsRemoved());
         assertEquals(0, again.expiredItemsDeleted());
         assertEquals(0, again.pendingCreditsCompleted());
+    }
+
+    @Test
+    void run_shouldCompleteAnAdminAdjustment_leftPendingAfterItsBalanceWrite() {
+        // GIVEN an admin adjustment whose attempt died right after its claim and its balance write
+        String user = "adj-" + runTag;
+        Ledger ledger = Ledger.of(core);
+        ledger.credit(new Credit(user, "receipt:zara:R0", 50, 10, CreditKind.RECEIPT, Map.of()));
+        Credit adjustment = BatchAdjustments.creditOf(new Adjustment("goodwill-1", user, 100L, 0L, "sorry"), "admin-1");
+        CrashingDynamoDb dying = new CrashingDynamoDb(core.dynamoDb(), 2);
+        assertThrows(CrashingDynamoDb.Crash.class, () -> Ledger.of(TestCores.withDynamoDb(core, dying)).credit(adjustment));
+        assertEquals(150, ledger.account(user).coins(), "the balance already counts it");
+        // WHEN the cleanup job runs after the dead attempt's lease ran out
+        clock.advance(core.settings().creditLease().plusSeconds(1));
+        CleanupJob job = new CleanupJob(effects, limit -> 0, ledger::completePending, sweeper(),
+                SpendingCleanup.of(core, effects)::run, core.cache(), core.metrics(),
+                new CleanupJob.Limits(10, 10, 10, Duration.ofSeconds(90), 10));
+        CleanupJob.Summary summary = job.run();
+        // THEN it completed the adjustment: recorded, settled, counted once
+        assertEquals(1, summary.pendingCreditsCompleted(), summary.toString());
+        assertEquals(150, ledger.account(user).coins());
+        Set<String> activity = ledger.activity(user, 10, null).entries().stream().map(e -> e.creditId())
+                .collect(java.util.stream.Collectors.toSet());
+        assertEquals(Set.of("adj:goodwill-1", "receipt:zara:R0"), activity);
+        assertFalse(ledger.credit(adjustment).applied(), "a resend of the batch answers replayed");
+        assertEquals(0, job.run().pendingCreditsCompleted());
     }
 
     @Test

@@ -171,4 +171,21 @@ class LedgerFaultTest {
         clock.advance(Duration.ofSeconds(60));
         assertTrue(ledger(dynamo).credit(credit).applied());
     }
+
+    @Test
+    void credit_shouldNotStoreARefusal_whileAnEarlierCreditOfTheUserIsPending() {
+        // GIVEN +100 for a user with no coins, left pending by an attempt that died right after its claim
+        Credit topUp = new Credit("u1", "adj:a", 100, 0, CreditKind.ADJUSTMENT, Map.of("reason", "top up"));
+        Credit takeBack = new Credit("u1", "adj:b", -100, 0, CreditKind.ADJUSTMENT, Map.of("reason", "take back"));
+        assertThrows(CrashingDynamoDb.Crash.class, () -> ledger(new CrashingDynamoDb(dynamo, 1)).credit(topUp));
+        // WHEN -100 comes while the balance does not have the +100 yet
+        DomainException busy = assertThrows(DomainException.class, () -> ledger(dynamo).credit(takeBack));
+        // THEN it is not refused for good: that balance is a transient state
+        assertEquals("credit_in_progress", busy.code(), busy.getMessage());
+        // AND once the +100 is completed, the -100 applies
+        clock.advance(LEASE.plusSeconds(1));
+        assertEquals(1, ledger(dynamo).completePending(10));
+        assertTrue(ledger(dynamo).credit(takeBack).applied());
+        assertEquals(0, ledger(dynamo).account("u1").coins());
+    }
 }

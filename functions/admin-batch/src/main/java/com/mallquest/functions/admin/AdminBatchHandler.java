@@ -47,7 +47,9 @@ public final class AdminBatchHandler extends ApiHandler {
         request.metrics()
                 .count("AdjustmentsApplied", outcome.applied())
                 .count("AdjustmentsReplayed", outcome.replayed())
-                .count("AdjustmentsFailed", outcome.failed());
+                .count("AdjustmentsFailed", outcome.failed())
+                .count("AdjustmentsPending", outcome.pending())
+                .count("AdjustmentsNotAttempted", outcome.notAttempted());
         fleet.business("AdjustmentsApplied", outcome.applied());
         return ApiResponse.ok(outcome);
     }

@@ -7,6 +7,7 @@ import com.mallquest.core.cleanup.ExpiredItemSweeper;
 import com.mallquest.core.effects.EffectsService;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.lambda.Invocations;
+import com.mallquest.core.ledger.Ledger;
 import com.mallquest.core.logging.Log;
 import com.mallquest.core.logging.LogContext;
 import com.mallquest.core.receipts.ReceiptService;
@@ -40,7 +41,9 @@ public final class CleanupHandler implements RequestHandler<Map<String, Object>,
         ExpiredItemSweeper sweeper = new ExpiredItemSweeper(core.dynamoDb(), BatchWriter.builder(core.dynamoDb()).build(),
                 core.cache(), core.clock(), List.of(core.settings().usersTable(), core.settings().receiptsTable()));
         SpendingCleanup spending = SpendingCleanup.of(core, effects);
-        this.job = new CleanupJob(effects, receipts::completePending, sweeper, spending::run, core.cache(), core.metrics(),
+        Ledger ledger = Ledger.of(core);
+        this.job = new CleanupJob(effects, receipts::completePending, ledger::completePending, sweeper, spending::run,
+                core.cache(), core.metrics(),
                 CleanupJob.Limits.from(core.settings()));
     }
 
