@@ -47,6 +47,9 @@ public final class Settings {
     private final int cleanupMaxScannedItems;
     private final Duration creditLease;
     private final Duration storeCacheTtl;
+    private final Duration storeKeyCacheTtl;
+    private final long receiptDailyCoinLimit;
+    private final int receiptDailyStoreLimit;
     private final Duration receiptClaimWindow;
     private final Duration receiptClockSkew;
     private final int receiptMaxAmount;
@@ -81,6 +84,9 @@ public final class Settings {
         this.cleanupMaxScannedItems = env.integer("CLEANUP_MAX_SCANNED_ITEMS", 1_000, 1, 1_000_000);
         this.creditLease = Duration.ofSeconds(env.integer("CREDIT_LEASE_SECONDS", 90, 1, 3_600));
         this.storeCacheTtl = Duration.ofSeconds(env.integer("STORE_CACHE_TTL_SECONDS", 60, 1, 86_400));
+        this.storeKeyCacheTtl = Duration.ofSeconds(env.integer("STORE_KEY_CACHE_TTL_SECONDS", 30, 0, 60));
+        this.receiptDailyCoinLimit = env.integer("RECEIPT_DAILY_COIN_LIMIT", 20_000, 1, 100_000_000);
+        this.receiptDailyStoreLimit = env.integer("RECEIPT_DAILY_STORE_LIMIT", 5, 1, 1_000);
         this.receiptClaimWindow = Duration.ofDays(env.integer("RECEIPT_CLAIM_WINDOW_DAYS", 30, 1, 36_500));
         this.receiptClockSkew = Duration.ofSeconds(env.integer("RECEIPT_CLOCK_SKEW_SECONDS", 300, 0, 86_400));
         this.receiptMaxAmount = env.integer("RECEIPT_MAX_AMOUNT", 5_000, 1, 1_000_000);
@@ -200,6 +206,15 @@ public final class Settings {
 
     /** {@code STORE_CACHE_TTL_SECONDS}: lifetime of the cached store catalogue. Default 60 s. */
     public Duration storeCacheTtl() { return storeCacheTtl; }
+
+    /** How long a container serves a store's public key from memory; a revocation takes effect within it ({@code STORE_KEY_CACHE_TTL_SECONDS}, 30, at most 60). */
+    public Duration storeKeyCacheTtl() { return storeKeyCacheTtl; }
+
+    /** The most receipt coins one user may be credited per UTC day ({@code RECEIPT_DAILY_COIN_LIMIT}, 20000). */
+    public long receiptDailyCoinLimit() { return receiptDailyCoinLimit; }
+
+    /** The most receipts one user may claim at one store per UTC day ({@code RECEIPT_DAILY_STORE_LIMIT}, 5). */
+    public int receiptDailyStoreLimit() { return receiptDailyStoreLimit; }
 
     /** {@code RECEIPT_CLAIM_WINDOW_DAYS}: how old a purchase may be and still be claimed. Default 30 days. */
     public Duration receiptClaimWindow() { return receiptClaimWindow; }

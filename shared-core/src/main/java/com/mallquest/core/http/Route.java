@@ -32,6 +32,10 @@ public record Route(String method, String pathTemplate, Access access, Action ac
         return new Route("PUT", path, access, action);
     }
 
+    public static Route delete(String path, Access access, Action action) {
+        return new Route("DELETE", path, access, action);
+    }
+
     public String routeKey() {
         return method + " " + pathTemplate;
     }

@@ -11,7 +11,8 @@ import java.time.Instant;
  * @param user       the user's balance right after this receipt was credited
  */
 public record ReceiptResult(String receiptId, String storeId, BigDecimal amount, long coinsEarned, long xpEarned,
-                            boolean leveledUp, boolean replayed, Instant creditedAt, UserBalance user) {
+                            boolean leveledUp, boolean replayed, Instant creditedAt, UserBalance user)
+        implements Submitted {
 
     /** The user's balance after the credit. */
     public record UserBalance(String userId, long coins, long xp, int level) { }

@@ -3,7 +3,6 @@ package com.mallquest.core.receipts;
 import com.mallquest.core.config.Settings;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.effects.EffectPublisher;
-import com.mallquest.core.http.ApiException;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Credit;
 import com.mallquest.core.ledger.CreditInProgressException;
@@ -18,6 +17,8 @@ import com.mallquest.core.rewards.Reward;
 import com.mallquest.core.rewards.RewardRules;
 import com.mallquest.core.stores.Store;
 import com.mallquest.core.stores.StoreCatalogue;
+import com.mallquest.core.stores.StoreKeys;
+import com.mallquest.core.stores.Verification;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -31,37 +32,49 @@ import java.util.Optional;
  * Verifies a receipt and credits its coins and XP exactly once.
  *
  * <ol>
- *   <li>rate limit per user ({@code RECEIPT_RATE_LIMIT}): 429 {@code rate_limited} with {@code Retry-After};</li>
- *   <li>verification, each a 422 with its own code: {@code unknown_store}, {@code store_inactive},
- *       {@code purchase_in_future} (beyond {@code RECEIPT_CLOCK_SKEW_SECONDS}), {@code receipt_too_old}
- *       (beyond {@code RECEIPT_CLAIM_WINDOW_DAYS}), {@code amount_above_mall_limit} ({@code RECEIPT_MAX_AMOUNT}),
- *       {@code amount_above_store_limit} (the store's {@code maxReceiptAmount});</li>
- *   <li>the claim {@code (storeId, receiptId)} is created once ({@link ReceiptClaims}); a claim by another user is
- *       409 {@code receipt_already_claimed}; the same user with other details is 409 {@code receipt_details_differ};</li>
- *   <li>the credit goes through the {@link Ledger} (idempotent per {@code receipt:<storeId>:<receiptId>});</li>
- *   <li>the claim is marked credited with the result, which a later identical submission gets back
- *       ({@code replayed=true});</li>
+ *   <li>a signed code is verified ({@link ReceiptCode}); a refused code counts against the rate limit, credits nothing;</li>
+ *   <li>a retry of a receipt this user claimed before gets its answer first, before rate limits and rules (a store
+ *       deactivated or a window passed since must not turn a replay into a 422 or 429): credited → the stored result
+ *       ({@code replayed=true}), pending → the credit is finished (or 409 {@code receipt_in_progress}), waiting for
+ *       review → 202 again, rejected → 422 {@code receipt_rejected};</li>
+ *   <li>rate limit per user ({@code RECEIPT_RATE_LIMIT}, fleet-wide also while Redis is away: {@link ReceiptRateLimit}):
+ *       429 {@code rate_limited} with {@code Retry-After};</li>
+ *   <li>a receipt claimed by another user: 409 {@code receipt_already_claimed}; the same user with other details:
+ *       409 {@code receipt_details_differ};</li>
+ *   <li>the rules, each a 422 with its own code: {@code unknown_store}, {@code store_inactive},
+ *       {@code signature_required} (an unsigned receipt at a store whose policy is {@code signed}),
+ *       {@code purchase_in_future}, {@code receipt_too_old}, {@code amount_above_mall_limit}, {@code amount_above_store_limit};</li>
+ *   <li>the claim {@code (storeId, receiptId)} is created once ({@link ReceiptClaims}), exactly as signed;</li>
+ *   <li>the daily fraud limits are counted for the claim ({@link DailyLimits}: 422 {@code daily_coin_limit_reached},
+ *       {@code daily_store_limit_reached}; the claim is then released);</li>
+ *   <li>a signed receipt is credited through the {@link Ledger} (idempotent per {@code receipt:<storeId>:<receiptId>})
+ *       and the claim marked credited; an unsigned one waits for review (202 {@link PendingReview});</li>
  *   <li>effects {@code coin_earned} (and {@code level_up}) are published for a credit this call made.</li>
  * </ol>
- * A crash after step 3 leaves a pending claim: the same submission again, or {@link #completePending} (the
- * cleanup job), finishes it with the amounts fixed at claim time.
+ * A crash after the claim leaves a pending claim: the same submission again, or {@link #completePending} (the
+ * cleanup job), finishes it with the amounts fixed at claim time; both pass the daily limits again, which count
+ * each claim once.
  *
  * <pre>{@code
  * ReceiptService receipts = ReceiptService.of(core, effects);
- * ReceiptResult r = receipts.submit(caller.userId(), submission);
+ * Submitted answer = receipts.submit(caller.userId(), ReceiptRequest.signed(code));
  * int finished = receipts.completePending(100);
  * }</pre>
  */
 public final class ReceiptService {
+
     private static final Log LOG = Log.of(ReceiptService.class);
 
     /** The rate limiter's action name (key {@code mq:rl:receipts:{u:<id>}:<window>}). */
     public static final String RATE_LIMIT_ACTION = "receipts";
 
     private final ReceiptClaims claims;
+    private final DailyLimits limits;
+    private final DuplicateMarkers markers;
+    private final ReceiptRateLimit rateLimit;
     private final StoreCatalogue stores;
+    private final StoreKeys keys;
     private final Ledger ledger;
-    private final RateLimiter limiter;
     private final EffectPublisher effects;
     private final Clock clock;
     private final Rules rules;
@@ -69,28 +82,34 @@ public final class ReceiptService {
     /**
      * The verification settings.
      *
-     * @param rateLimit      receipts per user per window
-     * @param claimWindow    how old a purchase may be
-     * @param clockSkew      how far in the future a purchase time may be
-     * @param mallMaxAmount  the mall's ceiling for one receipt
-     * @param pendingGrace   how long a claim may stay pending before {@link #completePending} takes it on
+     * @param rateLimit       receipts per user per window
+     * @param claimWindow     how old a purchase may be
+     * @param clockSkew       how far in the future a purchase time may be
+     * @param mallMaxAmount   the mall's ceiling for one receipt
+     * @param pendingGrace    how long a claim may stay pending before {@link #completePending} takes it on
+     * @param dailyCoinLimit  receipt coins per user per UTC day
+     * @param dailyStoreLimit receipts per user per store per UTC day
      */
     public record Rules(RateLimit rateLimit, Duration claimWindow, Duration clockSkew, BigDecimal mallMaxAmount,
-                        Duration pendingGrace) {
+                        Duration pendingGrace, long dailyCoinLimit, int dailyStoreLimit) {
 
         public static Rules from(Settings settings) {
             return new Rules(settings.receiptRateLimit(), settings.receiptClaimWindow(), settings.receiptClockSkew(),
                     BigDecimal.valueOf(settings.receiptMaxAmount()),
-                    settings.creditLease().plusSeconds(30));
+                    settings.creditLease().plusSeconds(30), settings.receiptDailyCoinLimit(), settings.receiptDailyStoreLimit());
         }
     }
 
-    public ReceiptService(CoreServices core, StoreCatalogue stores, Ledger ledger, RateLimiter limiter,
+    public ReceiptService(CoreServices core, StoreCatalogue stores, StoreKeys keys, Ledger ledger, RateLimiter limiter,
                           EffectPublisher effects, Rules rules) {
-        this.claims = new ReceiptClaims(core.dynamoDb(), core.settings().receiptsTable());
+        String table = core.settings().receiptsTable();
+        this.claims = new ReceiptClaims(core.dynamoDb(), table);
+        this.limits = new DailyLimits(core.dynamoDb(), table, rules.dailyCoinLimit(), rules.dailyStoreLimit());
+        this.markers = new DuplicateMarkers(core.dynamoDb(), table);
+        this.rateLimit = new ReceiptRateLimit(limiter, core.cache(), core.dynamoDb(), table, core.clock(), rules.rateLimit());
         this.stores = stores;
+        this.keys = keys;
         this.ledger = ledger;
-        this.limiter = limiter;
         this.effects = effects;
         this.clock = core.clock();
         this.rules = rules;
@@ -98,43 +117,105 @@ public final class ReceiptService {
 
     /** The service of a container, publishing effects through {@code effects}. */
     public static ReceiptService of(CoreServices core, EffectPublisher effects) {
-        return new ReceiptService(core, StoreCatalogue.of(core), Ledger.of(core), new RateLimiter(core.cache(), core.clock()),
-                effects, Rules.from(core.settings()));
+        return new ReceiptService(core, StoreCatalogue.of(core), StoreKeys.of(core), Ledger.of(core),
+                new RateLimiter(core.cache(), core.clock()), effects, Rules.from(core.settings()));
     }
 
     /**
-     * Submits a receipt for {@code userId}: the result with {@code replayed=false} when this call credited it,
-     * {@code replayed=true} when it had been credited for this user before.
+     * Submits a receipt for {@code userId}: a {@link ReceiptResult} (credited by this call, or {@code replayed}) or a
+     * {@link PendingReview} (an unsigned receipt at a {@code review} store).
      *
-     * @throws ApiException 409, 422 or 429 as described on the class
+     * @throws DomainException 400, 409, 422 or 429 as described on the class
      */
-    public ReceiptResult submit(String userId, ReceiptSubmission submission) {
-        LogContext.put("storeId", submission.storeId(), "receiptId", submission.receiptId());
-        limiter.acquire(userId, RATE_LIMIT_ACTION, rules.rateLimit()).throwIfRefused();
-        Store store = verify(submission);
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Reward reward = RewardRules.reward(submission.amount(), store.multiplier());
-        ReceiptClaim claim = new ReceiptClaim(userId, submission.storeId(), submission.receiptId(), submission.amount(),
-                submission.purchasedAt(), now, reward.coins(), reward.xp(), ReceiptClaim.PENDING, null);
-        LogContext.put("creditId", claim.creditId());
-
-        Optional<ReceiptClaim> earlier = claims.create(claim);
-        if (earlier.isPresent()) {
-            ReceiptClaim existing = earlier.get();
-            if (!existing.userId().equals(userId)) {
-                throw ApiException.conflict("receipt_already_claimed",
-                        "Receipt " + submission.receiptId() + " of store " + submission.storeId() + " was already claimed");
+    public Submitted submit(String userId, ReceiptRequest request) {
+        ReceiptSubmission receipt;
+        String kid = null;
+        if (request.isSigned()) {
+            try {
+                ReceiptCode.SignedReceipt signed = ReceiptCode.verify(request.code(), keys::find);
+                receipt = signed.receipt();
+                kid = signed.kid();
+            } catch (DomainException refused) {
+                rateLimit.acquireOrRefuse(userId); // a refused code counts: codes cannot be guessed at speed
+                throw refused;
             }
-            if (existing.amount().compareTo(submission.amount()) != 0 || !existing.purchasedAt().equals(submission.purchasedAt())) {
-                throw ApiException.conflict("receipt_details_differ",
-                        "You already submitted this receipt with a different amount or purchase time");
-            }
-            if (existing.credited()) {
-                return existing.result();
-            }
-            claim = existing; // pending: an earlier attempt stopped half-way; finish it with its amounts
+        } else {
+            receipt = request.unsignedReceipt();
         }
-        return credit(claim);
+        LogContext.put("storeId", receipt.storeId(), "receiptId", receipt.receiptId());
+
+        Optional<ReceiptClaim> earlier = claims.find(receipt.storeId(), receipt.receiptId());
+        if (earlier.isPresent() && isRetry(earlier.get(), userId, receipt)) {
+            return resume(earlier.get());
+        }
+        rateLimit.acquireOrRefuse(userId);
+        if (earlier.isPresent()) {
+            throw conflict(earlier.get(), userId, receipt);
+        }
+        Store store = verify(receipt, kid != null);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Reward reward = RewardRules.reward(receipt.amount(), store.multiplier());
+        ReceiptClaim claim = new ReceiptClaim(userId, receipt.storeId(), receipt.receiptId(), receipt.amount(),
+                receipt.purchasedAt(), now, reward.coins(), reward.xp(),
+                kid != null ? ReceiptClaim.PENDING : ReceiptClaim.PENDING_REVIEW, kid, null, null);
+
+        Optional<ReceiptClaim> raced = claims.create(claim);
+        if (raced.isPresent()) { // claimed between our read and our write
+            if (isRetry(raced.get(), userId, receipt)) {
+                return resume(raced.get());
+            }
+            throw conflict(raced.get(), userId, receipt);
+        }
+        if (store.verification() == Verification.REVIEW) {
+            markers.record(claim);
+        }
+        return claim.signed() ? credit(claim, true) : awaitReview(claim, false);
+    }
+
+    /**
+     * Approves a receipt waiting for review: it is counted against its user's daily limits, then credited exactly once
+     * through the ledger. A second approval is a replay ({@code replayed=true}).
+     *
+     * @throws DomainException 404 {@code receipt_not_found}, 409 {@code receipt_already_rejected}, 422 daily limits
+     */
+    ReceiptResult approve(String storeId, String receiptId, String reviewerId) {
+        ReceiptClaim claim = claims.find(storeId, receiptId).orElseThrow(() -> notFound(storeId, receiptId));
+        if (ReceiptClaim.PENDING_REVIEW.equals(claim.status())) {
+            limits.count(claim); // counted at submission; counts now only if a crash skipped it then
+            claim = claims.decide(claim, ReceiptClaim.PENDING, new ReceiptClaim.Review(reviewerId, now(), null));
+        }
+        return switch (claim.status()) {
+            case ReceiptClaim.CREDITED -> claim.result();
+            case ReceiptClaim.PENDING -> credit(claim, false);
+            case ReceiptClaim.REJECTED -> throw DomainException.conflict("receipt_already_rejected",
+                    "Receipt " + receiptId + " of store " + storeId + " was rejected; a rejected receipt cannot be approved");
+            default -> throw new IllegalStateException("claim " + claim.creditId() + " in state " + claim.status());
+        };
+    }
+
+    /**
+     * Rejects a receipt waiting for review; nothing is credited. Rejecting it again answers the first rejection.
+     *
+     * @throws DomainException 404 {@code receipt_not_found}, 409 {@code receipt_already_approved}
+     */
+    ReceiptClaim reject(String storeId, String receiptId, String reviewerId, String reason) {
+        ReceiptClaim claim = claims.find(storeId, receiptId).orElseThrow(() -> notFound(storeId, receiptId));
+        if (ReceiptClaim.PENDING_REVIEW.equals(claim.status())) {
+            claim = claims.decide(claim, ReceiptClaim.REJECTED, new ReceiptClaim.Review(reviewerId, now(), reason));
+        }
+        if (!ReceiptClaim.REJECTED.equals(claim.status())) {
+            throw DomainException.conflict("receipt_already_approved",
+                    "Receipt " + receiptId + " of store " + storeId + " was approved (or signed); it can no longer be rejected");
+        }
+        return claim;
+    }
+
+    ReceiptClaims claims() {
+        return claims;
+    }
+
+    DuplicateMarkers markers() {
+        return markers;
     }
 
     /**
@@ -151,11 +232,11 @@ public final class ReceiptService {
         int completed = 0;
         for (ReceiptClaim claim : claims.pending(olderThan, limit)) {
             try {
-                credit(claim);
+                credit(claim, true);
                 completed++;
                 LOG.info("receipts: pending claim completed");
             } catch (DomainException e) {
-                // receipt_in_progress: a live attempt owns it and will finish it; anything else stays for next time
+                // receipt_in_progress: a live attempt owns it; a daily limit: the claim was released
                 LOG.warn("receipts: pending claim not completed", "creditId", claim.creditId(), "errorCode", e.code());
             } catch (RuntimeException e) {
                 // e.g. throttling: one claim must not stop the others; it stays pending for the next run
@@ -165,8 +246,56 @@ public final class ReceiptService {
         return completed;
     }
 
-    private ReceiptResult credit(ReceiptClaim claim) {
+    private static boolean isRetry(ReceiptClaim existing, String userId, ReceiptSubmission receipt) {
+        return existing.userId().equals(userId) && existing.sameDetails(receipt);
+    }
+
+    /** The answer to a retry of a claim this user made, whatever the rules say today. */
+    private Submitted resume(ReceiptClaim existing) {
+        return switch (existing.status()) {
+            case ReceiptClaim.CREDITED -> existing.result();
+            case ReceiptClaim.PENDING -> credit(existing, true);
+            case ReceiptClaim.PENDING_REVIEW -> {
+                markers.record(existing); // idempotent: repairs markers a crash left out
+                yield awaitReview(existing, true);
+            }
+            case ReceiptClaim.REJECTED -> throw DomainException.rejected("receipt_rejected",
+                    "This receipt was reviewed and rejected" + (existing.review() != null && existing.review().reason() != null
+                            ? ": " + existing.review().reason() : ""))
+                    .detail("reason", existing.review() == null ? null : existing.review().reason());
+            default -> throw new IllegalStateException("claim " + existing.creditId() + " in state " + existing.status());
+        };
+    }
+
+    private static DomainException conflict(ReceiptClaim existing, String userId, ReceiptSubmission receipt) {
+        if (!existing.userId().equals(userId)) {
+            return DomainException.conflict("receipt_already_claimed",
+                    "Receipt " + receipt.receiptId() + " of store " + receipt.storeId() + " was already claimed");
+        }
+        return DomainException.conflict("receipt_details_differ",
+                "You already submitted this receipt with a different amount or purchase time");
+    }
+
+    private PendingReview awaitReview(ReceiptClaim claim, boolean replayed) {
+        countOrRelease(claim, true);
+        return PendingReview.of(claim, replayed);
+    }
+
+    /** Counts the claim against the daily limits; a refusal releases the claim (when {@code release}) and is rethrown. */
+    private void countOrRelease(ReceiptClaim claim, boolean release) {
+        try {
+            limits.count(claim);
+        } catch (DomainException refused) {
+            if (release) {
+                claims.release(claim);
+            }
+            throw refused;
+        }
+    }
+
+    private ReceiptResult credit(ReceiptClaim claim, boolean releaseIfOverLimit) {
         LogContext.put("userId", claim.userId(), "storeId", claim.storeId(), "receiptId", claim.receiptId(), "creditId", claim.creditId());
+        countOrRelease(claim, releaseIfOverLimit);
         CreditResult credit;
         try {
             credit = ledger.credit(new Credit(claim.userId(), claim.creditId(), claim.coins(), claim.xp(), CreditKind.RECEIPT,
@@ -197,28 +326,40 @@ public final class ReceiptService {
         }
     }
 
-    private Store verify(ReceiptSubmission submission) {
-        Store store = stores.find(submission.storeId()).orElseThrow(() -> ApiException.unprocessable("unknown_store",
-                "There is no store '" + submission.storeId() + "' in this mall", "storeId"));
+    private Store verify(ReceiptSubmission receipt, boolean signed) {
+        Store store = stores.find(receipt.storeId()).orElseThrow(() -> DomainException.rejected("unknown_store",
+                "There is no store '" + receipt.storeId() + "' in this mall", "storeId"));
         if (!store.active()) {
-            throw ApiException.unprocessable("store_inactive", store.name() + " does not take part in MallQuest at the moment", "storeId");
+            throw DomainException.rejected("store_inactive", store.name() + " does not take part in MallQuest at the moment", "storeId");
+        }
+        if (!signed && store.verification() == Verification.SIGNED) {
+            throw DomainException.rejected("signature_required", store.name()
+                    + " credits signed receipts only: scan the QR code on the receipt and send it as {\"code\": …}", "code");
         }
         Instant now = clock.instant();
-        if (submission.purchasedAt().isAfter(now.plus(rules.clockSkew()))) {
-            throw ApiException.unprocessable("purchase_in_future", "purchasedAt lies in the future", "purchasedAt");
+        if (receipt.purchasedAt().isAfter(now.plus(rules.clockSkew()))) {
+            throw DomainException.rejected("purchase_in_future", "purchasedAt lies in the future", "purchasedAt");
         }
-        if (submission.purchasedAt().isBefore(now.minus(rules.claimWindow()))) {
-            throw ApiException.unprocessable("receipt_too_old",
+        if (receipt.purchasedAt().isBefore(now.minus(rules.claimWindow()))) {
+            throw DomainException.rejected("receipt_too_old",
                     "Receipts can be claimed for " + rules.claimWindow().toDays() + " days after the purchase", "purchasedAt");
         }
-        if (submission.amount().compareTo(rules.mallMaxAmount()) > 0) {
-            throw ApiException.unprocessable("amount_above_mall_limit",
+        if (receipt.amount().compareTo(rules.mallMaxAmount()) > 0) {
+            throw DomainException.rejected("amount_above_mall_limit",
                     "A receipt above " + rules.mallMaxAmount().toPlainString() + " cannot be claimed; ask at the mall's information desk", "amount");
         }
-        if (store.maxReceiptAmount() != null && submission.amount().compareTo(store.maxReceiptAmount()) > 0) {
-            throw ApiException.unprocessable("amount_above_store_limit",
+        if (store.maxReceiptAmount() != null && receipt.amount().compareTo(store.maxReceiptAmount()) > 0) {
+            throw DomainException.rejected("amount_above_store_limit",
                     "The amount is above what " + store.name() + " accepts for one receipt (" + store.maxReceiptAmount().toPlainString() + ")", "amount");
         }
         return store;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static DomainException notFound(String storeId, String receiptId) {
+        return DomainException.notFound("receipt_not_found", "No receipt " + receiptId + " of store " + storeId + " was submitted");
     }
 }

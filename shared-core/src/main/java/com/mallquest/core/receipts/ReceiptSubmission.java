@@ -1,6 +1,6 @@
 package com.mallquest.core.receipts;
 
-import com.mallquest.core.http.ApiException;
+import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.stores.Store;
 
 import java.math.BigDecimal;
@@ -8,8 +8,10 @@ import java.time.Instant;
 import java.util.regex.Pattern;
 
 /**
- * The body of {@code POST /receipts}: {@code {"receiptId","storeId","amount","purchasedAt"}}. The user is the
- * caller, never a body field. Malformed values are 400 {@code invalid_field} naming the field; the business
+ * What a receipt says: store, receipt id, amount, purchase time. It comes from a verified receipt code
+ * ({@link ReceiptCode}: exactly what the store signed) or, for stores whose policy is {@code review}, from an
+ * unsigned body {@code {"receiptId","storeId","amount","purchasedAt"}} (see {@link ReceiptRequest}). The user is the
+ * caller, never a field. Malformed values are 400 {@code invalid_field} naming the field; the business
  * rules (store, dates, ceilings) are checked by {@link ReceiptService} as 422s.
  *
  * @param receiptId   the number printed on the receipt: 1..64 of {@code [A-Za-z0-9._-]}
@@ -25,31 +27,31 @@ public record ReceiptSubmission(String receiptId, String storeId, BigDecimal amo
 
     public ReceiptSubmission {
         if (receiptId == null || receiptId.isBlank()) {
-            throw ApiException.invalidField("receiptId", "receiptId is required");
+            throw DomainException.invalid("receiptId", "receiptId is required");
         }
         if (!RECEIPT_ID.matcher(receiptId).matches()) {
-            throw ApiException.invalidField("receiptId", "receiptId must be 1 to 64 letters, digits, '.', '_' or '-'");
+            throw DomainException.invalid("receiptId", "receiptId must be 1 to 64 letters, digits, '.', '_' or '-'");
         }
         if (storeId == null || storeId.isBlank()) {
-            throw ApiException.invalidField("storeId", "storeId is required");
+            throw DomainException.invalid("storeId", "storeId is required");
         }
         if (!Store.ID.matcher(storeId).matches()) {
-            throw ApiException.invalidField("storeId", "storeId must be 1 to 40 lower-case letters, digits or '-'");
+            throw DomainException.invalid("storeId", "storeId must be 1 to 40 lower-case letters, digits or '-'");
         }
         if (amount == null) {
-            throw ApiException.invalidField("amount", "amount is required");
+            throw DomainException.invalid("amount", "amount is required");
         }
         if (amount.signum() <= 0) {
-            throw ApiException.invalidField("amount", "amount must be greater than 0");
+            throw DomainException.invalid("amount", "amount must be greater than 0");
         }
         if (amount.stripTrailingZeros().scale() > 2) {
-            throw ApiException.invalidField("amount", "amount must have at most two decimals");
+            throw DomainException.invalid("amount", "amount must have at most two decimals");
         }
         if (amount.compareTo(MAX_AMOUNT_VALUE) > 0) {
-            throw ApiException.invalidField("amount", "amount is not a plausible receipt total");
+            throw DomainException.invalid("amount", "amount is not a plausible receipt total");
         }
         if (purchasedAt == null) {
-            throw ApiException.invalidField("purchasedAt", "purchasedAt is required (ISO-8601, e.g. 2026-11-25T10:00:00Z)");
+            throw DomainException.invalid("purchasedAt", "purchasedAt is required (ISO-8601, e.g. 2026-11-25T10:00:00Z)");
         }
     }
 }

@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
  * @param multiplier       coins per currency unit spent here (0 < m ≤ 10), see {@link com.mallquest.core.rewards.RewardRules}
  * @param maxReceiptAmount the largest receipt this store can plausibly issue; null: only the mall's ceiling applies
  * @param active           inactive stores (closed, not yet open) are hidden and their receipts refused
+ * @param verification     how the store's receipts are trusted ({@link Verification}); null reads as {@code signed}
  */
 public record Store(String storeId, String name, String category, String floor, BigDecimal multiplier,
-                    BigDecimal maxReceiptAmount, boolean active) {
+                    BigDecimal maxReceiptAmount, boolean active, Verification verification) {
 
     /** The shape of a store id. */
     public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
@@ -37,5 +38,14 @@ public record Store(String storeId, String name, String category, String floor, 
         if (maxReceiptAmount != null && maxReceiptAmount.signum() <= 0) {
             throw new IllegalArgumentException("maxReceiptAmount of " + storeId + " must be positive");
         }
+        if (verification == null) {
+            verification = Verification.SIGNED;
+        }
+    }
+
+    /** A store with the default policy, {@link Verification#SIGNED}. */
+    public Store(String storeId, String name, String category, String floor, BigDecimal multiplier,
+                 BigDecimal maxReceiptAmount, boolean active) {
+        this(storeId, name, category, floor, multiplier, maxReceiptAmount, active, Verification.SIGNED);
     }
 }

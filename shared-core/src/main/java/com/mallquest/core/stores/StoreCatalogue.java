@@ -16,11 +16,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,9 +68,8 @@ public final class StoreCatalogue {
         if (!Store.ID.matcher(storeId).matches()) {
             return Optional.empty();
         }
-        var response = dynamo.getItem(GetItemRequest.builder().tableName(table)
-                .key(Map.of("storeId", AttributeValue.builder().s(storeId).build())).build());
-        return response.hasItem() && !response.item().isEmpty() ? Optional.of(fromItem(response.item())) : Optional.empty();
+        var response = dynamo.getItem(GetItemRequest.builder().tableName(table).key(StoreItems.storeKey(storeId)).build());
+        return response.hasItem() && !response.item().isEmpty() ? Optional.of(StoreItems.toStore(response.item())) : Optional.empty();
     }
 
     /** The active stores, by name. */
@@ -97,14 +94,24 @@ public final class StoreCatalogue {
 
     /** Adds or replaces a store and drops the cached catalogue. */
     public void save(Store store) {
-        dynamo.putItem(PutItemRequest.builder().tableName(table).item(toItem(store)).build());
+        dynamo.putItem(PutItemRequest.builder().tableName(table).item(StoreItems.toItem(store)).build());
         cache.delete(CACHE_KEY);
     }
 
-    /** Reads a seed file: a JSON array of stores (the format of {@code local/seed/StoresTable.json}). */
+    /**
+     * Reads the stores of a seed file (the format of {@code local/seed/StoresTable.json}: a JSON array of the
+     * table's items); its store-key items ({@link StoreItems#isKeyItem}) are left out.
+     */
     public static List<Store> readSeed(InputStream json) {
         try {
-            return Json.MAPPER.readValue(json, STORE_LIST);
+            List<Map<String, Object>> items = Json.MAPPER.readValue(json, new TypeReference<>() { });
+            List<Store> stores = new ArrayList<>();
+            for (Map<String, Object> item : items) {
+                if (!String.valueOf(item.get(StoreItems.KEY)).startsWith(StoreItems.KEY_PREFIX)) {
+                    stores.add(Json.MAPPER.convertValue(item, Store.class));
+                }
+            }
+            return stores;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the store seed", e);
         }
@@ -114,42 +121,15 @@ public final class StoreCatalogue {
         List<Store> stores = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
-            ScanRequest.Builder request = ScanRequest.builder().tableName(table);
+            ScanRequest.Builder request = ScanRequest.builder().tableName(table).filterExpression(StoreItems.STORES_ONLY);
             if (start != null) {
                 request.exclusiveStartKey(start);
             }
             ScanResponse response = dynamo.scan(request.build());
-            response.items().forEach(item -> stores.add(fromItem(item)));
+            response.items().forEach(item -> stores.add(StoreItems.toStore(item)));
             start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
         } while (start != null);
         stores.sort(Comparator.comparing(Store::storeId));
         return List.copyOf(stores);
-    }
-
-    static Map<String, AttributeValue> toItem(Store store) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("storeId", AttributeValue.builder().s(store.storeId()).build());
-        item.put("name", AttributeValue.builder().s(store.name()).build());
-        item.put("category", AttributeValue.builder().s(store.category()).build());
-        if (store.floor() != null) {
-            item.put("floor", AttributeValue.builder().s(store.floor()).build());
-        }
-        item.put("multiplier", AttributeValue.builder().n(store.multiplier().toPlainString()).build());
-        if (store.maxReceiptAmount() != null) {
-            item.put("maxReceiptAmount", AttributeValue.builder().n(store.maxReceiptAmount().toPlainString()).build());
-        }
-        item.put("active", AttributeValue.builder().bool(store.active()).build());
-        return item;
-    }
-
-    static Store fromItem(Map<String, AttributeValue> item) {
-        AttributeValue floor = item.get("floor");
-        AttributeValue max = item.get("maxReceiptAmount");
-        AttributeValue active = item.get("active");
-        return new Store(item.get("storeId").s(), item.get("name").s(), item.get("category").s(),
-                floor == null ? null : floor.s(),
-                new BigDecimal(item.get("multiplier").n()),
-                max == null || max.n() == null ? null : new BigDecimal(max.n()),
-                active == null || Boolean.TRUE.equals(active.bool()));
     }
 }

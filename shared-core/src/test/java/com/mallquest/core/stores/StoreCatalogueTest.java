@@ -74,7 +74,7 @@ class StoreCatalogueTest {
         catalogue.save(new Store("zara", "Zara", "fashion", "L1", BigDecimal.ONE, null, true));
         assertEquals(1, catalogue.all().size());
         // WHEN a store is written behind the catalogue's back
-        dynamo.putItem(PutItemRequest.builder().tableName(table).item(StoreCatalogue.toItem(
+        dynamo.putItem(PutItemRequest.builder().tableName(table).item(StoreItems.toItem(
                 new Store("hm", "H&M", "fashion", "L1", BigDecimal.ONE, null, true))).build());
         // THEN the list still comes from the cache, but find() sees the new store in the table
         assertEquals(1, catalogue.all().size());
@@ -87,7 +87,7 @@ class StoreCatalogueTest {
     @Test
     void fromItem_shouldTreatMissingActiveAsActive_whenSeededByHand() {
         // GIVEN an item without the optional attributes WHEN read THEN defaults apply
-        Store s = StoreCatalogue.fromItem(Map.of("storeId", AttributeValue.fromS("x1"), "name", AttributeValue.fromS("X"),
+        Store s = StoreItems.toStore(Map.of("storeId", AttributeValue.fromS("x1"), "name", AttributeValue.fromS("X"),
                 "category", AttributeValue.fromS("misc"), "multiplier", AttributeValue.fromN("1")));
         assertTrue(s.active());
         assertEquals(null, s.maxReceiptAmount());

@@ -22,8 +22,14 @@ public final class StoreSeed {
         }
     }
 
-    /** Writes the seed through {@code catalogue}. */
+    /** Writes the seed's stores through {@code catalogue}. */
     public static void load(StoreCatalogue catalogue) {
         stores().forEach(catalogue::save);
+    }
+
+    /** Writes the seed's stores and registers their development public keys ({@link ReceiptCodes}). */
+    public static void loadWithKeys(com.mallquest.core.lambda.CoreServices core) {
+        load(StoreCatalogue.of(core));
+        ReceiptCodes.registerDevKeys(core);
     }
 }

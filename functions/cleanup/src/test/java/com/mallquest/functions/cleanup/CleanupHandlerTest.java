@@ -14,6 +14,7 @@ import com.mallquest.core.stores.StoreCatalogue;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.core.testing.SampleEvents;
+import com.mallquest.core.testing.ReceiptCodes;
 import com.mallquest.core.testing.StoreSeed;
 import com.mallquest.core.testing.TestCores;
 import com.mallquest.local.services.RedisServer;
@@ -72,13 +73,13 @@ class CleanupHandlerTest {
         // GIVEN a container on dynalite + Redis with the store seed
         MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
         CoreServices core = TestCores.withClock(CoreServices.fromEnvironment(redis.environment()), clock);
-        StoreSeed.load(StoreCatalogue.of(core));
+        StoreSeed.loadWithKeys(core);
         String store = StoreCatalogue.of(core).listActive().get(0).storeId();
         // AND a receipt submission whose process died right after writing its claim
         CoreServices dying = TestCores.withDynamoDb(core, dyingAfterWrites(core.dynamoDb(), 1));
         EffectsService effects = new EffectsService(core.cache(), clock, core.settings());
-        assertThrows(Crash.class, () -> ReceiptService.of(dying, effects).submit("shopper-1",
-                new ReceiptSubmission("R-crash-1", store, new BigDecimal("40.00"), clock.instant().minusSeconds(3600))));
+        assertThrows(Crash.class, () -> ReceiptService.of(dying, effects).submit("shopper-1", ReceiptCodes.signed(
+                new ReceiptSubmission("R-crash-1", store, new BigDecimal("40.00"), clock.instant().minusSeconds(3600)))));
         assertEquals(0, Ledger.of(core).account("shopper-1").coins());
         // AND a user with an effect that expires in 3 s
         effects.trigger(new Caller("viewer-1", Set.of()), new TriggerEffectRequest("coin_earned", 3, null, null, null));

@@ -13,20 +13,24 @@ import com.mallquest.core.http.Route;
 import com.mallquest.core.lambda.ApiHandler;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.metrics.InvocationMetrics;
+import com.mallquest.core.receipts.PendingReview;
+import com.mallquest.core.receipts.ReceiptRequest;
 import com.mallquest.core.receipts.ReceiptResult;
 import com.mallquest.core.receipts.ReceiptService;
-import com.mallquest.core.receipts.ReceiptSubmission;
+import com.mallquest.core.receipts.Submitted;
 import com.mallquest.core.stores.StoreCatalogue;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /receipts} (a signed-in user submits a receipt: 201 credited, 200 replayed) and {@code GET /stores}
- * (public: the active stores) over {@link ReceiptService} and {@link StoreCatalogue}.
+ * {@code POST /receipts} (a signed-in user submits a signed receipt code: 201 credited, 200 replayed; or an unsigned
+ * receipt at a {@code review} store: 202 pending review) and {@code GET /stores} (public: the active stores) over
+ * {@link ReceiptService} and {@link StoreCatalogue}.
  *
  * <p>EMF per invocation, besides {@link ApiHandler}'s: {@code ReceiptsCredited}, {@code ReceiptsReplayed},
- * {@code CoinsAwarded}, {@code ReceiptsRejected} and {@code ReceiptsRejected.<code>} (one per error code), with
+ * {@code ReceiptsPendingReview}, {@code CoinsAwarded}, {@code ReceiptsRejected} and {@code ReceiptsRejected.<code>}
+ * (one per error code), with
  * the property {@code rejectReason}. Credited receipts and coins are also added to the fleet-wide business
  * counters of {@code GET /metrics} ({@link FleetMetrics#business}).
  */
@@ -63,16 +67,13 @@ public final class SubmitReceiptHandler extends ApiHandler {
         InvocationMetrics metrics = request.metrics();
         try {
             String userId = request.requireCaller().userId();
-            ReceiptResult result = receipts.submit(userId, request.body(ReceiptSubmission.class));
-            metrics.count("ReceiptsCredited", result.replayed() ? 0 : 1)
-                    .count("ReceiptsReplayed", result.replayed() ? 1 : 0)
-                    .count("CoinsAwarded", result.replayed() ? 0 : result.coinsEarned())
-                    .count("ReceiptsRejected", 0);
-            if (!result.replayed()) {
-                fleet.business(FleetMetrics.RECEIPTS_CREDITED, 1);
-                fleet.business(FleetMetrics.COINS_AWARDED, result.coinsEarned());
+            Submitted answer = receipts.submit(userId, request.body(ReceiptRequest.class));
+            metrics.count("ReceiptsRejected", 0);
+            if (answer instanceof PendingReview review) {
+                metrics.count("ReceiptsPendingReview", review.replayed() ? 0 : 1);
+                return ApiResponse.accepted(review);
             }
-            return result.replayed() ? ApiResponse.ok(result) : ApiResponse.created(result);
+            return credited(metrics, (ReceiptResult) answer);
         } catch (ApiException e) {
             if (e.status() < 500) {
                 rejected(metrics, e.code());
@@ -84,6 +85,17 @@ public final class SubmitReceiptHandler extends ApiHandler {
             }
             throw e;
         }
+    }
+
+    private ApiResponse credited(InvocationMetrics metrics, ReceiptResult result) {
+        metrics.count("ReceiptsCredited", result.replayed() ? 0 : 1)
+                .count("ReceiptsReplayed", result.replayed() ? 1 : 0)
+                .count("CoinsAwarded", result.replayed() ? 0 : result.coinsEarned());
+        if (!result.replayed()) {
+            fleet.business(FleetMetrics.RECEIPTS_CREDITED, 1);
+            fleet.business(FleetMetrics.COINS_AWARDED, result.coinsEarned());
+        }
+        return result.replayed() ? ApiResponse.ok(result) : ApiResponse.created(result);
     }
 
     private static void rejected(InvocationMetrics metrics, String code) {

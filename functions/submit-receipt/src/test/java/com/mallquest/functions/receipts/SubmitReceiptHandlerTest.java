@@ -13,6 +13,7 @@ import com.mallquest.core.stores.StoreCatalogue;
 import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.EmfOutput;
+import com.mallquest.core.testing.ReceiptCodes;
 import com.mallquest.core.testing.StoreSeed;
 import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,7 +47,7 @@ class SubmitReceiptHandlerTest {
         env.put("RECEIPT_RATE_LIMIT", "5/60s");
         core = new CoreServices(Settings.fromEnvironment(env), TestBackends.dynamoDb(), new MemoryCache(),
                 new Metrics("Test", "submit-receipt", false), Clock.fixed(NOW, ZoneOffset.UTC));
-        StoreSeed.load(StoreCatalogue.of(core));
+        StoreSeed.loadWithKeys(core);
         handler = new SubmitReceiptHandler(core, (userId, type, data) -> effects.add(userId + ":" + type));
     }
 
@@ -58,9 +59,15 @@ class SubmitReceiptHandlerTest {
         return ApiContract.handle(handler, event("POST", "/receipts", body, sub));
     }
 
+    /** An unsigned body (today's fields): accepted for review at a {@code review} store only. */
     private static String receipt(String receiptId, String storeId, String amount, String purchasedAt) {
         return "{\"receiptId\":\"" + receiptId + "\",\"storeId\":\"" + storeId + "\",\"amount\":" + amount
                 + ",\"purchasedAt\":\"" + purchasedAt + "\"}";
+    }
+
+    /** The body a phone sends after scanning the till's QR code: {"code": <signed with the store's development key>}. */
+    private static String signed(String receiptId, String storeId, String amount, String purchasedAt) {
+        return ReceiptCodes.body(storeId, receiptId, amount, purchasedAt);
     }
 
     private static void assertError(APIGatewayV2HTTPResponse response, int status, String code, String field) throws Exception {
@@ -75,7 +82,7 @@ class SubmitReceiptHandlerTest {
     @Test
     void post_shouldAnswer201WithTheCredit_then200Replayed_then409ForAnotherUser() throws Exception {
         // WHEN a user submits a Sephora receipt (multiplier 2.0)
-        var created = post(receipt("SEP-1", "sephora", "125.50", "2026-11-25T10:00:00Z"), "alice");
+        var created = post(signed("SEP-1", "sephora", "125.50", "2026-11-25T10:00:00Z"), "alice");
         // THEN 201 with the contract's fields
         assertEquals(201, created.getStatusCode(), created.getBody());
         JsonNode body = json(created);
@@ -92,12 +99,12 @@ class SubmitReceiptHandlerTest {
         assertEquals(2, body.get("user").get("level").asInt());
         assertEquals(List.of("alice:coin_earned", "alice:level_up"), effects);
         // AND the same submission again is 200 with the original result, replayed
-        var replay = post(receipt("SEP-1", "sephora", "125.50", "2026-11-25T10:00:00Z"), "alice");
+        var replay = post(signed("SEP-1", "sephora", "125.50", "2026-11-25T10:00:00Z"), "alice");
         assertEquals(200, replay.getStatusCode(), replay.getBody());
         assertTrue(json(replay).get("replayed").asBoolean());
         assertEquals(251, json(replay).get("user").get("coins").asLong());
         // AND another user gets 409
-        assertError(post(receipt("SEP-1", "sephora", "125.50", "2026-11-25T10:00:00Z"), "bob"), 409, "receipt_already_claimed", null);
+        assertError(post(signed("SEP-1", "sephora", "125.50", "2026-11-25T10:00:00Z"), "bob"), 409, "receipt_already_claimed", null);
         assertEquals(251, Ledger.of(core).account("alice").coins());
         assertEquals(0, Ledger.of(core).account("bob").coins());
     }
@@ -128,24 +135,52 @@ class SubmitReceiptHandlerTest {
     @Test
     void post_shouldAnswer422WithTheRuleCode_whenVerificationFails() throws Exception {
         assertError(post(receipt("R1", "nowhere", "10", "2026-11-25T10:00:00Z"), "alice"), 422, "unknown_store", "storeId");
-        assertError(post(receipt("R2", "gamestop", "10", "2026-11-25T10:00:00Z"), "alice"), 422, "store_inactive", "storeId");
-        assertError(post(receipt("R3", "zara", "10", "2026-11-25T13:00:00Z"), "alice"), 422, "purchase_in_future", "purchasedAt");
-        assertError(post(receipt("R4", "zara", "10", "2026-10-01T10:00:00Z"), "alice"), 422, "receipt_too_old", "purchasedAt");
-        assertError(post(receipt("R5", "zara", "9000", "2026-11-25T10:00:00Z"), "alice"), 422, "amount_above_mall_limit", "amount");
+        assertError(post(signed("R2", "gamestop", "10", "2026-11-25T10:00:00Z"), "alice"), 422, "store_inactive", "storeId");
+        assertError(post(signed("R3", "zara", "10", "2026-11-25T13:00:00Z"), "alice"), 422, "purchase_in_future", "purchasedAt");
+        assertError(post(signed("R4", "zara", "10", "2026-10-01T10:00:00Z"), "alice"), 422, "receipt_too_old", "purchasedAt");
+        assertError(post(signed("R5", "zara", "9000", "2026-11-25T10:00:00Z"), "alice"), 422, "amount_above_mall_limit", "amount");
         // (a second user: failed submissions count against the rate limit too, and alice has used 5)
-        assertError(post(receipt("R6", "lush", "300.50", "2026-11-25T10:00:00Z"), "bob"), 422, "amount_above_store_limit", "amount");
+        assertError(post(signed("R6", "lush", "300.50", "2026-11-25T10:00:00Z"), "bob"), 422, "amount_above_store_limit", "amount");
+        assertError(post(receipt("R7", "zara", "10", "2026-11-25T10:00:00Z"), "bob"), 422, "signature_required", "code");
+        String[] parts = ReceiptCodes.code("zara", "R8", "10", java.time.Instant.parse("2026-11-25T10:00:00Z")).split("\\.");
+        String unknownKid = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"EdDSA\",\"kid\":\"nobody-1\"}".getBytes());
+        assertError(post("{\"code\":\"" + unknownKid + "." + parts[1] + "." + parts[2] + "\"}", "bob"), 422, "receipt_key_unknown", "code");
+        assertError(post("{\"code\":\"" + parts[0] + "." + parts[1] + "\"}", "carol"), 400, "receipt_code_malformed", "code");
     }
 
     @Test
     void post_shouldAnswer429WithRetryAfter_whenOverTheRateLimit() throws Exception {
         // GIVEN 5 receipts in this minute (the limit)
         for (int i = 0; i < 5; i++) {
-            assertEquals(201, post(receipt("Z" + i, "zara", "10", "2026-11-25T10:00:00Z"), "alice").getStatusCode());
+            assertEquals(201, post(signed("Z" + i, "zara", "10", "2026-11-25T10:00:00Z"), "alice").getStatusCode());
         }
         // WHEN a sixth comes THEN 429 with Retry-After (the window ends in 50 s)
-        var limited = post(receipt("Z9", "zara", "10", "2026-11-25T10:00:00Z"), "alice");
+        var limited = post(signed("Z9", "zara", "10", "2026-11-25T10:00:00Z"), "alice");
         assertError(limited, 429, "rate_limited", null);
         assertEquals("50", limited.getHeaders().get("Retry-After"));
+    }
+
+    @Test
+    void post_shouldAnswer202PendingReview_forAnUnsignedReceiptAtAReviewStore() throws Exception {
+        // WHEN an unsigned receipt of waterstones (policy review) comes, twice
+        var accepted = post(receipt("W-1", "waterstones", "20.00", "2026-11-25T10:00:00Z"), "alice");
+        var again = post(receipt("W-1", "waterstones", "20.00", "2026-11-25T10:00:00Z"), "alice");
+        // THEN 202 pending_review with no coins, the second replayed
+        assertEquals(202, accepted.getStatusCode(), accepted.getBody());
+        assertEquals("pending_review", json(accepted).get("status").asText());
+        assertFalse(json(accepted).get("replayed").asBoolean());
+        assertEquals(202, again.getStatusCode(), again.getBody());
+        assertTrue(json(again).get("replayed").asBoolean());
+        assertEquals(0, Ledger.of(core).account("alice").coins());
+    }
+
+    @Test
+    void post_shouldAnswer400_whenACodeComesWithOtherFieldsOrIsNoString() throws Exception {
+        String code = ReceiptCodes.code("zara", "R1", "10", java.time.Instant.parse("2026-11-25T10:00:00Z"));
+        assertError(post("{\"code\":\"" + code + "\",\"storeId\":\"hm\"}", "alice"), 400, "invalid_field", "storeId");
+        assertError(post("{\"code\":5}", "alice"), 400, "invalid_field", "code");
+        assertError(post("{}", "alice"), 400, "invalid_field", "code");
+        assertEquals(0, Ledger.of(core).account("alice").version());
     }
 
     @Test
@@ -170,8 +205,8 @@ class SubmitReceiptHandlerTest {
         // GIVEN stdout captured (EMF's local sink)
         EmfOutput captured = EmfOutput.capture(() -> {
             // WHEN a receipt is credited, replayed, and one is rejected
-            post(receipt("M1", "starbucks", "10", "2026-11-25T10:00:00Z"), "alice");
-            post(receipt("M1", "starbucks", "10", "2026-11-25T10:00:00Z"), "alice");
+            post(signed("M1", "starbucks", "10", "2026-11-25T10:00:00Z"), "alice");
+            post(signed("M1", "starbucks", "10", "2026-11-25T10:00:00Z"), "alice");
             post(receipt("M2", "nowhere", "10", "2026-11-25T10:00:00Z"), "alice");
         });
         // THEN three EMF records carry the receipt figures
@@ -189,8 +224,8 @@ class SubmitReceiptHandlerTest {
     @Test
     void post_shouldAddCreditsToTheFleetBusinessCounters_butNotReplays() throws Exception {
         // GIVEN a receipt credited (30 coins at starbucks for 10.00), then replayed
-        post(receipt("F1", "starbucks", "10", "2026-11-25T10:00:00Z"), "fay");
-        post(receipt("F1", "starbucks", "10", "2026-11-25T10:00:00Z"), "fay");
+        post(signed("F1", "starbucks", "10", "2026-11-25T10:00:00Z"), "fay");
+        post(signed("F1", "starbucks", "10", "2026-11-25T10:00:00Z"), "fay");
 
         // WHEN the fleet figures are read (what GET /metrics reports)
         Map<String, Long> minute = new FleetMetrics(core.cache(), core.clock()).snapshot().business().get("1m");
