@@ -64,12 +64,14 @@ final class LambdaBench {
     private static final long GOAL_ARTIFACT_BYTES = 8L * 1024 * 1024;
     /** Template parameters that keep the rate limits out of the way of a benchmark. */
     private static final Map<String, String> NO_RATE_LIMITS = Map.of(
-            "ReceiptRateLimit", "100000000/60s", "UserReadRateLimit", "100000000/60s");
+            "ReceiptRateLimit", "100000000/60s", "UserReadRateLimit", "100000000/60s",
+            "ReceiptDailyCoinLimit", "100000000", "ReceiptDailyStoreLimit", "1000000");
 
     /** What to measure: {@code parts} is a subset of cold, warm, artifacts, ceiling. */
     record Options(int coldRuns, int warm, int clients, int seconds, Optional<Path> before, java.util.Set<String> parts) { }
 
     private final Path root;
+    private final com.mallquest.local.services.DevReceiptSigner signer;
     private final Map<String, String> shell;
     private final Path runtimeLib;
     private final Options options;
@@ -80,6 +82,7 @@ final class LambdaBench {
 
     LambdaBench(Path root, Map<String, String> shell, Path runtimeLib, Options options, Consumer<String> out) {
         this.root = root;
+        this.signer = com.mallquest.local.services.DevReceiptSigner.load(root);
         this.shell = shell;
         this.runtimeLib = runtimeLib;
         this.options = options;
@@ -95,7 +98,7 @@ final class LambdaBench {
             throw new UserError("The baseline " + bareJar + " is missing; build with: mvn -q -DskipTests package");
         }
         LocalStack.Options stackOptions = new LocalStack.Options(root, root.resolve("template.yaml"), shell, NO_RATE_LIMITS,
-                Optional.of(root.resolve(Main.LOCAL_ENV_VARS)), "bench-" + stamp + "-", 1, runtimeLib, line -> { }, (id, line) -> { });
+                Optional.of(root.resolve(Main.SAMPLE_ENV_VARS)), "bench-" + stamp + "-", 1, runtimeLib, line -> { }, (id, line) -> { });
         try (LocalStack stack = LocalStack.open(stackOptions, Optional.empty())) {
             List<Side> sides = new ArrayList<>();
             options.before().ifPresent(before -> sides.add(side("before", before, stack)));
@@ -462,17 +465,10 @@ final class LambdaBench {
         }
     }
 
-    /** A receipt body like the sample's, with its own id. */
+    /** A receipt body like the sample's ({@code {"code":…}}, signed with the seed's development key), with its own id. */
     private String receiptBody(String unique) {
-        try {
-            Path file = root.resolve("events/SubmitReceiptFunction.json");
-            JsonNode event = JsonText.parse(Files.readAllBytes(file), "Sample event " + file);
-            ObjectNode body = (ObjectNode) JsonText.MAPPER.readTree(event.get("body").asText());
-            body.put("receiptId", "B-" + unique);
-            return JsonText.MAPPER.writeValueAsString(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return "{\"code\":\"" + signer.sign("zara", "B-" + unique, new java.math.BigDecimal("59.90"),
+                java.time.Instant.now().minusSeconds(60), null) + "\"}";
     }
 
     private void logLine(String line) {

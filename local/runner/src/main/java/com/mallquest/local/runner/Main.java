@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
  *           [--fire-schedules-now] [--max-containers N] [--table-prefix P]
  * invoke &lt;FunctionLogicalId&gt; -e &lt;event.json|-&gt; [--env-vars FILE] [--parameter-overrides K=V ...]
  * token --sub &lt;userId&gt; [--groups admin,store-staff] [--store-id zara] [--ttl 3600] [--parameter-overrides K=V ...]
+ * receipt --store &lt;storeId&gt; --amount &lt;125.50&gt; [--receipt-id R-1] [--at 2026-12-01T09:30:00Z]
  * </pre>
  * A problem the user can fix is one line on stderr and exit status 1 (2 for a bad command line); {@code invoke}
  * exits 1 when the function fails.
@@ -32,8 +33,13 @@ public final class Main {
 
     /** System property naming the Lambda runtime jars directory (the launcher sets it). */
     public static final String RUNTIME_LIB_PROPERTY = "mallquest.lambda.runtime";
-    /** The default {@code --env-vars} file, relative to the repository root. */
-    public static final String LOCAL_ENV_VARS = "local/env.json";
+    /**
+     * The sample events' {@code --env-vars} file, relative to the repository root: {@code invoke}'s default (and
+     * {@code sam local invoke --env-vars events/env.json}). It widens the receipt claim window so the signed sample
+     * receipt, whose purchase time is fixed inside its signature, stays valid as the calendar moves. {@code start-api}
+     * does not read it: it serves the production rules unless given {@code --env-vars}.
+     */
+    public static final String SAMPLE_ENV_VARS = "events/env.json";
 
     private final Map<String, String> shell;
     private final InputStream stdin;
@@ -67,6 +73,7 @@ public final class Main {
                 case "start-api" -> startApi(parsed);
                 case "invoke" -> invoke(parsed);
                 case "token" -> token(parsed);
+                case "receipt" -> receipt(parsed);
                 case "bench-lambda" -> benchLambda(parsed);
                 case "-h", "--help", "help" -> {
                     stdout.println(usage());
@@ -129,7 +136,7 @@ public final class Main {
             throw new UserError("Cannot read the event file " + eventFile + ": " + e.getMessage());
         }
         JsonText.parse(event, eventFile.equals("-") ? "The event on stdin" : "The event file " + eventFile);
-        try (LocalStack stack = LocalStack.open(options(args, (id, line) -> stderr.println(line)), Optional.of(functionId))) {
+        try (LocalStack stack = LocalStack.open(options(args, (id, line) -> stderr.println(line), true), Optional.of(functionId))) {
             InvocationResult result = stack.function(functionId).invoke(event);
             stdout.println(result.payloadText());
             stdout.flush();
@@ -176,13 +183,49 @@ public final class Main {
         return 0;
     }
 
+    /**
+     * Prints a receipt code signed with the store's development key from the local seed, as the store's till would
+     * print it as a QR code (send it as {@code {"code": …}} to {@code POST /receipts}).
+     */
+    private int receipt(Args args) {
+        args.allow("store", "amount", "receipt-id", "at");
+        String store = args.one("store").orElseThrow(() -> new UsageError("receipt needs --store <storeId>, e.g. --store zara"));
+        String amountText = args.one("amount").orElseThrow(() -> new UsageError("receipt needs --amount, e.g. --amount 125.50"));
+        java.math.BigDecimal amount;
+        try {
+            amount = new java.math.BigDecimal(amountText);
+        } catch (NumberFormatException e) {
+            throw new UsageError("--amount must be a number such as 125.50, got '" + amountText + "'");
+        }
+        java.time.Instant at;
+        try {
+            at = args.one("at").map(t -> java.time.OffsetDateTime.parse(t).toInstant()).orElse(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new UsageError("--at must be ISO-8601 with a zone, e.g. 2026-12-01T09:30:00Z");
+        }
+        String receiptId = args.one("receipt-id").orElse("R-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()) + "-" + (100 + new java.util.Random().nextInt(900)));
+        com.mallquest.local.services.DevReceiptSigner signer;
+        try {
+            signer = com.mallquest.local.services.DevReceiptSigner.load(root());
+            stdout.println(signer.sign(store, receiptId, amount, at, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        return 0;
+    }
+
     private LocalStack.Options options(Args args, LocalStack.FunctionLog log) {
+        return options(args, log, false);
+    }
+
+    private LocalStack.Options options(Args args, LocalStack.FunctionLog log, boolean invoke) {
         Path root = root();
         Path runtimeLib = Optional.ofNullable(System.getProperty(RUNTIME_LIB_PROPERTY)).map(Path::of)
                 .orElse(root.resolve("local/runner/target/lambda-runtime"));
         return new LocalStack.Options(root,
                 args.one("template").map(Path::of).orElse(root.resolve("template.yaml")),
-                shell, parameterOverrides(args), envVarsFile(args, root),
+                shell, parameterOverrides(args), envVarsFile(args, root, invoke),
                 args.one("table-prefix").orElse(""), args.integer("max-containers", 2), runtimeLib,
                 line -> {
                     stderr.println(line);
@@ -191,17 +234,16 @@ public final class Main {
     }
 
     /**
-     * {@code --env-vars FILE}, else {@value #LOCAL_ENV_VARS} when present: the checked-in SAM-format overrides
-     * for local runs (e.g. a claim window that keeps the sample receipt valid as the calendar moves). With
-     * {@code sam local invoke}, pass the same file: {@code --env-vars local/env.json}.
+     * {@code --env-vars FILE}; else, for {@code invoke}, {@value #SAMPLE_ENV_VARS} when present (the sample events'
+     * settings); else none: {@code start-api} serves the production rules.
      */
-    private Optional<Path> envVarsFile(Args args, Path root) {
+    private Optional<Path> envVarsFile(Args args, Path root, boolean invoke) {
         Optional<Path> given = args.one("env-vars").map(Path::of);
-        if (given.isPresent()) {
+        if (given.isPresent() || !invoke) {
             return given;
         }
-        Path local = root.resolve(LOCAL_ENV_VARS);
-        return Files.isRegularFile(local) ? Optional.of(local) : Optional.empty();
+        Path samples = root.resolve(SAMPLE_ENV_VARS);
+        return Files.isRegularFile(samples) ? Optional.of(samples) : Optional.empty();
     }
 
     private static Path root() {
@@ -239,6 +281,7 @@ public final class Main {
                 "            [--fire-schedules-now] [--max-containers 2]",
                 "  invoke <FunctionLogicalId> -e <event.json|-> [--env-vars FILE] [--parameter-overrides K=V ...]",
                 "  token --sub <userId> [--groups admin,store-staff] [--store-id zara] [--ttl 3600]",
+                "  receipt --store <storeId> --amount <125.50> [--receipt-id R-1] [--at 2026-12-01T09:30:00Z]",
                 "  bench-lambda [--cold-runs 5] [--warm 300] [--clients 16] [--seconds 20] [--before CHECKOUT] [--only cold,warm,artifacts,ceiling]",
                 "  test       build and run every test (needs redis-server, Node.js; installs dynalite)");
     }

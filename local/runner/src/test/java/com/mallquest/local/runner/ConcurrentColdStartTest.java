@@ -37,7 +37,7 @@ class ConcurrentColdStartTest {
     static void start() {
         Path root = RepositoryRoot.locate();
         stack = LocalStack.open(new LocalStack.Options(root, root.resolve("template.yaml"), FixtureStack.shell(Map.of()), Map.of(),
-                Optional.of(root.resolve(Main.LOCAL_ENV_VARS)), "cold-" + UUID.randomUUID().toString().substring(0, 8) + "-", PARALLEL,
+                Optional.of(root.resolve(Main.SAMPLE_ENV_VARS)), "cold-" + UUID.randomUUID().toString().substring(0, 8) + "-", PARALLEL,
                 FixtureStack.lambdaRuntime(), LOG::add, (id, line) -> LOG.add("[" + id + "] " + line)), Optional.empty());
     }
 

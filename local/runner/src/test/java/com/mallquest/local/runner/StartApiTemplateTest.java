@@ -6,12 +6,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.mallquest.local.services.DevReceiptSigner;
+
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +40,7 @@ class StartApiTemplateTest {
     static void start() {
         var root = RepositoryRoot.locate();
         stack = LocalStack.open(new LocalStack.Options(root, root.resolve("template.yaml"), FixtureStack.shell(Map.of()), Map.of(),
-                Optional.of(root.resolve(Main.LOCAL_ENV_VARS)), "api-" + UUID.randomUUID().toString().substring(0, 8) + "-", 1,
+                Optional.empty(), "api-" + UUID.randomUUID().toString().substring(0, 8) + "-", 1,
                 FixtureStack.lambdaRuntime(), LOG::add, (id, line) -> LOG.add("[" + id + "] " + line)), Optional.empty());
         api = LocalApi.start(stack, "127.0.0.1", 0, false);
     }
@@ -67,12 +71,61 @@ class StartApiTemplateTest {
         return new RouteRequest(route.path().replaceAll("\\{[^}]+}", "demo-user"), "{}", false);
     }
 
+    /** What a client sends to a route: a path with real ids and a body, where the sample's would not do. */
+    private record Call(String path, String body) { }
+
+    private static final DevReceiptSigner SIGNER = DevReceiptSigner.load(RepositoryRoot.locate());
+    private static final String TEST_KEY_X = DevReceiptSigner.x(DevReceiptSigner.generate().getPublic());
+
+    /**
+     * The request for {@code route}: {@link #requestFor} unless the route needs real inputs to succeed and this test
+     * makes them ({@link #MADE}): a receipt code signed now (start-api enforces the production claim window), a
+     * store key to register or revoke, a receipt waiting for review to approve or reject.
+     */
+    /** Routes whose inputs {@link #call} makes, so they must succeed. */
+    private static final java.util.Set<String> MADE = java.util.Set.of("POST /receipts", "PUT /admin/stores/{storeId}/keys/{kid}",
+            "DELETE /admin/stores/{storeId}/keys/{kid}", "GET /admin/stores/{storeId}/keys",
+            "POST /admin/receipts/{storeId}/{receiptId}/approve", "POST /admin/receipts/{storeId}/{receiptId}/reject");
+
+    private static Call call(LocalTemplate.Route route, Optional<String> token) throws Exception {
+        String unique = UUID.randomUUID().toString().substring(0, 8);
+        String jwk = "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" + TEST_KEY_X + "\"}";
+        switch (route.routeKey()) {
+            case "POST /receipts":
+                return new Call("/receipts", "{\"code\":\"" + SIGNER.sign("zara", "SA-" + unique, new BigDecimal("12.50"),
+                        Instant.now().minusSeconds(60), null) + "\"}");
+            case "PUT /admin/stores/{storeId}/keys/{kid}":
+                return new Call("/admin/stores/zara/keys/start-api-test", jwk);
+            case "DELETE /admin/stores/{storeId}/keys/{kid}":
+                if (token.isPresent()) { // a key of its own to revoke
+                    raw("PUT", "/admin/stores/zara/keys/start-api-revoke-" + unique, jwk, token);
+                }
+                return new Call("/admin/stores/zara/keys/start-api-revoke-" + unique, null);
+            case "GET /admin/stores/{storeId}/keys":
+                return new Call("/admin/stores/zara/keys", null);
+            case "POST /admin/receipts/{storeId}/{receiptId}/approve":
+            case "POST /admin/receipts/{storeId}/{receiptId}/reject":
+                if (token.isPresent()) { // an unsigned receipt of a review store, waiting for review
+                    raw("POST", "/receipts", "{\"receiptId\":\"SR-" + unique + "\",\"storeId\":\"waterstones\",\"amount\":5.00,"
+                            + "\"purchasedAt\":\"" + Instant.now().minusSeconds(60) + "\"}", token);
+                }
+                return new Call(route.path().replace("{storeId}", "waterstones").replace("{receiptId}", "SR-" + unique),
+                        route.path().endsWith("/reject") ? "{\"reason\":\"start-api template test\"}" : null);
+            default:
+                RouteRequest sample = requestFor(route);
+                return new Call(sample.path(), route.method().equals("GET") || route.method().equals("DELETE") ? null : sample.body());
+        }
+    }
+
     private static HttpResponse<String> send(LocalTemplate.Route route, Optional<String> token) throws Exception {
-        RouteRequest sample = requestFor(route);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + sample.path()))
+        Call call = call(route, token);
+        return raw(route.method(), call.path(), call.body(), token);
+    }
+
+    private static HttpResponse<String> raw(String method, String path, String body, Optional<String> token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
                 .timeout(Duration.ofSeconds(90))
-                .method(route.method(), route.method().equals("GET") || route.method().equals("DELETE")
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(sample.body()))
+                .method(method, body != null ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody())
                 .header("Content-Type", "application/json");
         token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -95,7 +148,8 @@ class StartApiTemplateTest {
         if (route.path().equals("/health")) {
             return ok || (status == 503 && response.body().contains("status"));
         }
-        boolean mustSucceed = requestFor(route).fromSample() || (route.method().equals("GET") && !route.path().contains("{"));
+        boolean mustSucceed = MADE.contains(route.routeKey()) || requestFor(route).fromSample()
+                || (route.method().equals("GET") && !route.path().contains("{"));
         if (ok || mustSucceed) {
             return ok;
         }
@@ -154,6 +208,23 @@ class StartApiTemplateTest {
         // THEN the seeded demo user comes back
         assertEquals(200, me.statusCode(), me.body());
         assertTrue(me.body().contains("demo-user"), me.body());
+    }
+
+    @Test
+    void firstRequestFlow_shouldCreditACodeFromTheReceiptCommand_andStartApiShouldKeepTheProductionWindow() throws Exception {
+        // GIVEN a code `./mallquest receipt --store zara --amount 125.50` prints, and a token
+        CommandRun receipt = CommandRun.of(Map.of(), "receipt", "--store", "zara", "--amount", "125.50");
+        assertEquals(0, receipt.status(), receipt.stderr());
+        Optional<String> shopper = Optional.of(token("first-flow-" + UUID.randomUUID().toString().substring(0, 8)));
+        // WHEN it is posted THEN 201: 125 coins (zara ×1.0), 125 XP
+        HttpResponse<String> credited = raw("POST", "/receipts", "{\"code\":\"" + receipt.stdout().trim() + "\"}", shopper);
+        assertEquals(201, credited.statusCode(), credited.body());
+        assertTrue(credited.body().contains("\"coinsEarned\":125"), credited.body());
+        // AND a receipt from 2001 is too old: start-api serves the production claim window
+        CommandRun old = CommandRun.of(Map.of(), "receipt", "--store", "zara", "--amount", "10", "--at", "2001-01-01T10:00:00Z");
+        HttpResponse<String> tooOld = raw("POST", "/receipts", "{\"code\":\"" + old.stdout().trim() + "\"}", shopper);
+        assertEquals(422, tooOld.statusCode(), tooOld.body());
+        assertTrue(tooOld.body().contains("receipt_too_old"), tooOld.body());
     }
 
     @Test
