@@ -13,8 +13,8 @@ import com.mallquest.core.metrics.Metrics;
 import com.mallquest.core.receipts.ReceiptResult;
 import com.mallquest.core.receipts.ReceiptService;
 import com.mallquest.core.receipts.ReceiptSubmission;
-import com.mallquest.core.stores.StoreCatalogue;
 import com.mallquest.core.testing.MutableClock;
+import com.mallquest.core.testing.ReceiptCodes;
 import com.mallquest.core.testing.StoreSeed;
 import com.mallquest.local.services.TestBackends;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -49,7 +49,7 @@ final class SpendingFixture {
     SpendingFixture() {
         env.put("RECEIPT_RATE_LIMIT", "1000/60s");
         table = Settings.fromEnvironment(env).spendingTable();
-        StoreSeed.load(StoreCatalogue.of(core(dynamo)));
+        StoreSeed.loadWithKeys(core(dynamo));
     }
 
     CoreServices core(DynamoDbClient client) {
@@ -86,8 +86,8 @@ final class SpendingFixture {
 
     /** A receipt submitted and credited for {@code userId} the way shoppers do (the receipts service). */
     ReceiptResult credited(String userId, String storeId, String receiptId, String amount) {
-        return receipts(dynamo).submit(userId, new ReceiptSubmission(receiptId, storeId, new BigDecimal(amount),
-                clock.instant().minusSeconds(3600)));
+        return (ReceiptResult) receipts(dynamo).submit(userId, ReceiptCodes.signed(new ReceiptSubmission(receiptId, storeId,
+                new BigDecimal(amount), clock.instant().minusSeconds(3600))));
     }
 
     ReceiptService receipts(DynamoDbClient client) {

@@ -12,11 +12,11 @@ import com.mallquest.core.receipts.ReceiptService;
 import com.mallquest.core.receipts.ReceiptSubmission;
 import com.mallquest.core.spending.RewardCatalogue;
 import com.mallquest.core.spending.RewardChange;
-import com.mallquest.core.stores.StoreCatalogue;
 import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.EmfOutput;
 import com.mallquest.core.testing.SampleEvents;
+import com.mallquest.core.testing.ReceiptCodes;
 import com.mallquest.core.testing.StoreSeed;
 import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,7 +64,7 @@ class RewardsHandlerTest {
     @BeforeEach
     void setUp() {
         core = CoreServices.fromEnvironment(TestBackends.environment());
-        StoreSeed.load(StoreCatalogue.of(core));
+        StoreSeed.loadWithKeys(core);
         RewardCatalogue.of(core).put("free-coffee", new RewardChange("A free coffee", "Filter, any size", "starbucks",
                 100L, 50L, null, null, null, null, null, null, 14, null));
         Ledger ledger = Ledger.of(core);
@@ -123,8 +123,8 @@ class RewardsHandlerTest {
                 c -> send("POST", "/coupons/" + code + "/redeem", null, c));
 
         // a receipt refund: the receipt's store staff and admins (each with its own refundId)
-        ReceiptService.of(core, (userId, type, data) -> { }).submit("shopper-1", new ReceiptSubmission("R-77", "starbucks",
-                new BigDecimal("20.00"), core.clock().instant().minusSeconds(600)));
+        ReceiptService.of(core, (userId, type, data) -> { }).submit("shopper-1", ReceiptCodes.signed(new ReceiptSubmission("R-77", "starbucks",
+                new BigDecimal("20.00"), core.clock().instant().minusSeconds(600))));
         int[] r = {0};
         assertMatrix("POST /admin/receipts/{storeId}/{receiptId}/refund", List.of(401, 403, 403, 201, 403, 201),
                 c -> send("POST", "/admin/receipts/starbucks/R-77/refund", "{\"refundId\":\"ret-" + r[0]++ + "\",\"amount\":1.00}", c));
@@ -187,8 +187,8 @@ class RewardsHandlerTest {
 
     @Test
     void refund_shouldAnswer201ThenReplay200_andClear4xx() throws Exception {
-        ReceiptService.of(core, (userId, type, data) -> { }).submit("shopper-2", new ReceiptSubmission("R-88", "starbucks",
-                new BigDecimal("10.00"), core.clock().instant().minusSeconds(600))); // 30 coins at x3
+        ReceiptService.of(core, (userId, type, data) -> { }).submit("shopper-2", ReceiptCodes.signed(new ReceiptSubmission("R-88", "starbucks",
+                new BigDecimal("10.00"), core.clock().instant().minusSeconds(600)))); // 30 coins at x3
         String body = "{\"refundId\":\"RET-1\",\"amount\":5.00}";
         APIGatewayV2HTTPResponse first = send("POST", "/admin/receipts/starbucks/R-88/refund", body, STAFF);
         APIGatewayV2HTTPResponse again = send("POST", "/admin/receipts/starbucks/R-88/refund", body, STAFF);
