@@ -73,3 +73,14 @@ export async function api(method, path, token, body) {
 export function uniqueUser(prefix) {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 }
+
+export const REPO = resolve(import.meta.dirname, '../../..');
+
+/** A receipt code signed with the store's development key, as `./mallquest receipt` prints it for a till. */
+export async function receiptCode(storeId, amount, receiptId = `R-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`) {
+  const { execFile } = await import('node:child_process');
+  return new Promise((ok, fail) => {
+    execFile(join(REPO, 'mallquest'), ['receipt', '--store', storeId, '--amount', String(amount), '--receipt-id', receiptId],
+      { cwd: REPO, timeout: 120000 }, (error, stdout, stderr) => (error ? fail(new Error(`./mallquest receipt: ${stderr || error.message}`)) : ok(stdout.trim())));
+  });
+}

@@ -78,3 +78,14 @@ test('redemptions: one id per attempt until a final answer; what blocks a reward
   assert.equal(blockedReason({ ...reward, remaining: 0 }, { coins: 500, level: 9 }), 'Out of stock');
   assert.equal(blockedReason(reward, { coins: 100, level: 3 }), null);
 });
+
+test('game and review texts', async () => {
+  const { standingText, streakText } = await import('../../src/pages/shopper/game.js');
+  const { duplicateText } = await import('../../src/pages/ops/review.js');
+  assert.equal(standingText({ rank: 3, score: 1250 }), '#3 this week with 1,250 XP');
+  assert.match(standingText({ rank: null, score: 0 }), /Not on this week/);
+  assert.equal(streakText({ current: 2, best: 4 }), '2-week visit streak (best: 4)');
+  assert.match(streakText({ current: 0, best: 3 }), /best: 3 weeks/);
+  assert.match(duplicateText({ reason: 'similar_receipt_id', receiptIds: ['R-1'] }), /Looks like R-1/);
+  assert.match(duplicateText({ reason: 'same_amount_and_minute', receiptIds: ['R-2', 'R-3'] }), /R-2, R-3/);
+});

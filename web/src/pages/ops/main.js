@@ -14,6 +14,7 @@ import { renderSignIn } from '../../ui/signin.js';
 import { notify, showError, showLoading } from '../../ui/states.js';
 import { renderChart } from './chart.js';
 import { renderHealth } from './health.js';
+import { createReviewQueue } from './review.js';
 import { SeriesSet, samplesOf } from './series.js';
 
 captureFragmentToken();
@@ -97,6 +98,7 @@ async function boot(reason) {
     rps: chartFigure('chart-rps'), latency: chartFigure('chart-latency'), errors: chartFigure('chart-errors'),
     cache: chartFigure('chart-cache'), business: chartFigure('chart-business'),
   };
+  const reviewPanel = h('section', { class: 'card wide', id: 'review', 'aria-labelledby': 'review-heading', hidden: true });
   const routesPanel = h('div', { id: 'routes' });
   const cachePanel = h('div', { id: 'cache' });
   const updated = h('p', { class: 'hint', id: 'updated', 'aria-live': 'polite' });
@@ -104,6 +106,7 @@ async function boot(reason) {
     h('h1', {}, 'Fleet figures'), updated,
     h('div', { class: 'ops' },
       healthPanel,
+      reviewPanel,
       h('section', { class: 'card', 'aria-label': 'Requests per second' }, figures.rps),
       h('section', { class: 'card', 'aria-label': 'Latency' }, figures.latency),
       h('section', { class: 'card', 'aria-label': 'Error rate' }, figures.errors),
@@ -126,6 +129,8 @@ async function boot(reason) {
     updated.dataset.samples = String(series.get('rps').length);
   };
   draw(first);
+  const review = createReviewQueue(reviewPanel, { client, onUnauthorized });
+  review.reload();
 
   pollers.push(createPoller({
     intervalMs: 5000,

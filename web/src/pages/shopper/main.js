@@ -13,6 +13,7 @@ import { renderSignIn } from '../../ui/signin.js';
 import { notify } from '../../ui/states.js';
 import { createActivity } from './activity.js';
 import { createCoupons } from './coupons.js';
+import { createBadges, createStanding } from './game.js';
 import { createProfile } from './profile.js';
 import { createReceiptForm } from './receipt.js';
 import { createRewards } from './rewards.js';
@@ -46,9 +47,11 @@ async function boot(reason) {
   const receiptPanel = h('section', { class: 'card', id: 'receipt' });
   const rewardsPanel = h('section', { class: 'card', id: 'rewards', 'aria-labelledby': 'rewards-heading', hidden: true });
   const couponsPanel = h('section', { class: 'card', id: 'coupons', 'aria-label': 'Your coupons', hidden: true });
+  const rankPanel = h('section', { class: 'card', id: 'rank', 'aria-labelledby': 'rank-heading', hidden: true });
+  const badgesPanel = h('section', { class: 'card', id: 'badges', 'aria-labelledby': 'badges-heading', hidden: true });
   const activityPanel = h('section', { class: 'card wide', id: 'activity', 'aria-label': 'Recent activity' });
   fill(main, h('h1', { class: 'greeting' }, `Hi, ${session.claims.name}`),
-    h('div', { class: 'shopper' }, profilePanel, receiptPanel, rewardsPanel, couponsPanel, activityPanel));
+    h('div', { class: 'shopper' }, profilePanel, receiptPanel, rankPanel, badgesPanel, rewardsPanel, couponsPanel, activityPanel));
 
   let rewards = null;
   const profile = createProfile(profilePanel, { client, onUnauthorized, onChange: () => rewards?.refresh() });
@@ -62,9 +65,13 @@ async function boot(reason) {
       profile.applyBalance(answer?.user);
       profile.load({ quiet: true });
       activity.reload();
+      standing.load();
+      badges.load();
     },
   });
   const coupons = createCoupons(couponsPanel, { client, onUnauthorized });
+  const standing = createStanding(rankPanel, { client, onUnauthorized });
+  const badges = createBadges(badgesPanel, { client, onUnauthorized });
   rewards = createRewards(rewardsPanel, {
     client, onUnauthorized, currentView: () => profile.view,
     onRedeemed: (answer) => {
@@ -77,7 +84,7 @@ async function boot(reason) {
   });
   window.mallquestShopper = { effects: () => effects?.engine.stats() };
   await Promise.all([profile.load(), activity.reload()]);
-  await Promise.all([rewards.load(), coupons.reload()]);
+  await Promise.all([rewards.load(), coupons.reload(), standing.load(), badges.load()]);
 }
 
 boot();

@@ -22,6 +22,21 @@ export function describeResult(status, body) {
   return { kind: 'ok', text: `Credited: +${formatNumber(coins)} coins and +${formatNumber(xp)} XP.${body?.leveledUp ? ' Level up!' : ''}` };
 }
 
+const RECEIPT_ERRORS = {
+  signature_required: 'This store prints a code on its receipts: paste or scan the code instead of typing the details.',
+  receipt_code_malformed: 'That is not a receipt code. Paste the whole code printed under the QR, or scan it again.',
+  receipt_signature_invalid: 'This code does not check out: it may be mistyped or altered. Scan it from the receipt again.',
+  receipt_key_unknown: 'This code was signed by a till the mall does not know. Ask the store.',
+  receipt_key_revoked: 'This code was signed with a key the store has withdrawn. Ask the store for help.',
+  receipt_key_wrong_store: 'This code belongs to another store. Ask the store for help.',
+  receipt_already_claimed: 'Someone else has already claimed this receipt.',
+};
+
+/** What a refused receipt means for the shopper: the API's words unless a plainer sentence is known. */
+export function receiptErrorText(error) {
+  return (error instanceof ApiError && RECEIPT_ERRORS[error.code]) || describeError(error);
+}
+
 function localDateTimeValue(d = new Date()) {
   const pad = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
@@ -115,7 +130,7 @@ export function createReceiptForm(panel, { client, onCredited, onUnauthorized })
       const target = field && fields[field] ? fields[field] : null;
       target?.setAttribute('aria-invalid', 'true');
       if (field && field !== 'code' && target) details.open = true;
-      fill(result, h('p', { class: 'notice notice-error', role: 'alert', id: 'receipt-outcome', dataset: { code: error?.code ?? '' } }, describeError(error)));
+      fill(result, h('p', { class: 'notice notice-error', role: 'alert', id: 'receipt-outcome', dataset: { code: error?.code ?? '' } }, receiptErrorText(error)));
       if (error instanceof ApiError && error.status === 429 && error.retryAfter) {
         setTimeout(() => { submit.disabled = false; }, error.retryAfter * 1000);
         return;
