@@ -51,6 +51,7 @@ public final class CleanupJob {
     private final EffectsService effects;
     private final IntUnaryOperator completePendingReceipts;
     private final IntUnaryOperator completePendingCredits;
+    private final IntUnaryOperator overduePendingCredits;
     private final ExpiredItemSweeper sweeper;
     private final IntFunction<SpendingCleanup.Result> spending;
     private final Cache cache;
@@ -79,13 +80,18 @@ public final class CleanupJob {
      * @param completePendingCredits  completes up to n pending ledger credits of any kind and returns how many
      *                                it completed (the ledger's {@code completePending})
      * @param spending                handles up to n due spending items ({@link SpendingCleanup#run})
+     * @param overduePendingCredits   counts, up to n, the receipt claims still pending longer than the lease after the
+     *                                completion steps (the receipts service's {@code overdue}): EMF
+     *                                {@code PendingCreditsOverdue}, which the template alarms on
      */
     public CleanupJob(EffectsService effects, IntUnaryOperator completePendingReceipts,
                       IntUnaryOperator completePendingCredits, ExpiredItemSweeper sweeper,
-                      IntFunction<SpendingCleanup.Result> spending, Cache cache, Metrics metrics, Limits limits) {
+                      IntFunction<SpendingCleanup.Result> spending, Cache cache, Metrics metrics, Limits limits,
+                      IntUnaryOperator overduePendingCredits) {
         this.effects = effects;
         this.completePendingReceipts = completePendingReceipts;
         this.completePendingCredits = completePendingCredits;
+        this.overduePendingCredits = overduePendingCredits;
         this.sweeper = sweeper;
         this.spending = spending;
         this.cache = cache;
@@ -153,6 +159,9 @@ public final class CleanupJob {
             failed += credits == null ? 1 : 0;
             more |= credits != null && credits >= limits.pendingCredits();
             int completed = (receipts == null ? 0 : receipts) + (credits == null ? 0 : credits);
+            Integer overdue = step("overdue credits", () -> overduePendingCredits.applyAsInt(limits.pendingCredits()));
+            failed += overdue == null ? 1 : 0;
+            m.count("PendingCreditsOverdue", overdue == null ? 0 : overdue);
 
             ExpiredItemSweeper.Result swept = step("expired items", () -> sweeper.sweep(limits.scannedItems()));
             failed += swept == null ? 1 : 0;

@@ -151,6 +151,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
                 .count("ServerErrors", status >= 500 ? 1 : 0)
                 .count("CacheHits", cache.hits())
                 .count("CacheMisses", cache.misses())
+                .count("CacheFallback", core.cache().mode() == com.mallquest.core.cache.Cache.Mode.MEMORY_FALLBACK ? 1 : 0)
                 .property("status", status);
         LogContext.current().forEach(metrics::property); // the EMF line is followable by the same ids
         metrics.flush();

@@ -24,7 +24,8 @@ public final class InvocationMetrics {
     InvocationMetrics(String namespace, String functionName, String route) {
         try {
             logger.setNamespace(namespace);
-            logger.setDimensions(DimensionSet.of("Function", functionName, "Route", route));
+            // per route, and per function (what the template's per-function alarms read)
+            logger.setDimensions(DimensionSet.of("Function", functionName, "Route", route), DimensionSet.of("Function", functionName));
         } catch (InvalidNamespaceException | InvalidDimensionException | DimensionSetExceededException e) {
             throw new IllegalArgumentException("Invalid metrics namespace or dimension: " + e.getMessage(), e);
         }

@@ -158,6 +158,7 @@ public final class ReceiptService {
         ReceiptClaim claim = new ReceiptClaim(userId, receipt.storeId(), receipt.receiptId(), receipt.amount(),
                 receipt.purchasedAt(), now, reward.coins(), reward.xp(),
                 kid != null ? ReceiptClaim.PENDING : ReceiptClaim.PENDING_REVIEW, kid, null, null);
+        LogContext.put("creditId", claim.creditId());
 
         Optional<ReceiptClaim> raced = claims.create(claim);
         if (raced.isPresent()) { // claimed between our read and our write
@@ -291,6 +292,14 @@ public final class ReceiptService {
             }
             throw refused;
         }
+    }
+
+    /**
+     * How many claims (counted up to {@code limit}) are still pending longer than the grace period: credits the
+     * cleanup could not finish (the {@code PendingCreditsOverdue} alarm).
+     */
+    public int overdue(int limit) {
+        return limit < 1 ? 0 : claims.pending(clock.instant().minus(rules.pendingGrace()), limit).size();
     }
 
     private ReceiptResult credit(ReceiptClaim claim, boolean releaseIfOverLimit) {

@@ -13,6 +13,8 @@ import com.mallquest.core.ledger.Ledger;
 import com.mallquest.core.spending.SpendingCleanup;
 import com.mallquest.core.store.BatchWriter;
 import com.mallquest.core.testing.CrashingDynamoDb;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mallquest.core.testing.EmfOutput;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.TestCores;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,9 @@ class CleanupJobTest {
     private final EffectsService effects = new EffectsService(core.cache(), clock, 5, 100);
     private final String runTag = UUID.randomUUID().toString().substring(0, 8);
 
+    /** What the job's overdue-credit count answers (the receipts service's in production). */
+    private IntUnaryOperator overdue = limit -> 0;
+
     private ExpiredItemSweeper sweeper() {
         return new ExpiredItemSweeper(core.dynamoDb(), BatchWriter.builder(core.dynamoDb()).build(),
                 core.cache(), clock, List.of(core.settings().usersTable(), core.settings().receiptsTable()));
@@ -55,7 +60,7 @@ class CleanupJobTest {
 
     private CleanupJob job(IntUnaryOperator pendingCredits, int targets, int scanned) {
         return new CleanupJob(effects, pendingCredits, limit -> 0, sweeper(), SpendingCleanup.of(core, effects)::run,
-                core.cache(), core.metrics(), new CleanupJob.Limits(targets, 10, scanned, Duration.ofSeconds(90), 10));
+                core.cache(), core.metrics(), new CleanupJob.Limits(targets, 10, scanned, Duration.ofSeconds(90), 10), overdue);
     }
 
     /** Puts an item with {@code expiresAt} into the users table. */
@@ -148,7 +153,7 @@ class CleanupJobTest {
         clock.advance(core.settings().creditLease().plusSeconds(1));
         CleanupJob job = new CleanupJob(effects, limit -> 0, ledger::completePending, sweeper(),
                 SpendingCleanup.of(core, effects)::run, core.cache(), core.metrics(),
-                new CleanupJob.Limits(10, 10, 10, Duration.ofSeconds(90), 10));
+                new CleanupJob.Limits(10, 10, 10, Duration.ofSeconds(90), 10), overdue);
         CleanupJob.Summary summary = job.run();
         // THEN it completed the adjustment: recorded, settled, counted once
         assertEquals(1, summary.pendingCreditsCompleted(), summary.toString());
@@ -171,6 +176,26 @@ class CleanupJobTest {
         assertEquals(1, summary.failedSteps());
         assertFalse(userItemExists("EXPIRED#fail-" + runTag));
         assertEquals(summary.failedSteps(), (int) summary.toMap().get("failedSteps"));
+    }
+
+    @Test
+    void run_shouldEmitThePendingCreditsStillOverdue_afterTheCompletionStep() throws Exception {
+        // GIVEN 3 credits the completion step cannot finish (what the receipts service would count)
+        List<String> order = new ArrayList<>();
+        overdue = limit -> {
+            order.add("overdue");
+            return 3;
+        };
+        CleanupJob job = job(limit -> {
+            order.add("complete");
+            return 0;
+        }, 10, 10);
+        // WHEN cleanup runs
+        EmfOutput out = EmfOutput.capture(job::run);
+        // THEN the count comes after the completion, as PendingCreditsOverdue (the template's alarm)
+        assertEquals(List.of("complete", "overdue"), order);
+        JsonNode record = out.records().stream().filter(r -> r.has("PendingCreditsOverdue")).findFirst().orElseThrow();
+        assertEquals(3, record.get("PendingCreditsOverdue").asInt());
     }
 
     @Test

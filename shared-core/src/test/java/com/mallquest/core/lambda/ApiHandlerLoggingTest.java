@@ -87,6 +87,10 @@ class ApiHandlerLoggingTest {
         assertEquals("R-1", emf.get("receiptId").asText(), "the EMF line is followable too");
         assertEquals("lambda-req-7", emf.get("lambdaRequestId").asText());
         assertEquals("", out.stderr(), "nothing bypasses the logger");
+        // AND the EMF record is per route and per function (the template's per-function alarms), with CacheFallback
+        assertEquals("[[\"Function\",\"Route\"],[\"Function\"]]",
+                emf.path("_aws").path("CloudWatchMetrics").get(0).path("Dimensions").toString());
+        assertEquals(0, emf.get("CacheFallback").asInt(), "the in-memory cache is no fallback");
     }
 
     @Test

@@ -320,6 +320,23 @@ class ReceiptServiceTest {
     }
 
     @Test
+    void overdue_shouldCountClaimsPendingPastTheGrace_untilTheyAreCompleted() {
+        // GIVEN two claims left pending by crashed requests
+        for (String id : List.of("O-1", "O-2")) {
+            CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, 1);
+            assertThrows(CrashingDynamoDb.Crash.class, () -> ReceiptService.of(core(crashing), effects).submit("u1", nike(id)));
+        }
+        // THEN within the grace period none is overdue; past it both are, up to the limit
+        assertEquals(0, service().overdue(10));
+        clock.advance(Duration.ofMinutes(3));
+        assertEquals(2, service().overdue(10));
+        assertEquals(1, service().overdue(1));
+        // AND once completed none is
+        assertEquals(2, service().completePending(10));
+        assertEquals(0, service().overdue(10));
+    }
+
+    @Test
     void completePending_shouldBeBounded_andFinishEverythingOverSeveralRuns() {
         // GIVEN five claims left pending by crashed requests (each died right after its claim was written)
         for (int i = 0; i < 5; i++) {

@@ -44,7 +44,7 @@ public final class CleanupHandler implements RequestHandler<Map<String, Object>,
         Ledger ledger = Ledger.of(core);
         this.job = new CleanupJob(effects, receipts::completePending, ledger::completePending, sweeper, spending::run,
                 core.cache(), core.metrics(),
-                CleanupJob.Limits.from(core.settings()));
+                CleanupJob.Limits.from(core.settings()), receipts::overdue);
     }
 
     @Override

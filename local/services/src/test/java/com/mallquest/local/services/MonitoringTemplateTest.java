@@ -1,0 +1,112 @@
+package com.mallquest.local.services;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The template's alarms and dashboard (docs/operations.md, Alarms and the dashboard): every HTTP function has its 5xx-rate
+ * alarm, every alarm notifies the topic, thresholds are parameters, the dashboard is JSON that names only what the
+ * template has. (That the template as a whole is SAM-valid: {@link TemplateSchemaTest}.)
+ */
+class MonitoringTemplateTest {
+
+    private static final SamTemplate TEMPLATE = SamTemplate.load(RepositoryRoot.template());
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static Map<String, SamTemplate.Resource> alarms() {
+        return TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm");
+    }
+
+    @Test
+    void everyHttpFunction_shouldHaveA5xxRateAlarm_onItsOwnEmfFigures() {
+        List<String> missing = new ArrayList<>();
+        for (var fn : TEMPLATE.resourcesOfType("AWS::Serverless::Function").values()) {
+            boolean http = MAPPER.valueToTree(fn.properties().getOrDefault("Events", Map.of())).toString().contains("\"HttpApi\"");
+            if (!http) {
+                continue;
+            }
+            SamTemplate.Resource alarm = alarms().get(fn.logicalId() + "ServerErrorRateAlarm");
+            if (alarm == null) {
+                missing.add(fn.logicalId() + "ServerErrorRateAlarm (copy SubmitReceiptFunctionServerErrorRateAlarm)");
+                continue;
+            }
+            String metrics = MAPPER.valueToTree(alarm.properties().get("Metrics")).toString();
+            assertTrue(metrics.contains("\"ServerErrors\"") && metrics.contains("\"Requests\"")
+                    && metrics.contains("{\"Ref\":\"" + fn.logicalId() + "\"}"), fn.logicalId() + ": " + metrics);
+        }
+        assertTrue(missing.isEmpty(), "HTTP functions without a 5xx-rate alarm: " + missing);
+    }
+
+    @Test
+    void theIssuesAlarms_shouldAllBeThere_notifyTheTopic_andTakeTheirThresholdsFromParameters() {
+        Set<String> expected = Set.of("ReceiptsLatencyP99Alarm", "UserLatencyP99Alarm", "ThrottlesAlarm",
+                "CleanupNotRunningAlarm", "CleanupFailingAlarm", "PendingCreditsOverdueAlarm", "CacheFallbackAlarm");
+        assertTrue(alarms().keySet().containsAll(expected), "alarms: " + alarms().keySet());
+        List<String> problems = new ArrayList<>();
+        for (var alarm : alarms().values()) {
+            Map<String, Object> p = alarm.properties();
+            if (!Map.of("Ref", "AlarmTopic").equals(((List<?>) p.get("AlarmActions")).get(0))) {
+                problems.add(alarm.logicalId() + ": AlarmActions is not the AlarmTopic");
+            }
+            Object threshold = p.get("Threshold");
+            boolean fromParameter = threshold instanceof Map<?, ?> ref && TEMPLATE.parameters().containsKey(String.valueOf(ref.get("Ref")));
+            boolean fixedOne = String.valueOf(threshold).equals("1") && alarm.logicalId().startsWith("Cleanup");
+            if (!fromParameter && !fixedOne) {
+                problems.add(alarm.logicalId() + ": Threshold " + threshold + " is no parameter");
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+        // AND the topic mails the AlarmEmail parameter, only when one is given
+        SamTemplate.Resource subscription = TEMPLATE.resource("AlarmEmailSubscription").orElseThrow();
+        assertEquals("HasAlarmEmail", subscription.declaration().get("Condition"));
+        assertEquals(Map.of("Ref", "AlarmEmail"), subscription.properties().get("Endpoint"));
+        assertEquals("", String.valueOf(TEMPLATE.parameters().get("AlarmEmail").get("Default")));
+    }
+
+    @Test
+    void theLatencyAlarms_shouldWatchTheRoutesTheyName() {
+        for (var entry : Map.of("ReceiptsLatencyP99Alarm", "POST /receipts", "UserLatencyP99Alarm", "GET /users/{userId}").entrySet()) {
+            JsonNode p = MAPPER.valueToTree(alarms().get(entry.getKey()).properties());
+            assertEquals("p99", p.path("ExtendedStatistic").asText());
+            assertTrue(p.path("Dimensions").toString().contains("\"" + entry.getValue() + "\""), p.toString());
+        }
+    }
+
+    @Test
+    void theDashboard_shouldBeJson_namingOnlyWhatTheTemplateHas_andShowEveryAlarm() throws Exception {
+        Object body = TEMPLATE.resource("Dashboard").orElseThrow().properties().get("DashboardBody");
+        String text = String.valueOf(((Map<?, ?>) body).get("Fn::Sub"));
+        // every ${X} or ${X.Arn} names a parameter, a resource or a pseudo parameter
+        Matcher m = Pattern.compile("\\$\\{([A-Za-z0-9:]+)(\\.Arn)?}").matcher(text);
+        Set<String> unknown = new TreeSet<>();
+        while (m.find()) {
+            String name = m.group(1);
+            if (!name.startsWith("AWS::") && !TEMPLATE.parameters().containsKey(name) && TEMPLATE.resource(name).isEmpty()) {
+                unknown.add(name);
+            }
+        }
+        assertTrue(unknown.isEmpty(), "the dashboard names what the template does not have: " + unknown);
+        JsonNode dashboard = MAPPER.readTree(text.replaceAll("\\$\\{[^}]+}", "x"));
+        assertTrue(dashboard.path("widgets").size() >= 10);
+        String alarmWidget = dashboard.toString();
+        for (String alarm : alarms().keySet()) {
+            assertTrue(text.contains("${" + alarm + ".Arn}"), "the dashboard's alarm widget lacks " + alarm);
+        }
+        for (String figure : List.of("Latency", "Requests", "ServerErrors", "CacheHits", "ReceiptsCredited", "CoinsAwarded",
+                "HeapUsed", "PendingCreditsOverdue", "CacheFallback")) {
+            assertTrue(alarmWidget.contains(figure), "the dashboard lacks " + figure);
+        }
+    }
+}
