@@ -1,13 +1,13 @@
 // The shopper's page against the real API: sign in, submit a receipt, see the balance and the coin effect.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BASE_URL, DESKTOP, PHONE, api, devToken, openBrowser, screenshot, uniqueUser } from './browser.mjs';
+import { BASE_URL, DESKTOP, PHONE, api, devToken, openBrowser, receiptCode, screenshot, uniqueUser } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await openBrowser({ viewport: PHONE }); });
 after(async () => { await browser?.close(); });
 
-test('a shopper signs in with the keyboard, submits a receipt and sees the new balance and the coin effect', async () => {
+test('a shopper signs in with the keyboard, submits a signed receipt and sees the new balance and the coin effect', async () => {
   const page = await browser.page();
   const user = uniqueUser('shopper');
   await page.goto(`${BASE_URL}/`);
@@ -17,11 +17,8 @@ test('a shopper signs in with the keyboard, submits a receipt and sees the new b
   assert.equal(await page.locator('#balance').getAttribute('data-coins'), '0');
   await page.getByText('No activity yet').waitFor();
 
-  // a receipt without a code: its details (the API takes them today)
-  await page.locator('#receipt-details summary').click();
-  await page.getByLabel('Store').selectOption('zara');
-  await page.getByLabel('Receipt number').fill(`R-${Date.now()}`);
-  await page.getByLabel('Amount').fill('125.50');
+  // the code Zara's till printed under the receipt's QR, pasted
+  await page.getByLabel('Receipt code').fill(await receiptCode('zara', '125.50'));
   await page.getByRole('button', { name: 'Submit receipt' }).click();
 
   await page.locator('#receipt-outcome').filter({ hasText: 'Credited' }).waitFor({ timeout: 20000 });

@@ -32,7 +32,7 @@ export function createReviewQueue(panel, { client, onUnauthorized }) {
 
   function row(entry) {
     const reasonId = `reject-${entry.storeId}-${entry.receiptId}`.replace(/[^A-Za-z0-9_-]/g, '_');
-    const decision = h('td', { class: 'review-actions' });
+    const decision = h('div', { class: 'review-actions' });
     const tr = h('tr', { dataset: { receipt: `${entry.storeId}/${entry.receiptId}` } },
       h('th', { scope: 'row' }, h('div', {}, `${entry.storeId} · ${entry.receiptId}`),
         ...(entry.duplicates ?? []).map((d) => h('div', { class: 'flag' }, `⚠ ${duplicateText(d)}`))),
@@ -40,7 +40,7 @@ export function createReviewQueue(panel, { client, onUnauthorized }) {
       h('td', { class: 'num' }, String(entry.amount)),
       h('td', {}, formatTime(entry.purchasedAt)),
       h('td', { class: 'num' }, `${formatNumber(entry.coins ?? 0)} coins`),
-      decision);
+      h('td', {}, decision));
 
     const act = async (label, send) => {
       for (const b of decision.querySelectorAll('button, input')) b.disabled = true;
