@@ -112,6 +112,26 @@ class CouponServiceTest {
     }
 
     @Test
+    void refundExpired_shouldNotRefund_aCouponUsedAfterTheCleanupReadIt() {
+        // GIVEN a coupon the cleanup job read as unused (a due-index snapshot) ...
+        f.fund("mona", 100, 0);
+        f.reward("ring", "pandora", 100, 2L, null);
+        String code = redeem("mona", "ring", "m-1").couponCode();
+        Map<String, AttributeValue> snapshot = f.coupons("mona").get(0);
+        // ... that the store accepts a moment before its expiry (clocks of two containers differ)
+        f.clock.advance(Duration.ofDays(7).minusMillis(1));
+        f.coupons().use(new Caller("pandora-1", Set.of("store-staff"), "pandora"), code);
+        // WHEN the cleanup, past the expiry by its own clock, refunds from its stale read
+        f.clock.advance(Duration.ofMillis(2));
+        long back = f.coupons().refundExpired(snapshot);
+        // THEN nothing comes back: a coupon is either used or refunded, never both
+        assertEquals(0, back);
+        assertEquals(0, f.ledger().account("mona").coins());
+        assertEquals(1, f.remaining("ring"));
+        assertEquals("USED", f.coupons("mona").get(0).get("state").s());
+    }
+
+    @Test
     void refundExpired_shouldGiveBackExactlyOnce_whenCrashedAfterEachWrite() {
         f.reward("cap", "nike", 40, 100L, null);
         // GIVEN how many writes one refund makes

@@ -3,6 +3,7 @@ package com.mallquest.functions.rewards;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.mallquest.core.fleet.FleetMetrics;
 import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Credit;
@@ -203,6 +204,20 @@ class RewardsHandlerTest {
         assertEquals(404, send("POST", "/admin/receipts/starbucks/NOPE/refund", body, STAFF).getStatusCode());
         assertEquals(400, send("POST", "/admin/receipts/starbucks/R-88/refund", "{\"refundId\":\"RET-3\",\"amount\":\"5\"}", STAFF).getStatusCode());
         assertEquals(409, send("POST", "/admin/receipts/starbucks/R-88/refund", "{\"refundId\":\"RET-1\",\"amount\":4}", STAFF).getStatusCode());
+    }
+
+    @Test
+    void redemption_shouldAddToTheFleetBusinessCounters_butNotReplays() throws Exception {
+        // GIVEN a redemption, its replay, and a refused one
+        redeem(SHOPPER, "fleet-1");
+        send("POST", "/redemptions", "{\"redemptionId\":\"fleet-1\",\"rewardId\":\"free-coffee\"}", SHOPPER);
+        send("POST", "/redemptions", "{\"redemptionId\":\"fleet-2\",\"rewardId\":\"nope\"}", SHOPPER);
+        // WHEN the fleet figures are read (what GET /metrics reports)
+        Map<String, Long> minute = new FleetMetrics(core.cache(), core.clock()).snapshot().business().get("1m");
+        // THEN the redemption and its coins count once, the refusal once
+        assertEquals(1L, minute.get("Redemptions"));
+        assertEquals(100L, minute.get("CoinsSpent"));
+        assertEquals(1L, minute.get("RedemptionsRejected"));
     }
 
     @Test
