@@ -35,6 +35,6 @@ record RedemptionRecord(String userId, String redemptionId, String payloadHash, 
 
     Redemption view(boolean replayed) {
         return new Redemption(redemptionId, rewardId, title, storeId, couponCode, couponExpiresAt, costCoins,
-                balanceAfter == null ? 0 : balanceAfter, createdAt, replayed);
+                balanceAfter == null ? 0 : balanceAfter, createdAt, null, replayed);
     }
 }

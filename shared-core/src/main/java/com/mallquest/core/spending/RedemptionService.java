@@ -12,6 +12,9 @@ import com.mallquest.core.ledger.CreditResult;
 import com.mallquest.core.ledger.Ledger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -181,9 +184,32 @@ public final class RedemptionService {
         for (Map<String, AttributeValue> item : response.items()) {
             page.add(SpendingItems.redemption(item).view(false));
         }
+        Map<String, String> states = couponStates(page.stream().map(Redemption::couponCode).toList());
+        page.replaceAll(r -> r.withCouponState(states.get(r.couponCode())));
         String next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                 ? encodeCursor(response.lastEvaluatedKey()) : null;
         return new RedemptionPage(List.copyOf(page), next);
+    }
+
+    /** The state now of each coupon (one BatchGetItem of at most 100 keys, unprocessed keys read again). */
+    private Map<String, String> couponStates(List<String> codes) {
+        Map<String, String> states = new HashMap<>();
+        if (codes.isEmpty()) {
+            return states;
+        }
+        List<Map<String, AttributeValue>> keys = codes.stream().distinct()
+                .map(code -> SpendingItems.couponKey(CouponCode.canonical(code))).toList();
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+        Instant now = clock.instant();
+        for (int attempt = 0; !request.isEmpty() && attempt < 5; attempt++) {
+            BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
+            for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+                Coupon coupon = SpendingItems.coupon(item);
+                states.put(coupon.couponCode(), coupon.stateAt(now));
+            }
+            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        }
+        return states;
     }
 
     // ---- the chain -------------------------------------------------------------------------------------

@@ -55,6 +55,8 @@ class CouponServiceTest {
         assertEquals(DomainException.Kind.CONFLICT, again.kind());
         assertEquals(SpendingFixture.NOW.toString(), again.details().get("usedAt"));
         assertEquals("used", f.coupons().find(ADMIN, code).state());
+        // AND the shopper's list shows it used
+        assertEquals("used", f.redemptions().list("ivy", 10, null).redemptions().get(0).couponState());
     }
 
     @Test

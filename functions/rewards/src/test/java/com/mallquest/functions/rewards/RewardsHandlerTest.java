@@ -148,6 +148,8 @@ class RewardsHandlerTest {
         JsonNode list = json(ApiContract.handle(handler, ApiEvents.request("GET", "/users/me/redemptions")
                 .query(Map.of("limit", "5")).claims(SHOPPER).build()));
         assertEquals(1, list.path("redemptions").size());
+        assertEquals("issued", list.path("redemptions").get(0).path("couponState").asText(), list.toString());
+        assertTrue(!body.has("couponState"), first.getBody());
         assertEquals(0, json(send("GET", "/users/me/redemptions", null, OTHER)).path("redemptions").size());
         assertEquals(49, json(send("GET", "/rewards/free-coffee", null, null)).path("remaining").asLong());
     }
