@@ -37,6 +37,11 @@ public record ReceiptClaim(String userId, String storeId, String receiptId, BigD
 
     /** The ledger credit id of this receipt: the same for every attempt, unique per receipt. */
     public String creditId() {
+        return creditId(storeId, receiptId);
+    }
+
+    /** The ledger credit id of receipt {@code receiptId} of {@code storeId}. */
+    public static String creditId(String storeId, String receiptId) {
         return "receipt:" + storeId + ":" + receiptId;
     }
 

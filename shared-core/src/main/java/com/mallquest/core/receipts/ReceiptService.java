@@ -142,7 +142,8 @@ public final class ReceiptService {
         } else {
             receipt = request.unsignedReceipt();
         }
-        LogContext.put("storeId", receipt.storeId(), "receiptId", receipt.receiptId());
+        LogContext.put("storeId", receipt.storeId(), "receiptId", receipt.receiptId(),
+                "creditId", ReceiptClaim.creditId(receipt.storeId(), receipt.receiptId()));
 
         Optional<ReceiptClaim> earlier = claims.find(receipt.storeId(), receipt.receiptId());
         if (earlier.isPresent() && isRetry(earlier.get(), userId, receipt)) {
