@@ -36,32 +36,39 @@ import static com.mallquest.core.store.Attributes.setContains;
  * single-item conditional writes, each safe to repeat, under one user partition ({@code pk=USER#<id>}):
  * <ol>
  *   <li><b>claim</b>: the credit record {@code sk=CREDIT#<creditId>} put with {@code attribute_not_exists}:
- *       state {@code PENDING}, the amounts, the credit's time and a lease. If it exists already the call is a
+ *       state {@code PENDING}, the amounts, the credit's time and a lease (and {@code pendingUser/pendingSince},
+ *       which put it in the sparse {@value UsersTable#PENDING_INDEX}). If it exists already the call is a
  *       replay ({@code APPLIED}: the recorded result is returned), waits for the live attempt holding the
- *       lease, or takes over an attempt whose lease expired (it crashed).</li>
- *   <li><b>apply</b>: the profile {@code sk=PROFILE}: {@code ADD coins, xp, version, inFlight {creditId}}
- *       under the condition {@code NOT contains(inFlight, :creditId)}, so the amounts are added once even
- *       when this step is repeated after a crash. {@code ADD} is atomic: concurrent credits never lose an
- *       update.</li>
+ *       lease, or takes over an attempt whose lease ended (it crashed, or gave the lease up).</li>
+ *   <li><b>fence</b>: a strongly consistent read of the profile {@code sk=PROFILE}, then a check that this
+ *       attempt still holds its lease (method {@code fence}): no other attempt can have applied the credit before
+ *       that read.</li>
+ *   <li><b>apply</b>: {@code ADD coins, xp, version, inFlight {creditId}}, {@code SET level} on the profile
+ *       under the condition that its {@code version} is still the one read and {@code NOT contains(inFlight,
+ *       :creditId)}. Every credit raises the version, so no late copy of this request (a stalled SDK attempt,
+ *       an attempt that outlived its lease) can ever apply; a concurrent credit's change is retried from the
+ *       profile the failed write returned. {@code ADD} is atomic: concurrent credits never lose an update.</li>
  *   <li><b>record</b>: the activity entry {@code sk=ACT#<time>#<creditId>}, a put of a fixed key and
  *       content.</li>
  *   <li><b>settle</b>: the credit record → {@code APPLIED} with the resulting balance (what a replay
- *       returns), then the profile's {@code DELETE inFlight {creditId}} (the set only holds credits between
- *       apply and settle).</li>
+ *       returns; it leaves the pending index), then the profile's {@code DELETE inFlight {creditId}} (the set
+ *       only holds credits between apply and settle).</li>
  * </ol>
  * Every write to a user deletes the cached user view ({@link CacheKeys#userView}). A crash after any step
  * leaves a {@code PENDING} record; calling {@link #credit} again with the same credit (a client retry, or the
- * receipts cleanup) completes it. The lease ({@code CREDIT_LEASE_SECONDS}) must exceed the longest timeout
- * of a function that credits, so that at most one attempt per credit is ever alive.
+ * cleanup's {@link #completePending}) completes it. The lease ({@code CREDIT_LEASE_SECONDS}) must exceed the
+ * longest timeout of a function that credits, so that at most one attempt per credit is at work; an attempt
+ * that fails on a DynamoDB error gives its lease up at once ({@link CreditIncompleteException}).
  *
  * A replay also repeats the end of settle, so an attempt that died between marking the record applied and
  * leaving {@code inFlight} leaves nothing behind once the credit is retried.
  *
  * <p>Refusals are {@link DomainException}s with stable codes: conflict {@code credit_in_progress}
- * ({@link CreditInProgressException}: another attempt holds the lease; retry after {@code retryAfter}),
- * conflict {@code credit_mismatch} (the credit id was used with other amounts), rejected
- * {@code insufficient_balance} (a negative adjustment larger than the balance). The item layout is
- * {@link UsersTable}'s; the requests of each step are built by {@link LedgerRequests}.
+ * ({@link CreditInProgressException}: another attempt holds the lease, or another credit of the user that
+ * adds coins or XP is pending; retry after {@code retryAfter}), conflict {@code credit_mismatch} (the credit
+ * id was used with other amounts), rejected {@code insufficient_balance} (a debit larger than the balance;
+ * recorded, so the same credit id keeps that answer). The item layout is {@link UsersTable}'s; the requests
+ * of each step are built by {@link LedgerRequests}.
  *
  * <pre>{@code
  * Ledger ledger = Ledger.of(core);
