@@ -90,7 +90,16 @@ final class LambdaBench {
     }
 
     /** One measured side: a label and, per function logical id, its definition. */
-    private record Side(String label, Path root, Map<String, FunctionDefinition> functions) { }
+    /** One measured side: its checkout, its functions and the stack they run on (its own tables and Redis). */
+    private record Side(String label, Path root, LocalStack stack) {
+        Map<String, FunctionDefinition> functions() {
+            return stack.template().functions();
+        }
+
+        Map<String, String> environment(String functionId) {
+            return stack.function(functionId).environment();
+        }
+    }
 
     int run() {
         Path bareJar = root.resolve("local/bare-function/target/bare-function.jar");
@@ -99,10 +108,10 @@ final class LambdaBench {
         }
         LocalStack.Options stackOptions = new LocalStack.Options(root, root.resolve("template.yaml"), shell, NO_RATE_LIMITS,
                 Optional.of(root.resolve(Main.SAMPLE_ENV_VARS)), "bench-" + stamp + "-", 1, runtimeLib, line -> { }, (id, line) -> { });
+        List<Side> sides = new ArrayList<>();
         try (LocalStack stack = LocalStack.open(stackOptions, Optional.empty())) {
-            List<Side> sides = new ArrayList<>();
             options.before().ifPresent(before -> sides.add(side("before", before, stack)));
-            sides.add(new Side(options.before().isPresent() ? "after" : "this", root, stack.template().functions()));
+            sides.add(new Side(options.before().isPresent() ? "after" : "this", root, stack));
             Map<String, String> baseEnvironment = stack.function(stack.template().functions().keySet().iterator().next()).environment();
             FunctionDefinition bare = new FunctionDefinition(BARE_ID, bareJar, BARE_HANDLER, 1024, 15, Map.of());
             Table table = new Table(sides.stream().map(Side::label).toList());
@@ -124,18 +133,28 @@ final class LambdaBench {
             }
             table.print(out);
             return 0;
+        } finally {
+            sides.stream().filter(s -> !s.root().equals(root)).forEach(s -> s.stack().close());
         }
     }
 
+    /**
+     * The earlier checkout on a stack of its own: its template, its own tables (its item layout may differ) and its
+     * own Redis, on the same dynalite.
+     */
     private Side side(String label, Path before, LocalStack stack) {
-        Path template = before.resolve("template.yaml");
-        if (!Files.isRegularFile(template)) {
+        if (!Files.isRegularFile(before.resolve("template.yaml"))) {
             throw new UserError("--before " + before + " has no template.yaml");
         }
-        var sam = com.mallquest.local.services.SamTemplate.load(template);
-        LocalTemplate beforeTemplate = new LocalTemplate(sam, before, stack.values());
-        beforeTemplate.functions().values().forEach(LocalStack::checkArtifact);
-        return new Side(label, before, beforeTemplate.functions());
+        Map<String, String> beforeShell = new LinkedHashMap<>(shell);
+        beforeShell.put("DYNAMODB_ENDPOINT", stack.backends().dynamoDbEndpoint().toString());
+        beforeShell.remove("REDIS_URL");
+        // its sample events' settings: events/env.json, or local/env.json in checkouts before signed receipts
+        Path envVars = Files.isRegularFile(before.resolve(Main.SAMPLE_ENV_VARS)) ? before.resolve(Main.SAMPLE_ENV_VARS)
+                : before.resolve("local/env.json");
+        return new Side(label, before, LocalStack.open(new LocalStack.Options(before, before.resolve("template.yaml"), beforeShell,
+                rateLimitOverrides(before.resolve("template.yaml")), Files.isRegularFile(envVars) ? Optional.of(envVars) : Optional.empty(),
+                "bench-" + stamp + "-" + label + "-", 1, runtimeLib, line -> { }, (id, line) -> { }), Optional.empty()));
     }
 
     // ---- cold start ----------------------------------------------------------------------------------------
@@ -146,10 +165,9 @@ final class LambdaBench {
             times.computeIfAbsent(BARE_ID, k -> new ArrayList<>()).add(coldStart(bare, environment, bareEvent()));
             for (Side side : sides) {
                 for (FunctionDefinition function : side.functions().values()) {
-                    Map<String, String> env = stack.template().functions().containsKey(function.logicalId())
-                            ? stack.function(function.logicalId()).environment() : environment;
+                    Map<String, String> env = side.environment(function.logicalId());
                     times.computeIfAbsent(side.label() + "|" + function.logicalId(), k -> new ArrayList<>())
-                            .add(coldStart(function, env, sampleEvent(function.logicalId(), "cold-" + round)));
+                            .add(coldStart(function, env, sampleEvent(side.root(), function.logicalId(), "cold-" + round)));
                 }
             }
             out.accept("  cold-start round " + (round + 1) + "/" + options.coldRuns() + " done");
@@ -197,8 +215,8 @@ final class LambdaBench {
                 if (function == null) {
                     return "-";
                 }
-                Stats stats = warmDurations(function, stack.function(functionId).environment(),
-                        i -> sampleEvent(functionId, s.label() + "-warm-" + i));
+                Stats stats = warmDurations(function, s.environment(functionId),
+                        i -> sampleEvent(s.root(), functionId, s.label() + "-warm-" + i));
                 return stats.p50p99() + String.format(" (p99 %.1f× p50)", stats.quantile(0.99) / stats.median());
             }), String.format("goal p50 ≤ %.2f ms (bare + %s), p99 ≤ 3× p50", goal, read ? "2 reads" : "10 writes"));
         }
@@ -276,7 +294,7 @@ final class LambdaBench {
                 "-cp", runner.resolve("local-runner.jar") + ":" + runner.resolve("lib") + "/*", Main.class.getName(),
                 "start-api", "--port", Integer.toString(port), "--table-prefix", "bench-" + stamp + "-" + side.label() + "-",
                 "--parameter-overrides"));
-        NO_RATE_LIMITS.forEach((k, v) -> command.add(k + "=" + v));
+        rateLimitOverrides(side.root().resolve("template.yaml")).forEach((k, v) -> command.add(k + "=" + v));
         ProcessBuilder builder = new ProcessBuilder(command).directory(side.root().toFile()).redirectErrorStream(true);
         builder.environment().put("DYNAMODB_ENDPOINT", stack.backends().dynamoDbEndpoint().toString());
         builder.environment().put("REDIS_URL", stack.backends().cacheUrl());
@@ -297,13 +315,13 @@ final class LambdaBench {
                 tokens.add(jwt.issue("bench-" + stamp + "-" + side.label() + "-" + i, List.of(), 3600));
             }
             // warm-up: every container of the function starts (and, on an old runner, may crash and restart)
-            load(http, port, tokens, Duration.ofSeconds(Math.max(10, options.seconds() / 2)), new AtomicLong(), new AtomicInteger(), null);
+            load(side.root(), http, port, tokens, Duration.ofSeconds(Math.max(10, options.seconds() / 2)), new AtomicLong(), new AtomicInteger(), null);
             Map<String, Duration> cpuBefore = cpu(process, stack);
             long start = System.nanoTime();
             AtomicLong ok = new AtomicLong();
             AtomicInteger failed = new AtomicInteger();
             List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
-            load(http, port, tokens, Duration.ofSeconds(options.seconds()), ok, failed, latencies);
+            load(side.root(), http, port, tokens, Duration.ofSeconds(options.seconds()), ok, failed, latencies);
             double seconds = (System.nanoTime() - start) / 1e9;
             Map<String, Duration> cpuAfter = cpu(process, stack);
             StringBuilder cpu = new StringBuilder();
@@ -327,7 +345,8 @@ final class LambdaBench {
         }
     }
 
-    private void load(HttpClient http, int port, List<String> tokens, Duration length, AtomicLong ok, AtomicInteger failed, List<Double> latencies) {
+    private void load(Path sideRoot, HttpClient http, int port, List<String> tokens, Duration length, AtomicLong ok, AtomicInteger failed,
+                      List<Double> latencies) {
         long end = System.nanoTime() + length.toNanos();
         ExecutorService clients = Executors.newFixedThreadPool(tokens.size());
         try {
@@ -338,7 +357,7 @@ final class LambdaBench {
                 running.add(clients.submit(() -> {
                     int n = 0;
                     while (System.nanoTime() < end) {
-                        String body = receiptBody("ceiling-" + client + "-" + (n++) + "-" + System.nanoTime());
+                        String body = receiptBody(sideRoot, "ceiling-" + client + "-" + (n++) + "-" + System.nanoTime());
                         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/receipts"))
                                 .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token)
                                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
@@ -389,29 +408,23 @@ final class LambdaBench {
         return cpu;
     }
 
+    /** The process's command line as {@code /proc} shows it (a program may rewrite it, as redis-server does). */
     private static String commandLine(ProcessHandle p) {
-        return p.info().commandLine().orElse("");
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
+        } catch (IOException | RuntimeException e) {
+            return p.info().commandLine().orElse("");
+        }
     }
 
-    /** The port a redis-server started from a config file listens on (read from that file). */
+    /**
+     * The port a redis-server listens on: redis-server rewrites its process title to {@code redis-server host:port},
+     * so that is what {@code /proc} shows as its command line.
+     */
     private static int redisPort(ProcessHandle p) {
-        for (String arg : p.info().arguments().orElse(new String[0])) {
-            if (arg.endsWith(".conf")) {
-                try {
-                    for (String line : Files.readAllLines(Path.of(arg))) {
-                        if (line.startsWith("port ")) {
-                            return Integer.parseInt(line.substring(5).trim());
-                        }
-                    }
-                } catch (IOException | NumberFormatException ignored) {
-                    return -1;
-                }
-            }
-            if (arg.matches(".*:\\d+$")) {
-                return Integer.parseInt(arg.substring(arg.lastIndexOf(':') + 1));
-            }
-        }
-        return -1;
+        java.util.regex.Matcher port = java.util.regex.Pattern.compile(":(\\d+)$").matcher(commandLine(p).trim());
+        return port.find() ? Integer.parseInt(port.group(1)) : -1;
     }
 
     private static Duration cpuOf(ProcessHandle p) {
@@ -445,19 +458,19 @@ final class LambdaBench {
     // ---- events --------------------------------------------------------------------------------------------
 
     private byte[] bareEvent() {
-        return sampleEvent("GetUserFunction", "bare");
+        return sampleEvent(root, "GetUserFunction", "bare");
     }
 
     /**
-     * The function's sample event from {@code events/}, made distinct where it must be: a receipt submission gets
-     * a receipt id of its own (a repeated id would be a replay, not a credit).
+     * The function's sample event from the side's {@code events/}, made distinct where it must be: a receipt
+     * submission gets a receipt id of its own (a repeated id would be a replay, not a credit).
      */
-    private byte[] sampleEvent(String functionId, String unique) {
-        Path file = root.resolve("events/" + functionId + ".json");
+    private byte[] sampleEvent(Path sideRoot, String functionId, String unique) {
+        Path file = sideRoot.resolve("events/" + functionId + ".json");
         try {
             JsonNode event = JsonText.parse(Files.readAllBytes(file), "Sample event " + file);
             if ("POST /receipts".equals(event.path("routeKey").asText()) && event.has("body")) {
-                ((ObjectNode) event).put("body", receiptBody(stamp + "-" + unique));
+                ((ObjectNode) event).put("body", receiptBody(sideRoot, stamp + "-" + unique));
             }
             return JsonText.MAPPER.writeValueAsBytes(event);
         } catch (IOException e) {
@@ -465,10 +478,40 @@ final class LambdaBench {
         }
     }
 
-    /** A receipt body like the sample's ({@code {"code":…}}, signed with the seed's development key), with its own id. */
-    private String receiptBody(String unique) {
+    /**
+     * A receipt body in the side's own format, with its own id: a signed code ({@code {"code":…}}, the seed's
+     * development key) when the side's sample is one, else the sample's plain fields (checkouts before signed codes).
+     */
+    private String receiptBody(Path sideRoot, String unique) {
+        try {
+            Path file = sideRoot.resolve("events/SubmitReceiptFunction.json");
+            JsonNode sample = JsonText.MAPPER.readTree(JsonText.parse(Files.readAllBytes(file), "Sample event " + file).get("body").asText());
+            if (!sample.has("code")) {
+                ObjectNode body = (ObjectNode) sample;
+                body.put("receiptId", "B-" + unique);
+                return JsonText.MAPPER.writeValueAsString(body);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return "{\"code\":\"" + signer.sign("zara", "B-" + unique, new java.math.BigDecimal("59.90"),
                 java.time.Instant.now().minusSeconds(60), null) + "\"}";
+    }
+
+    /** The parameters of {@link #NO_RATE_LIMITS} that {@code template} declares (an older one lacks some). */
+    private static Map<String, String> rateLimitOverrides(Path template) {
+        try {
+            String text = Files.readString(template);
+            Map<String, String> declared = new LinkedHashMap<>();
+            NO_RATE_LIMITS.forEach((k, v) -> {
+                if (text.contains("\n  " + k + ":")) {
+                    declared.put(k, v);
+                }
+            });
+            return declared;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void logLine(String line) {
