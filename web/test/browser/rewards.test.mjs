@@ -35,6 +35,8 @@ test('a shopper redeems a reward: confirms, gets a coupon, the balance drops and
   await page.locator(`#balance[data-coins="${150 - affordable.costCoins}"]`).waitFor({ timeout: 10000 });
   await page.locator('#coupons-list li').first().waitFor({ timeout: 10000 });
   assert.match(await page.locator('#coupons-list').innerText(), new RegExp(await code.innerText()));
+  assert.equal(await page.locator('#coupons-list li').first().getAttribute('data-state'), 'issued');
+  assert.match(await page.locator('#coupons-list li').first().innerText(), /Valid until/);
   await page.waitForFunction(() => (window.mallquestShopper?.effects()?.playedByType?.reward_redeemed ?? 0) >= 1, null, { timeout: 15000 });
   await card.scrollIntoViewIfNeeded();
   await screenshot(page, 'shopper-rewards-phone');

@@ -89,3 +89,10 @@ test('game and review texts', async () => {
   assert.match(duplicateText({ reason: 'similar_receipt_id', receiptIds: ['R-1'] }), /Looks like R-1/);
   assert.match(duplicateText({ reason: 'same_amount_and_minute', receiptIds: ['R-2', 'R-3'] }), /R-2, R-3/);
 });
+
+test('coupon states in words', async () => {
+  const { couponStateText } = await import('../../src/pages/shopper/coupons.js');
+  assert.equal(couponStateText('used', '2026-12-01T00:00:00Z'), 'Used');
+  assert.match(couponStateText('refunded', '2026-12-01T00:00:00Z'), /coins are back/);
+  assert.match(couponStateText('issued', '2026-12-01T00:00:00Z'), /Valid until/);
+});

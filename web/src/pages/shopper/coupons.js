@@ -5,6 +5,16 @@ import { showEmpty, showError, showLoading } from '../../ui/states.js';
 
 const PAGE = 5;
 
+/** A coupon's state in words. */
+export function couponStateText(state, expiresAt) {
+  switch (state) {
+    case 'used': return 'Used';
+    case 'refunded': return `Not used by ${formatTime(expiresAt)}: your coins are back`;
+    case 'expired': return `Expired ${formatTime(expiresAt)}`;
+    default: return `Valid until ${formatTime(expiresAt)}`;
+  }
+}
+
 export function createCoupons(panel, { client, onUnauthorized }) {
   const list = h('ul', { class: 'plain coupons', id: 'coupons-list' });
   const more = h('button', { type: 'button', id: 'coupons-more', onclick: () => page(false) }, 'Show more');
@@ -12,9 +22,10 @@ export function createCoupons(panel, { client, onUnauthorized }) {
   let cursor = null;
 
   const item = (r) => {
-    const expired = Date.parse(r.expiresAt) <= Date.now();
-    return h('li', { class: `coupon-item${expired ? ' expired' : ''}` },
-      h('div', {}, h('div', { class: 'what' }, r.title ?? r.rewardId), h('div', { class: 'when' }, expired ? `Expired ${formatTime(r.expiresAt)}` : `Valid until ${formatTime(r.expiresAt)}`)),
+    // couponState from the API (issued, used, expired, refunded); older answers without it: from the expiry
+    const state = r.couponState ?? (Date.parse(r.expiresAt) <= Date.now() ? 'expired' : 'issued');
+    return h('li', { class: `coupon-item${state === 'issued' ? '' : ' expired'}`, dataset: { state } },
+      h('div', {}, h('div', { class: 'what' }, r.title ?? r.rewardId), h('div', { class: 'when' }, couponStateText(state, r.expiresAt))),
       h('div', { class: 'coupon-side' }, h('code', { class: 'coupon-code' }, r.couponCode), h('div', { class: 'when' }, `${formatNumber(r.coinsSpent)} coins`)));
   };
 
