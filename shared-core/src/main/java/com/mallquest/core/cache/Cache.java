@@ -73,6 +73,26 @@ public interface Cache {
 
     long sortedSize(String key);
 
+    /** The score of {@code member}, empty when the set or the member is absent (ZSCORE). */
+    Optional<Double> sortedScore(String key, String member);
+
+    /** The 0-based position of {@code member}, highest score first; empty when absent (ZREVRANK). */
+    Optional<Long> sortedRankDescending(String key, String member);
+
+    /**
+     * Ranked sets (leaderboards): adds {@code points} to {@code member} of the sorted set {@code key}, once per
+     * {@code marker}. The marker goes into the set {@code markersKey} and the points are added only when it was
+     * not there yet, atomically (one script on Redis), so a replay or a retry of the same addition changes
+     * nothing. The score is a {@link RankedScore}: points summed, the latest {@code tick} kept; since both are
+     * order-independent, any order of the same additions gives the same score. Both keys expire at
+     * {@code expireAt}; they must share a hash tag (one cluster slot). If the ranked set is gone while its
+     * markers are not (evicted), the markers are dropped first, so a later rebuild counts everything again.
+     *
+     * @return true when this call added the points, false when the marker had been counted before
+     */
+    boolean rankedAddOnce(String key, String markersKey, String marker, String member, long points, long tick,
+                          java.time.Instant expireAt);
+
     /** Where values live right now (as of the last call; see {@link #probe()} for a fresh check). */
     Mode mode();
 

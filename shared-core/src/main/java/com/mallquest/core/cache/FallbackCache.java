@@ -211,6 +211,22 @@ public final class FallbackCache implements Cache {
         return call(c -> c.sortedSize(key));
     }
 
+    @Override
+    public Optional<Double> sortedScore(String key, String member) {
+        return call(c -> c.sortedScore(key, member));
+    }
+
+    @Override
+    public Optional<Long> sortedRankDescending(String key, String member) {
+        return call(c -> c.sortedRankDescending(key, member));
+    }
+
+    @Override
+    public boolean rankedAddOnce(String key, String markersKey, String marker, String member, long points, long tick,
+                                 java.time.Instant expireAt) {
+        return call(c -> c.rankedAddOnce(key, markersKey, marker, member, points, tick, expireAt));
+    }
+
     /** {@link Mode#REDIS}, or {@link Mode#MEMORY_FALLBACK} while Redis is out. */
     @Override
     public Mode mode() {

@@ -245,6 +245,53 @@ public final class MemoryCache implements Cache {
     }
 
     @Override
+    public Optional<Double> sortedScore(String key, String member) {
+        SortedSet set = sortedSet(key);
+        if (set == null) {
+            return Optional.empty();
+        }
+        synchronized (set) {
+            return Optional.ofNullable(set.scores.get(member));
+        }
+    }
+
+    @Override
+    public Optional<Long> sortedRankDescending(String key, String member) {
+        SortedSet set = sortedSet(key);
+        if (set == null) {
+            return Optional.empty();
+        }
+        List<ScoredMember> descending = set.sorted(true);
+        for (int i = 0; i < descending.size(); i++) {
+            if (descending.get(i).member().equals(member)) {
+                return Optional.of((long) i);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** One lock for the marker check and the score change of every ranked set of this container. */
+    @Override
+    public synchronized boolean rankedAddOnce(String key, String markersKey, String marker, String member, long points,
+                                              long tick, java.time.Instant expireAt) {
+        RankedScore.check(points, tick);
+        Duration ttl = Duration.ofMillis(Math.max(1, expireAt.toEpochMilli() - System.currentTimeMillis()));
+        if (sortedSet(key) == null) {
+            entries.invalidate(markersKey);
+        }
+        @SuppressWarnings("unchecked")
+        java.util.Set<String> markers = structure(markersKey, java.util.Set.class, ConcurrentHashMap::newKeySet, ttl, true);
+        if (!markers.add(marker)) {
+            return false;
+        }
+        SortedSet set = structure(key, SortedSet.class, SortedSet::new, ttl, true);
+        synchronized (set) {
+            set.scores.put(member, RankedScore.add(set.scores.get(member), points, tick));
+        }
+        return true;
+    }
+
+    @Override
     public Mode mode() {
         return Mode.MEMORY;
     }

@@ -144,6 +144,26 @@ public final class RedisCache implements Cache, AutoCloseable {
     }
 
     @Override
+    public Optional<Double> sortedScore(String key, String member) {
+        return Optional.ofNullable(redis().zscore(key, member));
+    }
+
+    @Override
+    public Optional<Long> sortedRankDescending(String key, String member) {
+        return Optional.ofNullable(redis().zrevrank(key, member));
+    }
+
+    @Override
+    public boolean rankedAddOnce(String key, String markersKey, String marker, String member, long points, long tick,
+                                 java.time.Instant expireAt) {
+        RankedScore.check(points, tick);
+        Object added = redis().eval(RedisScripts.RANKED_ADD_ONCE, List.of(key, markersKey),
+                List.of(marker, member, Long.toString(points), Long.toString(tick),
+                        Long.toString(expireAt.toEpochMilli()), Long.toString((long) RankedScore.SCALE)));
+        return Long.valueOf(1).equals(added);
+    }
+
+    @Override
     public Mode mode() {
         return Mode.REDIS;
     }

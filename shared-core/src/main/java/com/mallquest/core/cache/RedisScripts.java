@@ -56,4 +56,36 @@ final class RedisScripts {
             end
             return redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
             """;
+
+    /**
+     * {@link Cache#rankedAddOnce}: KEYS = ranked set, markers set; ARGV = marker, member, points, tick, expire-at ms,
+     * 2^TICK_BITS. SADD decides whether the addition is new; only then is the score recombined (points summed,
+     * the latest tick kept) and written. Returns 1 when added, 0 for a marker counted before.
+     */
+    static final String RANKED_ADD_ONCE = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              redis.call('DEL', KEYS[2])
+            end
+            if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then
+              return 0
+            end
+            local scale = tonumber(ARGV[6])
+            local maxTick = scale - 1
+            local points = tonumber(ARGV[3])
+            local tick = tonumber(ARGV[4])
+            local old = redis.call('ZSCORE', KEYS[1], ARGV[2])
+            if old then
+              old = tonumber(old)
+              local oldPoints = math.floor(old / scale)
+              local oldTick = maxTick - (old - oldPoints * scale)
+              points = points + oldPoints
+              if oldTick > tick then
+                tick = oldTick
+              end
+            end
+            redis.call('ZADD', KEYS[1], string.format('%.0f', points * scale + (maxTick - tick)), ARGV[2])
+            redis.call('PEXPIREAT', KEYS[1], ARGV[5])
+            redis.call('PEXPIREAT', KEYS[2], ARGV[5])
+            return 1
+            """;
 }

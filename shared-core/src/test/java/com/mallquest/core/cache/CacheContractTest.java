@@ -292,4 +292,100 @@ abstract class CacheContractTest {
         cache.get(key("b"));
         assertEquals(new CacheStats(2, 1), cache.stats().minus(before));
     }
+
+    @Test
+    void sortedScoreAndRank_shouldDescribeOneMember_andBeEmptyWhenAbsent() {
+        String z = key("z");
+        cache.sortedAdd(z, 1, "low", LONG);
+        cache.sortedAdd(z, 9, "high", LONG);
+        assertEquals(Optional.of(9.0), cache.sortedScore(z, "high"));
+        assertEquals(Optional.of(0L), cache.sortedRankDescending(z, "high"));
+        assertEquals(Optional.of(1L), cache.sortedRankDescending(z, "low"));
+        assertEquals(Optional.empty(), cache.sortedScore(z, "nobody"));
+        assertEquals(Optional.empty(), cache.sortedRankDescending(key("absent"), "high"));
+    }
+
+    @Test
+    void rankedAddOnce_shouldAddPointsOncePerMarker_andKeepTheLatestTick() {
+        // GIVEN a ranked set and its markers
+        String board = key("board");
+        String markers = key("board-markers");
+        java.time.Instant expireAt = java.time.Instant.now().plus(LONG);
+        // WHEN two additions are made, the first one twice, and a negative one
+        assertTrue(cache.rankedAddOnce(board, markers, "c1", "ann", 100, 50, expireAt));
+        assertFalse(cache.rankedAddOnce(board, markers, "c1", "ann", 100, 50, expireAt));
+        assertTrue(cache.rankedAddOnce(board, markers, "c2", "ann", 20, 70, expireAt));
+        assertTrue(cache.rankedAddOnce(board, markers, "c3", "ann", -30, 60, expireAt));
+        // THEN the points count each marker once and the tick is the latest one
+        double score = cache.sortedScore(board, "ann").orElseThrow();
+        assertEquals(90, RankedScore.points(score));
+        assertEquals(70, RankedScore.tick(score));
+    }
+
+    @Test
+    void rankedAddOnce_shouldRankEqualPointsByWhoReachedThemFirst_inAnyOrderOfAdditions() {
+        String board = key("board");
+        String markers = key("board-markers");
+        java.time.Instant expireAt = java.time.Instant.now().plus(LONG);
+        // GIVEN bob reaches 50 points at tick 20, ann at tick 10 (her additions arriving latest first)
+        cache.rankedAddOnce(board, markers, "b1", "bob", 50, 20, expireAt);
+        cache.rankedAddOnce(board, markers, "a2", "ann", 30, 10, expireAt);
+        cache.rankedAddOnce(board, markers, "a1", "ann", 20, 5, expireAt);
+        cache.rankedAddOnce(board, markers, "c1", "cid", 60, 99, expireAt);
+        // THEN more points first, then who reached the points first
+        List<String> order = cache.sortedRangeByScore(board, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, true, 10)
+                .stream().map(ScoredMember::member).toList();
+        assertEquals(List.of("cid", "ann", "bob"), order);
+        assertEquals(Optional.of(1L), cache.sortedRankDescending(board, "ann"));
+    }
+
+    @Test
+    void rankedAddOnce_shouldCountEachMarkerExactlyOnce_underConcurrentRetries() throws Exception {
+        String board = key("board");
+        String markers = key("board-markers");
+        java.time.Instant expireAt = java.time.Instant.now().plus(LONG);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            // GIVEN 10 distinct additions, each sent 4 times at once
+            for (int i = 0; i < 40; i++) {
+                String marker = "credit-" + (i % 10);
+                results.add(pool.submit(() -> cache.rankedAddOnce(board, markers, marker, "ann", 7, 1, expireAt)));
+            }
+            int added = 0;
+            for (Future<Boolean> f : results) {
+                added += f.get() ? 1 : 0;
+            }
+            // THEN each counted once
+            assertEquals(10, added);
+            assertEquals(70, RankedScore.points(cache.sortedScore(board, "ann").orElseThrow()));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void rankedAddOnce_shouldExpireBothKeysAtTheGivenInstant() throws Exception {
+        String board = key("board");
+        String markers = key("board-markers");
+        cache.rankedAddOnce(board, markers, "c1", "ann", 5, 1, java.time.Instant.now().plus(SHORT));
+        sleep(SHORT.multipliedBy(2));
+        assertEquals(0, cache.sortedSize(board));
+        // the marker expired with the set: the same addition counts again
+        assertTrue(cache.rankedAddOnce(board, markers, "c1", "ann", 5, 1, java.time.Instant.now().plus(LONG)));
+    }
+
+    @Test
+    void rankedAddOnce_shouldCountAgain_whenTheRankedSetVanishedButItsMarkersDidNot() {
+        String board = key("board");
+        String markers = key("board-markers");
+        java.time.Instant expireAt = java.time.Instant.now().plus(LONG);
+        cache.rankedAddOnce(board, markers, "c1", "ann", 5, 1, expireAt);
+        // GIVEN the set alone is lost (evicted)
+        cache.delete(board);
+        // WHEN the addition is replayed (a rebuild)
+        // THEN it counts again: stale markers never hide points
+        assertTrue(cache.rankedAddOnce(board, markers, "c1", "ann", 5, 1, expireAt));
+        assertEquals(5, RankedScore.points(cache.sortedScore(board, "ann").orElseThrow()));
+    }
 }
