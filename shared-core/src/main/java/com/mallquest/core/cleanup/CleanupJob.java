@@ -4,6 +4,7 @@ import com.mallquest.core.cache.Cache;
 import com.mallquest.core.cache.CacheKeys;
 import com.mallquest.core.config.Settings;
 import com.mallquest.core.effects.EffectsService;
+import com.mallquest.core.gamification.LeaderboardRebuild;
 import com.mallquest.core.logging.Log;
 import com.mallquest.core.logging.LogContext;
 import com.mallquest.core.metrics.InvocationMetrics;
@@ -32,7 +33,10 @@ import java.util.function.Supplier;
  *   <li>DynamoDB items past their {@code expiresAt}: up to {@code CLEANUP_MAX_SCANNED_ITEMS} items scanned per
  *       table, the expired ones deleted through the batch writer ({@link ExpiredItemSweeper});</li>
  *   <li>spending work that fell due: up to {@code CLEANUP_MAX_SPENDING_ITEMS} expired unused coupons refunded (coins
- *       and stock back, exactly once) and unfinished redemptions completed or compensated ({@link SpendingCleanup}).</li>
+ *       and stock back, exactly once) and unfinished redemptions completed or compensated ({@link SpendingCleanup});</li>
+ *   <li>leaderboards: up to {@code LEADERBOARD_REBUILD_MAX_ITEMS} Users-table items replayed into the boards,
+ *       continuing where the previous run stopped ({@link LeaderboardRebuild#step}): what a flush or an outage
+ *       lost comes back within one pass over the table.</li>
  * </ol>
  * Rate-limit counters and fleet-metric buckets need no trimming: each is created together with its TTL in
  * one atomic step (a Lua script on Redis, one Caffeine entry in memory), so none outlives its window, and a
@@ -54,6 +58,7 @@ public final class CleanupJob {
     private final IntUnaryOperator overduePendingCredits;
     private final ExpiredItemSweeper sweeper;
     private final IntFunction<SpendingCleanup.Result> spending;
+    private final IntFunction<LeaderboardRebuild.Result> leaderboards;
     private final Cache cache;
     private final Metrics metrics;
     private final Limits limits;
@@ -66,11 +71,14 @@ public final class CleanupJob {
      * @param scannedItems   items one run scans per table looking for expired ones
      * @param lockTtl        how long a run holds the lock (longer than the function's timeout)
      * @param spendingItems  due spending items (expired coupons, unfinished redemptions) one run handles
+     * @param leaderboardItems Users-table items one run replays into the leaderboards
      */
-    public record Limits(int effectTargets, int pendingCredits, int scannedItems, Duration lockTtl, int spendingItems) {
+    public record Limits(int effectTargets, int pendingCredits, int scannedItems, Duration lockTtl, int spendingItems,
+                         int leaderboardItems) {
         public static Limits from(Settings settings) {
             return new Limits(settings.cleanupMaxEffectTargets(), settings.cleanupMaxPendingCredits(),
-                    settings.cleanupMaxScannedItems(), Duration.ofSeconds(90), settings.cleanupMaxSpendingItems());
+                    settings.cleanupMaxScannedItems(), Duration.ofSeconds(90), settings.cleanupMaxSpendingItems(),
+                    settings.leaderboardRebuildMaxItems());
         }
     }
 
@@ -80,20 +88,22 @@ public final class CleanupJob {
      * @param completePendingCredits  completes up to n pending ledger credits of any kind and returns how many
      *                                it completed (the ledger's {@code completePending})
      * @param spending                handles up to n due spending items ({@link SpendingCleanup#run})
+     * @param leaderboards            replays up to n Users-table items into the leaderboards ({@link LeaderboardRebuild#step})
      * @param overduePendingCredits   counts, up to n, the receipt claims still pending longer than the lease after the
      *                                completion steps (the receipts service's {@code overdue}): EMF
      *                                {@code PendingCreditsOverdue}, which the template alarms on
      */
     public CleanupJob(EffectsService effects, IntUnaryOperator completePendingReceipts,
                       IntUnaryOperator completePendingCredits, ExpiredItemSweeper sweeper,
-                      IntFunction<SpendingCleanup.Result> spending, Cache cache, Metrics metrics, Limits limits,
-                      IntUnaryOperator overduePendingCredits) {
+                      IntFunction<SpendingCleanup.Result> spending, IntFunction<LeaderboardRebuild.Result> leaderboards,
+                      Cache cache, Metrics metrics, Limits limits, IntUnaryOperator overduePendingCredits) {
         this.effects = effects;
         this.completePendingReceipts = completePendingReceipts;
         this.completePendingCredits = completePendingCredits;
         this.overduePendingCredits = overduePendingCredits;
         this.sweeper = sweeper;
         this.spending = spending;
+        this.leaderboards = leaderboards;
         this.cache = cache;
         this.metrics = metrics;
         this.limits = limits;
@@ -106,10 +116,12 @@ public final class CleanupJob {
      * @param moreWork true when a bound was reached: the next run continues
      * @param failedSteps steps that threw (logged); their work is retried next run
      * @param spending what the spending step did (null when skipped or failed)
+     * @param leaderboards what the leaderboard rebuild step did (null when skipped or failed)
      */
     public record Summary(boolean skipped, long expiredEffectsRemoved, int effectTargetsVisited,
                           int pendingCreditsCompleted, int expiredItemsDeleted, int itemsScanned,
-                          int failedSteps, boolean moreWork, long durationMillis, SpendingCleanup.Result spending) {
+                          int failedSteps, boolean moreWork, long durationMillis, SpendingCleanup.Result spending,
+                          LeaderboardRebuild.Result leaderboards) {
 
         /** The summary as the function's JSON result. */
         public Map<String, Object> toMap() {
@@ -129,6 +141,10 @@ public final class CleanupJob {
                 out.put("redemptionsSettled", spending.redemptionsSettled());
                 out.put("refundsSettled", spending.refundsSettled());
             }
+            if (leaderboards != null) {
+                out.put("leaderboardItemsReplayed", leaderboards.scanned());
+                out.put("leaderboardUpdatesRestored", leaderboards.boardsChanged());
+            }
             return out;
         }
     }
@@ -139,7 +155,7 @@ public final class CleanupJob {
         String owner = UUID.randomUUID().toString();
         InvocationMetrics m = metrics.begin("cleanup");
         if (!cache.setIfAbsent(LOCK_KEY, owner, limits.lockTtl())) {
-            Summary skipped = new Summary(true, 0, 0, 0, 0, 0, 0, false, elapsed(started), null);
+            Summary skipped = new Summary(true, 0, 0, 0, 0, 0, 0, false, elapsed(started), null, null);
             finish(m, skipped);
             return skipped;
         }
@@ -171,11 +187,15 @@ public final class CleanupJob {
             failed += spent == null ? 1 : 0;
             more |= spent != null && spent.moreDue();
 
+            LeaderboardRebuild.Result boards = step("leaderboards", () -> leaderboards.apply(limits.leaderboardItems()));
+            failed += boards == null ? 1 : 0;
+            more |= boards != null && !boards.complete();
+
             Summary summary = new Summary(false,
                     fx == null ? 0 : fx.expiredEffectsRemoved(), fx == null ? 0 : fx.targetsVisited(),
                     completed,
                     swept == null ? 0 : swept.deleted(), swept == null ? 0 : swept.scanned(),
-                    failed, more, elapsed(started), spent);
+                    failed, more, elapsed(started), spent, boards);
             finish(m, summary);
             return summary;
         } finally {
@@ -205,6 +225,8 @@ public final class CleanupJob {
                 .count("CouponsRefunded", summary.spending() == null ? 0 : summary.spending().couponsRefunded())
                 .count("CoinsRefunded", summary.spending() == null ? 0 : summary.spending().coinsRefunded())
                 .count("RedemptionsSettled", summary.spending() == null ? 0 : summary.spending().redemptionsSettled())
+                .count("LeaderboardItemsReplayed", summary.leaderboards() == null ? 0 : summary.leaderboards().scanned())
+                .count("LeaderboardUpdatesRestored", summary.leaderboards() == null ? 0 : summary.leaderboards().boardsChanged())
                 .milliseconds("CleanupDuration", summary.durationMillis())
                 .property("moreWork", summary.moreWork());
         m.flush();

@@ -56,6 +56,12 @@ public final class Settings {
     private final Optional<String> cacheName;
     private final Duration healthDatabaseTimeout;
     private final Optional<Integer> functionMemoryMb;
+    private final int leaderboardWeeksKept;
+    private final int leaderboardMonthsKept;
+    private final Duration leaderboardAllTimeIdle;
+    private final int leaderboardRebuildMaxItems;
+    private final java.math.BigDecimal bigBasketAmount;
+    private final java.time.ZoneId mallTimeZone;
 
     private Settings(EnvReader env) {
         this.usersTable = env.required("USERS_TABLE");
@@ -94,6 +100,12 @@ public final class Settings {
         this.healthDatabaseTimeout = Duration.ofMillis(env.integer("HEALTH_DB_TIMEOUT_MS", 1_000, 50, 10_000));
         this.functionMemoryMb = env.optional("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
                 .map(v -> env.integer("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0, 128, 10_240));
+        this.leaderboardWeeksKept = env.integer("LEADERBOARD_WEEKS_KEPT", 12, 1, 520);
+        this.leaderboardMonthsKept = env.integer("LEADERBOARD_MONTHS_KEPT", 13, 1, 120);
+        this.leaderboardAllTimeIdle = Duration.ofDays(env.integer("LEADERBOARD_ALL_TIME_IDLE_DAYS", 400, 1, 36_500));
+        this.leaderboardRebuildMaxItems = env.integer("LEADERBOARD_REBUILD_MAX_ITEMS", 500, 1, 100_000);
+        this.bigBasketAmount = java.math.BigDecimal.valueOf(env.integer("BIG_BASKET_AMOUNT", 500, 1, 1_000_000));
+        this.mallTimeZone = env.zone("MALL_TIME_ZONE", java.time.ZoneOffset.UTC.getId());
     }
 
     /** Reads the settings from an environment map, normally {@code System.getenv()}. */
@@ -234,6 +246,24 @@ public final class Settings {
     /** {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE}, set by Lambda: the function's memory in MB; empty outside Lambda. */
     public Optional<Integer> functionMemoryMb() { return functionMemoryMb; }
 
+    /** {@code LEADERBOARD_WEEKS_KEPT}: weekly boards readable (and kept in Redis) this many weeks after they end. Default 12. */
+    public int leaderboardWeeksKept() { return leaderboardWeeksKept; }
+
+    /** {@code LEADERBOARD_MONTHS_KEPT}: monthly boards readable this many months after they end. Default 13. */
+    public int leaderboardMonthsKept() { return leaderboardMonthsKept; }
+
+    /** {@code LEADERBOARD_ALL_TIME_IDLE_DAYS}: an all-time board expires this long after its last credit. Default 400 days. */
+    public Duration leaderboardAllTimeIdle() { return leaderboardAllTimeIdle; }
+
+    /** {@code LEADERBOARD_REBUILD_MAX_ITEMS}: Users-table items one cleanup run replays into the boards. Default 500. */
+    public int leaderboardRebuildMaxItems() { return leaderboardRebuildMaxItems; }
+
+    /** {@code BIG_BASKET_AMOUNT}: the smallest receipt (whole currency units) that unlocks the big-basket badge. Default 500. */
+    public java.math.BigDecimal bigBasketAmount() { return bigBasketAmount; }
+
+    /** {@code MALL_TIME_ZONE}: the mall's time zone (IANA id), for stores without their own {@code timeZone}. Default UTC. */
+    public java.time.ZoneId mallTimeZone() { return mallTimeZone; }
+
     /** Parses raw strings, naming the variable in every failure. */
     static final class EnvReader {
         private final Map<String, String> env;
@@ -283,6 +313,15 @@ public final class Settings {
                 return uri;
             } catch (IllegalArgumentException e) {
                 throw new SettingsException(name + " is not a valid URL: '" + value + "'");
+            }
+        }
+
+        java.time.ZoneId zone(String name, String defaultValue) {
+            String value = optional(name).orElse(defaultValue);
+            try {
+                return java.time.ZoneId.of(value);
+            } catch (java.time.DateTimeException e) {
+                throw new SettingsException(name + " must be an IANA time zone such as Europe/Paris, was '" + value + "'");
             }
         }
 

@@ -47,6 +47,7 @@ public final class UsersTable {
     static final String PROFILE_SK = "PROFILE";
     static final String CREDIT_PREFIX = "CREDIT#";
     static final String ACTIVITY_PREFIX = "ACT#";
+    static final String GAMIFICATION_SK = "GAMIFICATION";
 
     // profile attributes
     public static final String VERSION = "version";
@@ -104,6 +105,19 @@ public final class UsersTable {
     /** The key of the user's profile (balance) item. */
     public static Map<String, AttributeValue> profileKey(String userId) {
         return Map.of(PK, s(userPk(userId)), SK, s(PROFILE_SK));
+    }
+
+    /**
+     * The key of the user's gamification item ({@code sk=GAMIFICATION}: badges, visit weeks, leaderboard
+     * choices); its attributes are spelled by {@code gamification/PlayerRecords}, which alone reads and writes it.
+     */
+    public static Map<String, AttributeValue> gamificationKey(String userId) {
+        return Map.of(PK, s(userPk(userId)), SK, s(GAMIFICATION_SK));
+    }
+
+    /** The user id of an item's partition key ({@code USER#<id>}). */
+    public static String userIdOf(Map<String, AttributeValue> item) {
+        return string(item, PK).substring(USER_PREFIX.length());
     }
 
     static Map<String, AttributeValue> creditKey(Credit credit) {

@@ -3,6 +3,7 @@ package com.mallquest.core.receipts;
 import com.mallquest.core.config.Settings;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.effects.EffectPublisher;
+import com.mallquest.core.gamification.Gamification;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Credit;
 import com.mallquest.core.ledger.CreditInProgressException;
@@ -78,6 +79,7 @@ public final class ReceiptService {
     private final EffectPublisher effects;
     private final Clock clock;
     private final Rules rules;
+    private final Gamification gamification;
 
     /**
      * The verification settings.
@@ -113,6 +115,7 @@ public final class ReceiptService {
         this.effects = effects;
         this.clock = core.clock();
         this.rules = rules;
+        this.gamification = Gamification.of(core, effects);
     }
 
     /** The service of a container, publishing effects through {@code effects}. */
@@ -309,12 +312,14 @@ public final class ReceiptService {
         CreditResult credit;
         try {
             credit = ledger.credit(new Credit(claim.userId(), claim.creditId(), claim.coins(), claim.xp(), CreditKind.RECEIPT,
-                    Map.of("storeId", claim.storeId(), "receiptId", claim.receiptId(), "amount", claim.amount().toPlainString())));
+                    Map.of("storeId", claim.storeId(), "receiptId", claim.receiptId(), "amount", claim.amount().toPlainString(),
+                            "purchasedAt", claim.purchasedAt().toString())));
         } catch (CreditInProgressException e) {
             throw DomainException.conflict("receipt_in_progress",
                     "This receipt is being credited by another request; retry shortly").retryAfter(e.retryAfter());
         }
         ReceiptResult result = ReceiptClaims.result(claim, credit, !credit.applied());
+        gamification.onCredited(credit); // before the claim settles: a crash here leaves it pending, completed later
         claims.markCredited(claim, result);
         if (credit.applied()) {
             publishEffects(claim, credit);

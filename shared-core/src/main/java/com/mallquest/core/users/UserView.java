@@ -1,5 +1,6 @@
 package com.mallquest.core.users;
 
+import com.mallquest.core.gamification.Gamification;
 import com.mallquest.core.ledger.Account;
 import com.mallquest.core.ledger.ActivityEntry;
 import com.mallquest.core.rewards.LevelProgress;
@@ -17,9 +18,12 @@ import java.util.Map;
  *                  {@code coins - coinsOwed} (the sum of the activity entries); the next credits pay this first
  * @param version  the ledger profile version this view was built from (0 for a user never credited)
  * @param cache    where this answer came from; null inside the cache itself
+ * @param gamification badge count, newest badge and streak: read fresh for every answer (one consistent read of
+ *                 the shopper's gamification record), never from the cache, so it is never stale; null inside the cache
  */
 public record UserView(String userId, long coins, long coinsOwed, long xp, int level, LevelProgress progress, Counts counts,
-                       List<Activity> recentActivity, long version, Instant updatedAt, CacheSource cache) {
+                       List<Activity> recentActivity, long version, Instant updatedAt, CacheSource cache,
+                       Gamification.Summary gamification) {
 
     /** How many things the user has done. */
     public record Counts(long receiptsCredited) { }
@@ -43,10 +47,16 @@ public record UserView(String userId, long coins, long coinsOwed, long xp, int l
     static UserView of(Account account, List<ActivityEntry> recent) {
         return new UserView(account.userId(), Math.max(0, account.coins()), Math.max(0, -account.coins()), account.xp(), account.level(),
                 RewardRules.progress(account.xp()), new Counts(account.receiptsCredited()),
-                recent.stream().map(Activity::of).toList(), account.version(), account.updatedAt(), null);
+                recent.stream().map(Activity::of).toList(), account.version(), account.updatedAt(), null, null);
     }
 
     UserView withCache(CacheSource source) {
-        return new UserView(userId, coins, coinsOwed, xp, level, progress, counts, recentActivity, version, updatedAt, source);
+        return new UserView(userId, coins, coinsOwed, xp, level, progress, counts, recentActivity, version, updatedAt, source,
+                gamification);
+    }
+
+    UserView withGamification(Gamification.Summary summary) {
+        return new UserView(userId, coins, coinsOwed, xp, level, progress, counts, recentActivity, version, updatedAt, cache,
+                summary);
     }
 }

@@ -27,7 +27,8 @@ import java.util.Optional;
  * another container's memory (mode {@code MEMORY}, {@code MEMORY_FALLBACK}), or a Redis entry that survived
  * a delete issued while Redis was unreachable, would otherwise be served stale. So every cached view
  * carries the profile {@code version} it was built from, and a hit is served only when one strongly
- * consistent {@code GetItem} of the profile's version (two attributes) still matches and no credit is half
+ * consistent read of the profile's version (two attributes, batched with the gamification record that every answer
+ * shows fresh: {@link ViewReads}) still matches and no credit is half
  * applied. One small read replaces the account read plus the activity query and the level computation of a
  * miss, and a user always reads its own writes in every cache mode, whichever container answers.
  *
@@ -50,9 +51,10 @@ public final class UserViewService {
     private final RateLimiter rateLimiter;
     private final RateLimit readLimit;
     private final Duration ttl;
+    private final java.time.Clock clock;
 
     public UserViewService(Ledger ledger, DynamoDbClient dynamo, String usersTable, Cache cache,
-                           RateLimiter rateLimiter, RateLimit readLimit, Duration ttl) {
+                           RateLimiter rateLimiter, RateLimit readLimit, Duration ttl, java.time.Clock clock) {
         this.ledger = ledger;
         this.dynamo = dynamo;
         this.usersTable = usersTable;
@@ -60,13 +62,14 @@ public final class UserViewService {
         this.rateLimiter = rateLimiter;
         this.readLimit = readLimit;
         this.ttl = ttl;
+        this.clock = clock;
     }
 
     /** The service of a container's services ({@code USER_READ_RATE_LIMIT}, {@code USER_CACHE_TTL_SECONDS}). */
     public static UserViewService of(CoreServices core) {
         return new UserViewService(Ledger.of(core), core.dynamoDb(), core.settings().usersTable(), core.cache(),
                 new RateLimiter(core.cache(), core.clock()), core.settings().userReadRateLimit(),
-                core.settings().userCacheTtl());
+                core.settings().userCacheTtl(), core.clock());
     }
 
     /**
@@ -78,16 +81,18 @@ public final class UserViewService {
         authorize(caller, userId);
         String key = CacheKeys.userView(userId);
         Optional<UserView> cached = cache.get(key).flatMap(UserViewService::parse);
-        Optional<ProfileStamp> stamp = ProfileStamp.read(dynamo, usersTable, userId);
+        ViewReads reads = ViewReads.read(dynamo, usersTable, userId, clock.instant());
+        Optional<ProfileStamp> stamp = reads.stamp();
         if (stamp.isEmpty()) {
             if (!caller.userId().equals(userId)) {
                 throw DomainException.notFound("not_found", "No user " + userId);
             }
-            return UserView.of(Account.empty(userId), java.util.List.of()).withCache(source(false));
+            return UserView.of(Account.empty(userId), java.util.List.of()).withCache(source(false))
+                    .withGamification(reads.gamification());
         }
         ProfileStamp now = stamp.get();
         if (cached.isPresent() && now.settled() && cached.get().version() == now.version()) {
-            return cached.get().withCache(source(true));
+            return cached.get().withCache(source(true)).withGamification(reads.gamification());
         }
         Account account = ledger.account(userId);
         ActivityPage recent = ledger.activity(userId, RECENT_ACTIVITY, null);
@@ -96,7 +101,7 @@ public final class UserViewService {
             // Complete for this version: every credit it counts has its activity record (none in flight).
             cache.set(key, Json.write(fresh), ttl);
         }
-        return fresh.withCache(source(false));
+        return fresh.withCache(source(false)).withGamification(reads.gamification());
     }
 
     /** A page of {@code userId}'s activity, newest first, for self or an admin (rate limited like views). */

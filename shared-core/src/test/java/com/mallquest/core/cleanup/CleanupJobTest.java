@@ -5,6 +5,7 @@ import com.mallquest.core.admin.BatchAdjustments;
 import com.mallquest.core.auth.Caller;
 import com.mallquest.core.effects.EffectTarget;
 import com.mallquest.core.effects.EffectsService;
+import com.mallquest.core.gamification.Gamification;
 import com.mallquest.core.effects.TriggerEffectRequest;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Credit;
@@ -60,7 +61,8 @@ class CleanupJobTest {
 
     private CleanupJob job(IntUnaryOperator pendingCredits, int targets, int scanned) {
         return new CleanupJob(effects, pendingCredits, limit -> 0, sweeper(), SpendingCleanup.of(core, effects)::run,
-                core.cache(), core.metrics(), new CleanupJob.Limits(targets, 10, scanned, Duration.ofSeconds(90), 10), overdue);
+                Gamification.of(core, effects).rebuild()::step, core.cache(), core.metrics(),
+                new CleanupJob.Limits(targets, 10, scanned, Duration.ofSeconds(90), 10, 100), overdue);
     }
 
     /** Puts an item with {@code expiresAt} into the users table. */
@@ -152,8 +154,8 @@ class CleanupJobTest {
         // WHEN the cleanup job runs after the dead attempt's lease ran out
         clock.advance(core.settings().creditLease().plusSeconds(1));
         CleanupJob job = new CleanupJob(effects, limit -> 0, ledger::completePending, sweeper(),
-                SpendingCleanup.of(core, effects)::run, core.cache(), core.metrics(),
-                new CleanupJob.Limits(10, 10, 10, Duration.ofSeconds(90), 10), overdue);
+                SpendingCleanup.of(core, effects)::run, Gamification.of(core, effects).rebuild()::step, core.cache(), core.metrics(),
+                new CleanupJob.Limits(10, 10, 10, Duration.ofSeconds(90), 10, 100), overdue);
         CleanupJob.Summary summary = job.run();
         // THEN it completed the adjustment: recorded, settled, counted once
         assertEquals(1, summary.pendingCreditsCompleted(), summary.toString());

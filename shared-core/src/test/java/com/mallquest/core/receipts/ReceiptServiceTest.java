@@ -120,10 +120,11 @@ class ReceiptServiceTest {
         // AND the claim is credited and out of the pending index
         assertTrue(claims().find("nike", "R-1").orElseThrow().credited());
         assertEquals(List.of(), claims().pending(NOW.plus(Duration.ofDays(1)), 10));
-        // AND coin_earned and level_up were published for the user
-        assertEquals(List.of("coin_earned", "level_up"), published.stream().map(Published::type).toList());
-        assertEquals(188L, published.get(0).data().get("coins"));
-        assertEquals(2, published.get(1).data().get("level"));
+        // AND the first-receipt badge, coin_earned and level_up were published for the user
+        assertEquals(List.of("badge_unlocked", "coin_earned", "level_up"), published.stream().map(Published::type).toList());
+        assertEquals("first_receipt", published.get(0).data().get("badge"));
+        assertEquals(188L, published.get(1).data().get("coins"));
+        assertEquals(2, published.get(2).data().get("level"));
     }
 
     @Test
@@ -262,6 +263,8 @@ class ReceiptServiceTest {
     @Test
     void submit_shouldCompleteExactlyOnce_whenCrashedAfterEachWriteThenRetriedOrCleanedUp() {
         // GIVEN the number of writes one submission makes
+        // (of a second receipt, as below: a first one also writes the first-receipt badge)
+        service().submit("probe", receipt("E-P", "zara", "10.00", NOW));
         CrashingDynamoDb counter = new CrashingDynamoDb(dynamo, Integer.MAX_VALUE);
         submit(ReceiptService.of(core(counter), effects), "probe", nike("P-1"));
         int writes = counter.writes();

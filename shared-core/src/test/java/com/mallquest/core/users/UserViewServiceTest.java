@@ -245,6 +245,10 @@ class UserViewServiceTest {
         assertEquals(Boolean.TRUE, queries.get(0).consistentRead(), "the recent-activity query");
         recording.requests(GetItemRequest.class).forEach(get ->
                 assertEquals(Boolean.TRUE, get.consistentRead(), "GetItem " + get.key()));
+        var batches = recording.requests(software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest.class);
+        assertEquals(1, batches.size(), "the version stamp and the gamification record, in one read");
+        batches.get(0).requestItems().values().forEach(keys ->
+                assertEquals(Boolean.TRUE, keys.consistentRead(), "BatchGetItem " + keys.keys()));
     }
 
     @Test
@@ -266,14 +270,15 @@ class UserViewServiceTest {
         CoreServices core = TestCores.withDynamoDb(plain, counting);
         credit(core, alice, 3, 3);
         UserViewService users = UserViewService.of(core);
-        // WHEN the view is built (a miss) THEN: the version check, the account and the activity query
+        // WHEN the view is built (a miss) THEN: the version check (batched with the gamification record), the
+        // account and the activity query
         calls.clear();
         assertFalse(users.view(aliceCaller, alice).cache().hit());
-        assertEquals(List.of("getItem", "getItem", "query"), calls);
+        assertEquals(List.of("batchGetItem", "getItem", "query"), calls);
         // WHEN it is read again (a hit) THEN only the version check reaches DynamoDB
         calls.clear();
         assertTrue(users.view(aliceCaller, alice).cache().hit());
-        assertEquals(List.of("getItem"), calls);
+        assertEquals(List.of("batchGetItem"), calls);
     }
 
     private static int deadPort() {

@@ -5,6 +5,10 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.mallquest.core.cleanup.CleanupJob;
 import com.mallquest.core.cleanup.ExpiredItemSweeper;
 import com.mallquest.core.effects.EffectsService;
+import com.mallquest.core.gamification.BoardPeriod;
+import com.mallquest.core.gamification.Gamification;
+import com.mallquest.core.gamification.LeaderboardRebuild;
+import com.mallquest.core.gamification.Period;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.lambda.Invocations;
 import com.mallquest.core.ledger.Ledger;
@@ -30,6 +34,7 @@ public final class CleanupHandler implements RequestHandler<Map<String, Object>,
     }
 
     private final CleanupJob job;
+    private final LeaderboardRebuild rebuild;
 
     public CleanupHandler() {
         this(Container.CORE);
@@ -42,8 +47,9 @@ public final class CleanupHandler implements RequestHandler<Map<String, Object>,
                 core.cache(), core.clock(), List.of(core.settings().usersTable(), core.settings().receiptsTable()));
         SpendingCleanup spending = SpendingCleanup.of(core, effects);
         Ledger ledger = Ledger.of(core);
+        this.rebuild = Gamification.of(core, effects).rebuild();
         this.job = new CleanupJob(effects, receipts::completePending, ledger::completePending, sweeper, spending::run,
-                core.cache(), core.metrics(),
+                rebuild::step, core.cache(), core.metrics(),
                 CleanupJob.Limits.from(core.settings()), receipts::overdue);
     }
 
@@ -52,8 +58,35 @@ public final class CleanupHandler implements RequestHandler<Map<String, Object>,
         Object id = event == null ? null : event.get("id");
         Object time = event == null ? null : event.get("time");
         try (LogContext.Scope invocation = Invocations.begin(context)) {
+            if (event != null && event.get("rebuildLeaderboards") instanceof Map<?, ?> command) {
+                return rebuildLeaderboards(command, context);
+            }
             LOG.info("cleanup: scheduled event", "eventId", id, "eventTime", time);
             return job.run().toMap();
         }
+    }
+
+    /**
+     * The rebuild command ({@code ./mallquest rebuild-leaderboards}, or {@code aws lambda invoke} with
+     * {@code {"rebuildLeaderboards": {"period": "week", "at": "2026-W47", "cursor": null}}}): replays the ledger into
+     * one period's boards (no period: every board) until done or 10 s before the function's timeout; the answer's
+     * {@code cursor} continues an unfinished rebuild.
+     */
+    private Map<String, Object> rebuildLeaderboards(Map<?, ?> command, Context context) {
+        String period = text(command.get("period"));
+        String at = text(command.get("at"));
+        BoardPeriod only = period == null ? null
+                : BoardPeriod.parse(Period.fromWireName(period), at, java.time.Instant.now());
+        long remaining = context == null ? 50_000 : Math.max(1_000, context.getRemainingTimeInMillis() - 10_000);
+        LeaderboardRebuild.Result result = rebuild.rebuild(only, text(command.get("cursor")), 1_000,
+                java.time.Duration.ofMillis(remaining));
+        Map<String, Object> out = new java.util.LinkedHashMap<>(result.toMap());
+        out.put("period", only == null ? "every board" : only.period().wireName() + " " + only.label());
+        LOG.info("cleanup: leaderboard rebuild", out);
+        return out;
+    }
+
+    private static String text(Object value) {
+        return value == null || value.toString().isBlank() ? null : value.toString();
     }
 }

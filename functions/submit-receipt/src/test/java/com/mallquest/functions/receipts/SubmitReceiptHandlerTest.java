@@ -97,7 +97,7 @@ class SubmitReceiptHandlerTest {
         assertEquals(251, body.get("user").get("coins").asLong());
         assertEquals(125, body.get("user").get("xp").asLong());
         assertEquals(2, body.get("user").get("level").asInt());
-        assertEquals(List.of("alice:coin_earned", "alice:level_up"), effects);
+        assertEquals(List.of("alice:badge_unlocked", "alice:coin_earned", "alice:level_up"), effects, "first receipt: its badge too");
         // AND the same submission again is 200 with the original result, replayed
         var replay = post(signed("SEP-1", "sephora", "125.50", "2026-11-25T10:00:00Z"), "alice");
         assertEquals(200, replay.getStatusCode(), replay.getBody());
@@ -209,8 +209,12 @@ class SubmitReceiptHandlerTest {
             post(signed("M1", "starbucks", "10", "2026-11-25T10:00:00Z"), "alice");
             post(receipt("M2", "nowhere", "10", "2026-11-25T10:00:00Z"), "alice");
         });
-        // THEN three EMF records carry the receipt figures
-        List<JsonNode> records = captured.records();
+        // THEN three EMF records carry the receipt figures (the first receipt's badge has a record of its own)
+        List<JsonNode> all = captured.records();
+        List<JsonNode> badges = all.stream().filter(r -> "gamification".equals(r.path("Route").asText())).toList();
+        assertEquals(1, badges.size(), captured.output());
+        assertEquals(1, badges.get(0).get("BadgesAwarded.first_receipt").asInt());
+        List<JsonNode> records = all.stream().filter(r -> !"gamification".equals(r.path("Route").asText())).toList();
         assertEquals(3, records.size(), captured.output());
         assertEquals(1, records.get(0).get("ReceiptsCredited").asInt());
         assertEquals(30, records.get(0).get("CoinsAwarded").asInt());
