@@ -11,7 +11,6 @@ import com.mallquest.core.ledger.CreditKind;
 import com.mallquest.core.ledger.CreditResult;
 import com.mallquest.core.ledger.Ledger;
 import com.mallquest.core.metrics.InvocationMetrics;
-import com.mallquest.core.metrics.Metrics;
 import com.mallquest.core.stores.StoreCatalogue;
 
 import java.math.BigDecimal;
@@ -39,7 +38,8 @@ import java.util.regex.Pattern;
  *   <li>for a receipt, its purchase week and store are added to the shopper's record (set {@code ADD}: idempotent,
  *       order-independent: a receipt of last Saturday submitted on Monday lands in last week);</li>
  *   <li>every badge the facts now satisfy is awarded with a conditional write, so exactly one call awards it
- *       (then a {@code badge_unlocked} effect and the EMF counter {@code BadgesAwarded.<code>});</li>
+ *       (then a {@code badge_unlocked} effect, a log line and the EMF counter {@code BadgesAwarded.<code>} in the
+ *       invocation's own record, {@link InvocationMetrics#current});</li>
  *   <li>the cached user view is deleted.</li>
  * </ol>
  * Redis failures never fail the credit (the rebuild repairs the boards); a DynamoDB failure in steps 2–3 is
@@ -64,13 +64,12 @@ public final class Gamification {
     private final Ledger ledger;
     private final StoreZones zones;
     private final EffectPublisher effects;
-    private final Metrics metrics;
     private final Cache cache;
     private final Clock clock;
     private final BigDecimal bigBasketAmount;
 
     public Gamification(Leaderboards leaderboards, PlayerRecords players, ActivityScanner activity, Ledger ledger,
-                        StoreZones zones, EffectPublisher effects, Metrics metrics, Cache cache, Clock clock,
+                        StoreZones zones, EffectPublisher effects, Cache cache, Clock clock,
                         BigDecimal bigBasketAmount) {
         this.leaderboards = leaderboards;
         this.players = players;
@@ -78,7 +77,6 @@ public final class Gamification {
         this.ledger = ledger;
         this.zones = zones;
         this.effects = effects;
-        this.metrics = metrics;
         this.cache = cache;
         this.clock = clock;
         this.bigBasketAmount = bigBasketAmount;
@@ -90,7 +88,7 @@ public final class Gamification {
         return new Gamification(
                 new Leaderboards(core.cache(), players, core.clock(), Leaderboards.Retention.from(core.settings())),
                 players, new ActivityScanner(core.dynamoDb(), core.settings().usersTable()), Ledger.of(core),
-                new StoreZones(StoreCatalogue.of(core), core.settings().mallTimeZone()), effects, core.metrics(),
+                new StoreZones(StoreCatalogue.of(core), core.settings().mallTimeZone()), effects,
                 core.cache(), core.clock(), core.settings().bigBasketAmount());
     }
 
@@ -158,9 +156,9 @@ public final class Gamification {
         if (!players.award(userId, badge, now)) {
             return; // another call awarded it
         }
-        InvocationMetrics m = metrics.begin("gamification");
-        m.count("BadgesAwarded." + badge.code(), 1).property("userId", userId);
-        m.flush();
+        // Counted into the invocation's own EMF record (the receipt request's, the cleanup run's): one per invocation.
+        InvocationMetrics.current().ifPresent(m -> m.count("BadgesAwarded." + badge.code(), 1));
+        LOG.info("gamification: badge awarded", "userId", userId, "badge", badge.code());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("badge", badge.code());
         data.put("title", badge.title());

@@ -18,6 +18,9 @@ import software.amazon.cloudwatchlogs.emf.model.Unit;
 public final class InvocationMetrics {
     private static final Log LOG = Log.of(InvocationMetrics.class);
 
+    /** The record of the invocation running on this thread (from {@link Metrics#begin} until {@link #flush}). */
+    private static final ThreadLocal<InvocationMetrics> CURRENT = new ThreadLocal<>();
+
     private final MetricsLogger logger = new MetricsLogger();
     private boolean flushed;
 
@@ -54,10 +57,28 @@ public final class InvocationMetrics {
 
     /** Writes the record (once; later calls do nothing). */
     public void flush() {
+        if (CURRENT.get() == this) {
+            CURRENT.remove();
+        }
         if (!flushed) {
             flushed = true;
             logger.flush();
         }
+    }
+
+    /**
+     * The not yet flushed record of the invocation running on this thread, if any: for core code that counts
+     * something into the invocation's own record (one EMF record per request) without being handed it, such as
+     * {@code BadgesAwarded.<code>} counted by the credit path.
+     */
+    public static java.util.Optional<InvocationMetrics> current() {
+        return java.util.Optional.ofNullable(CURRENT.get());
+    }
+
+    /** Makes this the thread's current record ({@link Metrics#begin}). */
+    InvocationMetrics makeCurrent() {
+        CURRENT.set(this);
+        return this;
     }
 
     private InvocationMetrics put(String name, double value, Unit unit) {

@@ -30,9 +30,12 @@ public final class Metrics {
         }
     }
 
-    /** Starts the figures of one invocation; {@code route} is the route key, or the job name for non-HTTP events. */
+    /**
+     * Starts the figures of one invocation; {@code route} is the route key, or the job name for non-HTTP events. The
+     * record is this thread's {@link InvocationMetrics#current} until it is flushed.
+     */
     public InvocationMetrics begin(String route) {
-        return new InvocationMetrics(namespace, functionName, route);
+        return new InvocationMetrics(namespace, functionName, route).makeCurrent();
     }
 
     public String namespace() {
