@@ -30,7 +30,7 @@ class LocalTemplateTest {
         assertTrue(admin.declaredVariables().containsKey("USERS_TABLE"), "Globals variables are merged");
         // AND public routes are exactly those with Auth: NONE
         List<String> publicRoutes = template.routes().stream().filter(r -> !r.authorized()).map(LocalTemplate.Route::routeKey).sorted().toList();
-        assertEquals(List.of("GET /health", "GET /rewards", "GET /rewards/{rewardId}", "GET /stores"), publicRoutes);
+        assertEquals(List.of("GET /health", "GET /leaderboards/{period}", "GET /rewards", "GET /rewards/{rewardId}", "GET /stores"), publicRoutes);
         assertFalse(template.routes().isEmpty());
         // AND the cleanup schedule is read through its parameter's default
         assertEquals(1, template.schedules().size());
