@@ -2,9 +2,12 @@ package com.mallquest.core.spending;
 
 import com.mallquest.core.auth.Caller;
 import com.mallquest.core.domain.DomainException;
+import com.mallquest.core.effects.EffectsService;
+import com.mallquest.core.gamification.Gamification;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Credit;
 import com.mallquest.core.ledger.CreditKind;
+import com.mallquest.core.ledger.CreditResult;
 import com.mallquest.core.ledger.Ledger;
 import com.mallquest.core.receipts.ReceiptClaim;
 import com.mallquest.core.receipts.ReceiptClaims;
@@ -69,20 +72,23 @@ public final class ReceiptRefunds {
     private final Ledger ledger;
     private final Clock clock;
     private final Duration lease;
+    private final Gamification gamification;
 
     public ReceiptRefunds(DynamoDbClient dynamo, String spendingTable, ReceiptClaims claims, Ledger ledger, Clock clock,
-                          Duration lease) {
+                          Duration lease, Gamification gamification) {
         this.dynamo = dynamo;
         this.table = spendingTable;
         this.claims = claims;
         this.ledger = ledger;
         this.clock = clock;
         this.lease = lease;
+        this.gamification = gamification;
     }
 
     public static ReceiptRefunds of(CoreServices core) {
         return new ReceiptRefunds(core.dynamoDb(), core.settings().spendingTable(), ReceiptClaims.of(core),
-                Ledger.of(core), core.clock(), core.settings().creditLease());
+                Ledger.of(core), core.clock(), core.settings().creditLease(),
+                Gamification.of(core, new EffectsService(core.cache(), core.clock(), core.settings())));
     }
 
     /**
@@ -168,9 +174,11 @@ public final class ReceiptRefunds {
         long before = after - record.amountCents();
         long coins = share(record.creditedCoins(), after, record.purchaseCents()) - share(record.creditedCoins(), before, record.purchaseCents());
         long xp = share(record.creditedXp(), after, record.purchaseCents()) - share(record.creditedXp(), before, record.purchaseCents());
-        long balance = ledger.credit(new Credit(record.userId(), record.creditId(), -coins, -xp, CreditKind.RECEIPT_REFUND,
+        CreditResult reversal = ledger.credit(new Credit(record.userId(), record.creditId(), -coins, -xp, CreditKind.RECEIPT_REFUND,
                 Map.of("storeId", record.storeId(), "receiptId", record.receiptId(), "refundId", record.refundId(),
-                        "amount", BigDecimal.valueOf(record.amountCents(), 2).toPlainString()))).account().coins();
+                        "amount", BigDecimal.valueOf(record.amountCents(), 2).toPlainString())));
+        gamification.onCredited(reversal); // lowers the leaderboards, once; before COMPLETED, so a crash repeats it
+        long balance = reversal.account().coins();
         dynamo.updateItem(UpdateItemRequest.builder()
                 .tableName(table)
                 .key(SpendingItems.refundKey(record.storeId(), record.receiptId(), record.refundId()))

@@ -126,6 +126,24 @@ class GamificationTest {
     }
 
     @Test
+    void aReceiptRefund_shouldLowerTheLeaderboards_exactlyOnce_andKeepTheBadges() {
+        // GIVEN a credited receipt of 200.00 at nike (200 XP)
+        submit(ann, "F-1", "nike", "200.00", NOW.minusSeconds(600));
+        Leaderboards boards = Gamification.of(core, effects).leaderboards();
+        assertEquals(200, boards.standing(ann, Period.WEEK, null, "nike").score());
+        // WHEN half of it is refunded, the same refund sent twice
+        var refunds = com.mallquest.core.spending.ReceiptRefunds.of(core);
+        Caller admin = new Caller("root", Set.of("admin"));
+        var request = new com.mallquest.core.spending.RefundRequest("ret-1", new BigDecimal("100.00"));
+        refunds.refund(admin, "nike", "F-1", request);
+        refunds.refund(admin, "nike", "F-1", request);
+        // THEN the mall's and the store's boards lose the refund's XP once; the badge stays
+        assertEquals(100, boards.standing(ann, Period.WEEK, null, "nike").score());
+        assertEquals(100, boards.standing(ann, Period.ALL, null, null).score());
+        assertTrue(earned(ann).contains("first_receipt"));
+    }
+
+    @Test
     void streak_shouldBeRightWhenReceiptsArriveOutOfOrder() {
         // GIVEN receipts bought in W46 and W48, then one bought on Saturday of W47 submitted last
         submit(ann, "W46", "zara", "10.00", Instant.parse("2026-11-10T12:00:00Z"));

@@ -42,8 +42,9 @@ class GamificationHandlerTest {
         return (sub == null ? builder : builder.claims(ApiEvents.claims(sub, null))).build();
     }
 
+    /** The handler's answer, checked against openapi.yaml (status, schema, error codes). */
     private APIGatewayV2HTTPResponse call(APIGatewayV2HTTPEvent event) {
-        return handler.handleRequest(event, null);
+        return com.mallquest.core.testing.ApiContract.handle(handler, event);
     }
 
     private void credit(String user, String id, long xp) {
