@@ -56,7 +56,7 @@ class GamificationTest {
     @BeforeEach
     void setUp() {
         core = core(Map.of());
-        StoreSeed.load(StoreCatalogue.of(core));
+        StoreSeed.loadWithKeys(core);
         ann = "ann-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -64,12 +64,15 @@ class GamificationTest {
         clock = new MutableClock(NOW);
         Map<String, String> env = redis.environment();
         env.put("RECEIPT_RATE_LIMIT", "1000/60s");
+        env.put("RECEIPT_DAILY_STORE_LIMIT", "1000"); // the fraud limits have their own tests
         env.putAll(extra);
         return TestCores.withClock(CoreServices.fromEnvironment(env), clock);
     }
 
     ReceiptResult submit(String user, String id, String store, String amount, Instant purchasedAt) {
-        return ReceiptService.of(core, effects).submit(user, new ReceiptSubmission(id, store, new BigDecimal(amount), purchasedAt));
+        // signed with the store's development key, as the till would
+        return (ReceiptResult) ReceiptService.of(core, effects).submit(user,
+                com.mallquest.core.testing.ReceiptCodes.signed(new ReceiptSubmission(id, store, new BigDecimal(amount), purchasedAt)));
     }
 
     Map<String, Long> badgeEffects(String user) {
@@ -164,7 +167,7 @@ class GamificationTest {
     @Test
     void nightOwlAndEarlyBird_shouldUseTheMallsTimeZone() {
         core = core(Map.of("MALL_TIME_ZONE", "Asia/Tokyo"));
-        StoreSeed.load(StoreCatalogue.of(core));
+        StoreSeed.loadWithKeys(core);
         submit(ann, "N-1", "zara", "10.00", Instant.parse("2026-11-24T13:30:00Z")); // 22:30 in Tokyo
         assertEquals(Set.of("first_receipt", "night_owl"), earned(ann));
         submit(ann, "E-1", "zara", "10.00", Instant.parse("2026-11-24T21:30:00Z")); // 06:30 in Tokyo

@@ -61,7 +61,7 @@ class TemplateSchemaTest {
     void everyFunction_shouldPointAtTheArtifactItsModuleBuildsAndAHandlerThatExists() throws IOException {
         Path root = RepositoryRoot.locate();
         var functions = template.resourcesOfType("AWS::Serverless::Function");
-        assertEquals(8, functions.size(), "one function per job");
+        assertEquals(9, functions.size(), "one function per job");
         for (var fn : functions.values()) {
             String codeUri = (String) fn.properties().get("CodeUri");
             Matcher m = Pattern.compile("functions/([a-z-]+)/target/\\1\\.jar").matcher(codeUri);
