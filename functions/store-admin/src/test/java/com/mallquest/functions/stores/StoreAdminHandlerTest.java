@@ -11,6 +11,7 @@ import com.mallquest.core.metrics.Metrics;
 import com.mallquest.core.receipts.ReceiptRequest;
 import com.mallquest.core.receipts.ReceiptService;
 import com.mallquest.core.receipts.ReceiptSubmission;
+import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.SampleEvents;
 import com.mallquest.core.testing.StoreSeed;
@@ -49,7 +50,7 @@ class StoreAdminHandlerTest {
     }
 
     private APIGatewayV2HTTPResponse call(String method, String path, String body, Map<String, String> claims) {
-        return handler.handleRequest(ApiEvents.request(method, path).body(body).claims(claims).build(), null);
+        return ApiContract.handle(handler, ApiEvents.request(method, path).body(body).claims(claims).build());
     }
 
     private static String jwk(String x) {
@@ -93,8 +94,8 @@ class StoreAdminHandlerTest {
         receipts.submit("alice", ReceiptRequest.unsigned(new ReceiptSubmission("W-1", "waterstones", new BigDecimal("20.00"), NOW.minusSeconds(3600))));
         receipts.submit("bob", ReceiptRequest.unsigned(new ReceiptSubmission("W-2", "waterstones", new BigDecimal("5.00"), NOW.minusSeconds(3600))));
         // WHEN the store's staff lists the queue
-        var list = handler.handleRequest(ApiEvents.request("GET", "/admin/receipts").query(Map.of("status", "pending_review", "limit", "1"))
-                .claims(WATERSTONES_STAFF).build(), null);
+        var list = ApiContract.handle(handler, ApiEvents.request("GET", "/admin/receipts").query(Map.of("status", "pending_review", "limit", "1"))
+                .claims(WATERSTONES_STAFF).build());
         assertEquals(200, list.getStatusCode(), list.getBody());
         assertEquals("W-1", json(list).get("receipts").get(0).get("receiptId").asText());
         assertFalse(json(list).get("nextCursor").isNull());
@@ -122,7 +123,7 @@ class StoreAdminHandlerTest {
     @Test
     void sampleEvent_shouldListZarasKeys() throws Exception {
         APIGatewayV2HTTPEvent sample = SampleEvents.httpApi("StoreAdminFunction");
-        var response = handler.handleRequest(sample, null);
+        var response = ApiContract.handle(handler, sample);
         assertEquals(200, response.getStatusCode(), response.getBody());
         assertEquals("zara-dev-1", json(response).get("keys").get(0).get("kid").asText());
     }

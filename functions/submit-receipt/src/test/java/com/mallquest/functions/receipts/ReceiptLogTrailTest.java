@@ -139,6 +139,9 @@ class ReceiptLogTrailTest {
         // AND no line anywhere carries the shopper's token
         for (LogOutput out : List.of(crashed, retried, cleanup, replayed)) {
             assertFalse(out.stdout().contains(TOKEN.substring(0, 40)), out.stdout());
+            String code = receipt(receiptId);
+            String signature = code.substring(code.lastIndexOf('.') + 1, code.length() - 2);
+            assertFalse(out.stdout().contains(signature), "the receipt code's signature is in the log: " + out.stdout());
             assertEquals("", out.stderr(), "everything goes through the logger");
         }
     }
