@@ -324,10 +324,10 @@ class ReceiptServiceTest {
 
     @Test
     void overdue_shouldCountClaimsPendingPastTheGrace_untilTheyAreCompleted() {
-        // GIVEN two claims left pending by crashed requests
+        // GIVEN two claims left pending by crashed requests (each died right after its claim was written)
         for (String id : List.of("O-1", "O-2")) {
-            CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, 1);
-            assertThrows(CrashingDynamoDb.Crash.class, () -> ReceiptService.of(core(crashing), effects).submit("u1", nike(id)));
+            CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, CLAIM_WRITE);
+            assertThrows(CrashingDynamoDb.Crash.class, () -> submit(ReceiptService.of(core(crashing), effects), "u1", nike(id)));
         }
         // THEN within the grace period none is overdue; past it both are, up to the limit
         assertEquals(0, service().overdue(10));
