@@ -76,6 +76,29 @@ class MonitoringTemplateTest {
     }
 
     @Test
+    void everyFunction_shouldBeInTheThrottlesAlarm_andEveryHttpFunctionInTheFallbackAlarm_withinTheMetricLimit() {
+        String throttles = MAPPER.valueToTree(alarms().get("ThrottlesAlarm").properties().get("Metrics")).toString();
+        String fallback = MAPPER.valueToTree(alarms().get("CacheFallbackAlarm").properties().get("Metrics")).toString();
+        List<String> missing = new ArrayList<>();
+        for (var fn : TEMPLATE.resourcesOfType("AWS::Serverless::Function").values()) {
+            String ref = "{\"Ref\":\"" + fn.logicalId() + "\"}";
+            if (!throttles.contains(ref)) {
+                missing.add("ThrottlesAlarm lacks " + fn.logicalId());
+            }
+            boolean http = MAPPER.valueToTree(fn.properties().getOrDefault("Events", Map.of())).toString().contains("\"HttpApi\"");
+            if (http && !fallback.contains(ref)) {
+                missing.add("CacheFallbackAlarm lacks " + fn.logicalId());
+            }
+        }
+        assertTrue(missing.isEmpty(), String.join("\n", missing));
+        for (var alarm : alarms().values()) {
+            Object metrics = alarm.properties().get("Metrics");
+            int count = metrics instanceof List<?> list ? list.size() : 0;
+            assertTrue(count <= 10, alarm.logicalId() + " has " + count + " metrics; CloudWatch allows 10: split it");
+        }
+    }
+
+    @Test
     void theLatencyAlarms_shouldWatchTheRoutesTheyName() {
         for (var entry : Map.of("ReceiptsLatencyP99Alarm", "POST /receipts", "UserLatencyP99Alarm", "GET /users/{userId}").entrySet()) {
             JsonNode p = MAPPER.valueToTree(alarms().get(entry.getKey()).properties());
