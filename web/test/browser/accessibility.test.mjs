@@ -98,7 +98,7 @@ test('the shopper page: signed out and signed in', async () => {
   }
   await page.keyboard.press('Enter'); // opens "No code? Enter the receipt details"
   assert.ok(await page.locator('#receipt-details').evaluate((d) => d.open), `focus on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))}`);
-  const progress = page.getByRole('progressbar');
+  const progress = page.getByRole('progressbar', { name: /Progress to level/ });
   assert.match(await progress.getAttribute('aria-label'), /Progress to level 2/);
   await page.close();
 });

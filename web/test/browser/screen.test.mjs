@@ -105,7 +105,9 @@ test('a 200-effect burst in one poll: the queue stays within its bound, every ef
   await page.waitForTimeout(3000);
   const idleFrames = await page.evaluate(() => { const f = window.__frames; window.__frames = []; return f; });
   release();
-  await page.waitForFunction(() => window.mallquestScreen.stats().offered >= 200, null, { timeout: 15000 });
+  // a held poll times out after 10 s and the screen backs off (1, 2, 4 … s): the next poll after the release
+  // brings the burst
+  await page.waitForFunction(() => window.mallquestScreen.stats().offered >= 200, null, { timeout: 45000 });
   await page.waitForTimeout(5000);
   const s = await stats(page);
   const frames = await page.evaluate(() => window.__frames);

@@ -59,7 +59,7 @@ function stopProcess(child, signal = 'SIGTERM') {
 async function warmUp(baseUrl) {
   const token = await (await fetch(`${baseUrl}/local/dev-token`, { method: 'POST', body: JSON.stringify({ sub: 'warm-up', groups: ['admin'] }) })).json();
   const auth = { Authorization: `Bearer ${token.token}` };
-  for (const path of ['/stores', '/users/me', '/effects', '/metrics']) {
+  for (const path of ['/stores', '/users/me', '/effects', '/metrics', '/rewards', '/leaderboards/week', '/admin/receipts?status=pending_review']) {
     for (let attempt = 0; attempt < 3; attempt++) {
       const r = await fetch(baseUrl + path, { headers: auth });
       await r.arrayBuffer();
