@@ -254,15 +254,8 @@ public final class ReceiptRefunds {
             return false;
         }
         try {
-            dynamo.updateItem(UpdateItemRequest.builder()
-                    .tableName(table)
-                    .key(SpendingItems.refundKey(record.storeId(), record.receiptId(), record.refundId()))
-                    .updateExpression("SET #lease = :new")
-                    .conditionExpression("#state = :inprogress AND #lease = :old")
-                    .expressionAttributeNames(Map.of("#lease", LEASE_UNTIL, "#state", STATE))
-                    .expressionAttributeValues(Map.of(":new", n(now.plus(lease).toEpochMilli()),
-                            ":old", n(record.leaseUntil()), ":inprogress", s(INPROGRESS)))
-                    .build());
+            dynamo.updateItem(SpendingItems.takeOverLease(table, SpendingItems.refundKey(record.storeId(), record.receiptId(), record.refundId()),
+                    record.leaseUntil(), now.plus(lease).toEpochMilli()));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;

@@ -1,6 +1,7 @@
 package com.mallquest.core.spending;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.time.Instant;
 
@@ -246,5 +247,22 @@ final class SpendingItems {
         if (value != null) {
             item.put(name, value);
         }
+    }
+
+    /**
+     * Compare-and-set of an expired lease on the {@code INPROGRESS} record at {@code key} (a redemption or a
+     * refund): the attempt whose write succeeds owns the record until {@code newLeaseUntil}.
+     */
+    static UpdateItemRequest takeOverLease(String table, Map<String, AttributeValue> key, long expiredLeaseUntil,
+                                           long newLeaseUntil) {
+        return UpdateItemRequest.builder()
+                .tableName(table)
+                .key(key)
+                .updateExpression("SET #lease = :new")
+                .conditionExpression("#state = :inprogress AND #lease = :old")
+                .expressionAttributeNames(Map.of("#lease", LEASE_UNTIL, "#state", STATE))
+                .expressionAttributeValues(Map.of(":new", n(newLeaseUntil), ":old", n(expiredLeaseUntil),
+                        ":inprogress", s(INPROGRESS)))
+                .build();
     }
 }
