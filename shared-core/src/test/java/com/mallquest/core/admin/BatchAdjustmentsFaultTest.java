@@ -3,7 +3,6 @@ package com.mallquest.core.admin;
 import com.mallquest.core.cache.MemoryCache;
 import com.mallquest.core.config.Settings;
 import com.mallquest.core.ledger.Ledger;
-import com.mallquest.core.store.DynamoClients;
 import com.mallquest.core.store.FaultyDynamoDbProxy;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.local.services.TestBackends;
@@ -15,7 +14,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,9 +44,7 @@ class BatchAdjustmentsFaultTest {
         cache = new MemoryCache();
         clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
         proxy = new FaultyDynamoDbProxy(URI.create(env.get("DYNAMODB_ENDPOINT")));
-        Map<String, String> proxied = new HashMap<>(env);
-        proxied.put("DYNAMODB_ENDPOINT", proxy.endpoint().toString());
-        viaProxy = DynamoClients.create(Settings.fromEnvironment(proxied));
+        viaProxy = proxy.productionClient(env);
     }
 
     @AfterEach

@@ -3,7 +3,6 @@ package com.mallquest.core.ledger;
 import com.mallquest.core.cache.MemoryCache;
 import com.mallquest.core.config.Settings;
 import com.mallquest.core.domain.DomainException;
-import com.mallquest.core.store.DynamoClients;
 import com.mallquest.core.store.FaultyDynamoDbProxy;
 import com.mallquest.core.testing.CrashingDynamoDb;
 import com.mallquest.core.testing.MutableClock;
@@ -20,7 +19,6 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -56,9 +54,7 @@ class LedgerFaultTest {
         cache = new MemoryCache();
         clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
         proxy = new FaultyDynamoDbProxy(URI.create(env.get("DYNAMODB_ENDPOINT")));
-        Map<String, String> proxied = new HashMap<>(env);
-        proxied.put("DYNAMODB_ENDPOINT", proxy.endpoint().toString());
-        viaProxy = DynamoClients.create(Settings.fromEnvironment(proxied)); // the production client: 2 s per attempt, 3 attempts
+        viaProxy = proxy.productionClient(env); // the production client: 2 s per attempt, 3 attempts
     }
 
     @AfterEach

@@ -1,6 +1,5 @@
 package com.mallquest.core.store;
 
-import com.mallquest.core.config.Settings;
 import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,9 +41,7 @@ class BatchWriterTest {
         users = environment.get("USERS_TABLE");
         stores = environment.get("STORES_TABLE");
         proxy = new FaultyDynamoDbProxy(java.net.URI.create(environment.get("DYNAMODB_ENDPOINT")));
-        Map<String, String> proxied = new HashMap<>(environment);
-        proxied.put("DYNAMODB_ENDPOINT", proxy.endpoint().toString());
-        viaProxy = DynamoClients.create(Settings.fromEnvironment(proxied)); // the production client, pointed at the proxy
+        viaProxy = proxy.productionClient(environment); // the production client, pointed at the proxy
     }
 
     @AfterEach

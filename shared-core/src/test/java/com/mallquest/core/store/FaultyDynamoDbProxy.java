@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import com.mallquest.core.config.Settings;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -92,6 +94,16 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
 
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /**
+     * The production DynamoDB client ({@link DynamoClients#create}: its timeouts and retries) built from
+     * {@code environment} with {@code DYNAMODB_ENDPOINT} pointed at this proxy. The caller closes it.
+     */
+    public DynamoDbClient productionClient(Map<String, String> environment) {
+        Map<String, String> proxied = new java.util.HashMap<>(environment);
+        proxied.put("DYNAMODB_ENDPOINT", endpoint().toString());
+        return DynamoClients.create(Settings.fromEnvironment(proxied));
     }
 
     /** The fault for the n-th BatchWriteItem request (0-based, SDK retries included). */
