@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The fleet's figures over the windows 1, 5 and 15 minutes, as read from the shared cache by
- * {@link FleetMetrics#snapshot()}. Maps are keyed by window label ({@code 1m}, {@code 5m}, {@code 15m}).
+ * {@link FleetReader#snapshot()}. Maps are keyed by window label ({@code 1m}, {@code 5m}, {@code 15m}).
  *
  * @param scope    {@code fleet} when read from the shared Redis; {@code instance} when the cache serves
  *                 from this container's memory (no Redis configured, or Redis unreachable), so the figures

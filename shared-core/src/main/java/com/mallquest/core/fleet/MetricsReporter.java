@@ -32,11 +32,11 @@ public final class MetricsReporter {
     public static final int ACTIVE_TARGETS_COUNTED_UP_TO = 10_000;
 
     /** Business counters always listed, with zeros when nothing was counted. */
-    static final List<String> STANDARD_COUNTERS = List.of(FleetMetrics.RECEIPTS_CREDITED, FleetMetrics.COINS_AWARDED);
+    static final List<String> STANDARD_COUNTERS = List.of(FleetRecorder.RECEIPTS_CREDITED, FleetRecorder.COINS_AWARDED);
 
     private final Cache cache;
     private final Clock clock;
-    private final FleetMetrics fleet;
+    private final FleetReader fleet;
     private final CacheServiceStatus cacheService;
     private final Supplier<Long> activeEffects;
     private final Optional<Integer> memoryLimitMb;
@@ -50,7 +50,7 @@ public final class MetricsReporter {
                            Supplier<Long> activeEffects, Optional<Integer> memoryLimitMb) {
         this.cache = cache;
         this.clock = clock;
-        this.fleet = new FleetMetrics(cache, clock);
+        this.fleet = new FleetReader(cache, clock);
         this.cacheService = cacheService;
         this.activeEffects = activeEffects;
         this.memoryLimitMb = memoryLimitMb;
@@ -70,14 +70,14 @@ public final class MetricsReporter {
         Map<String, Map<String, Long>> counters = new LinkedHashMap<>();
         STANDARD_COUNTERS.forEach(name -> counters.put(name, new LinkedHashMap<>()));
         snapshot.business().forEach((window, sums) -> sums.keySet().forEach(name -> counters.putIfAbsent(name, new LinkedHashMap<>())));
-        counters.forEach((name, perWindow) -> FleetMetrics.WINDOWS.keySet().forEach(window ->
+        counters.forEach((name, perWindow) -> FleetWindows.WINDOWS.keySet().forEach(window ->
                 perWindow.put(window, snapshot.business().getOrDefault(window, Map.of()).getOrDefault(name, 0L))));
 
         Long effects = countActiveEffects();
         CacheStats own = cache.stats();
         long lookups = own.hits() + own.misses();
         CacheFigures instance = new CacheFigures(own.hits(), own.misses(),
-                lookups == 0 ? null : FleetMetrics.round((double) own.hits() / lookups));
+                lookups == 0 ? null : FleetWindows.round((double) own.hits() / lookups));
         CacheServiceStatus.Report service = cacheService.current();
         MetricsReport.CacheSection cacheSection = new MetricsReport.CacheSection(
                 HealthCheck.modeName(mode), mode == Cache.Mode.REDIS, snapshot.cache(), instance, service);

@@ -35,7 +35,7 @@ public record RuntimeFigures(
         Runtime rt = Runtime.getRuntime();
         Long rss = residentSetBytes();
         Double ratio = rss != null && memoryLimitMb.isPresent()
-                ? FleetMetrics.round((double) rss / (memoryLimitMb.get() * 1024L * 1024L)) : null;
+                ? FleetWindows.round((double) rss / (memoryLimitMb.get() * 1024L * 1024L)) : null;
         Instant started = ProcessHandle.current().info().startInstant().orElse(FALLBACK_START);
         return new RuntimeFigures(rt.totalMemory() - rt.freeMemory(), rt.totalMemory(), rt.maxMemory(),
                 rss, memoryLimitMb.orElse(null), ratio, Math.max(0, Duration.between(started, now).toSeconds()));

@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.mallquest.core.auth.Access;
 import com.mallquest.core.auth.Caller;
 import com.mallquest.core.cache.CacheStats;
-import com.mallquest.core.fleet.FleetMetrics;
+import com.mallquest.core.fleet.FleetRecorder;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.http.ApiException;
 import com.mallquest.core.http.ApiRequest;
@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  * model, answers an unreachable or throttling AWS dependency with 503 {@code unavailable} and {@code Retry-After},
  * anything else unexpected with a 500 that carries no internals (the stack trace goes to the log), and emits the invocation's EMF record (Latency, Requests, ClientErrors, ServerErrors, CacheHits,
  * CacheMisses) with the dimensions Function and Route. Each answered request is also given to the
- * container's {@link RequestRecorder} (the fleet-wide figures of {@code GET /metrics}).
+ * container's {@link FleetRecorder} (the fleet-wide figures of {@code GET /metrics}).
  *
  * <p>Logging: each invocation opens a {@link LogContext} ({@code lambdaRequestId}, {@code traceId},
  * {@code coldStart}, then {@code requestId}, {@code route}, the path's ids such as {@code userId} or
@@ -56,7 +56,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
 
     protected final CoreServices core;
     /** This container's fleet-wide figures: every request is recorded here; handlers add business counters. */
-    protected final FleetMetrics fleet;
+    protected final FleetRecorder fleet;
     private volatile List<Route> routes;
 
     /** Primes this handler before a SnapStart checkpoint (held here: the CRaC context may hold it weakly). */
@@ -64,7 +64,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
 
     protected ApiHandler(CoreServices core) {
         this.core = core;
-        this.fleet = new FleetMetrics(core.cache(), core.clock());
+        this.fleet = new FleetRecorder(core.cache(), core.clock());
         this.priming = SnapStartPriming.register(this);
     }
 

@@ -1,5 +1,6 @@
 package com.mallquest.core.lambda;
 
+import com.mallquest.core.fleet.FleetReader;
 import com.mallquest.core.auth.Access;
 import com.mallquest.core.http.ApiResponse;
 import com.mallquest.core.http.Route;
@@ -76,7 +77,7 @@ class SnapStartPrimingTest {
         assertEquals(0, TestBackends.dynamoDb().query(q -> q.tableName(core.settings().usersTable())
                 .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("USER#" + ID)))).count());
         assertTrue(core.cache().get("mq:priming-test:" + ID).isEmpty());
-        assertFalse(handler.fleet.snapshot().routes().containsKey("POST /priming-test/things"));
+        assertFalse(new FleetReader(core.cache(), core.clock()).snapshot().routes().containsKey("POST /priming-test/things"));
         assertTrue(output.records().isEmpty(), output.output());
         assertTrue(output.output().isBlank(), output.output());
 
@@ -85,6 +86,6 @@ class SnapStartPrimingTest {
                 .claims(Map.of("sub", "user-1")).header("Content-Type", "application/json").body("{}").build(), null);
         assertEquals(201, response.getStatusCode(), response.getBody());
         assertEquals("written", core.cache().get("mq:priming-test:" + ID).orElse(null));
-        assertTrue(handler.fleet.snapshot().routes().containsKey("POST /priming-test/things"));
+        assertTrue(new FleetReader(core.cache(), core.clock()).snapshot().routes().containsKey("POST /priming-test/things"));
     }
 }

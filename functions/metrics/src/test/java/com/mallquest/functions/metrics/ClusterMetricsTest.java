@@ -3,7 +3,7 @@ package com.mallquest.functions.metrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.cache.CacheStats;
 import com.mallquest.core.fleet.CacheServiceStatus;
-import com.mallquest.core.fleet.FleetMetrics;
+import com.mallquest.core.fleet.FleetRecorder;
 import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.testing.ApiEvents;
@@ -31,15 +31,15 @@ class ClusterMetricsTest {
         Map<String, String> env = cluster.environment();
         CoreServices a = CoreServices.fromEnvironment(env);
         CoreServices b = CoreServices.fromEnvironment(env);
-        FleetMetrics fleetA = new FleetMetrics(a.cache(), a.clock());
-        FleetMetrics fleetB = new FleetMetrics(b.cache(), b.clock());
+        FleetRecorder fleetA = new FleetRecorder(a.cache(), a.clock());
+        FleetRecorder fleetB = new FleetRecorder(b.cache(), b.clock());
         for (int i = 0; i < 30; i++) {
             fleetA.record("POST /receipts", 201, 25, new CacheStats(1, 0));
         }
         for (int i = 0; i < 12; i++) {
             fleetB.record("POST /receipts", 201, 25, new CacheStats(0, 1));
         }
-        fleetB.business(FleetMetrics.COINS_AWARDED, 77);
+        fleetB.business(FleetRecorder.COINS_AWARDED, 77);
 
         // WHEN an admin asks a third container
         String response = new MetricsHandler(CoreServices.fromEnvironment(env), CacheServiceStatus.NOT_IN_AWS)

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.cache.CacheStats;
 import com.mallquest.core.effects.EffectsService;
 import com.mallquest.core.fleet.CacheServiceStatus;
-import com.mallquest.core.fleet.FleetMetrics;
+import com.mallquest.core.fleet.FleetRecorder;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
@@ -47,7 +47,7 @@ class MetricsHandlerTest {
     }
 
     private static void record(CoreServices container, String route, int status, double millis, int times) {
-        FleetMetrics fleet = new FleetMetrics(container.cache(), container.clock());
+        FleetRecorder fleet = new FleetRecorder(container.cache(), container.clock());
         for (int i = 0; i < times; i++) {
             fleet.record(route, status, millis, new CacheStats(0, 0));
         }
@@ -64,9 +64,9 @@ class MetricsHandlerTest {
         record(b, "GET /users/{userId}", 200, 40, 45);
         record(c, "POST /receipts", 201, 700, 4);
         record(c, "POST /receipts", 500, 700, 1);
-        new FleetMetrics(a.cache(), a.clock()).business(FleetMetrics.RECEIPTS_CREDITED, 3);
-        new FleetMetrics(b.cache(), b.clock()).business(FleetMetrics.RECEIPTS_CREDITED, 2);
-        new FleetMetrics(b.cache(), b.clock()).business(FleetMetrics.COINS_AWARDED, 250);
+        new FleetRecorder(a.cache(), a.clock()).business(FleetRecorder.RECEIPTS_CREDITED, 3);
+        new FleetRecorder(b.cache(), b.clock()).business(FleetRecorder.RECEIPTS_CREDITED, 2);
+        new FleetRecorder(b.cache(), b.clock()).business(FleetRecorder.COINS_AWARDED, 250);
         // AND two users with an active effect (triggered on container C)
         EffectsService effects = new EffectsService(c.cache(), c.clock(), c.settings());
         effects.publish("fx-user-1", "store_promo", Map.of());

@@ -3,7 +3,7 @@ package com.mallquest.functions.rewards;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mallquest.core.fleet.FleetMetrics;
+import com.mallquest.core.fleet.FleetReader;
 import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Credit;
@@ -215,7 +215,7 @@ class RewardsHandlerTest {
         send("POST", "/redemptions", "{\"redemptionId\":\"fleet-1\",\"rewardId\":\"free-coffee\"}", SHOPPER);
         send("POST", "/redemptions", "{\"redemptionId\":\"fleet-2\",\"rewardId\":\"nope\"}", SHOPPER);
         // WHEN the fleet figures are read (what GET /metrics reports)
-        Map<String, Long> minute = new FleetMetrics(core.cache(), core.clock()).snapshot().business().get("1m");
+        Map<String, Long> minute = new FleetReader(core.cache(), core.clock()).snapshot().business().get("1m");
         // THEN the redemption and its coins count once, the refusal once
         assertEquals(1L, minute.get("Redemptions"));
         assertEquals(100L, minute.get("CoinsSpent"));

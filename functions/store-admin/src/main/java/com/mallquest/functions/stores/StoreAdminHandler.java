@@ -4,7 +4,7 @@ import com.mallquest.core.auth.Access;
 import com.mallquest.core.auth.Caller;
 import com.mallquest.core.effects.EffectPublisher;
 import com.mallquest.core.effects.EffectsService;
-import com.mallquest.core.fleet.FleetMetrics;
+import com.mallquest.core.fleet.FleetRecorder;
 import com.mallquest.core.http.ApiRequest;
 import com.mallquest.core.http.ApiResponse;
 import com.mallquest.core.http.Route;
@@ -102,8 +102,8 @@ public final class StoreAdminHandler extends ApiHandler {
         request.metrics().count("ReceiptsApproved", result.replayed() ? 0 : 1)
                 .count("CoinsAwarded", result.replayed() ? 0 : result.coinsEarned());
         if (!result.replayed()) {
-            fleet.business(FleetMetrics.RECEIPTS_CREDITED, 1);
-            fleet.business(FleetMetrics.COINS_AWARDED, result.coinsEarned());
+            fleet.business(FleetRecorder.RECEIPTS_CREDITED, 1);
+            fleet.business(FleetRecorder.COINS_AWARDED, result.coinsEarned());
         }
         return result.replayed() ? ApiResponse.ok(result) : ApiResponse.created(result);
     }

@@ -4,7 +4,7 @@ import com.mallquest.core.auth.Access;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.effects.EffectPublisher;
 import com.mallquest.core.effects.EffectsService;
-import com.mallquest.core.fleet.FleetMetrics;
+import com.mallquest.core.fleet.FleetRecorder;
 import com.mallquest.core.http.ApiException;
 import com.mallquest.core.http.ApiRequest;
 import com.mallquest.core.http.ApiResponse;
@@ -32,7 +32,7 @@ import java.util.Map;
  * {@code ReceiptsPendingReview}, {@code CoinsAwarded}, {@code ReceiptsRejected} and {@code ReceiptsRejected.<code>}
  * (one per error code), with
  * the property {@code rejectReason}. Credited receipts and coins are also added to the fleet-wide business
- * counters of {@code GET /metrics} ({@link FleetMetrics#business}).
+ * counters of {@code GET /metrics} ({@link FleetRecorder#business}).
  */
 public final class SubmitReceiptHandler extends ApiHandler {
     private static final class Container {
@@ -92,8 +92,8 @@ public final class SubmitReceiptHandler extends ApiHandler {
                 .count("ReceiptsReplayed", result.replayed() ? 1 : 0)
                 .count("CoinsAwarded", result.replayed() ? 0 : result.coinsEarned());
         if (!result.replayed()) {
-            fleet.business(FleetMetrics.RECEIPTS_CREDITED, 1);
-            fleet.business(FleetMetrics.COINS_AWARDED, result.coinsEarned());
+            fleet.business(FleetRecorder.RECEIPTS_CREDITED, 1);
+            fleet.business(FleetRecorder.COINS_AWARDED, result.coinsEarned());
         }
         return result.replayed() ? ApiResponse.ok(result) : ApiResponse.created(result);
     }

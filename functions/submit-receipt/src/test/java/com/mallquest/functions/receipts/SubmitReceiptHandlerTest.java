@@ -5,7 +5,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.cache.MemoryCache;
 import com.mallquest.core.config.Settings;
-import com.mallquest.core.fleet.FleetMetrics;
+import com.mallquest.core.fleet.FleetReader;
+import com.mallquest.core.fleet.FleetRecorder;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Ledger;
 import com.mallquest.core.metrics.Metrics;
@@ -230,10 +231,10 @@ class SubmitReceiptHandlerTest {
         post(signed("F1", "starbucks", "10", "2026-11-25T10:00:00Z"), "fay");
 
         // WHEN the fleet figures are read (what GET /metrics reports)
-        Map<String, Long> minute = new FleetMetrics(core.cache(), core.clock()).snapshot().business().get("1m");
+        Map<String, Long> minute = new FleetReader(core.cache(), core.clock()).snapshot().business().get("1m");
 
         // THEN one receipt and its coins are counted once
-        assertEquals(1L, minute.get(FleetMetrics.RECEIPTS_CREDITED));
-        assertEquals(30L, minute.get(FleetMetrics.COINS_AWARDED));
+        assertEquals(1L, minute.get(FleetRecorder.RECEIPTS_CREDITED));
+        assertEquals(30L, minute.get(FleetRecorder.COINS_AWARDED));
     }
 }

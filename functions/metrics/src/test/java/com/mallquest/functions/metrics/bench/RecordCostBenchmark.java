@@ -4,7 +4,7 @@ import com.mallquest.core.cache.Cache;
 import com.mallquest.core.cache.CacheStats;
 import com.mallquest.core.cache.Caches;
 import com.mallquest.core.config.Settings;
-import com.mallquest.core.fleet.FleetMetrics;
+import com.mallquest.core.fleet.FleetRecorder;
 import com.mallquest.local.services.RedisServer;
 
 import java.time.Clock;
@@ -18,7 +18,7 @@ import java.util.Map;
  * <ul>
  *   <li>baseline: the same counters added field by field ({@link Cache#hashIncrement}, one round trip each:
  *       histogram bucket, latency sum, one cache figure);</li>
- *   <li>measured: {@link FleetMetrics#record} (one {@link Cache#hashIncrementAll}, one round trip).</li>
+ *   <li>measured: {@link FleetRecorder#record} (one {@link Cache#hashIncrementAll}, one round trip).</li>
  * </ul>
  * Alternating rounds of 5 000 calls after a warm-up; prints the median per-call time of each and the ratio.
  * Run from the repository root (see docs/operations.md):
@@ -41,7 +41,7 @@ public final class RecordCostBenchmark {
             Settings settings = Settings.fromEnvironment(Map.of("USERS_TABLE", "u", "RECEIPTS_TABLE", "r",
                     "STORES_TABLE", "s", "REDIS_URL", redis.uri().toString()));
             Cache cache = Caches.create(settings);
-            FleetMetrics fleet = new FleetMetrics(cache, Clock.systemUTC());
+            FleetRecorder fleet = new FleetRecorder(cache, Clock.systemUTC());
             Duration ttl = Duration.ofMinutes(17);
             Runnable baseline = () -> {
                 String key = "mq:fleet:{tbench}";
@@ -63,7 +63,7 @@ public final class RecordCostBenchmark {
             double b = base[ROUNDS / 2];
             double m = meas[ROUNDS / 2];
             System.out.printf("field by field (3 round trips): %.1f us/request%n", b);
-            System.out.printf("FleetMetrics.record (1 round trip): %.1f us/request%n", m);
+            System.out.printf("FleetRecorder.record (1 round trip): %.1f us/request%n", m);
             System.out.printf("ratio record / baseline: %.2f%n", m / b);
         }
     }

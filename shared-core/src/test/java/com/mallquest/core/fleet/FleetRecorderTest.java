@@ -15,8 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The bucketing and windowing of {@link FleetMetrics} over the in-memory cache, with a hand-driven clock. */
-class FleetMetricsTest {
+/**
+ * What {@link FleetRecorder} writes, read back by {@link FleetReader}, over the in-memory cache with a hand-driven clock
+ * (the arithmetic of the windows on its own: {@link FleetWindowsTest}; on real Redis and a Redis cluster: the
+ * metrics function's MetricsHandlerTest and ClusterMetricsTest).
+ */
+class FleetRecorderTest {
 
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-25T10:00:05Z"));
     private final Clock clock = new Clock() {
@@ -25,7 +29,8 @@ class FleetMetricsTest {
         @Override public Instant instant() { return now.get(); }
     };
     private final MemoryCache cache = new MemoryCache();
-    private final FleetMetrics fleet = new FleetMetrics(cache, clock);
+    private final FleetRecorder fleet = new FleetRecorder(cache, clock);
+    private final FleetReader reader = new FleetReader(cache, clock);
 
     private void advance(Duration d) {
         now.set(now.get().plus(d));
@@ -47,7 +52,7 @@ class FleetMetricsTest {
         }
 
         // WHEN read
-        FleetSnapshot s = fleet.snapshot();
+        FleetSnapshot s = reader.snapshot();
 
         // THEN 1m holds the last 30, 5m the same, 15m all 60; routes are split
         assertEquals(30, s.system().get("1m").requests());
@@ -59,7 +64,7 @@ class FleetMetricsTest {
 
         // AND WHEN 16 minutes pass without traffic THEN nothing is left in any window
         advance(Duration.ofMinutes(16));
-        assertEquals(0, fleet.snapshot().system().get("15m").requests());
+        assertEquals(0, reader.snapshot().system().get("15m").requests());
     }
 
     @Test
@@ -72,12 +77,12 @@ class FleetMetricsTest {
         fleet.record("GET /stores", 200, 30, new CacheStats(0, 1));
 
         // WHEN read
-        WindowFigures minute = fleet.snapshot().system().get("1m");
+        WindowFigures minute = reader.snapshot().system().get("1m");
 
         // THEN the window covers 55 s (5 earlier buckets + 5 s), the mean is exact, the error rates split 4xx/5xx
         assertEquals(55.0, minute.seconds());
         assertEquals(10, minute.requests());
-        assertEquals(FleetMetrics.round(10 / 55.0), minute.requestsPerSecond());
+        assertEquals(FleetWindows.round(10 / 55.0), minute.requestsPerSecond());
         assertEquals(14.0, minute.averageMs());
         assertEquals(0.1, minute.errorRate());
         assertEquals(0.1, minute.clientErrorRate());
@@ -85,7 +90,7 @@ class FleetMetricsTest {
         assertTrue(minute.p50Ms() > 5 && minute.p50Ms() <= 10, "p50 " + minute.p50Ms());
         assertTrue(minute.p99Ms() > 20 && minute.p99Ms() <= 30, "p99 " + minute.p99Ms());
         // AND the cache figures add up: 8 hits, 2 misses
-        CacheFigures cacheMinute = fleet.snapshot().cache().get("1m");
+        CacheFigures cacheMinute = reader.snapshot().cache().get("1m");
         assertEquals(8, cacheMinute.hits());
         assertEquals(2, cacheMinute.misses());
         assertEquals(0.8, cacheMinute.hitRatio());
@@ -94,26 +99,26 @@ class FleetMetricsTest {
     @Test
     void business_shouldSumPerWindow_andRefuseBadNames() {
         // GIVEN business counters recorded 2 minutes apart
-        fleet.business(FleetMetrics.RECEIPTS_CREDITED, 1);
-        fleet.business(FleetMetrics.COINS_AWARDED, 150);
+        fleet.business(FleetRecorder.RECEIPTS_CREDITED, 1);
+        fleet.business(FleetRecorder.COINS_AWARDED, 150);
         advance(Duration.ofMinutes(2));
-        fleet.business(FleetMetrics.RECEIPTS_CREDITED, 2);
-        fleet.business(FleetMetrics.COINS_AWARDED, 30);
+        fleet.business(FleetRecorder.RECEIPTS_CREDITED, 2);
+        fleet.business(FleetRecorder.COINS_AWARDED, 30);
 
         // WHEN read
-        FleetSnapshot s = fleet.snapshot();
+        FleetSnapshot s = reader.snapshot();
 
         // THEN the minute has the latest, five minutes both
-        assertEquals(2L, s.business().get("1m").get(FleetMetrics.RECEIPTS_CREDITED));
-        assertEquals(3L, s.business().get("5m").get(FleetMetrics.RECEIPTS_CREDITED));
-        assertEquals(180L, s.business().get("15m").get(FleetMetrics.COINS_AWARDED));
+        assertEquals(2L, s.business().get("1m").get(FleetRecorder.RECEIPTS_CREDITED));
+        assertEquals(3L, s.business().get("5m").get(FleetRecorder.RECEIPTS_CREDITED));
+        assertEquals(180L, s.business().get("15m").get(FleetRecorder.COINS_AWARDED));
         assertThrows(IllegalArgumentException.class, () -> fleet.business("coins awarded", 1));
     }
 
     @Test
     void snapshot_shouldSayInstance_whenTheCacheIsInMemory() {
         // GIVEN the in-memory cache (no Redis) / WHEN read / THEN the scope says the figures are this instance's
-        FleetSnapshot s = fleet.snapshot();
+        FleetSnapshot s = reader.snapshot();
         assertEquals(FleetSnapshot.SCOPE_INSTANCE, s.scope());
         assertNull(s.system().get("1m").p50Ms());
     }
