@@ -112,6 +112,14 @@ public final class LocalBackends implements AutoCloseable {
                 started.stop();
             }
             throw new UserError("DynamoDB at " + endpoint + " did not answer as expected: " + e.getMessage(), e);
+        } catch (TableProvisioner.TableLayoutMismatch e) {
+            if (started != null) {
+                started.stop();
+            }
+            String fix = configured != null && !configured.isBlank()
+                    ? "delete that table at " + endpoint + " or choose another --table-prefix"
+                    : "stop start-api and delete " + root.resolve(DATA_DIR) + " to start with fresh local tables";
+            throw new UserError(e.getMessage() + " (made by an older checkout): " + fix, e);
         }
         String cacheUrl = shell.getOrDefault("REDIS_URL", "").trim();
         LocalRedis redis = null;

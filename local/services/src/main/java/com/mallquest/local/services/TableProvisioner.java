@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.LocalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Creates the {@code AWS::DynamoDB::Table} resources of a template on a DynamoDB endpoint (dynalite locally):
@@ -33,8 +35,11 @@ import java.util.Map;
  * }</pre>
  *
  * <p>The physical name is {@code prefix + TableName} when the template gives a literal {@code TableName},
- * else {@code prefix + logicalId}. Existing tables are left as they are (idempotent). Settings a local server
- * lacks and tests do not need — TTL, point-in-time recovery, SSE, streams, tags — are not applied.
+ * else {@code prefix + logicalId}. Existing tables are left as they are (idempotent), as long as their key schema and
+ * indexes are the template's: a table made by an older template (an index added since, a key changed) cannot be
+ * altered in place by a local server, so {@link #provision} refuses it with a {@link TableLayoutMismatch} naming the
+ * difference rather than let a query fail later. Settings a local server lacks and tests do not need — TTL,
+ * point-in-time recovery, SSE, streams, tags — are not applied.
  */
 public final class TableProvisioner {
     /** The resource type this provisioner creates. */
@@ -56,12 +61,14 @@ public final class TableProvisioner {
      */
     public Map<String, String> provision(SamTemplate template, String prefix) {
         Map<String, String> names = new LinkedHashMap<>();
+        List<CreateTableRequest> existing = new ArrayList<>();
         template.resourcesOfType(TABLE_TYPE).forEach((logicalId, resource) -> {
             CreateTableRequest request = createTableRequest(resource, prefix);
             try {
                 dynamoDb.createTable(request);
             } catch (ResourceInUseException alreadyThere) {
                 // created earlier (or by another test/runner at the same moment): wait for it like for a new one
+                existing.add(request);
             }
             names.put(logicalId, request.tableName());
         });
@@ -80,7 +87,59 @@ public final class TableProvisioner {
                 });
             }
         }
+        for (CreateTableRequest wanted : existing) {
+            String difference = layoutDifference(wanted, dynamoDb.describeTable(b -> b.tableName(wanted.tableName())).table());
+            if (difference != null) {
+                throw new TableLayoutMismatch(wanted.tableName(), difference);
+            }
+        }
         return Collections.unmodifiableMap(names);
+    }
+
+    /** An existing table whose key schema or indexes are not the template's (see {@link #provision}). */
+    public static final class TableLayoutMismatch extends IllegalStateException {
+        private final String table;
+
+        TableLayoutMismatch(String table, String difference) {
+            super("Table " + table + " exists with another layout than template.yaml declares: " + difference);
+            this.table = table;
+        }
+
+        /** The physical name of the table. */
+        public String table() {
+            return table;
+        }
+    }
+
+    /**
+     * What differs between the table {@code wanted} would create and the table that exists, or null when their key
+     * schemas and their indexes (names and key schemas) are the same.
+     */
+    static String layoutDifference(CreateTableRequest wanted, TableDescription actual) {
+        if (!wanted.keySchema().equals(actual.keySchema())) {
+            return "key schema " + keys(actual.keySchema()) + ", template " + keys(wanted.keySchema());
+        }
+        Map<String, List<KeySchemaElement>> wantedIndexes = new TreeMap<>();
+        wanted.globalSecondaryIndexes().forEach(i -> wantedIndexes.put(i.indexName(), i.keySchema()));
+        wanted.localSecondaryIndexes().forEach(i -> wantedIndexes.put(i.indexName(), i.keySchema()));
+        Map<String, List<KeySchemaElement>> actualIndexes = new TreeMap<>();
+        actual.globalSecondaryIndexes().forEach(i -> actualIndexes.put(i.indexName(), i.keySchema()));
+        actual.localSecondaryIndexes().forEach(i -> actualIndexes.put(i.indexName(), i.keySchema()));
+        for (Map.Entry<String, List<KeySchemaElement>> index : wantedIndexes.entrySet()) {
+            List<KeySchemaElement> found = actualIndexes.get(index.getKey());
+            if (found == null) {
+                return "index " + index.getKey() + " is missing";
+            }
+            if (!found.equals(index.getValue())) {
+                return "index " + index.getKey() + " has keys " + keys(found) + ", template " + keys(index.getValue());
+            }
+        }
+        actualIndexes.keySet().removeAll(wantedIndexes.keySet());
+        return actualIndexes.isEmpty() ? null : "index " + String.join(", ", actualIndexes.keySet()) + " is not in the template";
+    }
+
+    private static String keys(List<KeySchemaElement> schema) {
+        return schema.stream().map(k -> k.attributeName() + " " + k.keyTypeAsString()).toList().toString();
     }
 
     /**

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -16,6 +17,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TableProvisionerTest {
 
@@ -73,6 +77,40 @@ class TableProvisionerTest {
         // THEN it succeeds with the same names and the data is untouched
         assertEquals(first, second);
         assertEquals(key, dynamoDb.getItem(b -> b.tableName(second.get("StoresTable")).key(key)).item());
+    }
+
+    @Test
+    void provision_shouldRefuseAnExistingTable_whoseIndexesAreNotTheTemplates() {
+        // GIVEN a ReceiptsTable made by an older template: the same key, but without its pending-index
+        String prefix = "tp-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        SamTemplate.Resource receipts = TEMPLATE.resourcesOfType(TableProvisioner.TABLE_TYPE).get("ReceiptsTable");
+        CreateTableRequest current = TableProvisioner.createTableRequest(receipts, prefix);
+        dynamoDb.createTable(current.toBuilder().globalSecondaryIndexes(current.globalSecondaryIndexes().stream()
+                .filter(i -> !i.indexName().equals("pending-index")).toList()).build());
+
+        // WHEN the template's tables are provisioned with that prefix
+        TableProvisioner.TableLayoutMismatch refused = assertThrows(TableProvisioner.TableLayoutMismatch.class,
+                () -> new TableProvisioner(dynamoDb).provision(TEMPLATE, prefix));
+
+        // THEN the refusal names the table and the missing index
+        assertEquals(prefix + "ReceiptsTable", refused.table());
+        assertTrue(refused.getMessage().contains("index pending-index is missing"), refused.getMessage());
+    }
+
+    @Test
+    void layoutDifference_shouldNameAChangedKeyAndAnIndexTheTemplateDropped() {
+        // GIVEN the template's StoresTable request (key storeId, no index)
+        CreateTableRequest stores = TableProvisioner.createTableRequest(
+                TEMPLATE.resourcesOfType(TableProvisioner.TABLE_TYPE).get("StoresTable"), "x-");
+        TableDescription same = TableDescription.builder().keySchema(key("storeId", KeyType.HASH)).build();
+
+        // THEN the same layout has no difference; another key or an extra index has one
+        assertNull(TableProvisioner.layoutDifference(stores, same));
+        assertEquals("key schema [pk HASH], template [storeId HASH]", TableProvisioner.layoutDifference(stores,
+                TableDescription.builder().keySchema(key("pk", KeyType.HASH)).build()));
+        assertEquals("index old-index is not in the template", TableProvisioner.layoutDifference(stores,
+                same.toBuilder().globalSecondaryIndexes(GlobalSecondaryIndexDescription.builder()
+                        .indexName("old-index").keySchema(key("pk", KeyType.HASH)).build()).build()));
     }
 
     @Test
