@@ -15,6 +15,7 @@ import java.util.List;
 public final class RecordingDynamoDb {
 
     private final List<Object> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> operations = Collections.synchronizedList(new ArrayList<>());
     private final DynamoDbClient client;
 
     public RecordingDynamoDb(DynamoDbClient real) {
@@ -22,6 +23,7 @@ public final class RecordingDynamoDb {
                 new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
                     if (args != null && args.length == 1) {
                         requests.add(args[0]);
+                        operations.add(method.getName());
                     }
                     try {
                         return method.invoke(real, args);
@@ -43,7 +45,20 @@ public final class RecordingDynamoDb {
         }
     }
 
+    /**
+     * How many calls of each operation were sent so far ({@code putItem → 2}), in name order, whichever form the
+     * caller used (a request object or a builder consumer).
+     */
+    public java.util.SortedMap<String, Integer> operationCounts() {
+        java.util.SortedMap<String, Integer> counts = new java.util.TreeMap<>();
+        synchronized (operations) {
+            operations.forEach(name -> counts.merge(name, 1, Integer::sum));
+        }
+        return counts;
+    }
+
     public void clear() {
         requests.clear();
+        operations.clear();
     }
 }
