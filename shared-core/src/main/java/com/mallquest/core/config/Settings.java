@@ -113,24 +113,6 @@ public final class Settings {
         return new Settings(new EnvReader(environment));
     }
 
-    /**
-     * What the logger needs, read without the rest (it starts before any other setting and never fails a start).
-     *
-     * @param level           {@code AWS_LAMBDA_LOG_LEVEL} (Lambda's, from the template's {@code LoggingConfig}) or
-     *                        else {@code LOG_LEVEL}; empty for the default (INFO)
-     * @param functionName    {@code AWS_LAMBDA_FUNCTION_NAME}, {@code local} outside Lambda
-     * @param functionVersion {@code AWS_LAMBDA_FUNCTION_VERSION}, {@code $LATEST} outside Lambda
-     */
-    public record Logging(Optional<String> level, String functionName, String functionVersion) { }
-
-    /** The logger's settings from an environment map, normally {@code System.getenv()}. */
-    public static Logging logging(Map<String, String> environment) {
-        EnvReader env = new EnvReader(environment);
-        return new Logging(env.optional("AWS_LAMBDA_LOG_LEVEL").or(() -> env.optional("LOG_LEVEL")),
-                env.optional("AWS_LAMBDA_FUNCTION_NAME").orElse("local"),
-                env.optional("AWS_LAMBDA_FUNCTION_VERSION").orElse("$LATEST"));
-    }
-
     /** DynamoDB table of user profiles and their activity records ({@code USERS_TABLE}, required). */
     public String usersTable() { return usersTable; }
 

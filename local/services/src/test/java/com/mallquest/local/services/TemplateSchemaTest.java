@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -99,12 +100,16 @@ class TemplateSchemaTest {
     @Test
     void everySettingTheCodeReads_shouldBeDeclaredInTheTemplate() throws IOException {
         // GIVEN the environment variables Settings reads (string literals in UPPER_SNAKE_CASE)
-        Path settings = RepositoryRoot.locate().resolve("shared-core/src/main/java/com/mallquest/core/config/Settings.java");
+        // (and the logger's own, read by shared-logging's LogSettings)
         Set<String> read = new TreeSet<>();
-        Matcher m = Pattern.compile("\"([A-Z][A-Z0-9_]{2,})\"").matcher(Files.readString(settings));
-        while (m.find()) {
-            read.add(m.group(1));
+        for (String source : List.of("shared-core/src/main/java/com/mallquest/core/config/Settings.java",
+                "shared-logging/src/main/java/com/mallquest/core/logging/LogSettings.java")) {
+            Matcher m = Pattern.compile("\"([A-Z][A-Z0-9_]{2,})\"").matcher(Files.readString(RepositoryRoot.locate().resolve(source)));
+            while (m.find()) {
+                read.add(m.group(1));
+            }
         }
+        assertTrue(read.contains("LOG_LEVEL"), read.toString());
         // Set by Lambda or SAM, or only meaningful off AWS (a local DynamoDB-API server).
         read.removeIf(name -> name.startsWith("AWS_LAMBDA_") || name.equals("AWS_REGION") || name.equals("AWS_SAM_LOCAL"));
         read.remove("DYNAMODB_ENDPOINT");

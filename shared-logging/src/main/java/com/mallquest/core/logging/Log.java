@@ -1,7 +1,5 @@
 package com.mallquest.core.logging;
 
-import com.mallquest.core.config.Settings;
-
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
@@ -57,7 +55,7 @@ public final class Log {
         }
     }
 
-    private static final Settings.Logging SETTINGS = Settings.logging(System.getenv());
+    private static final LogSettings SETTINGS = LogSettings.fromEnvironment(System.getenv());
     private static volatile Level threshold = initialThreshold();
 
     private final String name;

@@ -1,7 +1,5 @@
 package com.mallquest.core.logging;
 
-import com.mallquest.core.config.Settings;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -19,7 +17,7 @@ final class LogLine {
 
     private LogLine() { }
 
-    static String format(long epochMillis, Log.Level level, String logger, String message, Settings.Logging settings,
+    static String format(long epochMillis, Log.Level level, String logger, String message, LogSettings settings,
                          Map<String, Object> context, Object[] fields, Throwable error) {
         StringBuilder out = new StringBuilder(256);
         Set<String> written = new HashSet<>();
