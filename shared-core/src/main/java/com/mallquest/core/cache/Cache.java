@@ -53,6 +53,14 @@ public interface Cache {
         deltas.forEach((field, delta) -> hashIncrement(key, field, delta, ttl));
     }
 
+    /**
+     * Runs the operations of {@code batch} together: one pipeline on Redis (one round trip for keys of one hash tag),
+     * one call after the other elsewhere (the default). Afterwards each operation's result can be read.
+     */
+    default void execute(CacheBatch batch) {
+        batch.runEachOn(this);
+    }
+
     /** All fields of a hash (empty when absent). */
     Map<String, String> hashGetAll(String key);
 

@@ -173,6 +173,22 @@ public final class FallbackCache implements Cache {
         });
     }
 
+    /** The whole batch on Redis, or (Redis out, or the pipeline failed) the whole batch on memory. */
+    @Override
+    public void execute(CacheBatch batch) {
+        call(c -> {
+            c.execute(batch);
+            if (c == memory) {
+                for (CacheBatch.Operation operation : batch.operations()) {
+                    if (operation instanceof CacheBatch.Delete delete) {
+                        remember(pendingKeys, delete.key());
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
     @Override
     public Map<String, String> hashGetAll(String key) {
         return call(c -> c.hashGetAll(key));

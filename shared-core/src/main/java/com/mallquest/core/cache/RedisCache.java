@@ -1,5 +1,7 @@
 package com.mallquest.core.cache;
 
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.Tuple;
@@ -16,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * cluster mode (ElastiCache Serverless), as {@link RedisOptions} say.
  *
  * <p>Every operation that must be atomic is one command or one Lua script on one key ({@link RedisScripts});
+ * a {@link CacheBatch} is one pipeline of those same commands and scripts;
  * {@link #deleteByPrefix} scans every master ({@link RedisPrefixDeleter}). Connection handling, timeouts and
  * SnapStart live in {@link RedisConnection}.
  *
@@ -92,13 +95,78 @@ public final class RedisCache implements Cache, AutoCloseable {
         if (deltas.isEmpty()) {
             return;
         }
+        redis().eval(RedisScripts.HASH_INCREMENT_ALL_WITH_TTL, List.of(key), hashIncrementArgs(deltas, ttl));
+    }
+
+    private static List<String> hashIncrementArgs(Map<String, Long> deltas, Duration ttl) {
         List<String> args = new java.util.ArrayList<>(1 + 2 * deltas.size());
         args.add(Long.toString(millis(ttl)));
         deltas.forEach((field, delta) -> {
             args.add(field);
             args.add(Long.toString(delta));
         });
-        redis().eval(RedisScripts.HASH_INCREMENT_ALL_WITH_TTL, List.of(key), args);
+        return args;
+    }
+
+    /** One pipeline: one round trip per node the batch's keys live on (cluster nodes in parallel). */
+    @Override
+    public void execute(CacheBatch batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Runnable> collect = new java.util.ArrayList<>();
+        try (AbstractPipeline pipeline = connection.pipeline()) {
+            for (CacheBatch.Operation operation : batch.operations()) {
+                collect.add(queue(pipeline, operation));
+            }
+            pipeline.sync();
+        }
+        collect.forEach(Runnable::run); // a command's error (a script's, a MOVED) is thrown here
+    }
+
+    /** Queues {@code operation} as the command the single call sends; returns what reads its reply. */
+    private Runnable queue(AbstractPipeline p, CacheBatch.Operation operation) {
+        if (operation instanceof CacheBatch.Increment op) {
+            Response<Object> reply = p.eval(RedisScripts.INCREMENT_WITH_TTL, List.of(op.key()),
+                    List.of(Long.toString(op.delta()), Long.toString(millis(op.ttl()))));
+            return () -> op.result().set((Long) reply.get());
+        }
+        if (operation instanceof CacheBatch.Get op) {
+            Response<String> reply = p.get(op.key());
+            return () -> {
+                String value = reply.get();
+                (value == null ? misses : hits).incrementAndGet();
+                op.result().set(Optional.ofNullable(value));
+            };
+        }
+        if (operation instanceof CacheBatch.Delete op) {
+            Response<Long> reply = p.del(op.key());
+            return reply::get;
+        }
+        if (operation instanceof CacheBatch.HashIncrementAll op) {
+            Response<Object> reply = p.eval(RedisScripts.HASH_INCREMENT_ALL_WITH_TTL, List.of(op.key()),
+                    hashIncrementArgs(op.deltas(), op.ttl()));
+            return reply::get;
+        }
+        if (operation instanceof CacheBatch.SortedAdd op) {
+            Response<Object> reply = p.eval(RedisScripts.SORTED_ADD_WITH_TTL, List.of(op.key()),
+                    List.of(score(op.score()), op.member(), Long.toString(millis(op.ttl()))));
+            return reply::get;
+        }
+        if (operation instanceof CacheBatch.SortedRemoveByScore op) {
+            Response<Long> reply = p.zremrangeByScore(op.key(), op.min(), op.max());
+            return () -> op.result().set(reply.get());
+        }
+        if (operation instanceof CacheBatch.SortedSize op) {
+            Response<Long> reply = p.zcard(op.key());
+            return () -> op.result().set(reply.get());
+        }
+        if (operation instanceof CacheBatch.RankedAddOnce op) {
+            Response<Object> reply = p.eval(RedisScripts.RANKED_ADD_ONCE, List.of(op.key(), op.markersKey()),
+                    rankedAddOnceArgs(op.marker(), op.member(), op.points(), op.tick(), op.expireAt()));
+            return () -> op.result().set(Long.valueOf(1).equals(reply.get()));
+        }
+        throw new IllegalArgumentException("no pipelined form for " + operation);
     }
 
     @Override
@@ -158,9 +226,14 @@ public final class RedisCache implements Cache, AutoCloseable {
                                  java.time.Instant expireAt) {
         RankedScore.check(points, tick);
         Object added = redis().eval(RedisScripts.RANKED_ADD_ONCE, List.of(key, markersKey),
-                List.of(marker, member, Long.toString(points), Long.toString(tick),
-                        Long.toString(expireAt.toEpochMilli()), Long.toString((long) RankedScore.SCALE)));
+                rankedAddOnceArgs(marker, member, points, tick, expireAt));
         return Long.valueOf(1).equals(added);
+    }
+
+    private static List<String> rankedAddOnceArgs(String marker, String member, long points, long tick,
+                                                  java.time.Instant expireAt) {
+        return List.of(marker, member, Long.toString(points), Long.toString(tick),
+                Long.toString(expireAt.toEpochMilli()), Long.toString((long) RankedScore.SCALE));
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.mallquest.core.logging.Log;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -20,6 +21,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -40,8 +43,12 @@ final class RedisConnection implements Resource, AutoCloseable {
     /** Cluster: one retry after a MOVED/ASK or a failed node, then give up (the fallback takes over). */
     private static final int CLUSTER_MAX_ATTEMPTS = 2;
 
+    /** Threads that sync a cluster pipeline's nodes in parallel (more nodes than this wait their turn). */
+    private static final int PIPELINE_THREADS = 3;
+
     private final RedisOptions options;
     private volatile UnifiedJedis client;
+    private volatile ExecutorService pipelineThreads;
 
     RedisConnection(RedisOptions options) {
         this.options = options;
@@ -64,6 +71,36 @@ final class RedisConnection implements Resource, AutoCloseable {
             }
         }
         return current;
+    }
+
+    /**
+     * A pipeline over the client: for a cluster, one connection per node the commands go to, the nodes synced in
+     * parallel on this container's {@value #PIPELINE_THREADS} pipeline threads (Jedis would otherwise start new
+     * threads for every multi-node sync).
+     */
+    AbstractPipeline pipeline() {
+        UnifiedJedis current = client();
+        if (current instanceof RedisClusterClient cluster) {
+            return cluster.pipelined(pipelineThreads());
+        }
+        return current.pipelined();
+    }
+
+    private ExecutorService pipelineThreads() {
+        ExecutorService threads = pipelineThreads;
+        if (threads == null) {
+            synchronized (this) {
+                if (pipelineThreads == null) {
+                    pipelineThreads = Executors.newFixedThreadPool(PIPELINE_THREADS, task -> {
+                        Thread thread = new Thread(task, "redis-pipeline");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+                }
+                threads = pipelineThreads;
+            }
+        }
+        return threads;
     }
 
     /** Connection pools of the master nodes: the one server, or every master of the cluster. */

@@ -3,6 +3,7 @@ package com.mallquest.core.effects;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.mallquest.core.auth.Caller;
 import com.mallquest.core.cache.Cache;
+import com.mallquest.core.cache.CacheBatch;
 import com.mallquest.core.cache.CacheKeys;
 import com.mallquest.core.config.Settings;
 import com.mallquest.core.domain.DomainException;
@@ -177,16 +178,19 @@ public final class EffectsService implements EffectPublisher {
         Effect effect = new Effect(UUID.randomUUID().toString(), type.wireName(), data, now, now.plus(duration),
                 second * SEQUENCE_SLOTS_PER_SECOND + count);
         String key = target.activeKey();
-        cache.sortedAdd(key, effect.expiresAt().toEpochMilli(), Json.write(effect), setTtl);
-        cache.sortedAdd(INDEX_KEY, effect.expiresAt().toEpochMilli(), target.label(), setTtl);
-        cache.sortedRemoveByScore(key, Double.NEGATIVE_INFINITY, now.toEpochMilli());
-        enforceCap(key);
+        // One round trip: the target's set (added to, trimmed, then counted, in that order: one hash tag) and the index.
+        CacheBatch batch = new CacheBatch();
+        batch.sortedAdd(key, effect.expiresAt().toEpochMilli(), Json.write(effect), setTtl);
+        batch.sortedAdd(INDEX_KEY, effect.expiresAt().toEpochMilli(), target.label(), setTtl);
+        batch.sortedRemoveByScore(key, Double.NEGATIVE_INFINITY, now.toEpochMilli());
+        CacheBatch.Result<Long> size = batch.sortedSize(key);
+        cache.execute(batch);
+        enforceCap(key, size.get());
         return Optional.of(effect);
     }
 
-    /** Evicts the oldest effects (lowest sequence) beyond {@code maxActive}. */
-    private void enforceCap(String key) {
-        long size = cache.sortedSize(key);
+    /** Evicts the oldest effects (lowest sequence) beyond {@code maxActive}, {@code size} being the set's size now. */
+    private void enforceCap(String key, long size) {
         if (size <= maxActive) {
             return;
         }

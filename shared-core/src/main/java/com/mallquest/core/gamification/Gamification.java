@@ -39,9 +39,10 @@ import java.util.regex.Pattern;
  *       order-independent: a receipt of last Saturday submitted on Monday lands in last week);</li>
  *   <li>every badge the facts now satisfy is awarded with a conditional write, so exactly one call awards it
  *       (then a {@code badge_unlocked} effect, a log line and the EMF counter {@code BadgesAwarded.<code>} in the
- *       invocation's own record, {@link InvocationMetrics#current});</li>
- *   <li>the cached user view is deleted.</li>
+ *       invocation's own record, {@link InvocationMetrics#current}).</li>
  * </ol>
+ * The cached user view is not touched: it holds no gamification (badges and streak are read fresh for every view,
+ * {@code UserView#gamification}), and the ledger deleted it when the credit applied.
  * Redis failures never fail the credit (the rebuild repairs the boards); a DynamoDB failure in steps 2–3 is
  * thrown, so the credit's retry (or the cleanup's completion) runs the hook again.
  *
@@ -126,7 +127,6 @@ public final class Gamification {
                 award(credit.userId(), badge);
             }
         }
-        cache.delete(CacheKeys.userView(credit.userId()));
     }
 
     /**

@@ -1,6 +1,7 @@
 package com.mallquest.core.gamification;
 
 import com.mallquest.core.cache.Cache;
+import com.mallquest.core.cache.CacheBatch;
 import com.mallquest.core.cache.Cache.ScoredMember;
 import com.mallquest.core.cache.CacheKeys;
 import com.mallquest.core.cache.RankedScore;
@@ -92,13 +93,18 @@ public final class Leaderboards {
         return add(p, java.util.EnumSet.allOf(Period.class));
     }
 
-    /** {@link #add(Points)} onto the boards of {@code periods} only (a rebuild of one period). */
+    /**
+     * {@link #add(Points)} onto the boards of {@code periods} only (a rebuild of one period). Every board is its own
+     * hash tag (slot), so each is one script, and the scripts of all boards go together in one {@link CacheBatch}:
+     * one round trip (cluster mode: one per node, in parallel) instead of one per board.
+     */
     public int add(Points p, Set<Period> periods) {
         if (p.points() == 0) {
             return 0;
         }
         Instant now = clock.instant();
-        int changed = 0;
+        CacheBatch batch = new CacheBatch();
+        List<CacheBatch.Result<Boolean>> added = new ArrayList<>();
         for (Period period : periods) {
             BoardPeriod board = BoardPeriod.containing(period, p.at());
             if (expired(board, now)) {
@@ -107,13 +113,12 @@ public final class Leaderboards {
             Instant expireAt = expireAt(board, now);
             long tick = board.tick(p.at());
             for (String scope : scopes(p.storeId())) {
-                if (cache.rankedAddOnce(scoresKey(board, scope), creditsKey(board, scope), marker(p), p.userId(),
-                        p.points(), tick, expireAt)) {
-                    changed++;
-                }
+                added.add(batch.rankedAddOnce(scoresKey(board, scope), creditsKey(board, scope), marker(p), p.userId(),
+                        p.points(), tick, expireAt));
             }
         }
-        return changed;
+        cache.execute(batch);
+        return (int) added.stream().filter(CacheBatch.Result::get).count();
     }
 
     /** The top {@code limit} visible shoppers of a board. */

@@ -54,7 +54,7 @@ import static com.mallquest.core.store.Attributes.setContains;
  *       returns; it leaves the pending index), then the profile's {@code DELETE inFlight {creditId}} (the set
  *       only holds credits between apply and settle).</li>
  * </ol>
- * Every write to a user deletes the cached user view ({@link CacheKeys#userView}). A crash after any step
+ * A credit deletes the cached user view ({@link CacheKeys#userView}) once, when it applies. A crash after any step
  * leaves a {@code PENDING} record; calling {@link #credit} again with the same credit (a client retry, or the
  * cleanup's {@link #completePending}) completes it. The lease ({@code CREDIT_LEASE_SECONDS}) must exceed the
  * longest timeout of a function that credits, so that at most one attempt per credit is at work; an attempt
@@ -435,7 +435,8 @@ public final class Ledger {
 
     private void record(Credit credit, Instant at) {
         dynamo.putItem(requests.recordActivity(credit, at));
-        cache.delete(CacheKeys.userView(credit.userId()));
+        // No second delete of the cached view: none can have been cached since apply deleted it, as a view is cached
+        // only for a settled profile (nothing in flight), and this credit is in flight until settle.
     }
 
     // ---- settle: the credit record says APPLIED, the profile forgets it -------------------------------

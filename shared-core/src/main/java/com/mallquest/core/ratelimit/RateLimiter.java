@@ -1,11 +1,13 @@
 package com.mallquest.core.ratelimit;
 
 import com.mallquest.core.cache.Cache;
+import com.mallquest.core.cache.CacheBatch;
 import com.mallquest.core.cache.CacheKeys;
 import com.mallquest.core.domain.DomainException;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Fixed-window rate limiting over {@link Cache#increment}: one counter per user, action and window
@@ -29,11 +31,30 @@ public final class RateLimiter {
 
     /** Counts one action of {@code userId} against {@code limit} and says whether it is allowed. */
     public Decision acquire(String userId, String action, RateLimit limit) {
-        long windowMillis = limit.window().toMillis();
         long now = clock.millis();
+        long count = cache.increment(key(userId, action, limit, now), 1, limit.window());
+        return decide(count, action, limit, now);
+    }
+
+    /**
+     * {@link #acquire}, with the count sent among the other operations of {@code batch} (the counter carries the
+     * user's hash tag, so it rides in the same round trip as the user's other keys): the decision can be read once
+     * the batch has run.
+     */
+    public Supplier<Decision> acquire(CacheBatch batch, String userId, String action, RateLimit limit) {
+        long now = clock.millis();
+        CacheBatch.Result<Long> count = batch.increment(key(userId, action, limit, now), 1, limit.window());
+        return () -> decide(count.get(), action, limit, now);
+    }
+
+    private static String key(String userId, String action, RateLimit limit, long now) {
+        long window = Math.floorDiv(now, limit.window().toMillis());
+        return CacheKeys.forUser("rl:" + action, userId, Long.toString(window));
+    }
+
+    private static Decision decide(long count, String action, RateLimit limit, long now) {
+        long windowMillis = limit.window().toMillis();
         long window = Math.floorDiv(now, windowMillis);
-        String key = CacheKeys.forUser("rl:" + action, userId, Long.toString(window));
-        long count = cache.increment(key, 1, limit.window());
         long windowEndsIn = (window + 1) * windowMillis - now;
         long retryAfter = Math.max(1, Duration.ofMillis(windowEndsIn).plusMillis(999).toSeconds());
         boolean allowed = count <= limit.permits();

@@ -3,6 +3,7 @@ package com.mallquest.core.users;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.mallquest.core.auth.Caller;
 import com.mallquest.core.cache.Cache;
+import com.mallquest.core.cache.CacheBatch;
 import com.mallquest.core.cache.CacheKeys;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.http.Json;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * User lookups ({@code GET /users/{userId}}, {@code /users/me}, {@code /users/{userId}/activity}): self or
@@ -78,9 +80,16 @@ public final class UserViewService {
      * an empty level-1 view for a caller asking for itself before its first credit.
      */
     public UserView view(Caller caller, String userId) {
-        authorize(caller, userId);
+        // The rate limit's count and the cached view share the hash tag {u:...}: one round trip for both. The view
+        // is fetched only for a caller who will be allowed to see it; the refusals keep their order (429, 400, 403).
         String key = CacheKeys.userView(userId);
-        Optional<UserView> cached = cache.get(key).flatMap(UserViewService::parse);
+        CacheBatch batch = new CacheBatch();
+        Supplier<RateLimiter.Decision> limit = rateLimiter.acquire(batch, caller.userId(), READ_ACTION, readLimit);
+        CacheBatch.Result<Optional<String>> cachedJson = mayRead(caller, userId) ? batch.get(key) : null;
+        cache.execute(batch);
+        limit.get().throwIfRefused();
+        checkAccess(caller, userId);
+        Optional<UserView> cached = cachedJson.get().flatMap(UserViewService::parse);
         ViewReads reads = ViewReads.read(dynamo, usersTable, userId, clock.instant());
         Optional<ProfileStamp> stamp = reads.stamp();
         if (stamp.isEmpty()) {
@@ -113,6 +122,15 @@ public final class UserViewService {
     /** Counts the read against the caller's limit (429), checks the id's shape (400), then self-or-admin (403). */
     private void authorize(Caller caller, String userId) {
         rateLimiter.acquire(caller.userId(), READ_ACTION, readLimit).throwIfRefused();
+        checkAccess(caller, userId);
+    }
+
+    private static boolean mayRead(Caller caller, String userId) {
+        return Caller.isValidUserId(userId) && caller.mayActOn(userId);
+    }
+
+    /** The id's shape (400), then self-or-admin (403). */
+    private static void checkAccess(Caller caller, String userId) {
         if (!Caller.isValidUserId(userId)) {
             throw DomainException.invalid("userId", "userId must be " + Caller.USER_ID_RULE);
         }

@@ -2,6 +2,7 @@ package com.mallquest.core.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mallquest.core.cache.Cache.ScoredMember;
@@ -387,5 +388,60 @@ abstract class CacheContractTest {
         // THEN it counts again: stale markers never hide points
         assertTrue(cache.rankedAddOnce(board, markers, "c1", "ann", 5, 1, expireAt));
         assertEquals(5, RankedScore.points(cache.sortedScore(board, "ann").orElseThrow()));
+    }
+
+    @Test
+    void execute_shouldRunEachOperationOfABatch_asItsSingleCallDoes_overSeveralHashTags() {
+        // GIVEN keys under two hash tags (two cluster slots, most likely on two nodes) with something in them
+        String other = "o" + tag;
+        String view = key("view");
+        String gone = CacheKeys.build("contract", other, "gone");
+        String counter = CacheKeys.build("contract", other, "n");
+        String z = key("z");
+        String fleet = CacheKeys.build("contract", other, "hash");
+        java.time.Instant expireAt = java.time.Instant.now().plus(LONG);
+        cache.set(view, "v1", LONG);
+        cache.set(gone, "x", LONG);
+        cache.increment(counter, 5, LONG);
+        cache.sortedAdd(z, 1, "old", LONG);
+        CacheStats before = cache.stats();
+        // WHEN one batch reads, counts, deletes, adds to sorted and ranked sets and to a hash
+        CacheBatch batch = new CacheBatch();
+        CacheBatch.Result<Long> count = batch.increment(counter, 2, LONG);
+        CacheBatch.Result<Optional<String>> hit = batch.get(view);
+        CacheBatch.Result<Optional<String>> miss = batch.get(key("absent"));
+        batch.delete(gone);
+        batch.sortedAdd(z, 5, "new", LONG);
+        CacheBatch.Result<Long> trimmed = batch.sortedRemoveByScore(z, Double.NEGATIVE_INFINITY, 2);
+        CacheBatch.Result<Long> size = batch.sortedSize(z);
+        CacheBatch.Result<Boolean> added = batch.rankedAddOnce(key("board"), key("board-markers"), "c1", "ann", 10, 3, expireAt);
+        CacheBatch.Result<Boolean> again = batch.rankedAddOnce(key("board"), key("board-markers"), "c1", "ann", 10, 3, expireAt);
+        batch.hashIncrementAll(fleet, Map.of("a", 1L, "b", 2L), LONG);
+        assertThrows(IllegalStateException.class, count::get, "no result before the batch ran");
+        cache.execute(batch);
+        CacheStats counted = cache.stats().minus(before);
+        // THEN each result is the single call's, operations on one tag ran in order, and the effects are there
+        assertEquals(7L, count.get());
+        assertEquals(Optional.of("v1"), hit.get());
+        assertEquals(Optional.empty(), miss.get());
+        assertEquals(Optional.empty(), cache.get(gone));
+        assertEquals(1L, trimmed.get());
+        assertEquals(1L, size.get(), "the size after the add and the trim before it");
+        assertTrue(added.get());
+        assertFalse(again.get(), "the same marker twice in one batch counts once");
+        assertEquals(10, RankedScore.points(cache.sortedScore(key("board"), "ann").orElseThrow()));
+        assertEquals(Map.of("a", "1", "b", "2"), cache.hashGetAll(fleet));
+        // AND the batch's reads counted as one hit and one miss
+        assertEquals(1, counted.hits());
+        assertEquals(1, counted.misses());
+    }
+
+    @Test
+    void execute_shouldDoNothing_forAnEmptyBatch() {
+        CacheBatch batch = new CacheBatch();
+        assertTrue(batch.isEmpty());
+        cache.execute(batch);
+        batch.hashIncrementAll(key("h"), Map.of(), LONG);
+        assertTrue(batch.isEmpty(), "no deltas: nothing to send");
     }
 }

@@ -132,6 +132,35 @@ class FallbackCacheFaultTest {
     }
 
     @Test
+    void batch_shouldRunOnMemory_whenRedisIsDown_andItsDeletesBeReplayed_whenRedisIsBack() throws InterruptedException {
+        // GIVEN a cached view and a counter in Redis
+        FallbackCache cache = new FallbackCache(redis, new MemoryCache(), Duration.ofMillis(200));
+        cache.set("mq:user:{u:9}", "old view", Duration.ofMinutes(1));
+        assertEquals(Cache.Mode.REDIS, cache.mode());
+
+        // WHEN Redis stops answering and a batch counts, reads and invalidates the view
+        try (Jedis admin = new Jedis(server.uri())) {
+            admin.clientPause(1_500);
+        }
+        CacheBatch batch = new CacheBatch();
+        CacheBatch.Result<Long> count = batch.increment("mq:rl:{u:9}:1", 1, Duration.ofMinutes(1));
+        CacheBatch.Result<Optional<String>> view = batch.get("mq:user:{u:9}");
+        batch.delete("mq:user:{u:9}");
+        cache.execute(batch);
+
+        // THEN the whole batch ran on memory, nothing thrown
+        assertEquals(Cache.Mode.MEMORY_FALLBACK, cache.mode());
+        assertEquals(1L, count.get());
+        assertEquals(Optional.empty(), view.get());
+
+        // AND once Redis answers again, the batch's delete is replayed before Redis serves
+        Thread.sleep(1_700);
+        assertEquals(Optional.empty(), cache.get("mq:user:{u:9}"));
+        assertEquals(Cache.Mode.REDIS, cache.mode());
+        assertNull(inRedis("mq:user:{u:9}"));
+    }
+
+    @Test
     void fallback_shouldStartEachOutageWithEmptyMemory() {
         // GIVEN a value written to memory during a first outage, then Redis back
         AtomicLong now = new AtomicLong();
