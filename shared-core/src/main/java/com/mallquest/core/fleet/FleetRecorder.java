@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * Adds this container's requests and business facts to the fleet-wide counters in the shared cache, so every
  * Lambda container adds to the same numbers and {@code GET /metrics} ({@link FleetReader}) reports the whole
  * fleet. This is the per-request hot path: {@link #record} is one cache call (one round trip on Redis) into
- * the current bucket ({@link FleetBuckets} has the layout).
+ * the current bucket ({@link FleetBuckets} has the layout), the request's business figures included.
  *
  * <p>While the cache serves from memory (no Redis configured, or Redis unreachable and the fallback serving),
  * the same counters land in this container's memory; the reader says so with the scope {@code instance}.
@@ -23,6 +23,10 @@ import java.util.regex.Pattern;
  * fleet.record("POST /receipts", 201, 38.5, cacheDelta);
  * fleet.business(FleetRecorder.RECEIPTS_CREDITED, 1);
  * }</pre>
+ *
+ * <p>Inside a request ({@link #beginRequest} … {@link #record}, as {@code ApiHandler} brackets every invocation),
+ * business figures wait for the request's end and go into the bucket with its figures, in the same round trip;
+ * outside one, {@link #business} writes at once.
  *
  * <p>Recording never throws for a cache failure: the failed increment is logged and dropped.
  */
@@ -40,6 +44,8 @@ public final class FleetRecorder {
 
     private final Cache cache;
     private final Clock clock;
+    /** The business figures of the request this thread is answering, until {@link #record} adds them. */
+    private final ThreadLocal<Map<String, Long>> requestBusiness = new ThreadLocal<>();
 
     public FleetRecorder(Cache cache, Clock clock) {
         this.cache = cache;
@@ -50,8 +56,19 @@ public final class FleetRecorder {
         return FleetBuckets.key(FleetBuckets.bucketStartSeconds(clock.millis()));
     }
 
+    /** Starts a request: {@link #business} figures wait for its {@link #record} (or go with {@link #endRequest}). */
+    public void beginRequest() {
+        requestBusiness.set(new HashMap<>(4));
+    }
+
+    /** Ends a request that is not recorded (SnapStart priming): its business figures are dropped. */
+    public void endRequest() {
+        requestBusiness.remove();
+    }
+
     /**
-     * Adds one answered request: its counters go to the current bucket in one cache call. Never throws.
+     * Adds one answered request: its counters, and the business figures of the request ({@link #beginRequest}), go
+     * to the current bucket in one cache call. Never throws.
      *
      * @param routeKey      the matched route's key ({@code GET /users/{userId}}), or {@code unmatched}
      * @param status        the HTTP status answered
@@ -75,16 +92,23 @@ public final class FleetRecorder {
             if (cacheDelta != null && cacheDelta.misses() > 0) {
                 deltas.put(FleetBuckets.CACHE_MISSES, cacheDelta.misses());
             }
+            Map<String, Long> business = requestBusiness.get();
+            if (business != null) {
+                business.forEach((name, amount) -> deltas.merge(FleetBuckets.BUSINESS + name, amount, Long::sum));
+            }
             cache.hashIncrementAll(currentBucketKey(), deltas, FleetBuckets.KEY_TTL);
         } catch (RuntimeException e) {
             LOG.warn("fleet-metrics: request figures dropped", e);
+        } finally {
+            requestBusiness.remove();
         }
     }
 
     /**
      * Adds {@code amount} to the fleet-wide business counter {@code name} (CamelCase, e.g.
      * {@link #RECEIPTS_CREDITED}); reported per window under {@code business} by {@code GET /metrics}.
-     * Call it after the fact it counts is durable. Emit the same figure as EMF for CloudWatch.
+     * Call it after the fact it counts is durable. Emit the same figure as EMF for CloudWatch. Inside a request the
+     * figure goes with the request's {@link #record}; otherwise it is written now.
      *
      * @throws IllegalArgumentException for a name that is not CamelCase letters and digits
      */
@@ -93,6 +117,11 @@ public final class FleetRecorder {
             throw new IllegalArgumentException("business counter names are CamelCase letters and digits, was " + name);
         }
         if (amount == 0) {
+            return;
+        }
+        Map<String, Long> ofRequest = requestBusiness.get();
+        if (ofRequest != null) {
+            ofRequest.merge(name, amount, Long::sum);
             return;
         }
         try {

@@ -91,6 +91,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
         ApiResponse response;
         String errorCode = null;
         LogContext.put("requestId", requestId);
+        fleet.beginRequest(); // the handler's business figures go with the request's, in one round trip
         try {
             if (event == null) {
                 throw ApiException.badRequest("invalid_event", "The event is empty");
@@ -137,6 +138,8 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent
             }
             double latencyMillis = record(metrics, routeKey, response.status(), started, cacheBefore);
             LOG.info("request", "status", response.status(), "latencyMs", Math.round(latencyMillis * 100) / 100.0, "errorCode", errorCode);
+        } else {
+            fleet.endRequest();
         }
         return HttpEvents.toEvent(response, requestId);
     }

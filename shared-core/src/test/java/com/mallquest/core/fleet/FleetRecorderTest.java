@@ -116,6 +116,33 @@ class FleetRecorderTest {
     }
 
     @Test
+    void business_shouldWaitForTheRequestsRecord_insideARequest_andBeDroppedWithAnUnrecordedOne() {
+        // GIVEN a request in progress that counts a credited receipt
+        fleet.beginRequest();
+        fleet.business(FleetRecorder.RECEIPTS_CREDITED, 1);
+        fleet.business(FleetRecorder.COINS_AWARDED, 40);
+        fleet.business(FleetRecorder.COINS_AWARDED, 2);
+        // THEN nothing is written yet
+        assertNull(reader.snapshot().business().get("1m").get(FleetRecorder.RECEIPTS_CREDITED));
+        // WHEN the request is recorded
+        fleet.record("POST /receipts", 201, 12.0, null);
+        // THEN its figures and its business figures are in the bucket together
+        FleetSnapshot s = reader.snapshot();
+        assertEquals(1L, s.business().get("1m").get(FleetRecorder.RECEIPTS_CREDITED));
+        assertEquals(42L, s.business().get("1m").get(FleetRecorder.COINS_AWARDED));
+        assertEquals(1, s.routes().get("POST /receipts").get("1m").requests());
+        // AND after the request a figure is written at once again
+        fleet.business(FleetRecorder.RECEIPTS_CREDITED, 1);
+        assertEquals(2L, reader.snapshot().business().get("1m").get(FleetRecorder.RECEIPTS_CREDITED));
+        // AND a request that ends unrecorded (SnapStart priming) leaves nothing behind
+        fleet.beginRequest();
+        fleet.business(FleetRecorder.RECEIPTS_CREDITED, 5);
+        fleet.endRequest();
+        fleet.business(FleetRecorder.RECEIPTS_CREDITED, 1);
+        assertEquals(3L, reader.snapshot().business().get("1m").get(FleetRecorder.RECEIPTS_CREDITED));
+    }
+
+    @Test
     void snapshot_shouldSayInstance_whenTheCacheIsInMemory() {
         // GIVEN the in-memory cache (no Redis) / WHEN read / THEN the scope says the figures are this instance's
         FleetSnapshot s = reader.snapshot();
