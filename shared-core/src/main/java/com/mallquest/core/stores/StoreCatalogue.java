@@ -43,6 +43,10 @@ public final class StoreCatalogue {
     private final String table;
     private final Cache cache;
     private final Duration ttl;
+    /** The catalogue text this container parsed last, and what it parsed to. */
+    private volatile Parsed lastParsed;
+
+    private record Parsed(String json, List<Store> stores) { }
 
     public StoreCatalogue(DynamoDbClient dynamo, String storesTable, Cache cache, Duration ttl) {
         this.dynamo = dynamo;
@@ -77,12 +81,21 @@ public final class StoreCatalogue {
         return all().stream().filter(Store::active).sorted(Comparator.comparing(Store::name)).toList();
     }
 
-    /** Every store (cached). */
+    /**
+     * Every store (cached). The cached catalogue is read from the cache every time (a change is seen at once); it is
+     * parsed again only when its text differs from the last one this container parsed.
+     */
     public List<Store> all() {
         Optional<String> cached = cache.get(CACHE_KEY);
         if (cached.isPresent()) {
+            Parsed last = lastParsed;
+            if (last != null && last.json().equals(cached.get())) {
+                return last.stores();
+            }
             try {
-                return Json.MAPPER.readValue(cached.get(), STORE_LIST);
+                List<Store> stores = List.copyOf(Json.MAPPER.readValue(cached.get(), STORE_LIST));
+                lastParsed = new Parsed(cached.get(), stores);
+                return stores;
             } catch (JsonProcessingException e) {
                 cache.delete(CACHE_KEY); // written by an older shape of Store: read the table again
             }
