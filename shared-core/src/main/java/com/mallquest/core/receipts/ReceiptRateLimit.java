@@ -1,6 +1,7 @@
 package com.mallquest.core.receipts;
 
 import com.mallquest.core.cache.Cache;
+import com.mallquest.core.cache.CacheBatch;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.ratelimit.RateLimit;
 import com.mallquest.core.ratelimit.RateLimiter;
@@ -11,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code RECEIPT_RATE_LIMIT} per user, fleet-wide in every state of the cache.
@@ -47,7 +49,10 @@ final class ReceiptRateLimit {
      * @throws DomainException 429 {@code rate_limited} with {@code retryAfter} when over the limit
      */
     void acquireOrRefuse(String userId) {
-        RateLimiter.Decision decision = acquire(userId);
+        refuseIfNotAllowed(acquire(userId));
+    }
+
+    private static void refuseIfNotAllowed(RateLimiter.Decision decision) {
         if (!decision.allowed()) {
             throw DomainException.tooMany("rate_limited", "Too many receipts; retry in " + decision.retryAfterSeconds() + " s",
                     Duration.ofSeconds(decision.retryAfterSeconds()));
@@ -56,7 +61,20 @@ final class ReceiptRateLimit {
 
     /** Counts one submission of {@code userId} and says whether it may go ahead. */
     RateLimiter.Decision acquire(String userId) {
-        RateLimiter.Decision shared = limiter.acquire(userId, ReceiptService.RATE_LIMIT_ACTION, limit);
+        return decide(limiter.acquire(userId, ReceiptService.RATE_LIMIT_ACTION, limit), userId);
+    }
+
+    /**
+     * {@link #acquireOrRefuse}, with the shared count sent among the other operations of {@code batch}: run the
+     * returned check once the batch has run (it counts durably then if the batch found the cache not on Redis).
+     */
+    Runnable acquireOrRefuse(CacheBatch batch, String userId) {
+        Supplier<RateLimiter.Decision> shared = limiter.acquire(batch, userId, ReceiptService.RATE_LIMIT_ACTION, limit);
+        return () -> refuseIfNotAllowed(decide(shared.get(), userId));
+    }
+
+    /** The shared decision while the cache is Redis; the durable count otherwise. */
+    private RateLimiter.Decision decide(RateLimiter.Decision shared, String userId) {
         if (cache.mode() == Cache.Mode.REDIS) {
             return shared;
         }

@@ -1,5 +1,7 @@
 package com.mallquest.core.receipts;
 
+import com.mallquest.core.cache.Cache;
+import com.mallquest.core.cache.CacheBatch;
 import com.mallquest.core.config.Settings;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.effects.EffectPublisher;
@@ -28,6 +30,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Verifies a receipt and credits its coins and XP exactly once.
@@ -80,6 +83,7 @@ public final class ReceiptService {
     private final Clock clock;
     private final Rules rules;
     private final Gamification gamification;
+    private final Cache cache;
 
     /**
      * The verification settings.
@@ -116,6 +120,7 @@ public final class ReceiptService {
         this.clock = core.clock();
         this.rules = rules;
         this.gamification = Gamification.of(core, effects);
+        this.cache = core.cache();
     }
 
     /** The service of a container, publishing effects through {@code effects}. */
@@ -152,13 +157,18 @@ public final class ReceiptService {
         if (earlier.isPresent() && isRetry(earlier.get(), userId, receipt)) {
             return resume(earlier.get());
         }
-        rateLimit.acquireOrRefuse(userId);
+        // The rate limit's count and the store catalogue's read go to the cache together (one round trip).
+        CacheBatch batch = new CacheBatch();
+        Runnable refuseIfOverLimit = rateLimit.acquireOrRefuse(batch, userId);
+        Supplier<Optional<Store>> store = earlier.isPresent() ? Optional::empty : stores.find(batch, receipt.storeId());
+        cache.execute(batch);
+        refuseIfOverLimit.run();
         if (earlier.isPresent()) {
             throw conflict(earlier.get(), userId, receipt);
         }
-        Store store = verify(receipt, kid != null);
+        Store verified = verify(receipt, kid != null, store.get());
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Reward reward = RewardRules.reward(receipt.amount(), store.multiplier());
+        Reward reward = RewardRules.reward(receipt.amount(), verified.multiplier());
         ReceiptClaim claim = new ReceiptClaim(userId, receipt.storeId(), receipt.receiptId(), receipt.amount(),
                 receipt.purchasedAt(), now, reward.coins(), reward.xp(),
                 kid != null ? ReceiptClaim.PENDING : ReceiptClaim.PENDING_REVIEW, kid, null, null);
@@ -171,7 +181,7 @@ public final class ReceiptService {
             }
             throw conflict(raced.get(), userId, receipt);
         }
-        if (store.verification() == Verification.REVIEW) {
+        if (verified.verification() == Verification.REVIEW) {
             markers.record(claim);
         }
         return claim.signed() ? credit(claim, true) : awaitReview(claim, false);
@@ -341,8 +351,8 @@ public final class ReceiptService {
         }
     }
 
-    private Store verify(ReceiptSubmission receipt, boolean signed) {
-        Store store = stores.find(receipt.storeId()).orElseThrow(() -> DomainException.rejected("unknown_store",
+    private Store verify(ReceiptSubmission receipt, boolean signed, Optional<Store> found) {
+        Store store = found.orElseThrow(() -> DomainException.rejected("unknown_store",
                 "There is no store '" + receipt.storeId() + "' in this mall", "storeId"));
         if (!store.active()) {
             throw DomainException.rejected("store_inactive", store.name() + " does not take part in MallQuest at the moment", "storeId");

@@ -3,6 +3,7 @@ package com.mallquest.core.stores;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.mallquest.core.cache.Cache;
+import com.mallquest.core.cache.CacheBatch;
 import com.mallquest.core.cache.CacheKeys;
 import com.mallquest.core.http.Json;
 import com.mallquest.core.lambda.CoreServices;
@@ -22,6 +23,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The mall's stores, read from the Stores table and cached for {@code STORE_CACHE_TTL_SECONDS} in the shared
@@ -64,7 +66,20 @@ public final class StoreCatalogue {
      * the table, so a store added a moment ago is found before the cache expires.
      */
     public Optional<Store> find(String storeId) {
-        for (Store store : all()) {
+        return find(all(), storeId);
+    }
+
+    /**
+     * {@link #find(String)}, with the catalogue's cache read sent among the other operations of {@code batch}: the
+     * store can be asked for once the batch has run.
+     */
+    public Supplier<Optional<Store>> find(CacheBatch batch, String storeId) {
+        CacheBatch.Result<Optional<String>> cached = batch.get(CACHE_KEY);
+        return () -> find(all(cached.get()), storeId);
+    }
+
+    private Optional<Store> find(List<Store> all, String storeId) {
+        for (Store store : all) {
             if (store.storeId().equals(storeId)) {
                 return Optional.of(store);
             }
@@ -86,7 +101,11 @@ public final class StoreCatalogue {
      * parsed again only when its text differs from the last one this container parsed.
      */
     public List<Store> all() {
-        Optional<String> cached = cache.get(CACHE_KEY);
+        return all(cache.get(CACHE_KEY));
+    }
+
+    /** The catalogue from what the cache held ({@code cached}), or from the table (then cached). */
+    private List<Store> all(Optional<String> cached) {
         if (cached.isPresent()) {
             Parsed last = lastParsed;
             if (last != null && last.json().equals(cached.get())) {
