@@ -69,7 +69,12 @@ final class FixtureStack {
     }
 
     LocalStack.Options options(Map<String, String> shell, Map<String, String> parameterOverrides, Optional<Path> envVars) {
-        return new LocalStack.Options(root, root.resolve("template.yaml"), shell, parameterOverrides, envVars, tablePrefix, 2,
-                lambdaRuntime(), lines::add, (id, line) -> lines.add("[" + id + "] " + line));
+        return options(shell, parameterOverrides, envVars, 2);
+    }
+
+    LocalStack.Options options(Map<String, String> shell, Map<String, String> parameterOverrides, Optional<Path> envVars,
+                               int maxContainers) {
+        return new LocalStack.Options(root, root.resolve("template.yaml"), shell, parameterOverrides, envVars, tablePrefix,
+                maxContainers, lambdaRuntime(), lines::add, (id, line) -> lines.add("[" + id + "] " + line));
     }
 }
