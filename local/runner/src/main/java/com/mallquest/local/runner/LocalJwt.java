@@ -25,6 +25,10 @@ import java.util.Optional;
  * Only {@code HS256} is accepted ({@code none} and every other algorithm are rejected). The verified claims are
  * handed to the function as API Gateway does: every value as a string, a list as {@code [a b]}.
  *
+ * <p>A token that verified once is remembered with its claims (at most {@value #REMEMBERED} tokens): its signature,
+ * issuer and audience cannot change, so a repeat only checks the time again ({@code exp}, {@code nbf}), and an
+ * expired token is refused and forgotten. That spares each request of a client the HMAC and two JSON parses.
+ *
  * <p>The secret is {@code LOCAL_JWT_SECRET}, else {@value #DEVELOPMENT_SECRET} (for local use only).
  */
 public final class LocalJwt {
@@ -40,9 +44,20 @@ public final class LocalJwt {
     /** A verified token's claims and scopes, in the shape of the payload-v2 {@code authorizer.jwt} block. */
     public record Verified(Map<String, String> claims, List<String> scopes) { }
 
+    /** How many verified tokens are remembered at most (all are forgotten when it is reached). */
+    static final int REMEMBERED = 10_000;
+
     private final byte[] secret;
     private final LocalTemplate.JwtRules rules;
     private final Clock clock;
+    private final java.util.concurrent.ConcurrentHashMap<String, Remembered> remembered = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A token that verified: what it gave, and its time bounds in epoch seconds ({@code nbf} 0 when absent). */
+    private record Remembered(Verified verified, long exp, long nbf) {
+        boolean currentAt(long now) {
+            return exp > now && nbf <= now;
+        }
+    }
 
     public LocalJwt(String secret, LocalTemplate.JwtRules rules, Clock clock) {
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
@@ -101,6 +116,14 @@ public final class LocalJwt {
         if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
             token = token.substring(7).trim();
         }
+        long now = clock.instant().getEpochSecond();
+        Remembered known = remembered.get(token);
+        if (known != null) {
+            if (known.exp() <= now) {
+                remembered.remove(token);
+            }
+            return known.currentAt(now) ? Optional.of(known.verified()) : Optional.empty();
+        }
         String[] parts = token.split("\\.", -1);
         if (parts.length != 3) {
             return Optional.empty();
@@ -118,7 +141,6 @@ public final class LocalJwt {
             if (payload == null || !payload.isObject()) {
                 return Optional.empty();
             }
-            long now = clock.instant().getEpochSecond();
             if (!payload.path("exp").isNumber() || payload.get("exp").asLong() <= now) {
                 return Optional.empty();
             }
@@ -140,7 +162,13 @@ public final class LocalJwt {
             if (payload.path("scope").isTextual()) {
                 scopes = List.of(payload.get("scope").asText().trim().split("\\s+"));
             }
-            return Optional.of(new Verified(claims, scopes));
+            Verified verified = new Verified(java.util.Collections.unmodifiableMap(claims), scopes);
+            if (remembered.size() >= REMEMBERED) {
+                remembered.clear();
+            }
+            remembered.put(token, new Remembered(verified, payload.get("exp").asLong(),
+                    payload.has("nbf") ? payload.get("nbf").asLong() : 0));
+            return Optional.of(verified);
         } catch (IllegalArgumentException | java.io.IOException e) {
             return Optional.empty();
         }

@@ -89,6 +89,45 @@ class RunnerUnitsTest {
     }
 
     @Test
+    void aRememberedToken_shouldStillExpire_andOneNotYetValidIsNotRemembered() {
+        // GIVEN an authorizer on a clock the test moves, a token valid for 60 s and one valid only from t0 + 10 s
+        Instant t0 = Instant.parse("2026-12-01T10:00:00Z");
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(t0);
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        LocalJwt jwt = new LocalJwt("s", new LocalTemplate.JwtRules(Optional.empty(), List.of()), clock);
+        String token = jwt.sign("{\"alg\":\"HS256\"}", "{\"sub\":\"u1\",\"exp\":" + (t0.getEpochSecond() + 60) + "}");
+        String later = jwt.sign("{\"alg\":\"HS256\"}", "{\"sub\":\"u2\",\"nbf\":" + (t0.getEpochSecond() + 10)
+                + ",\"exp\":" + (t0.getEpochSecond() + 60) + "}");
+        // WHEN they are presented again and again as time passes
+        // THEN a repeat gives the same claims while the token is current, and nothing once it has expired
+        assertEquals("u1", jwt.verify("Bearer " + token).orElseThrow().claims().get("sub"));
+        assertTrue(jwt.verify("Bearer " + later).isEmpty(), "not before its nbf");
+        now.set(t0.plusSeconds(59));
+        assertEquals("u1", jwt.verify("Bearer " + token).orElseThrow().claims().get("sub"));
+        assertEquals("u2", jwt.verify(later).orElseThrow().claims().get("sub"), "valid from its nbf on");
+        now.set(t0.plusSeconds(60));
+        assertTrue(jwt.verify("Bearer " + token).isEmpty(), "expired at exp, though it verified before");
+        assertTrue(jwt.verify(later).isEmpty(), "expired at exp, though it verified before");
+        now.set(t0.plusSeconds(30));
+        assertTrue(jwt.verify(token).isPresent(), "forgotten, then verified afresh: the signature still holds");
+    }
+
+    @Test
     void scheduledEvent_shouldHaveEventBridgeShape() {
         JsonNode event = LocalApi.scheduledEvent(new LocalTemplate.Schedule("F", "E", "rate(1 day)", true, Optional.empty()),
                 Instant.parse("2026-11-25T10:00:00.123Z"));
