@@ -10,9 +10,6 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,9 +45,11 @@ import java.util.function.Consumer;
  *       trips to the same dynalite (the goals: bare p50 + 2 reads, bare p50 + 10 writes, p99 &le; 3&times; p50).</li>
  *   <li><b>Artifacts</b>: each function's {@code CodeUri} jar against the 8 MiB goal.</li>
  *   <li><b>Ceiling</b>: receipts per second through {@code start-api} (a child process started as
- *       {@code ./mallquest start-api} starts it, default containers) with {@code --clients} parallel clients for
- *       {@code --seconds}, and the CPU seconds each process spent in that window (runner, function JVMs,
- *       dynalite, Redis, the load generator): on this 2-core machine that is where the time goes.</li>
+ *       {@code ./mallquest start-api} starts it, its default containers unless {@code --max-containers}) with
+ *       {@code --clients} parallel clients, each on its own keep-alive connection, for {@code --seconds} after a
+ *       warm-up as long as the window (at least 20 s); the receipts of the window are signed before it. Printed: the CPU seconds each process
+ *       spent in the window and per receipt (runner, function JVMs, dynalite, Redis, the load generator): on this
+ *       2-core machine that is where the time goes; and how many containers started in the window.</li>
  * </ul>
  *
  * <p>{@code --before DIR}: a built checkout of an earlier commit (its function jars and its runner); every figure
@@ -67,8 +66,12 @@ final class LambdaBench {
             "ReceiptRateLimit", "100000000/60s", "UserReadRateLimit", "100000000/60s",
             "ReceiptDailyCoinLimit", "100000000", "ReceiptDailyStoreLimit", "1000");
 
-    /** What to measure: {@code parts} is a subset of cold, warm, artifacts, ceiling. */
-    record Options(int coldRuns, int warm, int clients, int seconds, Optional<Path> before, java.util.Set<String> parts) { }
+    /**
+     * What to measure: {@code parts} is a subset of cold, warm, artifacts, ceiling; {@code maxContainers} is passed to
+     * every side's start-api (empty: start-api's default).
+     */
+    record Options(int coldRuns, int warm, int clients, int seconds, Optional<Path> before, java.util.Set<String> parts,
+                   Optional<Integer> maxContainers) { }
 
     private final Path root;
     private final com.mallquest.local.services.DevReceiptSigner signer;
@@ -79,6 +82,8 @@ final class LambdaBench {
     /** The latest lines the functions printed (shown when one fails). */
     private final ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
     private final String stamp = UUID.randomUUID().toString().substring(0, 6);
+    /** Per side, its sample receipt body (read once). */
+    private final Map<Path, JsonNode> receiptSamples = new java.util.concurrent.ConcurrentHashMap<>();
 
     LambdaBench(Path root, Map<String, String> shell, Path runtimeLib, Options options, Consumer<String> out) {
         this.root = root;
@@ -277,13 +282,35 @@ final class LambdaBench {
         double before = results.values().iterator().next().perSecond;
         table.row("start-api: POST /receipts, " + options.clients() + " clients, receipts/s", cells(sides, s -> {
             Ceiling c = results.get(s.label());
-            return String.format("%.1f/s (p50 %.0f ms, p99 %.0f ms, %d failed)", c.perSecond, c.latency.median(), c.latency.quantile(0.99), c.failed)
+            return String.format("%.1f/s (p50 %.0f ms, p99 %.0f ms, %d failed, %d cold starts in the window)", c.perSecond,
+                    c.latency.median(), c.latency.quantile(0.99), c.failed, c.coldStarts)
                     + (sides.size() > 1 && !s.label().equals(sides.get(0).label()) ? String.format(" = %.2f× before", c.perSecond / before) : "");
         }), "goal ≥ 4× before (issue: 18/s)");
-        table.row("start-api: CPU seconds in the window", cells(sides, s -> results.get(s.label()).cpu), "where the time goes");
+        table.row("start-api: CPU seconds in the window", cells(sides, s -> results.get(s.label()).cpuSeconds()), "where the time goes");
+        table.row("start-api: CPU ms per receipt", cells(sides, s -> results.get(s.label()).cpuPerReceipt()),
+                "on 2 cores the ceiling is ≈ 2000 ms / the total");
     }
 
-    private record Ceiling(double perSecond, Stats latency, int failed, String cpu) { }
+    /** One side's ceiling: throughput, latency, failures, cold starts and CPU per process in the measured window. */
+    private record Ceiling(double perSecond, Stats latency, int failed, long coldStarts, long receipts, double seconds,
+                           Map<String, Double> cpu) {
+        String cpuSeconds() {
+            StringBuilder text = new StringBuilder();
+            cpu.forEach((name, s) -> text.append(text.length() == 0 ? "" : ", ").append(String.format("%s %.1f", name, s)));
+            return text + String.format(" of %.1f wall", seconds);
+        }
+
+        String cpuPerReceipt() {
+            StringBuilder text = new StringBuilder();
+            double total = 0;
+            for (Map.Entry<String, Double> e : cpu.entrySet()) {
+                double ms = receipts == 0 ? 0 : e.getValue() * 1000 / receipts;
+                total += ms;
+                text.append(text.length() == 0 ? "" : ", ").append(String.format("%s %.1f", e.getKey(), ms));
+            }
+            return text + String.format(" = %.1f ms", total);
+        }
+    }
 
     /** Starts {@code side}'s runner as {@code ./mallquest start-api} does, loads it, and stops it. */
     private Ceiling ceiling(LocalStack stack, Side side) {
@@ -292,8 +319,9 @@ final class LambdaBench {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dmallquest.repo.root=" + side.root(), "-Dmallquest.lambda.runtime=" + runner.resolve("lambda-runtime"),
                 "-cp", runner.resolve("local-runner.jar") + ":" + runner.resolve("lib") + "/*", Main.class.getName(),
-                "start-api", "--port", Integer.toString(port), "--table-prefix", "bench-" + stamp + "-" + side.label() + "-",
-                "--parameter-overrides"));
+                "start-api", "--port", Integer.toString(port), "--table-prefix", "bench-" + stamp + "-" + side.label() + "-"));
+        options.maxContainers().ifPresent(n -> command.addAll(List.of("--max-containers", Integer.toString(n))));
+        command.add("--parameter-overrides");
         rateLimitOverrides(side.root().resolve("template.yaml")).forEach((k, v) -> command.add(k + "=" + v));
         ProcessBuilder builder = new ProcessBuilder(command).directory(side.root().toFile()).redirectErrorStream(true);
         builder.environment().put("DYNAMODB_ENDPOINT", stack.backends().dynamoDbEndpoint().toString());
@@ -309,29 +337,41 @@ final class LambdaBench {
         try {
             waitForPort(port, process, runnerLog);
             LocalJwt jwt = new LocalJwt(LocalJwt.secretFrom(shell), stack.template().jwtRules(), Clock.systemUTC());
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
             List<String> tokens = new ArrayList<>();
             for (int i = 0; i < options.clients(); i++) {
                 tokens.add(jwt.issue("bench-" + stamp + "-" + side.label() + "-" + i, List.of(), 3600));
             }
-            // warm-up: every container of the function starts (and, on an old runner, may crash and restart)
-            load(side.root(), http, port, tokens, Duration.ofSeconds(Math.max(10, options.seconds() / 2)), new AtomicLong(), new AtomicInteger(), null);
+            // warm-up (the same for every side, as long as the window and at least 20 s): every container the runner
+            // keeps starts (and, on an old runner, may crash and restart), the JITs warm (a fresh runner's C2 spent
+            // 40 % of its CPU in a window after 10 s of warm-up); receipts signed as they go
+            Duration warmUp = Duration.ofSeconds(Math.max(20, options.seconds()));
+            AtomicLong warmed = new AtomicLong();
+            ReceiptBodies inline = new ReceiptBodies(side.root(), "warm", List.of());
+            load(port, tokens, warmUp, inline, warmed, new AtomicInteger(), null);
+            // the window's receipts are signed before it, as tills sign theirs on their own machines: the load
+            // generator's CPU in the window is then what the clients' HTTP costs (3× the warm-up's rate, which
+            // includes the JITs' warming, and at least 5 per client-second; should they run out, the rest is signed
+            // inline, counted and printed)
+            int needed = (int) Math.max(5L * options.clients() * options.seconds(),
+                    warmed.get() * 3 * options.seconds() / Math.max(1, warmUp.toSeconds()));
+            ReceiptBodies bodies = new ReceiptBodies(side.root(), "ceiling", presign(side.root(), needed));
+            long logBefore = coldStartLines(runnerLog);
             Map<String, Duration> cpuBefore = cpu(process, stack);
             long start = System.nanoTime();
             AtomicLong ok = new AtomicLong();
             AtomicInteger failed = new AtomicInteger();
             List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
-            load(side.root(), http, port, tokens, Duration.ofSeconds(options.seconds()), ok, failed, latencies);
+            load(port, tokens, Duration.ofSeconds(options.seconds()), bodies, ok, failed, latencies);
             double seconds = (System.nanoTime() - start) / 1e9;
             Map<String, Duration> cpuAfter = cpu(process, stack);
-            StringBuilder cpu = new StringBuilder();
-            cpuAfter.forEach((name, after) -> {
-                double s = (after.toMillis() - cpuBefore.getOrDefault(name, Duration.ZERO).toMillis()) / 1000.0;
-                cpu.append(cpu.length() == 0 ? "" : ", ").append(String.format("%s %.1f", name, s));
-            });
-            cpu.append(String.format(" of %.1f wall", seconds));
-            out.accept("  start-api (" + side.label() + "): " + ok.get() + " receipts in " + String.format("%.1f s", seconds));
-            return new Ceiling(ok.get() / seconds, Stats.of(latencies.isEmpty() ? List.of(0.0) : latencies), failed.get(), cpu.toString());
+            long coldStarts = coldStartLines(runnerLog) - logBefore;
+            Map<String, Double> cpu = new LinkedHashMap<>();
+            cpuAfter.forEach((name, after) -> cpu.put(name,
+                    (after.toMillis() - cpuBefore.getOrDefault(name, Duration.ZERO).toMillis()) / 1000.0));
+            out.accept("  start-api (" + side.label() + "): " + ok.get() + " receipts in " + String.format("%.1f s", seconds)
+                    + (bodies.signedInline() > 0 ? " (" + bodies.signedInline() + " signed inline)" : ""));
+            return new Ceiling(ok.get() / seconds, Stats.of(latencies.isEmpty() ? List.of(0.0) : latencies), failed.get(),
+                    coldStarts, ok.get(), seconds, cpu);
         } finally {
             process.destroy();
             try {
@@ -345,7 +385,52 @@ final class LambdaBench {
         }
     }
 
-    private void load(Path sideRoot, HttpClient http, int port, List<String> tokens, Duration length, AtomicLong ok, AtomicInteger failed,
+    /** How many containers the runner has started so far: its {@code INIT <function> Init Duration} lines. */
+    private static long coldStartLines(Path runnerLog) {
+        try (java.util.stream.Stream<String> lines = Files.lines(runnerLog, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains("] INIT ") && l.contains("Init Duration")).count();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    private List<String> presign(Path sideRoot, int n) {
+        List<String> bodies = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            bodies.add(receiptBody(sideRoot, "ceiling-pre-" + i + "-" + System.nanoTime()));
+        }
+        return bodies;
+    }
+
+    /** Distinct receipt bodies for the clients: signed ahead of time while they last, then inline. */
+    private final class ReceiptBodies {
+        private final Path sideRoot;
+        private final String label;
+        private final ConcurrentLinkedQueue<String> ready;
+        private final AtomicLong inline = new AtomicLong();
+
+        ReceiptBodies(Path sideRoot, String label, List<String> ready) {
+            this.sideRoot = sideRoot;
+            this.label = label;
+            this.ready = new ConcurrentLinkedQueue<>(ready);
+        }
+
+        String next(int client, int n) {
+            String body = ready.poll();
+            if (body != null) {
+                return body;
+            }
+            inline.incrementAndGet();
+            return receiptBody(sideRoot, label + "-" + client + "-" + n + "-" + System.nanoTime());
+        }
+
+        long signedInline() {
+            return inline.get();
+        }
+    }
+
+    /** {@code tokens.size()} clients, each on its own keep-alive connection, POSTing receipts until {@code length} is up. */
+    private void load(int port, List<String> tokens, Duration length, ReceiptBodies bodies, AtomicLong ok, AtomicInteger failed,
                       List<Double> latencies) {
         long end = System.nanoTime() + length.toNanos();
         ExecutorService clients = Executors.newFixedThreadPool(tokens.size());
@@ -355,28 +440,25 @@ final class LambdaBench {
                 String token = tokens.get(c);
                 int client = c;
                 running.add(clients.submit(() -> {
-                    int n = 0;
-                    while (System.nanoTime() < end) {
-                        String body = receiptBody(sideRoot, "ceiling-" + client + "-" + (n++) + "-" + System.nanoTime());
-                        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/receipts"))
-                                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token)
-                                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-                        long t = System.nanoTime();
-                        try {
-                            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                            if (response.statusCode() / 100 == 2) {
-                                ok.incrementAndGet();
-                                if (latencies != null) {
-                                    latencies.add((System.nanoTime() - t) / 1e6);
+                    try (KeepAliveClient http = new KeepAliveClient(port, "Bearer " + token)) {
+                        int n = 0;
+                        while (System.nanoTime() < end) {
+                            byte[] body = bodies.next(client, n++).getBytes(StandardCharsets.UTF_8);
+                            long t = System.nanoTime();
+                            try {
+                                int status = http.post("/receipts", body);
+                                if (status / 100 == 2) {
+                                    ok.incrementAndGet();
+                                    if (latencies != null) {
+                                        latencies.add((System.nanoTime() - t) / 1e6);
+                                    }
+                                } else {
+                                    failed.incrementAndGet();
                                 }
-                            } else {
+                            } catch (IOException e) {
                                 failed.incrementAndGet();
+                                http.reconnect();
                             }
-                        } catch (IOException e) {
-                            failed.incrementAndGet();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
                         }
                     }
                 }));
@@ -388,6 +470,84 @@ final class LambdaBench {
             throw new IllegalStateException(e);
         } finally {
             clients.shutdownNow();
+        }
+    }
+
+    /**
+     * One client's HTTP/1.1 keep-alive connection to start-api, as a browser keeps one: a request written in one go,
+     * the response read by its {@code Content-Length} (or chunks). A plain blocking socket, so that the load
+     * generator's own CPU per request stays small beside what it measures.
+     */
+    private static final class KeepAliveClient implements AutoCloseable {
+        private final int port;
+        private final String authorization;
+        private Socket socket;
+        private OutputStream out;
+        private InputStream in;
+
+        KeepAliveClient(int port, String authorization) {
+            this.port = port;
+            this.authorization = authorization;
+        }
+
+        int post(String path, byte[] body) throws IOException {
+            if (socket == null) {
+                socket = new Socket("127.0.0.1", port);
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout(60_000);
+                out = socket.getOutputStream();
+                in = new java.io.BufferedInputStream(socket.getInputStream());
+            }
+            byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: " + authorization
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            byte[] request = Arrays.copyOf(head, head.length + body.length);
+            System.arraycopy(body, 0, request, head.length, body.length);
+            out.write(request);
+            out.flush();
+            String status = RawDynamo.line(in);
+            int length = -1;
+            boolean chunked = false;
+            boolean close = false;
+            for (String header = RawDynamo.line(in); !header.isEmpty(); header = RawDynamo.line(in)) {
+                String lower = header.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Integer.parseInt(header.substring(15).trim());
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                    close = true;
+                }
+            }
+            if (chunked) {
+                for (int size = Integer.parseInt(RawDynamo.line(in).trim(), 16); size > 0; size = Integer.parseInt(RawDynamo.line(in).trim(), 16)) {
+                    in.readNBytes(size);
+                    RawDynamo.line(in);
+                }
+                RawDynamo.line(in);
+            } else if (length > 0) {
+                in.readNBytes(length);
+            }
+            if (close) {
+                reconnect();
+            }
+            return Integer.parseInt(status.split(" ")[1]);
+        }
+
+        void reconnect() {
+            close();
+            socket = null;
+        }
+
+        @Override
+        public void close() {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // closing
+                }
+            }
         }
     }
 
@@ -484,10 +644,9 @@ final class LambdaBench {
      */
     private String receiptBody(Path sideRoot, String unique) {
         try {
-            Path file = sideRoot.resolve("events/SubmitReceiptFunction.json");
-            JsonNode sample = JsonText.MAPPER.readTree(JsonText.parse(Files.readAllBytes(file), "Sample event " + file).get("body").asText());
+            JsonNode sample = receiptSamples.computeIfAbsent(sideRoot, LambdaBench::receiptSample);
             if (!sample.has("code")) {
-                ObjectNode body = (ObjectNode) sample;
+                ObjectNode body = ((ObjectNode) sample).deepCopy();
                 body.put("receiptId", "B-" + unique);
                 return JsonText.MAPPER.writeValueAsString(body);
             }
@@ -496,6 +655,16 @@ final class LambdaBench {
         }
         return "{\"code\":\"" + signer.sign("zara", "B-" + unique, new java.math.BigDecimal("59.90"),
                 java.time.Instant.now().minusSeconds(60), null) + "\"}";
+    }
+
+    /** The body of the side's sample receipt submission. */
+    private static JsonNode receiptSample(Path sideRoot) {
+        Path file = sideRoot.resolve("events/SubmitReceiptFunction.json");
+        try {
+            return JsonText.MAPPER.readTree(JsonText.parse(Files.readAllBytes(file), "Sample event " + file).get("body").asText());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The parameters of {@link #NO_RATE_LIMITS} that {@code template} declares (an older one lacks some). */
@@ -647,7 +816,7 @@ final class LambdaBench {
             return Integer.parseInt(status.split(" ")[1]);
         }
 
-        private static String line(InputStream in) throws IOException {
+        static String line(InputStream in) throws IOException {
             StringBuilder line = new StringBuilder();
             for (int c = in.read(); c != '\n'; c = in.read()) {
                 if (c < 0) {

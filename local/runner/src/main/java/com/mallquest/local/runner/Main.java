@@ -149,14 +149,15 @@ public final class Main {
     }
 
     private int benchLambda(Args args) {
-        args.allow("cold-runs", "warm", "clients", "seconds", "before", "only");
+        args.allow("cold-runs", "warm", "clients", "seconds", "before", "only", "max-containers");
         Path root = root();
         Path runtimeLib = Optional.ofNullable(System.getProperty(RUNTIME_LIB_PROPERTY)).map(Path::of)
                 .orElse(root.resolve("local/runner/target/lambda-runtime"));
         LambdaBench.Options options = new LambdaBench.Options(args.integer("cold-runs", 5), args.integer("warm", 300),
                 args.integer("clients", 16), args.integer("seconds", 20),
                 args.one("before").map(b -> Path.of(b).toAbsolutePath().normalize()),
-                java.util.Set.of(args.one("only").orElse("cold,warm,artifacts,ceiling").split(",")));
+                java.util.Set.of(args.one("only").orElse("cold,warm,artifacts,ceiling").split(",")),
+                args.one("max-containers").map(n -> args.integer("max-containers", 0)));
         if (options.coldRuns() < 1 || options.warm() < 1 || options.clients() < 1 || options.seconds() < 1) {
             throw new UsageError("--cold-runs, --warm, --clients and --seconds must be at least 1");
         }
@@ -282,7 +283,7 @@ public final class Main {
                 "  invoke <FunctionLogicalId> -e <event.json|-> [--env-vars FILE] [--parameter-overrides K=V ...]",
                 "  token --sub <userId> [--groups admin,store-staff] [--store-id zara] [--ttl 3600]",
                 "  receipt --store <storeId> --amount <125.50> [--receipt-id R-1] [--at 2026-12-01T09:30:00Z]",
-                "  bench-lambda [--cold-runs 5] [--warm 300] [--clients 16] [--seconds 20] [--before CHECKOUT] [--only cold,warm,artifacts,ceiling]",
+                "  bench-lambda [--cold-runs 5] [--warm 300] [--clients 16] [--seconds 20] [--before CHECKOUT] [--only cold,warm,artifacts,ceiling] [--max-containers N]",
                 "  test       build and run every test (needs redis-server, Node.js; installs dynalite)");
     }
 
