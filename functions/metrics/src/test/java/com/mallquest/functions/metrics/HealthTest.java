@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.fleet.CacheServiceStatus;
 import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.local.services.RedisServer;
@@ -38,8 +39,9 @@ class HealthTest {
     }
 
     private APIGatewayV2HTTPResponse health(Map<String, String> environment) {
-        return new MetricsHandler(CoreServices.fromEnvironment(environment), CacheServiceStatus.NOT_IN_AWS)
-                .handleRequest(ApiEvents.get("/health", null), null);
+        // through ApiContract: every state's answer (the 503s included) must match openapi.yaml
+        return ApiContract.handle(new MetricsHandler(CoreServices.fromEnvironment(environment), CacheServiceStatus.NOT_IN_AWS),
+                ApiEvents.get("/health", null));
     }
 
     private static int closedPort() throws IOException {

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * openapi.yaml stays the description of template.yaml's HttpApi: the same routes (every template route and nothing
- * else), the same auth, every path parameter declared, every example valid against its schema. (That the handlers'
+ * else), the same auth, every path parameter declared, every example valid against its schema, the whole a valid
+ * OpenAPI 3.1 document (the OpenAPI Initiative's document schema). (That the handlers'
  * responses match it is checked by the handler tests through {@code ApiContract}.)
  */
 class OpenApiDocumentTest {
@@ -93,6 +94,23 @@ class OpenApiDocumentTest {
             }
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void theDocument_shouldBeAValidOpenApi31Document() {
+        // GIVEN openapi.yaml / WHEN checked against the OpenAPI 3.1 document schema / THEN nothing is wrong
+        assertEquals(List.of(), API.checkDocument());
+        // AND the check refuses a document that is not one: no info, a response without its description, a bad version
+        com.fasterxml.jackson.databind.node.ObjectNode broken = API.root().deepCopy();
+        broken.remove("info");
+        broken.put("openapi", "3.0.3");
+        String firstPath = broken.path("paths").fieldNames().next();
+        JsonNode firstOperation = broken.path("paths").path(firstPath).elements().next();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) firstOperation.path("responses").elements().next()).remove("description");
+        List<String> problems = OpenApiDocument.of(broken).checkDocument();
+        for (String expected : List.of("info", "openapi", firstPath)) {
+            assertTrue(problems.stream().anyMatch(p -> p.contains(expected)), expected + " not reported: " + problems);
+        }
     }
 
     @Test

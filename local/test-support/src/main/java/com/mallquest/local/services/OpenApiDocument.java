@@ -67,6 +67,11 @@ public final class OpenApiDocument {
         return current;
     }
 
+    /** A document from its JSON tree (a test's altered copy of {@link #root()}). */
+    public static OpenApiDocument of(JsonNode root) {
+        return new OpenApiDocument(root);
+    }
+
     /** Reads a document (YAML; timestamps stay strings, as in JSON). */
     public static OpenApiDocument load(Path path) {
         return new OpenApiDocument(YamlJson.read(path));
@@ -174,6 +179,36 @@ public final class OpenApiDocument {
             problems.add(where + ": error code '" + code.asText() + "' is not among the response's x-error-codes " + codes);
         }
         return problems;
+    }
+
+    /**
+     * What is wrong with the document as an OpenAPI 3.1 document: its validation against the OpenAPI 3.1 document
+     * schema ({@value #DOCUMENT_SCHEMA}, from the OpenAPI Initiative; Schema Objects inside are not checked by it,
+     * {@link #checkExamples} and the handler tests exercise those). Empty when it conforms.
+     */
+    public List<String> checkDocument() {
+        return documentSchema().validate(root).stream()
+                .map(m -> m.getInstanceLocation() + ": " + m.getMessage()).sorted().toList();
+    }
+
+    /** The classpath resource holding the OpenAPI 3.1 document schema (see the NOTICE beside it). */
+    public static final String DOCUMENT_SCHEMA = "openapi/oas-3.1-schema.json";
+    private static volatile JsonSchema documentSchema;
+
+    private static JsonSchema documentSchema() {
+        JsonSchema current = documentSchema;
+        if (current == null) {
+            try (var in = OpenApiDocument.class.getClassLoader().getResourceAsStream(DOCUMENT_SCHEMA)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing resource " + DOCUMENT_SCHEMA);
+                }
+                current = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(MAPPER.readTree(in));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            documentSchema = current;
+        }
+        return current;
     }
 
     /**
