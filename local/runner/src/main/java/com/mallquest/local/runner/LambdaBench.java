@@ -316,7 +316,9 @@ final class LambdaBench {
     private Ceiling ceiling(LocalStack stack, Side side) {
         int port = freePort();
         Path runner = side.root().resolve("local/runner/target");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(launcherJvmOptions(side.root()));
+        command.addAll(List.of(
                 "-Dmallquest.repo.root=" + side.root(), "-Dmallquest.lambda.runtime=" + runner.resolve("lambda-runtime"),
                 "-cp", runner.resolve("local-runner.jar") + ":" + runner.resolve("lib") + "/*", Main.class.getName(),
                 "start-api", "--port", Integer.toString(port), "--table-prefix", "bench-" + stamp + "-" + side.label() + "-"));
@@ -368,7 +370,8 @@ final class LambdaBench {
             Map<String, Double> cpu = new LinkedHashMap<>();
             cpuAfter.forEach((name, after) -> cpu.put(name,
                     (after.toMillis() - cpuBefore.getOrDefault(name, Duration.ZERO).toMillis()) / 1000.0));
-            out.accept("  start-api (" + side.label() + "): " + ok.get() + " receipts in " + String.format("%.1f s", seconds)
+            out.accept("  start-api (" + side.label() + ", runner JVM options " + launcherJvmOptions(side.root()) + "): " + ok.get()
+                    + " receipts in " + String.format("%.1f s", seconds)
                     + (bodies.signedInline() > 0 ? " (" + bodies.signedInline() + " signed inline)" : ""));
             return new Ceiling(ok.get() / seconds, Stats.of(latencies.isEmpty() ? List.of(0.0) : latencies), failed.get(),
                     coldStarts, ok.get(), seconds, cpu);
@@ -382,6 +385,29 @@ final class LambdaBench {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * The JVM options ({@code -X…}) the side's own launcher starts its runner with: those in the {@code run_runner}
+     * function of its {@code ./mallquest} (none in older checkouts), so each side runs as its start-api would.
+     */
+    static List<String> launcherJvmOptions(Path sideRoot) {
+        Path launcher = sideRoot.resolve("mallquest");
+        try {
+            String script = Files.readString(launcher);
+            java.util.regex.Matcher body = java.util.regex.Pattern.compile("(?s)\\nrun_runner\\(\\) \\{(.*?)\\n}").matcher(script);
+            if (!body.find()) {
+                return List.of();
+            }
+            List<String> flags = new ArrayList<>();
+            java.util.regex.Matcher flag = java.util.regex.Pattern.compile("(?<=\\s)-X[^\\s\"]+").matcher(body.group(1));
+            while (flag.find()) {
+                flags.add(flag.group());
+            }
+            return flags;
+        } catch (IOException e) {
+            throw new UserError("Cannot read " + launcher + ": " + e.getMessage());
         }
     }
 

@@ -128,6 +128,17 @@ class RunnerUnitsTest {
     }
 
     @Test
+    void benchRunsEachSidesRunner_withTheJvmOptionsOfItsOwnLauncher() throws Exception {
+        // GIVEN this checkout's launcher, and an older one whose run_runner passes no -X options
+        java.nio.file.Path old = java.nio.file.Files.createTempDirectory("old-checkout-");
+        java.nio.file.Files.writeString(old.resolve("mallquest"), "#!/bin/bash\n# -Xmx1g in a comment\nrun_runner() {\n"
+                + "  exec java -Dmallquest.repo.root=\"$ROOT\" \\\n    -cp \"$RUNNER/lib/*\" Main \"$@\"\n}\nbench() { exec java -Xmx2g x; }\n");
+        // THEN the bench starts each side's runner with exactly its launcher's options
+        assertEquals(List.of("-XX:TieredStopAtLevel=1"), LambdaBench.launcherJvmOptions(com.mallquest.local.services.RepositoryRoot.locate()));
+        assertEquals(List.of(), LambdaBench.launcherJvmOptions(old));
+    }
+
+    @Test
     void scheduledEvent_shouldHaveEventBridgeShape() {
         JsonNode event = LocalApi.scheduledEvent(new LocalTemplate.Schedule("F", "E", "rate(1 day)", true, Optional.empty()),
                 Instant.parse("2026-11-25T10:00:00.123Z"));
