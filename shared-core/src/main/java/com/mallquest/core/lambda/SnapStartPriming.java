@@ -1,6 +1,8 @@
 package com.mallquest.core.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.mallquest.core.http.Json;
 import com.mallquest.core.cache.MemoryCache;
 import com.mallquest.core.http.Route;
 import org.crac.Context;
@@ -13,6 +15,8 @@ import software.amazon.awssdk.core.warmup.http.CannedResponseHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -27,7 +31,8 @@ import java.util.Map;
  * <ol>
  *   <li>the SDK's own warm-up of the DynamoDB client ({@link SdkWarmUp}: marshallers, signer and HTTP pipeline
  *       against a canned response, no network);</li>
- *   <li>every route of a <em>priming copy</em> of the handler: the handler's class built through its
+ *   <li>every route of a <em>priming copy</em> of the handler, each request as the runtime hands it over (event
+ *       JSON read by {@link HttpEventJson}, the response written back as JSON): the handler's class built through its
  *       {@code (CoreServices)} constructor on services that cannot reach anything (a DynamoDB client whose HTTP
  *       client answers every call with a canned {@code {}}, an in-memory cache), called as an administrator with
  *       an empty JSON body (routing, access, JSON, the service, the DynamoDB marshalling, the error mapping);</li>
@@ -81,19 +86,29 @@ final class SnapStartPriming implements Resource {
         if (copy != null) {
             for (Route route : copy.routes()) {
                 try {
-                    statuses.put(route.routeKey(), copy.respond(event(route), false).getStatusCode());
-                } catch (RuntimeException | LinkageError e) {
+                    statuses.put(route.routeKey(), primeOnce(copy, event(route)));
+                } catch (RuntimeException | LinkageError | IOException e) {
                     statuses.put(route.routeKey(), -1);
                 }
             }
             copy.core.dynamoDb().close();
         }
         try {
-            statuses.put("unmatched", handler.respond(unmatched(), false).getStatusCode());
-        } catch (RuntimeException e) {
+            statuses.put("unmatched", primeOnce(handler, unmatched()));
+        } catch (RuntimeException | IOException e) {
             statuses.put("unmatched", -1);
         }
         return statuses;
+    }
+
+    /**
+     * One request the way the runtime hands it over: the event as JSON read by {@link HttpEventJson}, the answer
+     * written back as JSON (so the event reader and the response writer are primed too); the response's status.
+     */
+    private static int primeOnce(ApiHandler target, APIGatewayV2HTTPEvent event) throws IOException {
+        APIGatewayV2HTTPResponse response = target.respond(HttpEventJson.read(Json.MAPPER.writeValueAsBytes(event)), false);
+        HttpEventJson.write(response, OutputStream.nullOutputStream());
+        return response.getStatusCode();
     }
 
     /** The handler's class on services that reach nothing, or null when it has no {@code (CoreServices)} constructor. */
