@@ -9,7 +9,7 @@ import java.util.Optional;
  * The cache port (the seed's PerformanceManager): strings with a TTL, atomic counters, hashes of
  * counters and sorted sets, in ElastiCache or in memory.
  *
- * <p>Adapters: {@code RedisCache} (standalone, TLS or cluster), {@code MemoryCache} (Caffeine) and
+ * <p>Adapters: {@code RedisCache} (standalone, TLS or cluster), {@code MemoryCache} (a bounded map) and
  * {@code FallbackCache}, which serves from memory while Redis is unreachable and returns to Redis by
  * itself. A cache failure never fails a request: adapters used by request code must not throw on an
  * unreachable server.

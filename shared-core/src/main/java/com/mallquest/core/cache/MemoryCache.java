@@ -1,8 +1,5 @@
 package com.mallquest.core.cache;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,43 +13,63 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The in-memory adapter (Caffeine), bounded in entries, with a per-entry expiry. It serves when no Redis
- * is configured and, inside {@link FallbackCache}, while Redis is unreachable. Values are per container:
+ * The in-memory adapter: a {@link ConcurrentHashMap} bounded in entries, with a per-entry expiry. It serves when
+ * no Redis is configured and, inside {@link FallbackCache}, while Redis is unreachable. Values are per container:
  * it is a cache, never the source of truth.
+ *
+ * <p>An expired entry is never served and is dropped when its key is written again or when the map outgrows its
+ * bound: then every expired entry goes, and if that is not enough, the entries nearest their expiry, down to 90 %
+ * of the bound (one sweep per tenth of the bound written, not one per write). A plain map, not a caching library:
+ * it is what a fallback needs, and it keeps a library's classes off every container's cold start.
  */
 public final class MemoryCache implements Cache {
 
     /** An entry and the moment (epoch nanos of the ticker) it expires. */
     private record Entry(Object value, long expiresAtNanos) { }
 
-    private final com.github.benmanes.caffeine.cache.Cache<String, Entry> entries;
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final long maximumEntries;
+    private final Object sweeping = new Object();
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
 
+    /** A cache of at most {@code maximumEntries} entries (≥ 1). */
     public MemoryCache(long maximumEntries) {
-        this.entries = Caffeine.newBuilder()
-                .maximumSize(maximumEntries)
-                .expireAfter(new Expiry<String, Entry>() {
-                    @Override
-                    public long expireAfterCreate(String key, Entry entry, long currentTime) {
-                        return Math.max(0, entry.expiresAtNanos - currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, Entry entry, long currentTime, long currentDuration) {
-                        return Math.max(0, entry.expiresAtNanos - currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, Entry entry, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
-                .build();
+        if (maximumEntries < 1) {
+            throw new IllegalArgumentException("maximumEntries must be at least 1: " + maximumEntries);
+        }
+        this.maximumEntries = maximumEntries;
     }
 
     public MemoryCache() {
         this(100_000);
+    }
+
+    /** Entries held now, expired ones not yet dropped included (tests). */
+    long size() {
+        return entries.size();
+    }
+
+    /** Keeps the map within its bound after a write (see the class comment). */
+    private void bound() {
+        if (entries.size() <= maximumEntries) {
+            return;
+        }
+        synchronized (sweeping) {
+            if (entries.size() <= maximumEntries) {
+                return;
+            }
+            long now = System.nanoTime();
+            entries.values().removeIf(e -> e.expiresAtNanos - now <= 0);
+            long excess = entries.size() - (maximumEntries - maximumEntries / 10);
+            if (excess > 0) {
+                List<Map.Entry<String, Entry>> nearest = entries.entrySet().stream()
+                        .sorted(Comparator.comparingLong(e -> e.getValue().expiresAtNanos - now))
+                        .limit(excess)
+                        .toList();
+                nearest.forEach(e -> entries.remove(e.getKey(), e.getValue()));
+            }
+        }
     }
 
     private static long deadline(Duration ttl) {
@@ -60,7 +77,7 @@ public final class MemoryCache implements Cache {
     }
 
     private Object live(String key) {
-        Entry e = entries.getIfPresent(key);
+        Entry e = entries.get(key);
         if (e == null || e.expiresAtNanos - System.nanoTime() <= 0) {
             return null;
         }
@@ -85,53 +102,57 @@ public final class MemoryCache implements Cache {
     @Override
     public void set(String key, String value, Duration ttl) {
         entries.put(key, new Entry(value, deadline(ttl)));
+        bound();
     }
 
     @Override
     public boolean setIfAbsent(String key, String value, Duration ttl) {
         boolean[] set = {false};
-        entries.asMap().compute(key, (k, old) -> {
+        entries.compute(key, (k, old) -> {
             if (old != null && old.expiresAtNanos - System.nanoTime() > 0) {
                 return old;
             }
             set[0] = true;
             return new Entry(value, deadline(ttl));
         });
+        bound();
         return set[0];
     }
 
     @Override
     public void delete(String key) {
-        entries.invalidate(key);
+        entries.remove(key);
     }
 
     @Override
     public long deleteByPrefix(String prefix) {
-        List<String> keys = entries.asMap().keySet().stream().filter(k -> k.startsWith(prefix)).toList();
-        entries.invalidateAll(keys);
+        List<String> keys = entries.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
+        keys.forEach(entries::remove);
         return keys.size();
     }
 
     @Override
     public long increment(String key, long delta, Duration ttl) {
-        Entry e = entries.asMap().compute(key, (k, old) -> {
+        Entry e = entries.compute(key, (k, old) -> {
             if (old != null && old.expiresAtNanos - System.nanoTime() > 0 && old.value instanceof AtomicLong) {
                 return old;
             }
             return new Entry(new AtomicLong(), deadline(ttl));
         });
+        bound();
         return ((AtomicLong) e.value).addAndGet(delta);
     }
 
     @SuppressWarnings("unchecked")
     private <T> T structure(String key, Class<T> type, java.util.function.Supplier<T> create, Duration ttl, boolean refreshTtl) {
-        Entry e = entries.asMap().compute(key, (k, old) -> {
+        Entry e = entries.compute(key, (k, old) -> {
             boolean alive = old != null && old.expiresAtNanos - System.nanoTime() > 0 && type.isInstance(old.value);
             if (alive) {
                 return refreshTtl ? new Entry(old.value, deadline(ttl)) : old;
             }
             return new Entry(create.get(), deadline(ttl));
         });
+        bound();
         return (T) e.value;
     }
 
@@ -277,7 +298,7 @@ public final class MemoryCache implements Cache {
         RankedScore.check(points, tick);
         Duration ttl = Duration.ofMillis(Math.max(1, expireAt.toEpochMilli() - System.currentTimeMillis()));
         if (sortedSet(key) == null) {
-            entries.invalidate(markersKey);
+            entries.remove(markersKey);
         }
         @SuppressWarnings("unchecked")
         java.util.Set<String> markers = structure(markersKey, java.util.Set.class, ConcurrentHashMap::newKeySet, ttl, true);

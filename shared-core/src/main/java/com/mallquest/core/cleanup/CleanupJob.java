@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  *       lost comes back within one pass over the table.</li>
  * </ol>
  * Rate-limit counters and fleet-metric buckets need no trimming: each is created together with its TTL in
- * one atomic step (a Lua script on Redis, one Caffeine entry in memory), so none outlives its window, and a
+ * one atomic step (a Lua script on Redis, one map entry in memory), so none outlives its window, and a
  * keyspace {@code SCAN} of every cluster node each run would cost more than it could free.
  *
  * <p>Every step is idempotent and bounded; what is left is taken on by the next run ({@code moreWork}).
