@@ -73,6 +73,28 @@ class HttpEventJsonTest {
     }
 
     @Test
+    void read_shouldReadEveryFieldOfTheEventClass_asTheRuntimesSerialiserDoes() throws IOException {
+        String full = """
+                {"version":"2.0","routeKey":"POST /x/{id}","rawPath":"/x/1","rawQueryString":"a=1&b=2",
+                 "cookies":["c=1","d=2"],"headers":{"content-type":"application/json","x-n":7},
+                 "queryStringParameters":{"a":"1","b":"2"},"pathParameters":{"id":"1"},"stageVariables":{"s":"v"},
+                 "body":"eyJhIjoxfQ==","isBase64Encoded":true,
+                 "requestContext":{"routeKey":"POST /x/{id}","accountId":"123","stage":"$default","apiId":"api",
+                   "domainName":"d.example","domainPrefix":"d","time":"25/Nov/2026:10:00:00 +0000","timeEpoch":1795600800000,
+                   "requestId":"r-1","http":{"method":"POST","path":"/x/1","protocol":"HTTP/1.1","sourceIp":"1.2.3.4","userAgent":"ua"},
+                   "authorizer":{"jwt":{"claims":{"sub":"u","exp":4102444800,"admin":true},"scopes":["a","b"]},
+                     "lambda":{"n":1,"big":12345678901,"f":1.5,"s":"t","b":false,"list":[1,"x",null],"map":{"k":{"z":2}},"nil":null},
+                     "iam":{"accessKey":"AK","accountId":"123","callerId":"C","principalOrgId":"o","userArn":"arn","userId":"U",
+                       "cognitoIdentity":{"amr":["authenticated"],"identityId":"id","identityPoolId":"pool"}}},
+                   "unknownContextField":{"deep":[1]}},
+                 "unknownTopField":"ignored"}
+                """;
+        assertEquals(runtimeRead(full), HttpEventJson.read(bytes(full)));
+        String sparse = "{\"rawPath\":\"/x\",\"headers\":null,\"requestContext\":{\"http\":null,\"timeEpoch\":null}}";
+        assertEquals(runtimeRead(sparse), HttpEventJson.read(bytes(sparse)));
+    }
+
+    @Test
     void write_shouldWriteWhatTheRuntimesSerialiserWrites_forEveryResponseField() throws IOException {
         List<APIGatewayV2HTTPResponse> responses = List.of(
                 APIGatewayV2HTTPResponse.builder().withStatusCode(200)
