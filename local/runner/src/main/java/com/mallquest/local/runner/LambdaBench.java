@@ -43,7 +43,8 @@ import java.util.function.Consumer;
  *       Duration (event handed out to response received) of {@code --warm} invocations in one warm container,
  *       p50 and p99, beside the bare handler's and beside raw keep-alive HTTP {@code GetItem}/{@code PutItem} round
  *       trips to the same dynalite (the goals: bare p50 + 2 reads, bare p50 + 10 writes, p99 &le; 3&times; p50).</li>
- *   <li><b>Artifacts</b>: each function's {@code CodeUri} jar against the 8 MiB goal.</li>
+ *   <li><b>Artifacts</b>: each function's {@code CodeUri} jar and each of their layers ({@code java/lib} jars of its
+ *       {@code ContentUri}) against the 8 MiB goal, and the code one function loads (its jar and its layers).</li>
  *   <li><b>Ceiling</b>: receipts per second through {@code start-api} (a child process started as
  *       {@code ./mallquest start-api} starts it, its default containers unless {@code --max-containers}) with
  *       {@code --clients} parallel clients, each on its own keep-alive connection, for {@code --seconds} after a
@@ -166,13 +167,17 @@ final class LambdaBench {
 
     private void coldStarts(LocalStack stack, List<Side> sides, FunctionDefinition bare, Map<String, String> environment, Table table) {
         Map<String, List<Double>> times = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
         for (int round = 0; round < options.coldRuns(); round++) {
-            times.computeIfAbsent(BARE_ID, k -> new ArrayList<>()).add(coldStart(bare, environment, bareEvent()));
+            double[] bareRun = coldStart(bare, environment, bareEvent());
+            times.computeIfAbsent(BARE_ID, k -> new ArrayList<>()).add(bareRun[0]);
+            cpu.computeIfAbsent(BARE_ID, k -> new ArrayList<>()).add(bareRun[1]);
             for (Side side : sides) {
                 for (FunctionDefinition function : side.functions().values()) {
                     Map<String, String> env = side.environment(function.logicalId());
-                    times.computeIfAbsent(side.label() + "|" + function.logicalId(), k -> new ArrayList<>())
-                            .add(coldStart(function, env, sampleEvent(side.root(), function.logicalId(), "cold-" + round)));
+                    double[] run = coldStart(function, env, sampleEvent(side.root(), function.logicalId(), "cold-" + round));
+                    times.computeIfAbsent(side.label() + "|" + function.logicalId(), k -> new ArrayList<>()).add(run[0]);
+                    cpu.computeIfAbsent(side.label() + "|" + function.logicalId(), k -> new ArrayList<>()).add(run[1]);
                 }
             }
             out.accept("  cold-start round " + (round + 1) + "/" + options.coldRuns() + " done");
@@ -185,16 +190,33 @@ final class LambdaBench {
                 return t == null ? "-" : Stats.of(t).spread() + String.format(" = %.2f× bare", Stats.of(t).median() / bareMedian);
             }), "goal ≤ 2.50× bare");
         }
+        // The CPU the container's JVM spent until its first answer: the same work whatever else the machine runs, so
+        // on a busy machine it shows a lever's direction where the wall times above scatter.
+        double bareCpu = Stats.of(cpu.get(BARE_ID)).median();
+        table.row("cold start CPU: " + BARE_ID + " (baseline)", cells(sides, s -> Stats.of(cpu.get(BARE_ID)).spread()), "");
+        for (String id : stack.template().functions().keySet()) {
+            table.row("cold start CPU: " + id, cells(sides, s -> {
+                List<Double> t = cpu.get(s.label() + "|" + id);
+                return t == null ? "-" : Stats.of(t).spread() + String.format(" = %.2f× bare", Stats.of(t).median() / bareCpu);
+            }), "JVM CPU until the first answer");
+        }
     }
 
-    /** Wall time of a fresh container's first invocation: JVM start, Init, the invocation. */
-    private double coldStart(FunctionDefinition function, Map<String, String> environment, byte[] event) {
+    /**
+     * A fresh container's first invocation: its wall time (JVM start, Init, the invocation) and the CPU time its JVM
+     * spent until then (ms, both).
+     */
+    private double[] coldStart(FunctionDefinition function, Map<String, String> environment, byte[] event) {
         try (LocalFunction fresh = new LocalFunction(function, environment, runtimeLib, this::logLine, 1)) {
             long start = System.nanoTime();
             InvocationResult result = fresh.invoke(event);
             double ms = (System.nanoTime() - start) / 1e6;
             requireSuccess(function.logicalId(), result);
-            return ms;
+            String handler = function.handler();
+            double cpuMs = ProcessHandle.current().children()
+                    .filter(p -> p.isAlive() && commandLine(p).contains(handler))
+                    .map(LambdaBench::cpuOf).reduce(Duration.ZERO, Duration::plus).toNanos() / 1e6;
+            return new double[] {ms, cpuMs};
         }
     }
 
@@ -258,6 +280,31 @@ final class LambdaBench {
                 return f == null ? "-" : mib(size(f.artifact())) + String.format(" = %.2f× goal", size(f.artifact()) / (double) GOAL_ARTIFACT_BYTES);
             }), "goal ≤ 8 MiB");
         }
+        // Each layer the functions use (its java/lib jars, relative to the side's root), and one function's whole code.
+        java.util.Set<Path> layers = new java.util.LinkedHashSet<>();
+        for (Side side : sides) {
+            side.functions().values().forEach(f -> f.layers().forEach(lib -> layers.add(side.root().relativize(lib))));
+        }
+        for (Path layer : layers) {
+            table.row("artifact: layer " + layer, cells(sides, s -> {
+                long bytes = layerBytes(s, layer);
+                return bytes < 0 ? "-" : mib(bytes) + String.format(" = %.2f× goal", bytes / (double) GOAL_ARTIFACT_BYTES);
+            }), "goal ≤ 8 MiB (one layer shared by every function)");
+        }
+        if (!layers.isEmpty()) {
+            table.row("artifact: largest function + its layers (the code one function loads)", cells(sides, s ->
+                    mib(s.functions().values().stream()
+                            .mapToLong(f -> size(f.artifact()) + f.layerJars().stream().mapToLong(LambdaBench::size).sum())
+                            .max().orElse(0))), "");
+        }
+    }
+
+    /** The bytes of the layer jars at {@code layer} (relative to the side's root), or -1 when no function of it uses it. */
+    private static long layerBytes(Side side, Path layer) {
+        Path lib = side.root().resolve(layer).normalize();
+        return side.functions().values().stream().filter(f -> f.layers().contains(lib)).findFirst()
+                .map(f -> f.layerJars().stream().filter(j -> j.startsWith(lib)).mapToLong(LambdaBench::size).sum())
+                .orElse(-1L);
     }
 
     private static long size(Path file) {
