@@ -32,7 +32,7 @@ import java.util.stream.Stream;
 /**
  * One container of a function: a child JVM that runs AWS's Lambda runtime interface client
  * ({@code com.amazonaws.services.lambda.runtime.api.client.AWSLambda}, what the managed {@code java21} runtime
- * runs) with the function's shaded jar in its task root, talking to this container's own Lambda Runtime API
+ * runs) with the function's jar and its layers' jars in its task root, talking to this container's own Lambda Runtime API
  * endpoint ({@code /2018-06-01/runtime/...}) served here on a free loopback port.
  *
  * <p>So the function gets exactly what Lambda gives it: its own process environment (the template's variables
@@ -74,6 +74,11 @@ final class LambdaContainer implements AutoCloseable {
             Path lib = Files.createDirectories(taskRoot.resolve("lib"));
             // A copy, so a rebuild while this container runs does not pull the jar from under the JVM.
             Files.copy(function.artifact(), lib.resolve(function.artifact().getFileName()));
+            // The layers' jars: Lambda puts them on the same class loader after the function's own (/opt/java/lib,
+            // a path the runtime client fixes); lib/ is that class loader's too, and the two hold different classes.
+            for (Path layerJar : function.layerJars()) {
+                Files.copy(layerJar, lib.resolve("layer-" + layerJar.getFileName()));
+            }
             // This container's own /tmp and its own copy of the runtime client's native library: the client would
             // otherwise extract it to one fixed path (/tmp/.libaws-lambda-jni.so) that JVMs starting at once
             // overwrite under each other (SIGBUS). In Lambda each sandbox has its own /tmp.

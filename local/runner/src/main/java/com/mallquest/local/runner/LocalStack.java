@@ -103,7 +103,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Fails with one clear line when the artifact is missing or lacks the handler class. */
+    /** Fails with one clear line when the artifact or a layer is missing, or the artifact lacks the handler class. */
     static void checkArtifact(FunctionDefinition function) {
         Path jar = function.artifact();
         if (!Files.isRegularFile(jar)) {
@@ -117,6 +117,12 @@ public final class LocalStack implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UserError(function.logicalId() + ": its artifact " + jar + " is not a readable jar (" + e.getMessage() + ")");
+        }
+        for (Path lib : function.layers()) {
+            if (function.layerJars().stream().noneMatch(j -> j.startsWith(lib))) {
+                throw new UserError(function.logicalId() + ": its layer has no jar in " + lib
+                        + " (the layer's ContentUri + java/lib); build it with: mvn -q -DskipTests package");
+            }
         }
     }
 

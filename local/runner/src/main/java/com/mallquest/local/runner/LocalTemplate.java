@@ -17,6 +17,7 @@ import java.util.Optional;
 public final class LocalTemplate {
 
     static final String FUNCTION_TYPE = "AWS::Serverless::Function";
+    static final String LAYER_TYPE = "AWS::Serverless::LayerVersion";
     static final String HTTP_API_TYPE = "AWS::Serverless::HttpApi";
 
     /** One HttpApi route: {@code method} is upper case or {@code ANY}; {@code path} {@code $default} catches all. */
@@ -85,7 +86,8 @@ public final class LocalTemplate {
             int timeout = Integer.parseInt(text(props, globals, "Timeout").orElse("3"));
             Map<String, Object> variables = new LinkedHashMap<>(variables(globals, "Globals.Function"));
             variables.putAll(variables(props, id));
-            functions.put(id, new FunctionDefinition(id, root.resolve(codeUri).normalize(), handler, memory, timeout, variables));
+            functions.put(id, new FunctionDefinition(id, root.resolve(codeUri).normalize(), layerLibs(props, globals, id),
+                    handler, memory, timeout, variables));
 
             Map<String, Object> events = SamTemplate.map(props.get("Events"), id + ".Events");
             for (Map.Entry<String, Object> event : events.entrySet()) {
@@ -143,6 +145,35 @@ public final class LocalTemplate {
 
     public JwtRules jwtRules() {
         return jwtRules;
+    }
+
+    /**
+     * The {@code java/lib} directories of a function's {@code Layers}: each a {@code !Ref} to an
+     * {@code AWS::Serverless::LayerVersion} of this template, whose {@code ContentUri} directory holds
+     * {@code java/lib/*.jar} (what Lambda's Java runtime puts on the class path from {@code /opt/java/lib}).
+     */
+    private List<Path> layerLibs(Map<String, Object> props, Map<String, Object> globals, String id) {
+        Object declared = props.containsKey("Layers") ? props.get("Layers") : globals.get("Layers");
+        if (declared == null) {
+            return List.of();
+        }
+        if (!(declared instanceof List<?> layers)) {
+            throw new UserError(id + ".Layers must be a list in template.yaml");
+        }
+        List<Path> libs = new ArrayList<>();
+        for (Object layer : layers) {
+            Object ref = layer instanceof Map<?, ?> m ? m.get("Ref") : null;
+            SamTemplate.Resource resource = ref == null ? null : template.resource(String.valueOf(ref))
+                    .filter(r -> r.type().equals(LAYER_TYPE)).orElse(null);
+            if (resource == null) {
+                throw new UserError(id + ": layer " + layer + " is not a !Ref to an " + LAYER_TYPE + " of template.yaml"
+                        + " (only the template's own layers run locally)");
+            }
+            String contentUri = text(resource.properties(), Map.of(), "ContentUri")
+                    .orElseThrow(() -> new UserError(resource.logicalId() + " has no ContentUri in template.yaml"));
+            libs.add(root.resolve(contentUri).resolve("java/lib").normalize());
+        }
+        return libs;
     }
 
     private static Optional<String> text(Map<String, Object> props, Map<String, Object> globals, String key) {
