@@ -316,6 +316,9 @@ final class LambdaBench {
     }
 
     private static String mib(long bytes) {
+        if (bytes < 1024 * 1024) {
+            return String.format("%.1f KiB", bytes / 1024.0); // a thin function jar
+        }
         return String.format("%.1f MiB", bytes / 1024.0 / 1024.0);
     }
 

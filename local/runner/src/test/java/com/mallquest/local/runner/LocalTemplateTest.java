@@ -40,6 +40,42 @@ class LocalTemplateTest {
     }
 
     @Test
+    void layers_shouldPutTheLayerJarsBesideEachThinFunctionJar() throws Exception {
+        LocalTemplate template = repositoryTemplate();
+        for (FunctionDefinition function : template.functions().values()) {
+            // THEN every function has the template's layer, from Globals, and the built layer holds its jar
+            assertEquals(List.of(RepositoryRoot.locate().resolve("layer/target/layer/java/lib").normalize()), function.layers(),
+                    function.logicalId());
+            assertEquals(List.of("mallquest-core.jar"), function.layerJars().stream().map(p -> p.getFileName().toString()).toList());
+            // AND the function's own jar is thin: its handler, none of shared-core (that is the layer's)
+            try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(function.artifact().toFile());
+                 java.util.zip.ZipFile layer = new java.util.zip.ZipFile(function.layerJars().get(0).toFile())) {
+                assertTrue(jar.getEntry(function.handlerClass().replace('.', '/') + ".class") != null, function.logicalId());
+                assertTrue(jar.getEntry("com/mallquest/core/lambda/ApiHandler.class") == null, function.logicalId());
+                assertTrue(layer.getEntry("com/mallquest/core/lambda/ApiHandler.class") != null);
+                assertTrue(layer.getEntry(function.handlerClass().replace('.', '/') + ".class") == null, "no function class in the layer");
+            }
+        }
+    }
+
+    @Test
+    void layers_thatAreNotTheTemplatesOwn_shouldBeRefused() {
+        SamTemplate sam = SamTemplate.parse("""
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      CodeUri: x.jar
+                      Handler: a.B::handleRequest
+                      Layers: ['arn:aws:lambda:eu-west-1:123456789012:layer:other:1']
+                """);
+        UserError error = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
+                () -> new LocalTemplate(sam, RepositoryRoot.locate(), new LocalValues(sam, Map.of(), Map.of(), "")));
+        assertTrue(error.getMessage().contains("only the template's own layers run locally"), error.getMessage());
+    }
+
+    @Test
     void localValues_shouldResolveTablesParametersAndCacheEndpoint() {
         SamTemplate sam = SamTemplate.load(RepositoryRoot.template());
         LocalValues values = new LocalValues(sam, Map.of("ReceiptRateLimit", "3/10s"), Map.of("UsersTable", "local-users"),
