@@ -71,8 +71,8 @@ final class LambdaBench {
      * What to measure: {@code parts} is a subset of cold, warm, artifacts, ceiling; {@code maxContainers} is passed to
      * every side's start-api (empty: start-api's default).
      */
-    record Options(int coldRuns, int warm, int clients, int seconds, Optional<Path> before, java.util.Set<String> parts,
-                   Optional<Integer> maxContainers) { }
+    record Options(int coldRuns, int warm, int warmUp, int clients, int seconds, Optional<Path> before,
+                   java.util.Set<String> parts, Optional<Integer> maxContainers) { }
 
     private final Path root;
     private final com.mallquest.local.services.DevReceiptSigner signer;
@@ -253,10 +253,14 @@ final class LambdaBench {
         byte[] event(int i);
     }
 
-    /** Runtime Durations of {@code options.warm()} invocations in one warm container (after 20 to warm it). */
+    /**
+     * Runtime Durations of {@code options.warm()} invocations in one warm container, after {@code options.warmUp()}
+     * to warm it: with the template's {@code TieredStopAtLevel=1} a method is compiled after about 200 calls, so fewer
+     * warm-up calls measure the JIT at work, not a warm container.
+     */
     private Stats warmDurations(FunctionDefinition function, Map<String, String> environment, EventSource events) {
         try (LocalFunction container = new LocalFunction(function, environment, runtimeLib, this::logLine, 1)) {
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < options.warmUp(); i++) {
                 requireSuccess(function.logicalId(), container.invoke(events.event(-1 - i)));
             }
             List<Double> ms = new ArrayList<>();

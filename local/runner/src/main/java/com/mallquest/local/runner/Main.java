@@ -149,17 +149,20 @@ public final class Main {
     }
 
     private int benchLambda(Args args) {
-        args.allow("cold-runs", "warm", "clients", "seconds", "before", "only", "max-containers");
+        args.allow("cold-runs", "warm", "warm-up", "clients", "seconds", "before", "only", "max-containers");
         Path root = root();
         Path runtimeLib = Optional.ofNullable(System.getProperty(RUNTIME_LIB_PROPERTY)).map(Path::of)
                 .orElse(root.resolve("local/runner/target/lambda-runtime"));
         LambdaBench.Options options = new LambdaBench.Options(args.integer("cold-runs", 5), args.integer("warm", 300),
-                args.integer("clients", 16), args.integer("seconds", 20),
+                args.integer("warm-up", 200), args.integer("clients", 16), args.integer("seconds", 20),
                 args.one("before").map(b -> Path.of(b).toAbsolutePath().normalize()),
                 java.util.Set.of(args.one("only").orElse("cold,warm,artifacts,ceiling").split(",")),
                 args.one("max-containers").map(n -> args.integer("max-containers", 0)));
         if (options.coldRuns() < 1 || options.warm() < 1 || options.clients() < 1 || options.seconds() < 1) {
             throw new UsageError("--cold-runs, --warm, --clients and --seconds must be at least 1");
+        }
+        if (options.warmUp() < 0) {
+            throw new UsageError("--warm-up must be 0 or more");
         }
         return new LambdaBench(root, shell, runtimeLib, options, line -> {
             stdout.println(line);
@@ -283,7 +286,7 @@ public final class Main {
                 "  invoke <FunctionLogicalId> -e <event.json|-> [--env-vars FILE] [--parameter-overrides K=V ...]",
                 "  token --sub <userId> [--groups admin,store-staff] [--store-id zara] [--ttl 3600]",
                 "  receipt --store <storeId> --amount <125.50> [--receipt-id R-1] [--at 2026-12-01T09:30:00Z]",
-                "  bench-lambda [--cold-runs 5] [--warm 300] [--clients 16] [--seconds 20] [--before CHECKOUT] [--only cold,warm,artifacts,ceiling] [--max-containers N]",
+                "  bench-lambda [--cold-runs 5] [--warm 300] [--warm-up 200] [--clients 16] [--seconds 20] [--before CHECKOUT] [--only cold,warm,artifacts,ceiling] [--max-containers N]",
                 "  test       build and run every test (needs redis-server, Node.js; installs dynalite)");
     }
 
