@@ -405,11 +405,11 @@ final class LambdaBench {
             ReceiptBodies inline = new ReceiptBodies(side.root(), "warm", List.of());
             load(port, tokens, warmUp, inline, warmed, new AtomicInteger(), null);
             // the window's receipts are signed before it, as tills sign theirs on their own machines: the load
-            // generator's CPU in the window is then what the clients' HTTP costs (3× the warm-up's rate, which
+            // generator's CPU in the window is then what the clients' HTTP costs (4× the warm-up's rate, which
             // includes the JITs' warming, and at least 5 per client-second; should they run out, the rest is signed
             // inline, counted and printed)
             int needed = (int) Math.max(5L * options.clients() * options.seconds(),
-                    warmed.get() * 3 * options.seconds() / Math.max(1, warmUp.toSeconds()));
+                    warmed.get() * 4 * options.seconds() / Math.max(1, warmUp.toSeconds()));
             ReceiptBodies bodies = new ReceiptBodies(side.root(), "ceiling", presign(side.root(), needed));
             long logBefore = coldStartLines(runnerLog);
             Map<String, Duration> cpuBefore = cpu(process, stack);
