@@ -22,7 +22,10 @@ import java.util.Optional;
  * long n = count.get();
  * }</pre>
  *
- * <p>A batch is run once, by one thread.
+ * <p>A batch is run once, by one thread. Unlike a single call, a pipeline does not follow a cluster's {@code MOVED}
+ * redirections: while slots move between nodes (resharding a self-managed cluster), a batch touching a moved slot fails
+ * and {@code FallbackCache} serves from memory for its retry interval. ElastiCache Serverless shows clients one
+ * endpoint for every slot (as we understand it), so a batch there is one round trip and never redirected.
  */
 public final class CacheBatch {
 
