@@ -27,7 +27,7 @@ public record CoreServices(Settings settings, DynamoDbClient dynamoDb, Cache cac
                 settings,
                 DynamoClients.create(settings),
                 Caches.create(settings),
-                new Metrics(settings.metricsNamespace(), settings.functionName(), environment.containsKey("AWS_LAMBDA_FUNCTION_NAME") && !settings.samLocal()),
+                new Metrics(settings.metricsNamespace(), settings.functionName()),
                 Clock.systemUTC());
     }
 }

@@ -1,57 +1,81 @@
 package com.mallquest.core.metrics;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.mallquest.core.http.Json;
 import com.mallquest.core.logging.Log;
 
-import software.amazon.cloudwatchlogs.emf.exception.DimensionSetExceededException;
-import software.amazon.cloudwatchlogs.emf.exception.InvalidDimensionException;
-import software.amazon.cloudwatchlogs.emf.exception.InvalidMetricException;
-import software.amazon.cloudwatchlogs.emf.exception.InvalidNamespaceException;
-import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
-import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
-import software.amazon.cloudwatchlogs.emf.model.Unit;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The metrics of one invocation, written as one EMF record by {@link #flush()}.
- * Metric names are CamelCase nouns ({@code ReceiptsCredited}, {@code Latency}). A metric that fails
- * EMF's validation is dropped with a log line: metrics never fail a request.
+ * The metrics of one invocation, written by {@link #flush()} as one line of CloudWatch's Embedded Metric Format
+ * to stdout, where Lambda's log agent extracts the metrics
+ * (<a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html">the
+ * specification</a>):
+ *
+ * <pre>{@code
+ * {"_aws":{"Timestamp":1764583200000,"CloudWatchMetrics":[{"Namespace":"MallQuest",
+ *   "Dimensions":[["Function","Route"],["Function"]],"Metrics":[{"Name":"Requests","Unit":"Count"}]}]},
+ *  "Function":"get-user","Route":"GET /users/{userId}","Requests":1.0,"requestId":"abc"}
+ * }</pre>
+ *
+ * Metric names are CamelCase nouns ({@code ReceiptsCredited}, {@code Latency}). A metric the specification
+ * refuses (an empty or over-long name, a value that is not finite) is dropped with a log line: metrics never fail a
+ * request. A record holds at most {@value #MAX_METRICS_PER_RECORD} metrics, as the specification allows; more are
+ * written as further records with the same dimensions and properties. A metric put twice keeps both values.
  */
 public final class InvocationMetrics {
     private static final Log LOG = Log.of(InvocationMetrics.class);
 
+    /** The most metrics one EMF record may declare. */
+    static final int MAX_METRICS_PER_RECORD = 100;
+    private static final int MAX_NAME_LENGTH = 1024;
+
     /** The record of the invocation running on this thread (from {@link Metrics#begin} until {@link #flush}). */
     private static final ThreadLocal<InvocationMetrics> CURRENT = new ThreadLocal<>();
 
-    private final MetricsLogger logger = new MetricsLogger();
+    private final String namespace;
+    private final String functionName;
+    private final String route;
+    private final Clock clock;
+    private final Map<String, Metric> metrics = new LinkedHashMap<>();
+    private final Map<String, Object> properties = new LinkedHashMap<>();
     private boolean flushed;
 
-    InvocationMetrics(String namespace, String functionName, String route) {
-        try {
-            logger.setNamespace(namespace);
-            // per route, and per function (what the template's per-function alarms read)
-            logger.setDimensions(DimensionSet.of("Function", functionName, "Route", route), DimensionSet.of("Function", functionName));
-        } catch (InvalidNamespaceException | InvalidDimensionException | DimensionSetExceededException e) {
-            throw new IllegalArgumentException("Invalid metrics namespace or dimension: " + e.getMessage(), e);
-        }
+    InvocationMetrics(String namespace, String functionName, String route, Clock clock) {
+        this.namespace = namespace;
+        this.functionName = functionName;
+        this.route = route;
+        this.clock = clock;
     }
 
     /** Adds {@code value} to the count {@code name}. */
     public InvocationMetrics count(String name, double value) {
-        return put(name, value, Unit.COUNT);
+        return put(name, value, "Count");
     }
 
     /** Records a duration in milliseconds. */
     public InvocationMetrics milliseconds(String name, double value) {
-        return put(name, value, Unit.MILLISECONDS);
+        return put(name, value, "Milliseconds");
     }
 
     /** Records a size in bytes. */
     public InvocationMetrics bytes(String name, double value) {
-        return put(name, value, Unit.BYTES);
+        return put(name, value, "Bytes");
     }
 
     /** A searchable property of the record (not a metric): request id, user id, reason. */
     public InvocationMetrics property(String name, Object value) {
-        logger.putProperty(name, value);
+        if (!name.equals("_aws") && !name.equals(Metrics.FUNCTION) && !name.equals(Metrics.ROUTE) && !metrics.containsKey(name)) {
+            properties.put(name, value);
+        }
         return this;
     }
 
@@ -62,7 +86,9 @@ public final class InvocationMetrics {
         }
         if (!flushed) {
             flushed = true;
-            logger.flush();
+            for (String line : lines()) {
+                System.out.println(line);
+            }
         }
     }
 
@@ -71,8 +97,8 @@ public final class InvocationMetrics {
      * something into the invocation's own record (one EMF record per request) without being handed it, such as
      * {@code BadgesAwarded.<code>} counted by the credit path.
      */
-    public static java.util.Optional<InvocationMetrics> current() {
-        return java.util.Optional.ofNullable(CURRENT.get());
+    public static Optional<InvocationMetrics> current() {
+        return Optional.ofNullable(CURRENT.get());
     }
 
     /** Makes this the thread's current record ({@link Metrics#begin}). */
@@ -81,12 +107,92 @@ public final class InvocationMetrics {
         return this;
     }
 
-    private InvocationMetrics put(String name, double value, Unit unit) {
-        try {
-            logger.putMetric(name, value, unit);
-        } catch (InvalidMetricException e) {
-            LOG.warn("metrics: invalid metric dropped", "metric", name, "reason", e.getMessage());
+    /** The EMF lines {@link #flush} writes: one per {@value #MAX_METRICS_PER_RECORD} metrics, at least one. */
+    List<String> lines() {
+        List<Metric> all = new ArrayList<>(metrics.values());
+        List<String> lines = new ArrayList<>();
+        long timestamp = clock.millis();
+        int from = 0;
+        do {
+            lines.add(line(timestamp, all.subList(from, Math.min(all.size(), from + MAX_METRICS_PER_RECORD))));
+            from += MAX_METRICS_PER_RECORD;
+        } while (from < all.size());
+        return lines;
+    }
+
+    private String line(long timestamp, List<Metric> chunk) {
+        StringWriter text = new StringWriter(256);
+        try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(text)) {
+            json.setCodec(Json.MAPPER);
+            json.writeStartObject();
+            json.writeObjectFieldStart("_aws");
+            json.writeNumberField("Timestamp", timestamp);
+            json.writeArrayFieldStart("CloudWatchMetrics");
+            json.writeStartObject();
+            json.writeStringField("Namespace", namespace);
+            // per route, and per function (what the template's per-function alarms read)
+            json.writeArrayFieldStart("Dimensions");
+            json.writeArray(new String[] {Metrics.FUNCTION, Metrics.ROUTE}, 0, 2);
+            json.writeArray(new String[] {Metrics.FUNCTION}, 0, 1);
+            json.writeEndArray();
+            json.writeArrayFieldStart("Metrics");
+            for (Metric metric : chunk) {
+                json.writeStartObject();
+                json.writeStringField("Name", metric.name);
+                json.writeStringField("Unit", metric.unit);
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeEndArray();
+            json.writeEndObject();
+            json.writeStringField(Metrics.FUNCTION, functionName);
+            json.writeStringField(Metrics.ROUTE, route);
+            for (Metric metric : chunk) {
+                json.writeFieldName(metric.name);
+                if (metric.values.size() == 1) {
+                    json.writeNumber(metric.values.get(0));
+                } else {
+                    json.writeStartArray();
+                    for (double value : metric.values) {
+                        json.writeNumber(value);
+                    }
+                    json.writeEndArray();
+                }
+            }
+            for (Map.Entry<String, Object> property : properties.entrySet()) {
+                json.writeObjectField(property.getKey(), property.getValue());
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("EMF record could not be written", e);
         }
+        return text.toString();
+    }
+
+    private InvocationMetrics put(String name, double value, String unit) {
+        String refused = name == null || name.isBlank() ? "empty name"
+                : name.length() > MAX_NAME_LENGTH ? "name longer than " + MAX_NAME_LENGTH
+                : name.equals("_aws") || name.equals(Metrics.FUNCTION) || name.equals(Metrics.ROUTE) ? "reserved name"
+                : !Double.isFinite(value) ? "value not finite"
+                : null;
+        if (refused != null) {
+            LOG.warn("metrics: invalid metric dropped", "metric", String.valueOf(name), "reason", refused);
+            return this;
+        }
+        properties.remove(name);
+        metrics.computeIfAbsent(name, n -> new Metric(n, unit)).values.add(value);
         return this;
+    }
+
+    private static final class Metric {
+        final String name;
+        final String unit;
+        final List<Double> values = new ArrayList<>(1);
+
+        Metric(String name, String unit) {
+            this.name = name;
+            this.unit = unit;
+        }
     }
 }

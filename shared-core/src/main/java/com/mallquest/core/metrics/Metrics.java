@@ -1,15 +1,13 @@
 package com.mallquest.core.metrics;
 
-import software.amazon.cloudwatchlogs.emf.config.EnvironmentConfigurationProvider;
-import software.amazon.cloudwatchlogs.emf.environment.Environments;
+import java.time.Clock;
+import java.util.regex.Pattern;
 
 /**
  * The one entry to CloudWatch metrics: every figure goes out in the Embedded Metric Format under one
- * namespace, with the dimensions {@code Function} and (for API calls) {@code Route}.
- *
- * <p>In Lambda the EMF library writes to stdout and CloudWatch Logs extracts the metrics; anywhere else
- * (tests, the local runner) it is forced to the {@code Local} environment, which also prints to stdout,
- * so no agent or metadata endpoint is ever probed.
+ * namespace, with the dimensions {@code Function} and (for API calls) {@code Route}, as one line on stdout
+ * ({@link InvocationMetrics}): in Lambda, CloudWatch Logs extracts the metrics; elsewhere (tests, the local
+ * runner) the line is only printed. Nothing is probed, nothing runs in the background.
  *
  * <pre>{@code
  * InvocationMetrics m = metrics.begin("POST /receipts");
@@ -18,16 +16,32 @@ import software.amazon.cloudwatchlogs.emf.environment.Environments;
  * }</pre>
  */
 public final class Metrics {
+    /** The dimension naming the function. */
+    static final String FUNCTION = "Function";
+    /** The dimension naming the route key (or the job). */
+    static final String ROUTE = "Route";
+
+    /** CloudWatch's namespace rule. */
+    private static final Pattern NAMESPACE = Pattern.compile("[a-zA-Z0-9._#:/-]{1,255}");
+    private static final int MAX_DIMENSION_VALUE = 1024;
 
     private final String namespace;
     private final String functionName;
+    private final Clock clock;
 
-    public Metrics(String namespace, String functionName, boolean inLambda) {
+    /** Metrics under {@code namespace} for the function {@code functionName}, stamped by the system clock. */
+    public Metrics(String namespace, String functionName) {
+        this(namespace, functionName, Clock.systemUTC());
+    }
+
+    Metrics(String namespace, String functionName, Clock clock) {
+        if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
+            throw new IllegalArgumentException("Invalid metrics namespace: " + namespace);
+        }
+        dimensionValue(FUNCTION, functionName);
         this.namespace = namespace;
         this.functionName = functionName;
-        if (!inLambda) {
-            EnvironmentConfigurationProvider.getConfig().setEnvironmentOverride(Environments.Local);
-        }
+        this.clock = clock;
     }
 
     /**
@@ -35,10 +49,18 @@ public final class Metrics {
      * record is this thread's {@link InvocationMetrics#current} until it is flushed.
      */
     public InvocationMetrics begin(String route) {
-        return new InvocationMetrics(namespace, functionName, route).makeCurrent();
+        return new InvocationMetrics(namespace, functionName, dimensionValue(ROUTE, route), clock).makeCurrent();
     }
 
     public String namespace() {
         return namespace;
+    }
+
+    private static String dimensionValue(String dimension, String value) {
+        if (value == null || value.isBlank() || value.length() > MAX_DIMENSION_VALUE || value.startsWith(":")
+                || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("Invalid metrics dimension " + dimension + ": " + value);
+        }
+        return value;
     }
 }

@@ -51,7 +51,7 @@ class DailyLimitsTest {
 
     /** One container: its own in-memory cache, the shared tables. */
     private CoreServices core(DynamoDbClient client, MemoryCache cache) {
-        return new CoreServices(Settings.fromEnvironment(env), client, cache, new Metrics("Test", "receipts", false), clock);
+        return new CoreServices(Settings.fromEnvironment(env), client, cache, new Metrics("Test", "receipts"), clock);
     }
 
     private ReceiptService container() {

@@ -37,7 +37,7 @@ class ReceiptRateLimitTest {
     }
 
     private CoreServices core(Map<String, String> env, DynamoDbClient dynamo, Cache cache) {
-        return new CoreServices(Settings.fromEnvironment(env), dynamo, cache, new Metrics("Test", "receipts", false), clock);
+        return new CoreServices(Settings.fromEnvironment(env), dynamo, cache, new Metrics("Test", "receipts"), clock);
     }
 
     @Test

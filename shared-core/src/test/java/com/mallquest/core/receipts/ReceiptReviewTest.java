@@ -54,7 +54,7 @@ class ReceiptReviewTest {
     }
 
     private CoreServices core(DynamoDbClient client) {
-        return new CoreServices(Settings.fromEnvironment(env), client, new MemoryCache(), new Metrics("Test", "reviews", false), clock);
+        return new CoreServices(Settings.fromEnvironment(env), client, new MemoryCache(), new Metrics("Test", "reviews"), clock);
     }
 
     private ReceiptService service() {

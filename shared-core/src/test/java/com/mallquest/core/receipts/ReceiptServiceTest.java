@@ -70,7 +70,7 @@ class ReceiptServiceTest {
     }
 
     private CoreServices core(DynamoDbClient client) {
-        return new CoreServices(Settings.fromEnvironment(env), client, cache, new Metrics("Test", "receipts", false), clock);
+        return new CoreServices(Settings.fromEnvironment(env), client, cache, new Metrics("Test", "receipts"), clock);
     }
 
     private ReceiptService service() {

@@ -61,7 +61,7 @@ class SignedReceiptsTest {
     }
 
     private CoreServices core(DynamoDbClient client) {
-        return new CoreServices(Settings.fromEnvironment(env), client, cache, new Metrics("Test", "receipts", false), clock);
+        return new CoreServices(Settings.fromEnvironment(env), client, cache, new Metrics("Test", "receipts"), clock);
     }
 
     private ReceiptService service() {

@@ -53,7 +53,7 @@ final class SpendingFixture {
     }
 
     CoreServices core(DynamoDbClient client) {
-        return new CoreServices(Settings.fromEnvironment(env), client, cache, new Metrics("Test", "rewards", false), clock);
+        return new CoreServices(Settings.fromEnvironment(env), client, cache, new Metrics("Test", "rewards"), clock);
     }
 
     RewardCatalogue catalogue() {

@@ -39,7 +39,7 @@ class StoreKeysTest {
     void setUp() {
         clock = new MutableClock(NOW);
         core = new CoreServices(Settings.fromEnvironment(TestBackends.environment()), TestBackends.dynamoDb(), new MemoryCache(),
-                new Metrics("Test", "stores", false), clock);
+                new Metrics("Test", "stores"), clock);
         StoreSeed.load(StoreCatalogue.of(core));
     }
 

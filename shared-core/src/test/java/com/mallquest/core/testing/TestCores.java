@@ -26,7 +26,7 @@ public final class TestCores {
         Map<String, String> env = new HashMap<>(Map.of("USERS_TABLE", "u", "RECEIPTS_TABLE", "r", "STORES_TABLE", "s"));
         env.putAll(extraEnv);
         return new CoreServices(Settings.fromEnvironment(env), null, new MemoryCache(),
-                new Metrics("Test", function, false), clock);
+                new Metrics("Test", function), clock);
     }
 
     /** {@code core} on {@code clock}. */

@@ -44,7 +44,7 @@ class StoreAdminHandlerTest {
     @BeforeEach
     void setUp() {
         core = new CoreServices(Settings.fromEnvironment(TestBackends.environment()), TestBackends.dynamoDb(), new MemoryCache(),
-                new Metrics("Test", "store-admin", false), Clock.fixed(NOW, ZoneOffset.UTC));
+                new Metrics("Test", "store-admin"), Clock.fixed(NOW, ZoneOffset.UTC));
         StoreSeed.loadWithKeys(core);
         handler = new StoreAdminHandler(core, (u, t, d) -> { });
     }

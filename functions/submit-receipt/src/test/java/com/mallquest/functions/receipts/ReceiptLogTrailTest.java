@@ -57,7 +57,7 @@ class ReceiptLogTrailTest {
     void setUp() {
         Map<String, String> env = new HashMap<>(TestBackends.environment());
         core = new CoreServices(Settings.fromEnvironment(env), TestBackends.dynamoDb(), new MemoryCache(),
-                new Metrics("Test", "submit-receipt", false), clock);
+                new Metrics("Test", "submit-receipt"), clock);
         StoreSeed.loadWithKeys(core);
     }
 

@@ -47,7 +47,7 @@ class SubmitReceiptHandlerTest {
         Map<String, String> env = new HashMap<>(TestBackends.environment());
         env.put("RECEIPT_RATE_LIMIT", "5/60s");
         core = new CoreServices(Settings.fromEnvironment(env), TestBackends.dynamoDb(), new MemoryCache(),
-                new Metrics("Test", "submit-receipt", false), Clock.fixed(NOW, ZoneOffset.UTC));
+                new Metrics("Test", "submit-receipt"), Clock.fixed(NOW, ZoneOffset.UTC));
         StoreSeed.loadWithKeys(core);
         handler = new SubmitReceiptHandler(core, (userId, type, data) -> effects.add(userId + ":" + type));
     }
