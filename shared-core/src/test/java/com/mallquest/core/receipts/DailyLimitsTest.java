@@ -5,13 +5,11 @@ import com.mallquest.core.config.Settings;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Ledger;
-import com.mallquest.core.metrics.Metrics;
+import com.mallquest.core.testing.TableCores;
 import com.mallquest.core.testing.Concurrently;
 import com.mallquest.core.testing.CrashingDynamoDb;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.ReceiptCodes;
-import com.mallquest.core.testing.StoreSeed;
-import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -20,7 +18,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,24 +31,22 @@ class DailyLimitsTest {
 
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
 
+    private TableCores cores;
     private Map<String, String> env;
     private DynamoDbClient dynamo;
     private MutableClock clock;
 
     @BeforeEach
     void setUp() {
-        env = new HashMap<>(TestBackends.environment());
-        env.put("RECEIPT_RATE_LIMIT", "1000/60s");
-        env.put("RECEIPT_DAILY_COIN_LIMIT", "100");
-        env.put("RECEIPT_DAILY_STORE_LIMIT", "3");
-        dynamo = TestBackends.dynamoDb();
-        clock = new MutableClock(NOW);
-        StoreSeed.loadWithKeys(core(dynamo, new MemoryCache()));
+        cores = new TableCores("receipts", NOW, Map.of("RECEIPT_DAILY_COIN_LIMIT", "100", "RECEIPT_DAILY_STORE_LIMIT", "3"));
+        env = cores.env;
+        dynamo = cores.dynamo;
+        clock = cores.clock;
     }
 
     /** One container: its own in-memory cache, the shared tables. */
     private CoreServices core(DynamoDbClient client, MemoryCache cache) {
-        return new CoreServices(Settings.fromEnvironment(env), client, cache, new Metrics("Test", "receipts"), clock);
+        return cores.core(client, cache);
     }
 
     private ReceiptService container() {

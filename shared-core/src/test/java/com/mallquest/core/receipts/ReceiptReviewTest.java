@@ -2,16 +2,13 @@ package com.mallquest.core.receipts;
 
 import com.mallquest.core.auth.Caller;
 import com.mallquest.core.cache.MemoryCache;
-import com.mallquest.core.config.Settings;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Ledger;
-import com.mallquest.core.metrics.Metrics;
+import com.mallquest.core.testing.TableCores;
 import com.mallquest.core.testing.CrashingDynamoDb;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.ReceiptCodes;
-import com.mallquest.core.testing.StoreSeed;
-import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -40,21 +37,21 @@ class ReceiptReviewTest {
     private static final Caller WATERSTONES = new Caller("ws-staff", Set.of(Caller.STORE_STAFF_GROUP), "waterstones");
     private static final Caller FIVE_GUYS = new Caller("fg-staff", Set.of(Caller.STORE_STAFF_GROUP), "five-guys");
 
+    private TableCores cores;
     private Map<String, String> env;
     private DynamoDbClient dynamo;
     private MutableClock clock;
 
     @BeforeEach
     void setUp() {
-        env = new HashMap<>(TestBackends.environment());
-        env.put("RECEIPT_RATE_LIMIT", "1000/60s");
-        dynamo = TestBackends.dynamoDb();
-        clock = new MutableClock(NOW);
-        StoreSeed.loadWithKeys(core(dynamo));
+        cores = new TableCores("reviews", NOW, Map.of());
+        env = cores.env;
+        dynamo = cores.dynamo;
+        clock = cores.clock;
     }
 
     private CoreServices core(DynamoDbClient client) {
-        return new CoreServices(Settings.fromEnvironment(env), client, new MemoryCache(), new Metrics("Test", "reviews"), clock);
+        return cores.core(client, new MemoryCache());
     }
 
     private ReceiptService service() {

@@ -5,19 +5,16 @@ import com.mallquest.core.config.Settings;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.effects.EffectPublisher;
 import com.mallquest.core.http.DomainErrors;
+import com.mallquest.core.testing.TableCores;
 import com.mallquest.core.testing.ReceiptCodes;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Account;
 import com.mallquest.core.ledger.ActivityEntry;
 import com.mallquest.core.ledger.ActivityPage;
 import com.mallquest.core.ledger.Ledger;
-import com.mallquest.core.metrics.Metrics;
-import com.mallquest.core.stores.StoreCatalogue;
 import com.mallquest.core.testing.Concurrently;
 import com.mallquest.core.testing.CrashingDynamoDb;
 import com.mallquest.core.testing.MutableClock;
-import com.mallquest.core.testing.StoreSeed;
-import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -27,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,6 +49,7 @@ class ReceiptServiceTest {
     private final List<Published> published = Collections.synchronizedList(new ArrayList<>());
     private final EffectPublisher effects = (userId, type, data) -> published.add(new Published(userId, type, data));
 
+    private TableCores cores;
     private Map<String, String> env;
     private DynamoDbClient dynamo;
     private MemoryCache cache;
@@ -60,17 +57,16 @@ class ReceiptServiceTest {
 
     @BeforeEach
     void setUp() {
-        env = new HashMap<>(TestBackends.environment());
-        env.put("RECEIPT_RATE_LIMIT", "1000/60s");
-        env.put("RECEIPT_DAILY_STORE_LIMIT", "1000"); // the fraud limits have their own tests (DailyLimitsTest)
-        dynamo = TestBackends.dynamoDb();
-        cache = new MemoryCache();
-        clock = new MutableClock(NOW);
-        StoreSeed.loadWithKeys(core(dynamo));
+        // the fraud limits have their own tests (DailyLimitsTest)
+        cores = new TableCores("receipts", NOW, Map.of("RECEIPT_DAILY_STORE_LIMIT", "1000"));
+        env = cores.env;
+        dynamo = cores.dynamo;
+        cache = cores.cache;
+        clock = cores.clock;
     }
 
     private CoreServices core(DynamoDbClient client) {
-        return new CoreServices(Settings.fromEnvironment(env), client, cache, new Metrics("Test", "receipts"), clock);
+        return cores.core(client);
     }
 
     private ReceiptService service() {

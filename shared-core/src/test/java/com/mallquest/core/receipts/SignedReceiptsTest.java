@@ -2,22 +2,19 @@ package com.mallquest.core.receipts;
 
 import com.mallquest.core.auth.Caller;
 import com.mallquest.core.cache.MemoryCache;
-import com.mallquest.core.config.Settings;
 import com.mallquest.core.domain.DomainException;
 import com.mallquest.core.lambda.CoreServices;
 import com.mallquest.core.ledger.Ledger;
-import com.mallquest.core.metrics.Metrics;
 import com.mallquest.core.stores.Store;
 import com.mallquest.core.stores.StoreCatalogue;
 import com.mallquest.core.stores.StoreKeyRequest;
 import com.mallquest.core.stores.StoreKeys;
+import com.mallquest.core.testing.TableCores;
 import com.mallquest.core.testing.Concurrently;
 import com.mallquest.core.testing.CrashingDynamoDb;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.ReceiptCodes;
-import com.mallquest.core.testing.StoreSeed;
 import com.mallquest.local.services.DevReceiptSigner;
-import com.mallquest.local.services.TestBackends;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -27,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +41,7 @@ class SignedReceiptsTest {
     private static final Instant BOUGHT = NOW.minus(Duration.ofHours(1));
     private static final Caller ADMIN = new Caller("admin-1", Set.of(Caller.ADMIN_GROUP));
 
+    private TableCores cores;
     private Map<String, String> env;
     private DynamoDbClient dynamo;
     private MemoryCache cache;
@@ -52,16 +49,15 @@ class SignedReceiptsTest {
 
     @BeforeEach
     void setUp() {
-        env = new HashMap<>(TestBackends.environment());
-        env.put("RECEIPT_RATE_LIMIT", "1000/60s");
-        dynamo = TestBackends.dynamoDb();
-        cache = new MemoryCache();
-        clock = new MutableClock(NOW);
-        StoreSeed.loadWithKeys(core(dynamo));
+        cores = new TableCores("receipts", NOW, Map.of());
+        env = cores.env;
+        dynamo = cores.dynamo;
+        cache = cores.cache;
+        clock = cores.clock;
     }
 
     private CoreServices core(DynamoDbClient client) {
-        return new CoreServices(Settings.fromEnvironment(env), client, cache, new Metrics("Test", "receipts"), clock);
+        return cores.core(client);
     }
 
     private ReceiptService service() {

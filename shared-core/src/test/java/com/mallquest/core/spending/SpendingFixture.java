@@ -9,14 +9,12 @@ import com.mallquest.core.ledger.ActivityPage;
 import com.mallquest.core.ledger.Credit;
 import com.mallquest.core.ledger.CreditKind;
 import com.mallquest.core.ledger.Ledger;
-import com.mallquest.core.metrics.Metrics;
 import com.mallquest.core.receipts.ReceiptResult;
 import com.mallquest.core.receipts.ReceiptService;
 import com.mallquest.core.receipts.ReceiptSubmission;
+import com.mallquest.core.testing.TableCores;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.ReceiptCodes;
-import com.mallquest.core.testing.StoreSeed;
-import com.mallquest.local.services.TestBackends;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -24,7 +22,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,20 +37,15 @@ final class SpendingFixture {
 
     final List<Published> published = Collections.synchronizedList(new ArrayList<>());
     final EffectPublisher effects = (userId, type, data) -> published.add(new Published(userId, type, data));
-    final Map<String, String> env = new HashMap<>(TestBackends.environment());
-    final DynamoDbClient dynamo = TestBackends.dynamoDb();
-    final MemoryCache cache = new MemoryCache();
-    final MutableClock clock = new MutableClock(NOW);
-    final String table;
-
-    SpendingFixture() {
-        env.put("RECEIPT_RATE_LIMIT", "1000/60s");
-        table = Settings.fromEnvironment(env).spendingTable();
-        StoreSeed.loadWithKeys(core(dynamo));
-    }
+    final TableCores cores = new TableCores("rewards", NOW, Map.of());
+    final Map<String, String> env = cores.env;
+    final DynamoDbClient dynamo = cores.dynamo;
+    final MemoryCache cache = cores.cache;
+    final MutableClock clock = cores.clock;
+    final String table = Settings.fromEnvironment(env).spendingTable();
 
     CoreServices core(DynamoDbClient client) {
-        return new CoreServices(Settings.fromEnvironment(env), client, cache, new Metrics("Test", "rewards"), clock);
+        return cores.core(client);
     }
 
     RewardCatalogue catalogue() {
