@@ -1,9 +1,9 @@
 package com.mallquest.benchmarks;
 
-import com.mallquest.core.lambda.CoreServices;
-import com.mallquest.core.store.BatchWrite;
-import com.mallquest.core.store.BatchWriteResult;
-import com.mallquest.core.store.BatchWriter;
+import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.dynamo.BatchWrite;
+import com.mallquest.core.platform.dynamo.BatchWriteResult;
+import com.mallquest.core.platform.dynamo.BatchWriter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

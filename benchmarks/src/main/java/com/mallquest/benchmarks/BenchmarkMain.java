@@ -1,7 +1,7 @@
 package com.mallquest.benchmarks;
 
 import com.mallquest.local.services.Dynalite;
-import com.mallquest.local.services.RedisServer;
+import com.mallquest.local.testsupport.RedisServer;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;

@@ -1,10 +1,10 @@
 package com.mallquest.benchmarks;
 
-import com.mallquest.core.cache.Cache;
-import com.mallquest.core.cache.CacheBatch;
-import com.mallquest.core.cache.CacheKeys;
-import com.mallquest.core.cache.Caches;
-import com.mallquest.core.config.Settings;
+import com.mallquest.core.platform.cache.Cache;
+import com.mallquest.core.platform.cache.CacheBatch;
+import com.mallquest.core.platform.cache.CacheKeys;
+import com.mallquest.core.platform.cache.Caches;
+import com.mallquest.core.platform.config.Settings;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

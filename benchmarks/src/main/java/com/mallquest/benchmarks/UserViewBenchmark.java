@@ -1,13 +1,13 @@
 package com.mallquest.benchmarks;
 
-import com.mallquest.core.auth.Caller;
-import com.mallquest.core.cache.CacheKeys;
-import com.mallquest.core.lambda.CoreServices;
-import com.mallquest.core.ledger.Credit;
-import com.mallquest.core.ledger.CreditKind;
-import com.mallquest.core.ledger.Ledger;
-import com.mallquest.core.users.UserView;
-import com.mallquest.core.users.UserViewService;
+import com.mallquest.core.platform.identity.Caller;
+import com.mallquest.core.platform.cache.CacheKeys;
+import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.domain.ledger.Credit;
+import com.mallquest.core.domain.ledger.CreditKind;
+import com.mallquest.core.domain.ledger.Ledger;
+import com.mallquest.core.domain.users.UserView;
+import com.mallquest.core.domain.users.UserViewService;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

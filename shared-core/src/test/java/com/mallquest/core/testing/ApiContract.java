@@ -3,9 +3,9 @@ package com.mallquest.core.testing;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.mallquest.core.lambda.ApiHandler;
-import com.mallquest.core.lambda.HttpEvents;
-import com.mallquest.local.services.OpenApiDocument;
+import com.mallquest.core.api.lambda.ApiHandler;
+import com.mallquest.core.api.lambda.HttpEvents;
+import com.mallquest.local.testsupport.OpenApiDocument;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -2,7 +2,7 @@ package com.mallquest.core.testing;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mallquest.core.http.Json;
+import com.mallquest.core.platform.json.Json;
 
 import java.io.IOException;
 

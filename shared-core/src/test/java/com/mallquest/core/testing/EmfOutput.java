@@ -1,7 +1,7 @@
 package com.mallquest.core.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mallquest.core.http.Json;
+import com.mallquest.core.platform.json.Json;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

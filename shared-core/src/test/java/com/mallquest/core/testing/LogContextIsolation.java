@@ -1,6 +1,6 @@
 package com.mallquest.core.testing;
 
-import com.mallquest.core.logging.LogContext;
+import com.mallquest.logging.LogContext;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

@@ -1,6 +1,6 @@
 package com.mallquest.core.testing;
 
-import com.mallquest.core.logging.LogContext;
+import com.mallquest.logging.LogContext;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package com.mallquest.core.testing;
 
-import com.mallquest.local.services.RedisCluster;
-import com.mallquest.local.services.RedisServer;
-import com.mallquest.local.services.TestBackends;
+import com.mallquest.local.testsupport.RedisCluster;
+import com.mallquest.local.testsupport.RedisServer;
+import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

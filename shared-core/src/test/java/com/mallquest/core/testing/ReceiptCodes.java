@@ -1,11 +1,11 @@
 package com.mallquest.core.testing;
 
-import com.mallquest.core.auth.Caller;
-import com.mallquest.core.lambda.CoreServices;
-import com.mallquest.core.receipts.ReceiptRequest;
-import com.mallquest.core.receipts.ReceiptSubmission;
-import com.mallquest.core.stores.StoreKeyRequest;
-import com.mallquest.core.stores.StoreKeys;
+import com.mallquest.core.platform.identity.Caller;
+import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.domain.receipts.ReceiptRequest;
+import com.mallquest.core.domain.receipts.ReceiptSubmission;
+import com.mallquest.core.domain.stores.StoreKeyRequest;
+import com.mallquest.core.domain.stores.StoreKeys;
 import com.mallquest.local.services.DevReceiptSigner;
 import com.mallquest.local.services.RepositoryRoot;
 

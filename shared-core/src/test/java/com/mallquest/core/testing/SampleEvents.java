@@ -3,7 +3,7 @@ package com.mallquest.core.testing;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.mallquest.core.http.Json;
+import com.mallquest.core.platform.json.Json;
 import com.mallquest.local.services.RepositoryRoot;
 
 import java.io.IOException;

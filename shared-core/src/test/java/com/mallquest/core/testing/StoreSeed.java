@@ -1,7 +1,7 @@
 package com.mallquest.core.testing;
 
-import com.mallquest.core.stores.Store;
-import com.mallquest.core.stores.StoreCatalogue;
+import com.mallquest.core.domain.stores.Store;
+import com.mallquest.core.domain.stores.StoreCatalogue;
 import com.mallquest.local.services.RepositoryRoot;
 
 import java.io.IOException;
@@ -28,7 +28,7 @@ public final class StoreSeed {
     }
 
     /** Writes the seed's stores and registers their development public keys ({@link ReceiptCodes}). */
-    public static void loadWithKeys(com.mallquest.core.lambda.CoreServices core) {
+    public static void loadWithKeys(com.mallquest.core.platform.wiring.CoreServices core) {
         load(StoreCatalogue.of(core));
         ReceiptCodes.registerDevKeys(core);
     }

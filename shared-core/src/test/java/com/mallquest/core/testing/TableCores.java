@@ -1,11 +1,11 @@
 package com.mallquest.core.testing;
 
-import com.mallquest.core.cache.Cache;
-import com.mallquest.core.cache.MemoryCache;
-import com.mallquest.core.config.Settings;
-import com.mallquest.core.lambda.CoreServices;
-import com.mallquest.core.metrics.Metrics;
-import com.mallquest.local.services.TestBackends;
+import com.mallquest.core.platform.cache.Cache;
+import com.mallquest.core.platform.cache.MemoryCache;
+import com.mallquest.core.platform.config.Settings;
+import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.metrics.Metrics;
+import com.mallquest.local.testsupport.TestBackends;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package com.mallquest.core.testing;
 
-import com.mallquest.core.cache.MemoryCache;
-import com.mallquest.core.config.Settings;
-import com.mallquest.core.lambda.CoreServices;
-import com.mallquest.core.metrics.Metrics;
+import com.mallquest.core.platform.cache.MemoryCache;
+import com.mallquest.core.platform.config.Settings;
+import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.metrics.Metrics;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Clock;

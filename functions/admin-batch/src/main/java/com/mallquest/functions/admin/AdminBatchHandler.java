@@ -1,15 +1,15 @@
 package com.mallquest.functions.admin;
 
-import com.mallquest.core.admin.AdjustmentBatch;
-import com.mallquest.core.admin.BatchAdjustments;
-import com.mallquest.core.admin.BatchOutcome;
-import com.mallquest.core.auth.Access;
-import com.mallquest.core.http.ApiRequest;
-import com.mallquest.core.http.ApiResponse;
-import com.mallquest.core.http.Route;
-import com.mallquest.core.lambda.ApiHandler;
-import com.mallquest.core.lambda.CoreServices;
-import com.mallquest.core.ledger.Ledger;
+import com.mallquest.core.domain.admin.AdjustmentBatch;
+import com.mallquest.core.domain.admin.BatchAdjustments;
+import com.mallquest.core.domain.admin.BatchOutcome;
+import com.mallquest.core.platform.identity.Access;
+import com.mallquest.core.api.http.ApiRequest;
+import com.mallquest.core.api.http.ApiResponse;
+import com.mallquest.core.api.http.Route;
+import com.mallquest.core.api.lambda.ApiHandler;
+import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.domain.ledger.Ledger;
 
 import java.util.List;
 

@@ -2,17 +2,17 @@ package com.mallquest.functions.admin;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mallquest.core.cache.CacheKeys;
-import com.mallquest.core.lambda.CoreServices;
-import com.mallquest.core.ledger.Account;
-import com.mallquest.core.ledger.ActivityEntry;
-import com.mallquest.core.ledger.ActivityPage;
-import com.mallquest.core.ledger.Credit;
-import com.mallquest.core.ledger.CreditKind;
-import com.mallquest.core.ledger.Ledger;
+import com.mallquest.core.platform.cache.CacheKeys;
+import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.domain.ledger.Account;
+import com.mallquest.core.domain.ledger.ActivityEntry;
+import com.mallquest.core.domain.ledger.ActivityPage;
+import com.mallquest.core.domain.ledger.Credit;
+import com.mallquest.core.domain.ledger.CreditKind;
+import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
-import com.mallquest.local.services.TestBackends;
+import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

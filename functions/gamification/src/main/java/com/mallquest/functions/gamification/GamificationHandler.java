@@ -1,17 +1,17 @@
 package com.mallquest.functions.gamification;
 
-import com.mallquest.core.auth.Access;
-import com.mallquest.core.effects.EffectsService;
-import com.mallquest.core.gamification.Gamification;
-import com.mallquest.core.gamification.Period;
-import com.mallquest.core.http.ApiRequest;
-import com.mallquest.core.http.ApiResponse;
-import com.mallquest.core.http.Route;
-import com.mallquest.core.lambda.ApiHandler;
-import com.mallquest.core.lambda.CoreServices;
-import com.mallquest.core.stores.Store;
-import com.mallquest.core.stores.StoreCatalogue;
-import com.mallquest.core.domain.DomainException;
+import com.mallquest.core.platform.identity.Access;
+import com.mallquest.core.domain.effects.EffectsService;
+import com.mallquest.core.domain.gamification.Gamification;
+import com.mallquest.core.domain.gamification.Period;
+import com.mallquest.core.api.http.ApiRequest;
+import com.mallquest.core.api.http.ApiResponse;
+import com.mallquest.core.api.http.Route;
+import com.mallquest.core.api.lambda.ApiHandler;
+import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.domain.stores.Store;
+import com.mallquest.core.domain.stores.StoreCatalogue;
+import com.mallquest.core.platform.errors.DomainException;
 
 import java.util.List;
 

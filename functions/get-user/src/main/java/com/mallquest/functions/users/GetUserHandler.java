@@ -1,13 +1,13 @@
 package com.mallquest.functions.users;
 
-import com.mallquest.core.auth.Access;
-import com.mallquest.core.http.ApiRequest;
-import com.mallquest.core.http.ApiResponse;
-import com.mallquest.core.http.Route;
-import com.mallquest.core.lambda.ApiHandler;
-import com.mallquest.core.lambda.CoreServices;
-import com.mallquest.core.users.UserView;
-import com.mallquest.core.users.UserViewService;
+import com.mallquest.core.platform.identity.Access;
+import com.mallquest.core.api.http.ApiRequest;
+import com.mallquest.core.api.http.ApiResponse;
+import com.mallquest.core.api.http.Route;
+import com.mallquest.core.api.lambda.ApiHandler;
+import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.domain.users.UserView;
+import com.mallquest.core.domain.users.UserViewService;
 
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package com.mallquest.functions.metrics;
 
-import com.mallquest.core.config.Settings;
-import com.mallquest.core.fleet.CacheServiceStatus;
-import com.mallquest.core.logging.Log;
+import com.mallquest.core.platform.config.Settings;
+import com.mallquest.core.operations.fleet.CacheServiceStatus;
+import com.mallquest.logging.Log;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;

@@ -1,15 +1,15 @@
 package com.mallquest.functions.metrics;
 
-import com.mallquest.core.auth.Access;
-import com.mallquest.core.fleet.CacheServiceStatus;
-import com.mallquest.core.fleet.MetricsReporter;
-import com.mallquest.core.health.HealthCheck;
-import com.mallquest.core.health.HealthReport;
-import com.mallquest.core.http.ApiRequest;
-import com.mallquest.core.http.ApiResponse;
-import com.mallquest.core.http.Route;
-import com.mallquest.core.lambda.ApiHandler;
-import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.platform.identity.Access;
+import com.mallquest.core.operations.fleet.CacheServiceStatus;
+import com.mallquest.core.operations.fleet.MetricsReporter;
+import com.mallquest.core.operations.health.HealthCheck;
+import com.mallquest.core.operations.health.HealthReport;
+import com.mallquest.core.api.http.ApiRequest;
+import com.mallquest.core.api.http.ApiResponse;
+import com.mallquest.core.api.http.Route;
+import com.mallquest.core.api.lambda.ApiHandler;
+import com.mallquest.core.platform.wiring.CoreServices;
 
 import java.util.List;
 

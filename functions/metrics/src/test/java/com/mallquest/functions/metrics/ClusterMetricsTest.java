@@ -1,14 +1,14 @@
 package com.mallquest.functions.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mallquest.core.cache.CacheStats;
-import com.mallquest.core.fleet.CacheServiceStatus;
-import com.mallquest.core.fleet.FleetRecorder;
-import com.mallquest.core.http.Json;
-import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.platform.cache.CacheStats;
+import com.mallquest.core.operations.fleet.CacheServiceStatus;
+import com.mallquest.core.operations.fleet.FleetRecorder;
+import com.mallquest.core.platform.json.Json;
+import com.mallquest.core.platform.wiring.CoreServices;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.OwnRedis;
-import com.mallquest.local.services.RedisCluster;
+import com.mallquest.local.testsupport.RedisCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -1,7 +1,7 @@
 package com.mallquest.functions.metrics;
 
-import com.mallquest.core.config.Settings;
-import com.mallquest.core.fleet.CacheServiceStatus;
+import com.mallquest.core.platform.config.Settings;
+import com.mallquest.core.operations.fleet.CacheServiceStatus;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 

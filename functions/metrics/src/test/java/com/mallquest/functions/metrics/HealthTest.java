@@ -2,12 +2,12 @@ package com.mallquest.functions.metrics;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mallquest.core.fleet.CacheServiceStatus;
-import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.operations.fleet.CacheServiceStatus;
+import com.mallquest.core.platform.wiring.CoreServices;
 import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.OwnRedis;
-import com.mallquest.local.services.RedisServer;
+import com.mallquest.local.testsupport.RedisServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

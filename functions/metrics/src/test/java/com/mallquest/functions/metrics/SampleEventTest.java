@@ -2,11 +2,11 @@ package com.mallquest.functions.metrics;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.mallquest.core.fleet.CacheServiceStatus;
-import com.mallquest.core.http.Json;
-import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.operations.fleet.CacheServiceStatus;
+import com.mallquest.core.platform.json.Json;
+import com.mallquest.core.platform.wiring.CoreServices;
 import com.mallquest.core.testing.SampleEvents;
-import com.mallquest.local.services.TestBackends;
+import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,21 +1,21 @@
 package com.mallquest.functions.stores;
 
-import com.mallquest.core.auth.Access;
-import com.mallquest.core.auth.Caller;
-import com.mallquest.core.effects.EffectPublisher;
-import com.mallquest.core.effects.EffectsService;
-import com.mallquest.core.fleet.FleetRecorder;
-import com.mallquest.core.http.ApiRequest;
-import com.mallquest.core.http.ApiResponse;
-import com.mallquest.core.http.Route;
-import com.mallquest.core.lambda.ApiHandler;
-import com.mallquest.core.lambda.CoreServices;
-import com.mallquest.core.receipts.ReceiptResult;
-import com.mallquest.core.receipts.ReceiptReviews;
-import com.mallquest.core.receipts.ReceiptService;
-import com.mallquest.core.stores.StoreKey;
-import com.mallquest.core.stores.StoreKeyRequest;
-import com.mallquest.core.stores.StoreKeys;
+import com.mallquest.core.platform.identity.Access;
+import com.mallquest.core.platform.identity.Caller;
+import com.mallquest.core.domain.effects.EffectPublisher;
+import com.mallquest.core.domain.effects.EffectsService;
+import com.mallquest.core.operations.fleet.FleetRecorder;
+import com.mallquest.core.api.http.ApiRequest;
+import com.mallquest.core.api.http.ApiResponse;
+import com.mallquest.core.api.http.Route;
+import com.mallquest.core.api.lambda.ApiHandler;
+import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.domain.receipts.ReceiptResult;
+import com.mallquest.core.domain.receipts.ReceiptReviews;
+import com.mallquest.core.domain.receipts.ReceiptService;
+import com.mallquest.core.domain.stores.StoreKey;
+import com.mallquest.core.domain.stores.StoreKeyRequest;
+import com.mallquest.core.domain.stores.StoreKeys;
 
 import java.time.Instant;
 import java.util.List;

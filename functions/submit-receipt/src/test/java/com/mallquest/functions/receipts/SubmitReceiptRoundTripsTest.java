@@ -1,7 +1,7 @@
 package com.mallquest.functions.receipts;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.mallquest.core.lambda.CoreServices;
+import com.mallquest.core.platform.wiring.CoreServices;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.OwnRedis;
@@ -9,8 +9,8 @@ import com.mallquest.core.testing.ReceiptCodes;
 import com.mallquest.core.testing.RecordingDynamoDb;
 import com.mallquest.core.testing.StoreSeed;
 import com.mallquest.core.testing.TestCores;
-import com.mallquest.local.services.RedisRoundTrips;
-import com.mallquest.local.services.RedisServer;
+import com.mallquest.local.testsupport.RedisRoundTrips;
+import com.mallquest.local.testsupport.RedisServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -51,8 +51,8 @@ class LocalTemplateTest {
             try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(function.artifact().toFile());
                  java.util.zip.ZipFile layer = new java.util.zip.ZipFile(function.layerJars().get(0).toFile())) {
                 assertTrue(jar.getEntry(function.handlerClass().replace('.', '/') + ".class") != null, function.logicalId());
-                assertTrue(jar.getEntry("com/mallquest/core/lambda/ApiHandler.class") == null, function.logicalId());
-                assertTrue(layer.getEntry("com/mallquest/core/lambda/ApiHandler.class") != null);
+                assertTrue(jar.getEntry("com/mallquest/core/api/lambda/ApiHandler.class") == null, function.logicalId());
+                assertTrue(layer.getEntry("com/mallquest/core/api/lambda/ApiHandler.class") != null);
                 assertTrue(layer.getEntry(function.handlerClass().replace('.', '/') + ".class") == null, "no function class in the layer");
             }
         }

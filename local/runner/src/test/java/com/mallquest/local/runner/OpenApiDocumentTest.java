@@ -1,7 +1,7 @@
 package com.mallquest.local.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mallquest.local.services.OpenApiDocument;
+import com.mallquest.local.testsupport.OpenApiDocument;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -102,8 +102,8 @@ class TemplateSchemaTest {
         // GIVEN the environment variables Settings reads (string literals in UPPER_SNAKE_CASE)
         // (and the logger's own, read by shared-logging's LogSettings)
         Set<String> read = new TreeSet<>();
-        for (String source : List.of("shared-core/src/main/java/com/mallquest/core/config/Settings.java",
-                "shared-logging/src/main/java/com/mallquest/core/logging/LogSettings.java")) {
+        for (String source : List.of("shared-core/src/main/java/com/mallquest/core/platform/config/Settings.java",
+                "shared-logging/src/main/java/com/mallquest/logging/LogSettings.java")) {
             Matcher m = Pattern.compile("\"([A-Z][A-Z0-9_]{2,})\"").matcher(Files.readString(RepositoryRoot.locate().resolve(source)));
             while (m.find()) {
                 read.add(m.group(1));

@@ -1,11 +1,11 @@
 package com.mallquest.functions.metrics.bench;
 
-import com.mallquest.core.cache.Cache;
-import com.mallquest.core.cache.CacheStats;
-import com.mallquest.core.cache.Caches;
-import com.mallquest.core.config.Settings;
-import com.mallquest.core.fleet.FleetRecorder;
-import com.mallquest.local.services.RedisServer;
+import com.mallquest.core.platform.cache.Cache;
+import com.mallquest.core.platform.cache.CacheStats;
+import com.mallquest.core.platform.cache.Caches;
+import com.mallquest.core.platform.config.Settings;
+import com.mallquest.core.operations.fleet.FleetRecorder;
+import com.mallquest.local.testsupport.RedisServer;
 
 import java.time.Clock;
 import java.time.Duration;

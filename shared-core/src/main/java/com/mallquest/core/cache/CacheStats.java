@@ -1,8 +1,0 @@
-package com.mallquest.core.cache;
-
-/** Cumulative hit and miss counts of {@link Cache#get}. */
-public record CacheStats(long hits, long misses) {
-    public CacheStats minus(CacheStats earlier) {
-        return new CacheStats(hits - earlier.hits, misses - earlier.misses);
-    }
-}

@@ -1,8 +1,0 @@
-package com.mallquest.core.config;
-
-/** A configuration problem found at init: the message names the environment variable. */
-public final class SettingsException extends RuntimeException {
-    public SettingsException(String message) {
-        super(message);
-    }
-}

@@ -1,0 +1,98 @@
+package com.mallquest.core.domain.earning;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * The reward rules of MallQuest, in one place. Every number a shopper earns comes from here.
+ *
+ * <ul>
+ *   <li><b>Coins</b> = purchase amount × the store's coin multiplier, <b>rounded down</b> to a whole coin
+ *       (computed exactly in decimal: 19.99 × 1.5 = 29.985 → 29 coins).</li>
+ *   <li><b>XP</b> = the purchase amount rounded down to a whole unit (1 XP per whole currency unit,
+ *       whatever the store: 125.50 → 125 XP).</li>
+ *   <li><b>Levels</b> start at 1. Reaching level {@code L} takes {@code 50 × L × (L − 1)} XP in total:
+ *       level 2 at 100 XP, 3 at 300, 4 at 600, 5 at 1,000, 6 at 1,500, 10 at 4,500, 20 at 19,000;
+ *       each level takes 100 XP more than the one before. Levels are capped at {@value #MAX_LEVEL}.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * Reward r = RewardRules.reward(new BigDecimal("125.50"), new BigDecimal("2.0")); // 251 coins, 125 XP
+ * int level = RewardRules.levelFor(1_250);                                         // 5
+ * LevelProgress p = RewardRules.progress(1_250);                                   // 250 of 500 XP to level 6
+ * }</pre>
+ */
+public final class RewardRules {
+
+    /** The highest level; XP beyond its threshold still counts but no longer levels up. */
+    public static final int MAX_LEVEL = 100;
+
+    /** XP step between consecutive level thresholds grows by this much per level. */
+    static final long XP_STEP = 100;
+
+    private RewardRules() { }
+
+    /** Coins for {@code amount} spent at a store with coin {@code multiplier}: the product, rounded down. */
+    public static long coinsFor(BigDecimal amount, BigDecimal multiplier) {
+        requireNonNegative(amount, "amount");
+        requireNonNegative(multiplier, "multiplier");
+        return amount.multiply(multiplier).setScale(0, RoundingMode.FLOOR).longValueExact();
+    }
+
+    /** XP for {@code amount} spent anywhere: one per whole currency unit, rounded down. */
+    public static long xpFor(BigDecimal amount) {
+        requireNonNegative(amount, "amount");
+        return amount.setScale(0, RoundingMode.FLOOR).longValueExact();
+    }
+
+    /** Coins and XP of one purchase. */
+    public static Reward reward(BigDecimal amount, BigDecimal multiplier) {
+        return new Reward(coinsFor(amount, multiplier), xpFor(amount));
+    }
+
+    /** Total XP needed to reach {@code level} (level 1 needs 0). */
+    public static long thresholdOf(int level) {
+        if (level < 1 || level > MAX_LEVEL) {
+            throw new IllegalArgumentException("level must be between 1 and " + MAX_LEVEL + ", was " + level);
+        }
+        return XP_STEP / 2 * level * (long) (level - 1);
+    }
+
+    /** The level of a user with {@code xp} XP in total (negative XP counts as 0). */
+    public static int levelFor(long xp) {
+        if (xp <= 0) {
+            return 1;
+        }
+        // Largest L with 50·L·(L−1) <= xp, from the quadratic formula, then corrected for rounding.
+        int level = (int) Math.floor((1 + Math.sqrt(1 + 8.0 * xp / XP_STEP)) / 2);
+        level = Math.max(1, Math.min(MAX_LEVEL, level));
+        while (level < MAX_LEVEL && thresholdOf(level + 1) <= xp) {
+            level++;
+        }
+        while (level > 1 && thresholdOf(level) > xp) {
+            level--;
+        }
+        return level;
+    }
+
+    /** Where {@code xp} stands between the current level and the next. */
+    public static LevelProgress progress(long xp) {
+        long total = Math.max(0, xp);
+        int level = levelFor(total);
+        long start = thresholdOf(level);
+        if (level == MAX_LEVEL) {
+            return new LevelProgress(level, total, start, null, total - start, 0, 100);
+        }
+        long next = thresholdOf(level + 1);
+        long into = total - start;
+        long span = next - start;
+        int percent = (int) (into * 100 / span);
+        return new LevelProgress(level, total, start, next, into, next - total, percent);
+    }
+
+    private static void requireNonNegative(BigDecimal value, String name) {
+        if (value == null || value.signum() < 0) {
+            throw new IllegalArgumentException(name + " must be zero or more, was " + value);
+        }
+    }
+}

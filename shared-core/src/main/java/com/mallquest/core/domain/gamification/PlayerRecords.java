@@ -1,0 +1,169 @@
+package com.mallquest.core.domain.gamification;
+
+import com.mallquest.core.domain.ledger.UsersTable;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Users-table item of a shopper's gamification state, and the one place its attributes are spelled (its key:
+ * {@link UsersTable#gamificationKey}, {@code pk=USER#<id>, sk=GAMIFICATION}):
+ * <ul>
+ *   <li>{@code visitWeeks} (string set of ISO weeks) and {@code stores} (string set of store ids): grown with
+ *       {@code ADD}, which is idempotent and order-independent, so a replayed or late credit changes nothing and a
+ *       receipt of last Saturday submitted on Monday lands in its own week;</li>
+ *   <li>{@code badge_<code>}: when the badge was awarded, written once with {@code attribute_not_exists};</li>
+ *   <li>{@code publicLeaderboards} (boolean, absent = true) and {@code displayName}: the shopper's choices.</li>
+ * </ul>
+ * Kept apart from the ledger's {@code PROFILE} item so gamification never touches the ledger's version fence.
+ */
+public final class PlayerRecords {
+
+    private static final String BADGE_PREFIX = "badge_";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public PlayerRecords(DynamoDbClient dynamo, String usersTable) {
+        this.dynamo = dynamo;
+        this.table = usersTable;
+    }
+
+    static Map<String, AttributeValue> key(String userId) {
+        return UsersTable.gamificationKey(userId);
+    }
+
+    /** The user's state (strongly consistent); {@link PlayerState#empty} when there is none. */
+    public PlayerState read(String userId) {
+        var response = dynamo.getItem(b -> b.tableName(table).key(key(userId)).consistentRead(true));
+        return response.hasItem() && !response.item().isEmpty() ? state(userId, response.item()) : PlayerState.empty(userId);
+    }
+
+    /** Adds the visit's week and store (each idempotent) and returns the state after. */
+    public PlayerState recordVisit(String userId, String week, String storeId, Instant now) {
+        Map<String, String> names = new HashMap<>(Map.of("#w", "visitWeeks", "#u", "updatedAt"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":w", AttributeValue.fromSs(List.of(week)), ":u", AttributeValue.fromS(now.toString())));
+        String add = "ADD #w :w";
+        if (storeId != null) {
+            names.put("#s", "stores");
+            values.put(":s", AttributeValue.fromSs(List.of(storeId)));
+            add += ", #s :s";
+        }
+        String expression = "SET #u = :u " + add;
+        var response = dynamo.updateItem(b -> b.tableName(table).key(key(userId))
+                .updateExpression(expression)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .returnValues(ReturnValue.ALL_NEW));
+        return state(userId, response.attributes());
+    }
+
+    /** Awards {@code badge} unless the user has it: true only for the one call that wrote it. */
+    public boolean award(String userId, Badge badge, Instant at) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(key(userId))
+                    .updateExpression("SET #b = :at")
+                    .conditionExpression("attribute_not_exists(#b)")
+                    .expressionAttributeNames(Map.of("#b", BADGE_PREFIX + badge.code()))
+                    .expressionAttributeValues(Map.of(":at", AttributeValue.fromS(at.toString()))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** Stores the shopper's choices; {@code displayName} empty removes it. Returns the state after. */
+    public PlayerState savePreferences(String userId, boolean publicLeaderboards, Optional<String> displayName, Instant now) {
+        Map<String, String> names = new HashMap<>(Map.of("#p", "publicLeaderboards", "#n", "displayName", "#u", "updatedAt"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":p", AttributeValue.fromBool(publicLeaderboards), ":u", AttributeValue.fromS(now.toString())));
+        String expression;
+        if (displayName.isPresent()) {
+            values.put(":n", AttributeValue.fromS(displayName.get()));
+            expression = "SET #p = :p, #n = :n, #u = :u";
+        } else {
+            expression = "SET #p = :p, #u = :u REMOVE #n";
+        }
+        var response = dynamo.updateItem(b -> b.tableName(table).key(key(userId))
+                .updateExpression(expression)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .returnValues(ReturnValue.ALL_NEW));
+        return state(userId, response.attributes());
+    }
+
+    /**
+     * The public side (visibility and display name) of up to 100 users in one {@code BatchGetItem} (unprocessed
+     * keys retried); a user without a record is visible and unnamed.
+     */
+    public Map<String, PlayerState> publicSides(Set<String> userIds) {
+        Map<String, PlayerState> out = new HashMap<>();
+        if (userIds.isEmpty()) {
+            return out;
+        }
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        userIds.forEach(id -> keys.add(key(id)));
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys)
+                .projectionExpression("#pk, publicLeaderboards, displayName")
+                .expressionAttributeNames(Map.of("#pk", UsersTable.PK)).build());
+        for (int attempt = 0; !request.isEmpty() && attempt < 5; attempt++) {
+            Map<String, KeysAndAttributes> current = request;
+            BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(current));
+            for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+                String userId = UsersTable.userIdOf(item);
+                out.put(userId, state(userId, item));
+            }
+            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        }
+        if (!request.isEmpty()) {
+            throw new IllegalStateException("DynamoDB left keys unprocessed after 5 attempts");
+        }
+        for (String id : userIds) {
+            out.putIfAbsent(id, PlayerState.empty(id));
+        }
+        return out;
+    }
+
+    /**
+     * Placeholder → attribute name of what a summary needs (visit weeks, every badge of the catalogue), for a
+     * projection in a read that other code makes (the user view's one batch read).
+     */
+    static Map<String, String> summaryAttributes() {
+        Map<String, String> names = new HashMap<>(Map.of("#gw", "visitWeeks"));
+        for (Badge badge : Badge.values()) {
+            names.put("#gb_" + badge.code(), BADGE_PREFIX + badge.code());
+        }
+        return names;
+    }
+
+    static PlayerState state(String userId, Map<String, AttributeValue> item) {
+        AttributeValue visible = item.get("publicLeaderboards");
+        AttributeValue name = item.get("displayName");
+        Map<String, Instant> badges = new HashMap<>();
+        item.forEach((attribute, value) -> {
+            if (attribute.startsWith(BADGE_PREFIX) && value.s() != null) {
+                badges.put(attribute.substring(BADGE_PREFIX.length()), Instant.parse(value.s()));
+            }
+        });
+        return new PlayerState(userId, visible == null || !Boolean.FALSE.equals(visible.bool()),
+                name == null || name.s() == null ? Optional.empty() : Optional.of(name.s()),
+                stringSet(item.get("visitWeeks")), stringSet(item.get("stores")), Map.copyOf(badges));
+    }
+
+    private static Set<String> stringSet(AttributeValue value) {
+        return value == null || !value.hasSs() ? Set.of() : Set.copyOf(new HashSet<>(value.ss()));
+    }
+}

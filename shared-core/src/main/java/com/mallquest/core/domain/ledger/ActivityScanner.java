@@ -1,0 +1,103 @@
+package com.mallquest.core.domain.ledger;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads every user's activity entries, a bounded page at a time, in table order (a {@code Scan} of the Users
+ * table filtered to {@code ACT#} items): for jobs that recompute something from the ledger, such as the
+ * leaderboard rebuild. A page of {@code maxItems} scanned items may hold fewer entries (profiles and other items
+ * are scanned too) or none; {@link Page#cursor()} is null once the table is done.
+ */
+public final class ActivityScanner {
+
+    /** One activity entry and whose it is. */
+    public record Scanned(String userId, ActivityEntry entry) { }
+
+    /**
+     * @param scanned items read (the bound), {@code cursor} where the next page starts (null: table done)
+     */
+    public record Page(List<Scanned> entries, int scanned, String cursor) { }
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public ActivityScanner(DynamoDbClient dynamo, String usersTable) {
+        this.dynamo = dynamo;
+        this.table = usersTable;
+    }
+
+    /**
+     * How many entries of {@code kind} {@code userId} has whose activity time lies in {@code month} (UTC): a
+     * {@code Query} of that month's {@code ACT#} keys, counted by DynamoDB ({@code Select=COUNT}).
+     */
+    public long count(String userId, CreditKind kind, java.time.YearMonth month) {
+        long count = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            var request = software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder()
+                    .tableName(table)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :month)")
+                    .filterExpression("#kind = :kind")
+                    .expressionAttributeNames(Map.of("#kind", "kind"))
+                    .expressionAttributeValues(Map.of(":pk", com.mallquest.core.platform.dynamo.Attributes.s(UsersTable.userPk(userId)),
+                            ":month", com.mallquest.core.platform.dynamo.Attributes.s(UsersTable.ACTIVITY_PREFIX + month), ":kind", com.mallquest.core.platform.dynamo.Attributes.s(kind.wireName())))
+                    .select(software.amazon.awssdk.services.dynamodb.model.Select.COUNT)
+                    .consistentRead(true);
+            if (start != null) {
+                request.exclusiveStartKey(start);
+            }
+            var response = dynamo.query(request.build());
+            count += response.count();
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+        } while (start != null);
+        return count;
+    }
+
+    /** Up to {@code maxItems} items from {@code cursor} (null: the start of the table). */
+    public Page page(String cursor, int maxItems) {
+        ScanRequest.Builder request = ScanRequest.builder()
+                .tableName(table)
+                .limit(maxItems)
+                .filterExpression("begins_with(sk, :act)")
+                .expressionAttributeValues(Map.of(":act", com.mallquest.core.platform.dynamo.Attributes.s(UsersTable.ACTIVITY_PREFIX)));
+        if (cursor != null) {
+            request.exclusiveStartKey(decode(cursor));
+        }
+        ScanResponse response = dynamo.scan(request.build());
+        List<Scanned> entries = new ArrayList<>();
+        for (Map<String, AttributeValue> item : response.items()) {
+            entries.add(new Scanned(item.get("userId").s(), UsersTable.activityEntry(item)));
+        }
+        Map<String, AttributeValue> last = response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : Map.of();
+        String next = last.isEmpty() ? null : encode(last);
+        return new Page(List.copyOf(entries), response.scannedCount(), next);
+    }
+
+    /** A cursor is the scan's last key, {@code pk\nsk} in base64url: opaque, and safe in a URL or a shell. */
+    private static String encode(Map<String, AttributeValue> key) {
+        String raw = key.get(UsersTable.PK).s() + "\n" + key.get(UsersTable.SK).s();
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, AttributeValue> decode(String cursor) {
+        String raw;
+        try {
+            raw = new String(java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a cursor this scanner returned");
+        }
+        String[] parts = raw.split("\n", 2);
+        if (parts.length != 2 || !parts[0].startsWith(UsersTable.userPk(""))) {
+            throw new IllegalArgumentException("not a cursor this scanner returned");
+        }
+        return Map.of(UsersTable.PK, com.mallquest.core.platform.dynamo.Attributes.s(parts[0]),
+                UsersTable.SK, com.mallquest.core.platform.dynamo.Attributes.s(parts[1]));
+    }
+}

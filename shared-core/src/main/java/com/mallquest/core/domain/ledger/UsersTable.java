@@ -1,0 +1,235 @@
+package com.mallquest.core.domain.ledger;
+
+import com.mallquest.core.platform.errors.DomainException;
+import com.mallquest.core.domain.earning.RewardRules;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static com.mallquest.core.platform.dynamo.Attributes.instant;
+import static com.mallquest.core.platform.dynamo.Attributes.n;
+import static com.mallquest.core.platform.dynamo.Attributes.number;
+import static com.mallquest.core.platform.dynamo.Attributes.s;
+import static com.mallquest.core.platform.dynamo.Attributes.string;
+import static com.mallquest.core.platform.dynamo.Attributes.stringMap;
+
+/**
+ * The Users table's item layout ({@code USERS_TABLE}), spelled once: every key and attribute name of the
+ * items below, how they are built and how they are read. Everyone who touches the table (the ledger, the
+ * user views, cleanup, admin) goes through here.
+ *
+ * <p>One partition per user, {@code pk=USER#<userId>}, holding:
+ * <ul>
+ *   <li>the <b>profile</b> {@code sk=PROFILE}: {@code coins, xp, level, receiptsCredited, version,
+ *       inFlight} (string set of credit ids between their balance write and their settling),
+ *       {@code userId, createdAt, updatedAt};</li>
+ *   <li>one <b>credit record</b> per credit {@code sk=CREDIT#<creditId>}: the credit ({@code userId,
+ *       creditId, kind, coins, xp, details, at}), its {@code state} ({@value #PENDING}, {@value #APPLIED},
+ *       {@value #REJECTED}), the {@code leaseUntil} of the attempt working on it, and once applied the
+ *       result a replay returns ({@code levelBefore, coinsAfter, xpAfter, receiptsAfter, versionAfter,
+ *       createdAfter, updatedAfter}); while {@code PENDING} also {@code pendingUser} (the user id) and
+ *       {@code pendingSince} (the claim's sortable time), which put it in the sparse GSI
+ *       {@value #PENDING_INDEX};</li>
+ *   <li>one <b>activity entry</b> per applied credit {@code sk=ACT#<time>#<creditId>} (the credit's own
+ *       attributes), newest last in key order.</li>
+ * </ul>
+ */
+public final class UsersTable {
+
+    public static final String PK = "pk";
+    public static final String SK = "sk";
+    static final String USER_PREFIX = "USER#";
+    static final String PROFILE_SK = "PROFILE";
+    static final String CREDIT_PREFIX = "CREDIT#";
+    static final String ACTIVITY_PREFIX = "ACT#";
+    static final String GAMIFICATION_SK = "GAMIFICATION";
+
+    // profile attributes
+    public static final String VERSION = "version";
+    public static final String IN_FLIGHT = "inFlight";
+    static final String COINS = "coins";
+    static final String XP = "xp";
+    static final String LEVEL = "level";
+    static final String RECEIPTS = "receiptsCredited";
+    static final String USER_ID = "userId";
+    static final String CREATED_AT = "createdAt";
+    static final String UPDATED_AT = "updatedAt";
+
+    // credit record and activity attributes (the credit's amounts are COINS and XP)
+    static final String CREDIT_ID = "creditId";
+    static final String KIND = "kind";
+    static final String DETAILS = "details";
+    static final String AT = "at";
+    static final String STATE = "state";
+    static final String LEASE_UNTIL = "leaseUntil";
+    static final String LEVEL_BEFORE = "levelBefore";
+    static final String COINS_AFTER = "coinsAfter";
+    static final String XP_AFTER = "xpAfter";
+    static final String RECEIPTS_AFTER = "receiptsAfter";
+    static final String VERSION_AFTER = "versionAfter";
+    static final String CREATED_AFTER = "createdAfter";
+    static final String UPDATED_AFTER = "updatedAfter";
+
+    static final String PENDING_USER = "pendingUser";
+    static final String PENDING_SINCE = "pendingSince";
+    /** The sparse GSI of unfinished credits: hash {@code pendingUser}, range {@code pendingSince}. */
+    public static final String PENDING_INDEX = "pending-index";
+
+    // credit record states
+    static final String PENDING = "PENDING";
+    static final String APPLIED = "APPLIED";
+    static final String REJECTED = "REJECTED";
+
+    /** Fixed-width UTC time so that activity keys sort chronologically. */
+    private static final DateTimeFormatter SORTABLE_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    /** Exactly the sort keys {@link #activitySk} makes (all ASCII: at most 229 bytes, far below DynamoDB's 1024). */
+    private static final Pattern ACTIVITY_SK = Pattern.compile(
+            "ACT#\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#" + Credit.CREDIT_ID_RULE);
+
+    private UsersTable() { }
+
+    // ---- keys -------------------------------------------------------------------------------------------
+
+    /** The partition of a user. */
+    public static String userPk(String userId) {
+        return USER_PREFIX + userId;
+    }
+
+    /** The key of the user's profile (balance) item. */
+    public static Map<String, AttributeValue> profileKey(String userId) {
+        return Map.of(PK, s(userPk(userId)), SK, s(PROFILE_SK));
+    }
+
+    /**
+     * The key of the user's gamification item ({@code sk=GAMIFICATION}: badges, visit weeks, leaderboard
+     * choices); its attributes are spelled by {@code gamification/PlayerRecords}, which alone reads and writes it.
+     */
+    public static Map<String, AttributeValue> gamificationKey(String userId) {
+        return Map.of(PK, s(userPk(userId)), SK, s(GAMIFICATION_SK));
+    }
+
+    /** The user id of an item's partition key ({@code USER#<id>}). */
+    public static String userIdOf(Map<String, AttributeValue> item) {
+        return string(item, PK).substring(USER_PREFIX.length());
+    }
+
+    static Map<String, AttributeValue> creditKey(Credit credit) {
+        return Map.of(PK, s(userPk(credit.userId())), SK, s(CREDIT_PREFIX + credit.creditId()));
+    }
+
+    static String activitySk(Instant at, String creditId) {
+        return ACTIVITY_PREFIX + SORTABLE_TIME.format(at) + "#" + creditId;
+    }
+
+    /** True when {@code sk} has exactly the shape of an activity entry's sort key. */
+    static boolean isActivitySk(String sk) {
+        return ACTIVITY_SK.matcher(sk).matches();
+    }
+
+    static Map<String, AttributeValue> activityKey(String userId, String activitySk) {
+        return Map.of(PK, s(userPk(userId)), SK, s(activitySk));
+    }
+
+    // ---- items ------------------------------------------------------------------------------------------
+
+    static Map<String, AttributeValue> pendingCredit(Credit credit, Instant at, Instant leaseUntil) {
+        Map<String, AttributeValue> item = new HashMap<>(creditKey(credit));
+        putCredit(item, credit, at);
+        item.put(STATE, s(PENDING));
+        item.put(LEASE_UNTIL, n(leaseUntil.toEpochMilli()));
+        item.put(PENDING_USER, s(credit.userId()));
+        item.put(PENDING_SINCE, s(SORTABLE_TIME.format(at)));
+        return item;
+    }
+
+    static Map<String, AttributeValue> activity(Credit credit, Instant at) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, s(userPk(credit.userId())));
+        item.put(SK, s(activitySk(at, credit.creditId())));
+        putCredit(item, credit, at);
+        return item;
+    }
+
+    /** The credit's own attributes, shared by its credit record and its activity entry. */
+    private static void putCredit(Map<String, AttributeValue> item, Credit credit, Instant at) {
+        item.put(USER_ID, s(credit.userId()));
+        item.put(CREDIT_ID, s(credit.creditId()));
+        item.put(KIND, s(credit.kind().wireName()));
+        item.put(COINS, n(credit.coinsDelta()));
+        item.put(XP, n(credit.xpDelta()));
+        item.put(DETAILS, com.mallquest.core.platform.dynamo.Attributes.stringMap(credit.details()));
+        item.put(AT, s(SORTABLE_TIME.format(at)));
+    }
+
+    // ---- readers ----------------------------------------------------------------------------------------
+
+    static Account account(String userId, Map<String, AttributeValue> profile) {
+        long xp = number(profile, XP);
+        return new Account(userId, number(profile, COINS), xp, RewardRules.levelFor(xp), number(profile, RECEIPTS),
+                number(profile, VERSION), instant(profile, CREATED_AT), instant(profile, UPDATED_AT));
+    }
+
+    static ActivityEntry activityEntry(Map<String, AttributeValue> item) {
+        return new ActivityEntry(string(item, CREDIT_ID), CreditKind.fromWireName(string(item, KIND)),
+                number(item, COINS), number(item, XP), Instant.parse(string(item, AT)), stringMap(item, DETAILS));
+    }
+
+    /** The credit a credit record (or activity entry) holds. */
+    static Credit credit(String userId, Map<String, AttributeValue> record) {
+        return new Credit(userId, string(record, CREDIT_ID), number(record, COINS), number(record, XP),
+                CreditKind.fromWireName(string(record, KIND)), stringMap(record, DETAILS));
+    }
+
+    /** The credit a pending record (e.g. from {@value #PENDING_INDEX}) holds, with its user. */
+    static Credit pendingCredit(Map<String, AttributeValue> record) {
+        return credit(string(record, USER_ID), record);
+    }
+
+    static String creditId(Map<String, AttributeValue> record) {
+        return string(record, CREDIT_ID);
+    }
+
+    static String state(Map<String, AttributeValue> record) {
+        return string(record, STATE);
+    }
+
+    static Instant at(Map<String, AttributeValue> record) {
+        return Instant.parse(string(record, AT));
+    }
+
+    static long leaseUntil(Map<String, AttributeValue> record) {
+        return number(record, LEASE_UNTIL);
+    }
+
+    /** The stored level of a profile, or null when none is stored. */
+    static Integer storedLevel(Map<String, AttributeValue> profile) {
+        AttributeValue stored = profile.get(LEVEL);
+        return stored == null ? null : Integer.parseInt(stored.n());
+    }
+
+    /** The result recorded on an {@code APPLIED} credit record. */
+    static CreditResult replayedResult(String userId, Map<String, AttributeValue> record) {
+        long xpAfter = number(record, XP_AFTER);
+        Account after = new Account(userId, number(record, COINS_AFTER), xpAfter, RewardRules.levelFor(xpAfter),
+                number(record, RECEIPTS_AFTER), number(record, VERSION_AFTER), instant(record, CREATED_AFTER),
+                instant(record, UPDATED_AFTER));
+        return new CreditResult(false, credit(userId, record), at(record), after,
+                (int) number(record, LEVEL_BEFORE), after.level());
+    }
+
+    /** A credit id reused with other amounts or another kind is a caller bug, never silently applied. */
+    static void requireSameAmounts(Credit credit, Map<String, AttributeValue> record) {
+        if (number(record, COINS) != credit.coinsDelta() || number(record, XP) != credit.xpDelta()
+                || !credit.kind().wireName().equals(string(record, KIND))) {
+            throw DomainException.conflict("credit_mismatch",
+                    "Credit " + credit.creditId() + " was already recorded with different amounts");
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package com.mallquest.core.domain.receipts;
+
+import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.domain.ledger.CreditResult;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The receipt claims of the Receipts table ({@link ReceiptItems}): one item per {@code (storeId, receiptId)}.
+ * A claim waiting for its credit is in the sparse GSI {@code pending-index}; one waiting for a reviewer is in
+ * {@code review-index}; each leaves its index when it moves on, so the indexes only ever hold unfinished claims.
+ *
+ * <p>Other parts of the system read a claim with {@link #find} (e.g. a refund needs a credited receipt's amount,
+ * coins, XP and user):
+ * <pre>{@code
+ * Optional<ReceiptClaim> claim = ReceiptClaims.of(core).find("zara", "R-1001");
+ * claim.filter(ReceiptClaim::credited).map(ReceiptClaim::coins);
+ * }</pre>
+ */
+public final class ReceiptClaims {
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public ReceiptClaims(DynamoDbClient dynamo, String receiptsTable) {
+        this.dynamo = dynamo;
+        this.table = receiptsTable;
+    }
+
+    public static ReceiptClaims of(CoreServices core) {
+        return new ReceiptClaims(core.dynamoDb(), core.settings().receiptsTable());
+    }
+
+    /** The claim of a receipt, if any (strongly consistent): its user, amount, coins, XP, status and result. */
+    public Optional<ReceiptClaim> find(String storeId, String receiptId) {
+        return Optional.ofNullable(get(ReceiptItems.claimKey(storeId, receiptId))).map(ReceiptItems::toClaim);
+    }
+
+    /** Creates the claim; when the receipt was claimed before, returns that claim instead (nothing is written). */
+    Optional<ReceiptClaim> create(ReceiptClaim claim) {
+        try {
+            dynamo.putItem(PutItemRequest.builder()
+                    .tableName(table)
+                    .item(ReceiptItems.toItem(claim))
+                    .conditionExpression("attribute_not_exists(" + ReceiptItems.PK + ")")
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .build());
+            return Optional.empty();
+        } catch (ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> existing = e.hasItem() && !e.item().isEmpty() ? e.item()
+                    : get(ReceiptItems.claimKey(claim.storeId(), claim.receiptId()));
+            if (existing == null) {
+                throw new IllegalStateException("claim " + claim.creditId() + " reported existing but cannot be read");
+            }
+            return Optional.of(ReceiptItems.toClaim(existing));
+        }
+    }
+
+    /** Records the credit's outcome on the claim and takes it out of the pending index. */
+    void markCredited(ReceiptClaim claim, ReceiptResult result) {
+        Map<String, AttributeValue> values = new HashMap<>(ReceiptItems.creditedValues(result));
+        values.put(":userId", ReceiptItems.s(claim.userId()));
+        dynamo.updateItem(UpdateItemRequest.builder()
+                .tableName(table)
+                .key(ReceiptItems.claimKey(claim.storeId(), claim.receiptId()))
+                .updateExpression(ReceiptItems.CREDITED_UPDATE)
+                .conditionExpression(ReceiptItems.USER_ID + " = :userId")
+                .expressionAttributeNames(Map.of("#status", ReceiptItems.STATUS))
+                .expressionAttributeValues(values)
+                .build());
+    }
+
+    /**
+     * Deletes a claim that was never credited (its receipt was refused by a fraud limit), so the receipt can be
+     * claimed again another day. A credited or reviewed claim is never deleted.
+     */
+    void release(ReceiptClaim claim) {
+        try {
+            dynamo.deleteItem(DeleteItemRequest.builder().tableName(table)
+                    .key(ReceiptItems.claimKey(claim.storeId(), claim.receiptId()))
+                    .conditionExpression(ReceiptItems.USER_ID + " = :userId AND #status IN (:pending, :review)")
+                    .expressionAttributeNames(Map.of("#status", ReceiptItems.STATUS))
+                    .expressionAttributeValues(Map.of(":userId", ReceiptItems.s(claim.userId()),
+                            ":pending", ReceiptItems.s(ReceiptClaim.PENDING), ":review", ReceiptItems.s(ReceiptClaim.PENDING_REVIEW)))
+                    .build());
+        } catch (ConditionalCheckFailedException e) {
+            // gone already, or moved on: nothing to release
+        }
+    }
+
+    /**
+     * Moves a claim from {@code PENDING_REVIEW} to {@code status} ({@code PENDING} when approved: it enters the pending
+     * index so a crash before its credit is finished by cleanup; {@code REJECTED}), recording the reviewer.
+     *
+     * @return the claim as it is now: moved by this call, or as another decision left it (compare its status)
+     */
+    ReceiptClaim decide(ReceiptClaim claim, String status, ReceiptClaim.Review review) {
+        String pk = ReceiptItems.claimPk(claim.storeId(), claim.receiptId());
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":status", ReceiptItems.s(status));
+        values.put(":review", ReceiptItems.s(ReceiptClaim.PENDING_REVIEW));
+        values.put(":by", ReceiptItems.s(review.by()));
+        values.put(":at", ReceiptItems.s(review.at().toString()));
+        StringBuilder update = new StringBuilder("SET #status = :status, " + ReceiptItems.REVIEWED_BY + " = :by, "
+                + ReceiptItems.REVIEWED_AT + " = :at");
+        if (review.reason() != null) {
+            update.append(", ").append(ReceiptItems.REJECT_REASON).append(" = :reason");
+            values.put(":reason", ReceiptItems.s(review.reason()));
+        }
+        if (ReceiptClaim.PENDING.equals(status)) {
+            Map<String, AttributeValue> entry = ReceiptItems.pendingIndexEntry(pk, review.at());
+            update.append(", ").append(ReceiptItems.PENDING_SHARD).append(" = :shard, ")
+                    .append(ReceiptItems.PENDING_SINCE).append(" = :since");
+            values.put(":shard", entry.get(ReceiptItems.PENDING_SHARD));
+            values.put(":since", entry.get(ReceiptItems.PENDING_SINCE));
+        }
+        update.append(" REMOVE ").append(ReceiptItems.REVIEW_QUEUE_ATTR).append(", ").append(ReceiptItems.REVIEW_SINCE);
+        try {
+            var response = dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+                    .key(ReceiptItems.claimKey(claim.storeId(), claim.receiptId()))
+                    .updateExpression(update.toString())
+                    .conditionExpression("#status = :review")
+                    .expressionAttributeNames(Map.of("#status", ReceiptItems.STATUS))
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .build());
+            return ReceiptItems.toClaim(response.attributes());
+        } catch (ConditionalCheckFailedException e) {
+            return find(claim.storeId(), claim.receiptId())
+                    .orElseThrow(() -> new IllegalStateException("claim " + claim.creditId() + " vanished during its review"));
+        }
+    }
+
+    /** Up to {@code limit} claims pending since before {@code olderThan}, oldest first per shard. */
+    List<ReceiptClaim> pending(Instant olderThan, int limit) {
+        List<ReceiptClaim> claims = new ArrayList<>();
+        for (int shard = 0; shard < ReceiptItems.PENDING_SHARDS && claims.size() < limit; shard++) {
+            QueryResponse response = dynamo.query(QueryRequest.builder()
+                    .tableName(table)
+                    .indexName(ReceiptItems.PENDING_INDEX)
+                    .keyConditionExpression(ReceiptItems.PENDING_SHARD + " = :shard AND " + ReceiptItems.PENDING_SINCE + " < :before")
+                    .expressionAttributeValues(Map.of(":shard", ReceiptItems.s("p" + shard),
+                            ":before", ReceiptItems.s(ReceiptItems.SORTABLE_TIME.format(olderThan))))
+                    .limit(limit - claims.size())
+                    .build());
+            response.items().forEach(item -> claims.add(ReceiptItems.toClaim(item)));
+        }
+        return claims;
+    }
+
+    /**
+     * One page of the review queue, oldest first.
+     *
+     * @param storeId only this store's claims; null for every store
+     * @param after   the last {@code reviewSince} of the previous page ({@link ReviewQueue} encodes it as the cursor); null for the first
+     */
+    Page reviewPage(String storeId, int limit, String after) {
+        QueryRequest.Builder request = QueryRequest.builder().tableName(table).indexName(ReceiptItems.REVIEW_INDEX)
+                .keyConditionExpression(ReceiptItems.REVIEW_QUEUE_ATTR + " = :queue")
+                .limit(limit);
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":queue", ReceiptItems.s(ReceiptItems.REVIEW_QUEUE)));
+        if (storeId != null) {
+            request.filterExpression("storeId = :store");
+            values.put(":store", ReceiptItems.s(storeId));
+        }
+        if (after != null) {
+            String pk = after.substring(after.indexOf('#') + 1);
+            request.exclusiveStartKey(Map.of(ReceiptItems.PK, ReceiptItems.s(pk),
+                    ReceiptItems.REVIEW_QUEUE_ATTR, ReceiptItems.s(ReceiptItems.REVIEW_QUEUE),
+                    ReceiptItems.REVIEW_SINCE, ReceiptItems.s(after)));
+        }
+        QueryResponse response = dynamo.query(request.expressionAttributeValues(values).build());
+        List<ReceiptClaim> claims = response.items().stream().map(ReceiptItems::toClaim).toList();
+        String next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? response.lastEvaluatedKey().get(ReceiptItems.REVIEW_SINCE).s() : null;
+        return new Page(claims, next);
+    }
+
+    /** Claims of one review-queue page and where the next page starts (null: the last page). */
+    record Page(List<ReceiptClaim> claims, String next) { }
+
+    private Map<String, AttributeValue> get(Map<String, AttributeValue> key) {
+        var response = dynamo.getItem(GetItemRequest.builder().tableName(table).key(key).consistentRead(true).build());
+        return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
+    }
+
+    /** A credit's outcome as a receipt result. */
+    static ReceiptResult result(ReceiptClaim claim, CreditResult credit, boolean replayed) {
+        return new ReceiptResult(claim.receiptId(), claim.storeId(), claim.amount(), claim.coins(), claim.xp(),
+                credit.leveledUp(), replayed, credit.creditedAt(),
+                new ReceiptResult.UserBalance(claim.userId(), credit.account().coins(), credit.account().xp(),
+                        credit.account().level()));
+    }
+}

@@ -1,0 +1,40 @@
+package com.mallquest.core.domain.spending;
+
+import java.time.Instant;
+
+/**
+ * The durable record of one redemption ({@code pk=USER#<userId>, sk=REDEMPTION#<redemptionId>}): the idempotency
+ * key of {@code POST /redemptions}. Everything a later attempt (a retry, the cleanup job) needs to finish it the same
+ * way is fixed in it when it is created: the price, the coupon code and its expiry, whether stock and a per-user
+ * limit apply.
+ *
+ * @param state       {@code INPROGRESS}, {@code COMPLETED} or {@code REJECTED}
+ * @param balanceAfter the balance right after the debit (COMPLETED)
+ * @param errorCode   the refusal (REJECTED), replayed to a repeat of the request
+ * @param leaseUntil  epoch ms until which the attempt that holds it owns the record (INPROGRESS)
+ */
+record RedemptionRecord(String userId, String redemptionId, String payloadHash, String rewardId, String title,
+                        String storeId, long costCoins, boolean stockLimited, Integer perUserLimit, String couponCode,
+                        Instant couponExpiresAt, Instant createdAt, String state, Long balanceAfter, String errorCode,
+                        String errorMessage, Long leaseUntil) {
+
+    /** The ledger credit id of the debit: one per redemption, whatever the retries. */
+    String debitId() {
+        return "redemption:" + redemptionId;
+    }
+
+    /** The ledger credit id of the refund of an expired coupon. */
+    String refundId() {
+        return "redemption-refund:" + redemptionId;
+    }
+
+    /** The id this redemption's stock and limit holds carry (redemption ids are unique per user only). */
+    String holdId() {
+        return userId + "#" + redemptionId;
+    }
+
+    Redemption view(boolean replayed) {
+        return new Redemption(redemptionId, rewardId, title, storeId, couponCode, couponExpiresAt, costCoins,
+                balanceAfter == null ? 0 : balanceAfter, createdAt, null, replayed);
+    }
+}

@@ -1,0 +1,255 @@
+package com.mallquest.core.domain.spending;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.mallquest.core.platform.cache.Cache;
+import com.mallquest.core.platform.cache.CacheKeys;
+import com.mallquest.core.platform.errors.DomainException;
+import com.mallquest.core.platform.json.Json;
+import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.domain.stores.StoreCatalogue;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.regex.Pattern;
+
+import static com.mallquest.core.domain.spending.SpendingItems.REMAINING;
+import static com.mallquest.core.platform.dynamo.Attributes.n;
+import static com.mallquest.core.platform.dynamo.Attributes.s;
+
+/**
+ * The rewards catalogue: {@code PUT /admin/rewards/{rewardId}} ({@link #put}), {@code GET /rewards}
+ * ({@link #listAvailable}: active, in their window, with remaining stock; cached for {@code REWARD_CACHE_TTL_SECONDS}
+ * in the shared cache like the store catalogue, so the stock shown may lag by that much — redemption itself always
+ * decides on the stored stock) and {@code GET /rewards/{rewardId}}.
+ *
+ * <pre>{@code
+ * RewardCatalogue rewards = RewardCatalogue.of(core);
+ * RewardCatalogue.Saved saved = rewards.put("starbucks-coffee", change);
+ * List<CatalogueReward> open = rewards.listAvailable();
+ * }</pre>
+ */
+public final class RewardCatalogue {
+
+    /** The shape of a reward id. */
+    public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    /** The cache entry holding every reward as JSON. */
+    public static final String CACHE_KEY = CacheKeys.build("rewards", "catalogue", "all");
+    private static final TypeReference<List<CatalogueReward>> LIST = new TypeReference<>() { };
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Cache cache;
+    private final Duration ttl;
+    private final Clock clock;
+    private final StoreCatalogue stores;
+
+    public RewardCatalogue(DynamoDbClient dynamo, String spendingTable, Cache cache, Duration ttl, Clock clock,
+                           StoreCatalogue stores) {
+        this.dynamo = dynamo;
+        this.table = spendingTable;
+        this.cache = cache;
+        this.ttl = ttl;
+        this.clock = clock;
+        this.stores = stores;
+    }
+
+    public static RewardCatalogue of(CoreServices core) {
+        return new RewardCatalogue(core.dynamoDb(), core.settings().spendingTable(), core.cache(),
+                core.settings().rewardCacheTtl(), core.clock(), StoreCatalogue.of(core));
+    }
+
+    /** The outcome of {@link #put}: {@code created} false for an update. */
+    public record Saved(boolean created, CatalogueReward reward) { }
+
+    /**
+     * Creates reward {@code rewardId} or replaces its definition, changing stock only as {@link RewardChange} says.
+     *
+     * @throws DomainException 400 for a bad id, 422 {@code unknown_store}, 409 {@code stock_changed}
+     */
+    public Saved put(String rewardId, RewardChange change) {
+        requireId(rewardId);
+        if (change.storeId() != null && stores.find(change.storeId()).isEmpty()) {
+            throw DomainException.rejected("unknown_store", "There is no store '" + change.storeId() + "' in this mall", "storeId");
+        }
+        Map<String, AttributeValue> values = new HashMap<>();
+        Map<String, String> names = new HashMap<>();
+        StringJoiner set = new StringJoiner(", ");
+        int i = 0;
+        for (Map.Entry<String, AttributeValue> e : SpendingItems.rewardDefinition(rewardId, change, clock.instant()).entrySet()) {
+            names.put("#a" + i, e.getKey());
+            values.put(":a" + i, e.getValue());
+            set.add("#a" + i + " = :a" + i);
+            i++;
+        }
+        StringJoiner remove = new StringJoiner(", ");
+        for (String optional : SpendingItems.OPTIONAL_DEFINITION) {
+            if (!names.containsValue(optional)) {
+                names.put("#a" + i, optional);
+                remove.add("#a" + i);
+                i++;
+            }
+        }
+        boolean exists = read(rewardId).isPresent();
+        String condition;
+        String add = "";
+        if (!exists) {
+            if (change.stockDelta() != null || change.expectedStock() != null) {
+                throw DomainException.invalid("stockDelta", "stockDelta and expectedStock change the stock of an existing reward; a new one takes stock");
+            }
+            condition = "attribute_not_exists(pk)";
+            if (change.stock() != null) {
+                set.add("#rem = :stock");
+                values.put(":stock", n(change.stock()));
+            }
+        } else {
+            condition = "attribute_exists(pk)";
+            if (change.stockDelta() != null) {
+                add = " ADD #rem :delta";
+                values.put(":delta", n(change.stockDelta()));
+                condition += " AND attribute_exists(#rem)";
+                if (change.stockDelta() < 0) {
+                    condition += " AND #rem >= :need";
+                    values.put(":need", n(-change.stockDelta()));
+                }
+            } else if (change.stock() != null) {
+                set.add("#rem = :stock");
+                values.put(":stock", n(change.stock()));
+                if (change.expectedStock() != null) {
+                    condition += " AND #rem = :expected";
+                    values.put(":expected", n(change.expectedStock()));
+                } else {
+                    condition += " AND attribute_not_exists(#rem)";
+                }
+            }
+        }
+        if ((set + add + condition).contains("#rem")) {
+            names.put("#rem", REMAINING);
+        }
+        String expression = "SET " + set + (remove.length() > 0 ? " REMOVE " + remove : "") + add;
+        Map<String, AttributeValue> after;
+        try {
+            after = dynamo.updateItem(UpdateItemRequest.builder()
+                    .tableName(table)
+                    .key(SpendingItems.rewardKey(rewardId))
+                    .updateExpression(expression)
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .build()).attributes();
+        } catch (ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> current = e.hasItem() && !e.item().isEmpty() ? e.item()
+                    : readItem(SpendingItems.rewardKey(rewardId));
+            if (current == null) {
+                throw new IllegalStateException("reward " + rewardId + " vanished while being updated");
+            }
+            if (!exists) {
+                // created by a concurrent request a moment ago: apply this change as an update
+                return put(rewardId, change);
+            }
+            Long remaining = SpendingItems.optNum(current, REMAINING);
+            throw DomainException.conflict("stock_changed", remaining == null
+                            ? "This reward has unlimited stock: there is no stock to change"
+                            : "The remaining stock is " + remaining + ": send stockDelta, or stock with expectedStock " + remaining)
+                    .detail("remaining", remaining);
+        }
+        cache.delete(CACHE_KEY);
+        return new Saved(!exists, SpendingItems.reward(after));
+    }
+
+    /** The stored reward (strongly consistent), active or not. */
+    public Optional<CatalogueReward> find(String rewardId) {
+        return ID.matcher(rewardId).matches() ? read(rewardId) : Optional.empty();
+    }
+
+    /** A reward a shopper may see now ({@code GET /rewards/{rewardId}}): 404 {@code reward_not_found} otherwise. */
+    public CatalogueReward available(String rewardId) {
+        Instant now = clock.instant();
+        return all().stream().filter(r -> r.rewardId().equals(rewardId) && r.availableAt(now)).findFirst()
+                .orElseThrow(() -> DomainException.notFound("reward_not_found", "There is no reward '" + rewardId + "' on offer"));
+    }
+
+    /** The rewards on offer now, cheapest first (cached). */
+    public List<CatalogueReward> listAvailable() {
+        Instant now = clock.instant();
+        return all().stream().filter(r -> r.availableAt(now))
+                .sorted(Comparator.comparingLong(CatalogueReward::costCoins).thenComparing(CatalogueReward::rewardId)).toList();
+    }
+
+    /** Forgets the cached list (a redemption changed the stock). */
+    void invalidate() {
+        cache.delete(CACHE_KEY);
+    }
+
+    /** Reads a seed file: a JSON array of {@code {"rewardId", ...RewardChange fields}}. */
+    public static List<Map<String, Object>> readSeed(InputStream json) {
+        try {
+            return Json.MAPPER.readValue(json, new TypeReference<>() { });
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the rewards seed", e);
+        }
+    }
+
+    private List<CatalogueReward> all() {
+        Optional<String> cached = cache.get(CACHE_KEY);
+        if (cached.isPresent()) {
+            try {
+                return Json.MAPPER.readValue(cached.get(), LIST);
+            } catch (JsonProcessingException e) {
+                cache.delete(CACHE_KEY);
+            }
+        }
+        List<CatalogueReward> rewards = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table)
+                    .keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s(SpendingItems.REWARDS_PK)));
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            QueryResponse response = dynamo.query(query.build());
+            response.items().forEach(item -> rewards.add(SpendingItems.reward(item)));
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+        } while (start != null);
+        cache.set(CACHE_KEY, Json.write(rewards), ttl);
+        return rewards;
+    }
+
+    private Optional<CatalogueReward> read(String rewardId) {
+        return Optional.ofNullable(readItem(SpendingItems.rewardKey(rewardId))).map(SpendingItems::reward);
+    }
+
+    private Map<String, AttributeValue> readItem(Map<String, AttributeValue> key) {
+        var response = dynamo.getItem(GetItemRequest.builder().tableName(table).key(key).consistentRead(true).build());
+        return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
+    }
+
+    private static void requireId(String rewardId) {
+        if (!ID.matcher(rewardId).matches()) {
+            throw DomainException.invalid("rewardId", "rewardId must be 1 to 64 lower-case letters, digits or '-'");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package com.mallquest.core.domain.stores;
+
+import com.mallquest.core.platform.errors.DomainException;
+
+/**
+ * The body of {@code PUT /admin/stores/{storeId}/keys/{kid}}: a public JWK, {@code {"kty":"OKP","crv":"Ed25519","x":…}}.
+ * {@code kid}, {@code alg} ({@code EdDSA}) and {@code use} ({@code sig}) may come along as JWKs usually carry them;
+ * a JWK holding a private part ({@code d}) is refused: the backend must never see a store's private key.
+ */
+public record StoreKeyRequest(String kty, String crv, String x, String d, String kid, String alg, String use) {
+
+    public StoreKeyRequest {
+        if (d != null) {
+            throw DomainException.invalid("private_key_refused",
+                    "This JWK holds a private key ('d'); send the public key only and keep the private key on the till", "d");
+        }
+        if (!StoreKey.KTY.equals(kty)) {
+            throw DomainException.invalid("kty", "kty must be \"OKP\"");
+        }
+        if (!StoreKey.CRV.equals(crv)) {
+            throw DomainException.invalid("crv", "crv must be \"Ed25519\"");
+        }
+        try {
+            StoreKey.publicKey(StoreKey.rawBytes(x));
+        } catch (IllegalArgumentException e) {
+            throw DomainException.invalid("x", e.getMessage());
+        }
+        if (alg != null && !alg.equals("EdDSA")) {
+            throw DomainException.invalid("alg", "alg must be \"EdDSA\" when given");
+        }
+        if (use != null && !use.equals("sig")) {
+            throw DomainException.invalid("use", "use must be \"sig\" when given");
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package com.mallquest.core.domain.stores;
+
+import com.mallquest.core.platform.identity.Caller;
+import com.mallquest.core.platform.errors.DomainException;
+import com.mallquest.core.platform.wiring.CoreServices;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The stores' public keys (items {@code KEY#<kid>} of the Stores table, {@link StoreItems}): registered, listed and
+ * revoked by an admin or the store's own staff ({@link Caller#mayManageStore}), and looked up by {@code kid} when a
+ * receipt code is verified.
+ *
+ * <p>Lookups are cached in this container for {@code STORE_KEY_CACHE_TTL_SECONDS} (at most 60 s), so a revocation
+ * takes effect everywhere within that time. Unknown ids are not cached: a key registered a moment ago verifies at
+ * once (the receipt rate limit bounds how often one user can make this container look).
+ *
+ * <pre>{@code
+ * StoreKeys keys = StoreKeys.of(core);
+ * keys.register(caller, "zara", "zara-till-2026", jwk);   // created, or the same key again
+ * Optional<StoreKey> key = keys.find("zara-till-2026");   // cached
+ * keys.revoke(caller, "zara", "zara-till-2026");
+ * }</pre>
+ */
+public final class StoreKeys {
+
+    /** The longest a cached key may be served: a revocation must take effect within a minute. */
+    public static final Duration MAX_CACHE_TTL = Duration.ofSeconds(60);
+    private static final int MAX_CACHED = 10_000;
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final StoreCatalogue stores;
+    private final Clock clock;
+    private final Duration cacheTtl;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(StoreKey key, Instant until) { }
+
+    /** The outcome of {@link #register}: {@code created} false when the very same key was registered before. */
+    public record Registration(StoreKey key, boolean created) { }
+
+    public StoreKeys(DynamoDbClient dynamo, String storesTable, StoreCatalogue stores, Clock clock, Duration cacheTtl) {
+        if (cacheTtl.compareTo(MAX_CACHE_TTL) > 0) {
+            throw new IllegalArgumentException("the key cache TTL must be at most " + MAX_CACHE_TTL.toSeconds() + " s");
+        }
+        this.dynamo = dynamo;
+        this.table = storesTable;
+        this.stores = stores;
+        this.clock = clock;
+        this.cacheTtl = cacheTtl;
+    }
+
+    public static StoreKeys of(CoreServices core) {
+        return new StoreKeys(core.dynamoDb(), core.settings().storesTable(), StoreCatalogue.of(core), core.clock(),
+                core.settings().storeKeyCacheTtl());
+    }
+
+    /**
+     * The key with id {@code kid}, revoked or not, from this container's cache when it was read less than the TTL
+     * ago, else from the table (strongly consistent).
+     */
+    public Optional<StoreKey> find(String kid) {
+        Instant now = clock.instant();
+        Cached cached = cache.get(kid);
+        if (cached != null && now.isBefore(cached.until())) {
+            return Optional.of(cached.key());
+        }
+        Optional<StoreKey> key = read(kid);
+        if (key.isPresent()) {
+            if (cache.size() >= MAX_CACHED) {
+                cache.clear();
+            }
+            cache.put(kid, new Cached(key.get(), now.plus(cacheTtl)));
+        } else {
+            cache.remove(kid);
+        }
+        return key;
+    }
+
+    /**
+     * Registers {@code jwk} as key {@code kid} of {@code storeId}.
+     *
+     * @return created (201) or the same key again (200)
+     * @throws DomainException 403 not this caller's store, 404 {@code unknown_store}, 409 {@code key_id_taken}
+     *                         (another key, or a key of another store, under that id), 409 {@code key_revoked}
+     *                         (a revoked id is never reused)
+     */
+    public Registration register(Caller caller, String storeId, String kid, StoreKeyRequest jwk) {
+        requireManager(caller, storeId);
+        requireKid(kid);
+        if (jwk.kid() != null && !jwk.kid().equals(kid)) {
+            throw DomainException.invalid("kid", "The JWK's kid '" + jwk.kid() + "' differs from the path's '" + kid + "'");
+        }
+        stores.find(storeId).orElseThrow(() -> DomainException.notFound("unknown_store", "There is no store '" + storeId + "'"));
+        StoreKey key = new StoreKey(kid, storeId, jwk.x(), clock.instant().truncatedTo(ChronoUnit.SECONDS), null);
+        try {
+            dynamo.putItem(PutItemRequest.builder().tableName(table).item(StoreItems.toItem(key))
+                    .conditionExpression("attribute_not_exists(" + StoreItems.KEY + ")")
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .build());
+            return new Registration(key, true);
+        } catch (ConditionalCheckFailedException e) {
+            StoreKey existing = e.hasItem() && !e.item().isEmpty() ? StoreItems.toKey(e.item())
+                    : read(kid).orElseThrow(() -> new IllegalStateException("key " + kid + " reported existing but cannot be read"));
+            if (!existing.storeId().equals(storeId) || !existing.x().equals(jwk.x())) {
+                throw DomainException.conflict("key_id_taken", "Another key is registered under the id '" + kid
+                        + "'; key ids are unique in the mall: choose a new one");
+            }
+            if (existing.revoked()) {
+                throw DomainException.conflict("key_revoked", "Key '" + kid + "' was revoked at " + existing.revokedAt()
+                        + "; a revoked key is never reinstated: register a new key under a new id");
+            }
+            return new Registration(existing, false);
+        }
+    }
+
+    /** The keys of {@code storeId}, active and revoked, by id. */
+    public List<StoreKey> list(Caller caller, String storeId) {
+        requireManager(caller, storeId);
+        stores.find(storeId).orElseThrow(() -> DomainException.notFound("unknown_store", "There is no store '" + storeId + "'"));
+        List<StoreKey> keys = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            ScanRequest.Builder request = ScanRequest.builder().tableName(table).consistentRead(true)
+                    .filterExpression(StoreItems.KEYS_OF_STORE)
+                    .expressionAttributeValues(Map.of(":store", StoreItems.s(storeId)));
+            if (start != null) {
+                request.exclusiveStartKey(start);
+            }
+            ScanResponse response = dynamo.scan(request.build());
+            response.items().forEach(item -> keys.add(StoreItems.toKey(item)));
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+        } while (start != null);
+        keys.sort(Comparator.comparing(StoreKey::kid));
+        return keys;
+    }
+
+    /**
+     * Revokes key {@code kid} of {@code storeId}: codes signed with it are refused from now on (in every container
+     * within the cache TTL); what was credited stays. Revoking a revoked key answers the first revocation.
+     *
+     * @throws DomainException 403 not this caller's store, 404 {@code key_not_found}
+     */
+    public StoreKey revoke(Caller caller, String storeId, String kid) {
+        requireManager(caller, storeId);
+        requireKid(kid);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(StoreItems.keyItemKey(kid))
+                    .updateExpression("SET #revoked = :now")
+                    .conditionExpression("#keyOf = :store AND attribute_not_exists(#revoked)")
+                    .expressionAttributeNames(Map.of("#revoked", StoreItems.REVOKED_AT, "#keyOf", StoreItems.KEY_OF))
+                    .expressionAttributeValues(Map.of(":now", StoreItems.s(now.toString()), ":store", StoreItems.s(storeId)))
+                    .build());
+        } catch (ConditionalCheckFailedException e) {
+            // no such key of this store, or revoked before: the read below tells which
+        }
+        cache.remove(kid);
+        StoreKey key = read(kid).filter(k -> k.storeId().equals(storeId))
+                .orElseThrow(() -> DomainException.notFound("key_not_found", "Store '" + storeId + "' has no key '" + kid + "'"));
+        if (!key.revoked()) {
+            throw new IllegalStateException("key " + kid + " is still active after its revocation");
+        }
+        return key;
+    }
+
+    private Optional<StoreKey> read(String kid) {
+        var response = dynamo.getItem(GetItemRequest.builder().tableName(table).key(StoreItems.keyItemKey(kid))
+                .consistentRead(true).build());
+        return response.hasItem() && !response.item().isEmpty() ? Optional.of(StoreItems.toKey(response.item())) : Optional.empty();
+    }
+
+    private static void requireManager(Caller caller, String storeId) {
+        if (!caller.mayManageStore(storeId)) {
+            throw DomainException.forbidden("forbidden", "Only an admin or the staff of store '" + storeId + "' may do this");
+        }
+    }
+
+    private static void requireKid(String kid) {
+        if (kid == null || !StoreKey.KID.matcher(kid).matches()) {
+            throw DomainException.invalid("kid", "kid must be 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package com.mallquest.core.platform.cache;
+
+/**
+ * The Lua scripts behind the {@link RedisCache} operations that must be atomic. Each touches one key
+ * ({@code KEYS[1]}), so it runs in that key's slot in cluster mode.
+ */
+final class RedisScripts {
+    private RedisScripts() { }
+
+    /**
+     * INCRBY, and a TTL when the key has none (it was just created): the expiry is set once, never extended.
+     * ARGV: delta, ttl in ms. Returns the new value.
+     */
+    static final String INCREMENT_WITH_TTL = """
+            local value = redis.call('INCRBY', KEYS[1], ARGV[1])
+            if redis.call('PTTL', KEYS[1]) == -1 then
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            end
+            return value
+            """;
+
+    /** HINCRBY, and a TTL on the hash when it has none. ARGV: field, delta, ttl in ms. Returns the field's new value. */
+    static final String HASH_INCREMENT_WITH_TTL = """
+            local value = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
+            if redis.call('PTTL', KEYS[1]) == -1 then
+              redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            end
+            return value
+            """;
+
+    /**
+     * Several HINCRBYs on one hash, and a TTL on it when it has none. ARGV: ttl in ms, then field, delta pairs.
+     */
+    static final String HASH_INCREMENT_ALL_WITH_TTL = """
+            for i = 2, #ARGV, 2 do
+              redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
+            end
+            if redis.call('PTTL', KEYS[1]) == -1 then
+              redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            end
+            return 1
+            """;
+
+    /** ZADD and PEXPIRE together, so a sorted set never lives without an expiry. ARGV: score, member, ttl in ms. */
+    static final String SORTED_ADD_WITH_TTL = """
+            redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return 1
+            """;
+
+    /** Removes the lowest-ranked members beyond the {@code ARGV[1]} highest. Returns how many were removed. */
+    static final String SORTED_KEEP_HIGHEST = """
+            local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[1])
+            if excess <= 0 then
+              return 0
+            end
+            return redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1)
+            """;
+
+    /**
+     * {@link Cache#rankedAddOnce}: KEYS = ranked set, markers set; ARGV = marker, member, points, tick, expire-at ms,
+     * 2^TICK_BITS. SADD decides whether the addition is new; only then is the score recombined (points summed,
+     * the latest tick kept) and written. Returns 1 when added, 0 for a marker counted before.
+     */
+    static final String RANKED_ADD_ONCE = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              redis.call('DEL', KEYS[2])
+            end
+            if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then
+              return 0
+            end
+            local scale = tonumber(ARGV[6])
+            local maxTick = scale - 1
+            local points = tonumber(ARGV[3])
+            local tick = tonumber(ARGV[4])
+            local old = redis.call('ZSCORE', KEYS[1], ARGV[2])
+            if old then
+              old = tonumber(old)
+              local oldPoints = math.floor(old / scale)
+              local oldTick = maxTick - (old - oldPoints * scale)
+              points = points + oldPoints
+              if oldTick > tick then
+                tick = oldTick
+              end
+            end
+            redis.call('ZADD', KEYS[1], string.format('%.0f', points * scale + (maxTick - tick)), ARGV[2])
+            redis.call('PEXPIREAT', KEYS[1], ARGV[5])
+            redis.call('PEXPIREAT', KEYS[2], ARGV[5])
+            return 1
+            """;
+}

@@ -1,0 +1,16 @@
+package com.mallquest.core.platform.identity;
+
+/** Who may call a route. */
+public enum Access {
+    /** No identity needed. */
+    PUBLIC,
+    /** Any caller with a verified identity ({@code sub}); none: 401. */
+    USER,
+    /** A verified caller in the {@code admin} group; none: 401, another group: 403. */
+    ADMIN,
+    /**
+     * An admin or a store's staff ({@link Caller#isAdminOrStaff}); none: 401, anyone else: 403. Which store
+     * the staff member may act on is the service's check ({@link Caller#mayManageStore}).
+     */
+    STAFF
+}

@@ -1,0 +1,87 @@
+package com.mallquest.core.domain.receipts;
+
+import com.mallquest.core.platform.cache.Cache;
+import com.mallquest.core.platform.cache.Caches;
+import com.mallquest.core.platform.cache.MemoryCache;
+import com.mallquest.core.platform.config.Settings;
+import com.mallquest.core.platform.errors.DomainException;
+import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.metrics.Metrics;
+import com.mallquest.core.testing.MutableClock;
+import com.mallquest.core.testing.ReceiptCodes;
+import com.mallquest.core.testing.StoreSeed;
+import com.mallquest.local.testsupport.TestBackends;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The receipt rate limit is fleet-wide in every state of the cache: in Redis while Redis answers, counted in
+ * DynamoDB while a container's cache is memory (no Redis, or the fallback during an outage).
+ */
+class ReceiptRateLimitTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:10Z");
+    private final MutableClock clock = new MutableClock(NOW);
+
+    private static ReceiptRequest zara(String id) {
+        return ReceiptRequest.signed(ReceiptCodes.code("zara", id, "1.00", NOW.minusSeconds(60)));
+    }
+
+    private CoreServices core(Map<String, String> env, DynamoDbClient dynamo, Cache cache) {
+        return new CoreServices(Settings.fromEnvironment(env), dynamo, cache, new Metrics("Test", "receipts"), clock);
+    }
+
+    @Test
+    void limit_shouldHoldAcrossContainers_whenEachCacheIsMemory() {
+        // GIVEN two containers whose caches are per-container memory (Redis unreachable or absent), 3 per minute
+        Map<String, String> env = new HashMap<>(TestBackends.environment());
+        env.put("RECEIPT_RATE_LIMIT", "3/60s");
+        DynamoDbClient dynamo = TestBackends.dynamoDb();
+        StoreSeed.loadWithKeys(core(env, dynamo, new MemoryCache()));
+        ReceiptService a = ReceiptService.of(core(env, dynamo, new MemoryCache()), (u, t, d) -> { });
+        ReceiptService b = ReceiptService.of(core(env, dynamo, new MemoryCache()), (u, t, d) -> { });
+        // WHEN the user sends two receipts through one and one through the other
+        a.submit("u1", zara("Z-1"));
+        a.submit("u1", zara("Z-2"));
+        b.submit("u1", zara("Z-3"));
+        // THEN the fourth is refused in either container: the count is shared, not multiplied by containers
+        DomainException e = assertThrows(DomainException.class, () -> b.submit("u1", zara("Z-4")));
+        assertEquals("rate_limited", e.code());
+        assertEquals(50, e.retryAfter().toSeconds());
+        assertEquals("rate_limited", assertThrows(DomainException.class, () -> a.submit("u1", zara("Z-5"))).code());
+        assertTrue(ReceiptClaims.of(core(env, dynamo, new MemoryCache())).find("zara", "Z-4").isEmpty());
+    }
+
+    @Test
+    void limit_shouldBeCountedInRedis_andNotInDynamoDb_whileRedisAnswers() {
+        // GIVEN two containers sharing a real Redis, 3 per minute
+        Map<String, String> env = new HashMap<>(TestBackends.environmentWithRedis());
+        env.put("RECEIPT_RATE_LIMIT", "3/60s");
+        DynamoDbClient dynamo = TestBackends.dynamoDb();
+        Settings settings = Settings.fromEnvironment(env);
+        Cache redisA = Caches.create(settings);
+        Cache redisB = Caches.create(settings);
+        StoreSeed.loadWithKeys(core(env, dynamo, redisA));
+        ReceiptService a = ReceiptService.of(core(env, dynamo, redisA), (u, t, d) -> { });
+        ReceiptService b = ReceiptService.of(core(env, dynamo, redisB), (u, t, d) -> { });
+        String user = "u-" + System.nanoTime();
+        a.submit(user, zara("R-1" + user.hashCode()));
+        b.submit(user, zara("R-2" + user.hashCode()));
+        assertFalse(b.submit(user, zara("R-3" + user.hashCode())).replayed());
+        assertEquals(Cache.Mode.REDIS, redisA.mode());
+        assertEquals("rate_limited", assertThrows(DomainException.class, () -> a.submit(user, zara("R-4" + user.hashCode()))).code());
+        // AND no window item was written to the Receipts table
+        long rateItems = dynamo.scan(s -> s.tableName(settings.receiptsTable())).items().stream()
+                .filter(i -> i.get("pk").s().startsWith("RATE#")).count();
+        assertEquals(0, rateItems);
+    }
+}

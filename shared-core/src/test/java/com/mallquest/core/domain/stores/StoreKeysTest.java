@@ -1,0 +1,148 @@
+package com.mallquest.core.domain.stores;
+
+import com.mallquest.core.platform.identity.Caller;
+import com.mallquest.core.platform.cache.MemoryCache;
+import com.mallquest.core.platform.config.Settings;
+import com.mallquest.core.platform.errors.DomainException;
+import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.metrics.Metrics;
+import com.mallquest.core.testing.MutableClock;
+import com.mallquest.core.testing.StoreSeed;
+import com.mallquest.local.services.DevReceiptSigner;
+import com.mallquest.local.testsupport.TestBackends;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Store keys on dynalite: registration, conflicts, listing, revocation, who may, and the cache's TTL. */
+class StoreKeysTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+    private static final Caller ADMIN = new Caller("admin-1", Set.of(Caller.ADMIN_GROUP));
+    private static final Caller ZARA_STAFF = new Caller("till-admin", Set.of(Caller.STORE_STAFF_GROUP), "zara");
+    private static final Caller HM_STAFF = new Caller("hm-manager", Set.of(Caller.STORE_STAFF_GROUP), "hm");
+
+    private CoreServices core;
+    private MutableClock clock;
+
+    @BeforeEach
+    void setUp() {
+        clock = new MutableClock(NOW);
+        core = new CoreServices(Settings.fromEnvironment(TestBackends.environment()), TestBackends.dynamoDb(), new MemoryCache(),
+                new Metrics("Test", "stores"), clock);
+        StoreSeed.load(StoreCatalogue.of(core));
+    }
+
+    private StoreKeys keys() {
+        return StoreKeys.of(core);
+    }
+
+    private static StoreKeyRequest jwk(KeyPair pair) {
+        return new StoreKeyRequest("OKP", "Ed25519", DevReceiptSigner.x(pair.getPublic()), null, null, null, null);
+    }
+
+    @Test
+    void register_shouldCreate_thenAnswerTheSameKey_thenRefuseAnotherKeyUnderThatKid() {
+        KeyPair pair = DevReceiptSigner.generate();
+        // WHEN zara's staff registers a key THEN it is created
+        StoreKeys.Registration first = keys().register(ZARA_STAFF, "zara", "zara-till-1", jwk(pair));
+        assertTrue(first.created());
+        assertEquals("zara", first.key().storeId());
+        // AND the same key again is no new key
+        StoreKeys.Registration again = keys().register(ADMIN, "zara", "zara-till-1", jwk(pair));
+        assertFalse(again.created());
+        assertEquals(first.key(), again.key());
+        // AND another key under that kid is 409, in this store or another
+        assertEquals("key_id_taken", assertThrows(DomainException.class,
+                () -> keys().register(ADMIN, "zara", "zara-till-1", jwk(DevReceiptSigner.generate()))).code());
+        assertEquals("key_id_taken", assertThrows(DomainException.class,
+                () -> keys().register(ADMIN, "hm", "zara-till-1", jwk(pair))).code());
+        assertEquals(List.of(first.key()), keys().list(ADMIN, "zara"));
+        assertEquals(List.of(), keys().list(ADMIN, "hm"));
+    }
+
+    @Test
+    void register_shouldRefuseBadJwksAndUnknownStores() {
+        String x = DevReceiptSigner.x(DevReceiptSigner.generate().getPublic());
+        assertEquals("private_key_refused", assertThrows(DomainException.class,
+                () -> new StoreKeyRequest("OKP", "Ed25519", x, "c2VjcmV0", null, null, null)).code());
+        assertEquals("kty", assertThrows(DomainException.class, () -> new StoreKeyRequest("EC", "Ed25519", x, null, null, null, null)).field());
+        assertEquals("crv", assertThrows(DomainException.class, () -> new StoreKeyRequest("OKP", "X25519", x, null, null, null, null)).field());
+        assertEquals("x", assertThrows(DomainException.class, () -> new StoreKeyRequest("OKP", "Ed25519", "AAAA", null, null, null, null)).field());
+        assertEquals("alg", assertThrows(DomainException.class, () -> new StoreKeyRequest("OKP", "Ed25519", x, null, null, "HS256", null)).field());
+        StoreKeyRequest good = new StoreKeyRequest("OKP", "Ed25519", x, null, null, null, null);
+        assertEquals("unknown_store", assertThrows(DomainException.class, () -> keys().register(ADMIN, "nowhere", "k-1", good)).code());
+        assertEquals("kid", assertThrows(DomainException.class, () -> keys().register(ADMIN, "zara", "a/b", good)).field());
+        assertEquals("kid", assertThrows(DomainException.class, () -> keys().register(ADMIN, "zara", "k-1",
+                new StoreKeyRequest("OKP", "Ed25519", x, null, "k-2", null, null))).field());
+    }
+
+    @Test
+    void keys_shouldBeManagedOnlyByAnAdminOrThatStoresStaff() {
+        StoreKeyRequest key = jwk(DevReceiptSigner.generate());
+        Caller shopper = new Caller("alice", Set.of());
+        for (Caller stranger : List.of(HM_STAFF, shopper)) {
+            assertEquals(DomainException.Kind.FORBIDDEN, assertThrows(DomainException.class,
+                    () -> keys().register(stranger, "zara", "zara-x", key)).kind());
+            assertEquals(DomainException.Kind.FORBIDDEN, assertThrows(DomainException.class, () -> keys().list(stranger, "zara")).kind());
+            assertEquals(DomainException.Kind.FORBIDDEN, assertThrows(DomainException.class,
+                    () -> keys().revoke(stranger, "zara", "zara-x")).kind());
+        }
+        assertTrue(keys().register(ZARA_STAFF, "zara", "zara-x", key).created());
+    }
+
+    @Test
+    void revoke_shouldMarkTheKey_keepItListed_andNeverReinstateIt() {
+        KeyPair pair = DevReceiptSigner.generate();
+        keys().register(ADMIN, "zara", "zara-till-1", jwk(pair));
+        clock.advance(Duration.ofHours(1));
+        // WHEN revoked (twice: the second answers the first)
+        StoreKey revoked = keys().revoke(ZARA_STAFF, "zara", "zara-till-1");
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals(revoked, keys().revoke(ZARA_STAFF, "zara", "zara-till-1"));
+        // THEN it is listed as revoked, and registering it again is 409
+        assertEquals(NOW.plus(Duration.ofHours(1)), revoked.revokedAt());
+        assertEquals("revoked", keys().list(ADMIN, "zara").get(0).status());
+        assertEquals("key_revoked", assertThrows(DomainException.class,
+                () -> keys().register(ADMIN, "zara", "zara-till-1", jwk(pair))).code());
+        // AND another store's key or an unknown one is 404
+        assertEquals("key_not_found", assertThrows(DomainException.class, () -> keys().revoke(ADMIN, "hm", "zara-till-1")).code());
+        assertEquals("key_not_found", assertThrows(DomainException.class, () -> keys().revoke(ADMIN, "zara", "nope")).code());
+    }
+
+    @Test
+    void find_shouldServeACachedKeyForAtMostTheTtl_soARevocationElsewhereTakesEffectWithinIt() {
+        // GIVEN a container (its own StoreKeys, TTL 30 s) that has looked a key up
+        keys().register(ADMIN, "zara", "zara-till-1", jwk(DevReceiptSigner.generate()));
+        StoreKeys container = new StoreKeys(core.dynamoDb(), core.settings().storesTable(), StoreCatalogue.of(core), clock, Duration.ofSeconds(30));
+        assertFalse(container.find("zara-till-1").orElseThrow().revoked());
+        // WHEN another container revokes it
+        keys().revoke(ADMIN, "zara", "zara-till-1");
+        // THEN this one may serve its copy until the TTL ends, and never longer
+        clock.advance(Duration.ofSeconds(29));
+        assertFalse(container.find("zara-till-1").orElseThrow().revoked(), "served from the cache within the TTL");
+        clock.advance(Duration.ofSeconds(1));
+        assertTrue(container.find("zara-till-1").orElseThrow().revoked(), "read again once the TTL passed");
+        // AND a TTL above a minute is refused
+        assertThrows(IllegalArgumentException.class,
+                () -> new StoreKeys(core.dynamoDb(), core.settings().storesTable(), StoreCatalogue.of(core), clock, Duration.ofSeconds(61)));
+    }
+
+    @Test
+    void catalogue_shouldNotListKeyItems() {
+        keys().register(ADMIN, "zara", "zara-till-1", jwk(DevReceiptSigner.generate()));
+        StoreCatalogue catalogue = new StoreCatalogue(core.dynamoDb(), core.settings().storesTable(), new MemoryCache(), Duration.ofSeconds(60));
+        assertEquals(StoreSeed.stores().size(), catalogue.all().size());
+        assertTrue(catalogue.all().stream().noneMatch(s -> s.storeId().contains("#")));
+    }
+}

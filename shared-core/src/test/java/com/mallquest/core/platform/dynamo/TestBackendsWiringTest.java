@@ -1,0 +1,50 @@
+package com.mallquest.core.platform.dynamo;
+
+import com.mallquest.core.platform.cache.Cache;
+import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.local.testsupport.TestBackends;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The environment TestBackends hands out wires a whole CoreServices to the real servers. */
+class TestBackendsWiringTest {
+
+    @Test
+    void fromEnvironment_shouldReachDynaliteTablesAndRedis_whenGivenTestBackendsEnvironment() throws Exception {
+        // GIVEN a core built from a fresh TestBackends environment with Redis
+        Map<String, String> environment = TestBackends.environmentWithRedis();
+        CoreServices core = CoreServices.fromEnvironment(environment);
+
+        // WHEN it writes an item to the users table and a value to the cache
+        Map<String, AttributeValue> item = Map.of("pk", AttributeValue.fromS("USER#wired"), "sk", AttributeValue.fromS("PROFILE"));
+        core.dynamoDb().putItem(b -> b.tableName(core.settings().usersTable()).item(item));
+        String key = "mq:test:{" + UUID.randomUUID() + "}:wired";
+        core.cache().set(key, "yes", Duration.ofMinutes(1));
+
+        // THEN the item is in that table on the shared dynalite, and the value is in the shared redis-server
+        assertEquals(item, TestBackends.dynamoDb().getItem(b -> b.tableName(environment.get("USERS_TABLE")).key(item)).item());
+        assertEquals(Cache.Mode.REDIS, core.cache().mode());
+        assertEquals("$3\r\nyes\r\n", redisGet(URI.create(environment.get("REDIS_URL")), key));
+    }
+
+    /** GET over a raw socket, so the check does not go through the code under test. */
+    private static String redisGet(URI redis, String key) throws Exception {
+        try (Socket socket = new Socket(redis.getHost(), redis.getPort())) {
+            socket.setSoTimeout(2_000);
+            String command = "*2\r\n$3\r\nGET\r\n$" + key.getBytes(StandardCharsets.UTF_8).length + "\r\n" + key + "\r\n";
+            socket.getOutputStream().write(command.getBytes(StandardCharsets.UTF_8));
+            byte[] reply = new byte[9];
+            int read = socket.getInputStream().readNBytes(reply, 0, reply.length);
+            return new String(reply, 0, read, StandardCharsets.UTF_8);
+        }
+    }
+}
