@@ -11,7 +11,7 @@ export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1440, height: 900 };
 export const SCREEN = { width: 1920, height: 1080 };
 // Screenshots go to web/target/screenshots (ignored by git), so a test run leaves the checkout as it was;
-// MQ_SCREENSHOTS=docs/screenshots ./mallquest test-web refreshes the README's pictures on purpose.
+// MQ_SCREENSHOTS=docs/screenshots ./mallquest test-web refreshes the pictures of docs/web.md on purpose.
 export const SCREENSHOTS = resolve(process.env.MQ_SCREENSHOTS ?? resolve(import.meta.dirname, '../../target/screenshots'));
 
 export const BASE_URL = process.env.MQ_BASE_URL ?? 'http://127.0.0.1:3000';

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * template.yaml deploys the web app as the README says: a private bucket that only the stack's CloudFront
+ * template.yaml deploys the web app as docs/deployment.md says: a private bucket that only the stack's CloudFront
  * distribution reads (Origin Access Control), /screen and /ops mapped to their pages, and the HTTP API's CORS
  * open to that distribution's origin alone. (The SAM schema checks SAM's own resources only, so these
  * CloudFormation resources are checked here.)

@@ -10,8 +10,8 @@ import java.util.Optional;
 /**
  * Every environment variable a MallQuest function reads, parsed once into typed values.
  *
- * <p>The variables are declared in {@code template.yaml} (Globals) and documented in the README's
- * configuration table. A missing required variable, or a value that does not parse, fails the
+ * <p>The variables are declared in {@code template.yaml} (Globals) and documented in
+ * docs/configuration.md. A missing required variable, or a value that does not parse, fails the
  * function's init with a {@link SettingsException} naming the variable.
  *
  * <pre>{@code
@@ -129,7 +129,7 @@ public final class Settings {
      */
     public String spendingTable() {
         return spendingTable.orElseThrow(() -> new SettingsException(
-                "Missing required environment variable SPENDING_TABLE (see the configuration table in README.md)"));
+                "Missing required environment variable SPENDING_TABLE (see docs/configuration.md)"));
     }
 
     /** {@code CLEANUP_MAX_SPENDING_ITEMS}: due spending items (expired coupons, unfinished redemptions and refunds) one cleanup run handles. Default 100. */
@@ -261,7 +261,7 @@ public final class Settings {
 
         String required(String name) {
             return optional(name).orElseThrow(() -> new SettingsException(
-                    "Missing required environment variable " + name + " (see the configuration table in README.md)"));
+                    "Missing required environment variable " + name + " (see docs/configuration.md)"));
         }
 
         int integer(String name, int defaultValue, int min, int max) {
