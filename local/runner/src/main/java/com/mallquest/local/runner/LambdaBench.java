@@ -371,7 +371,7 @@ final class LambdaBench {
         int port = freePort();
         Path runner = side.root().resolve("local/runner/target");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(launcherJvmOptions(side.root()));
+        command.addAll(runnerJvmOptions(side.root()));
         command.addAll(List.of(
                 "-Dmallquest.repo.root=" + side.root(), "-Dmallquest.lambda.runtime=" + runner.resolve("lambda-runtime"),
                 "-cp", runner.resolve("local-runner.jar") + ":" + runner.resolve("lib") + "/*", Main.class.getName(),
@@ -424,7 +424,7 @@ final class LambdaBench {
             Map<String, Double> cpu = new LinkedHashMap<>();
             cpuAfter.forEach((name, after) -> cpu.put(name,
                     (after.toMillis() - cpuBefore.getOrDefault(name, Duration.ZERO).toMillis()) / 1000.0));
-            out.accept("  start-api (" + side.label() + ", runner JVM options " + launcherJvmOptions(side.root()) + "): " + ok.get()
+            out.accept("  start-api (" + side.label() + ", runner JVM options " + runnerJvmOptions(side.root()) + "): " + ok.get()
                     + " receipts in " + String.format("%.1f s", seconds)
                     + (bodies.signedInline() > 0 ? " (" + bodies.signedInline() + " signed inline)" : ""));
             return new Ceiling(ok.get() / seconds, Stats.of(latencies.isEmpty() ? List.of(0.0) : latencies), failed.get(),
@@ -443,26 +443,11 @@ final class LambdaBench {
     }
 
     /**
-     * The JVM options ({@code -X…}) the side's own launcher starts its runner with: those in the {@code run_runner}
-     * function of its {@code ./mallquest} (none in older checkouts), so each side runs as its start-api would.
+     * The JVM options the side's runner starts with: its checkout's {@value RunnerJvmOptions#FILE}, or, for a checkout
+     * older than that file, this checkout's (the same runner flags on both sides: the code is what is compared).
      */
-    static List<String> launcherJvmOptions(Path sideRoot) {
-        Path launcher = sideRoot.resolve("mallquest");
-        try {
-            String script = Files.readString(launcher);
-            java.util.regex.Matcher body = java.util.regex.Pattern.compile("(?s)\\nrun_runner\\(\\) \\{(.*?)\\n}").matcher(script);
-            if (!body.find()) {
-                return List.of();
-            }
-            List<String> flags = new ArrayList<>();
-            java.util.regex.Matcher flag = java.util.regex.Pattern.compile("(?<=\\s)-X[^\\s\"]+").matcher(body.group(1));
-            while (flag.find()) {
-                flags.add(flag.group());
-            }
-            return flags;
-        } catch (IOException e) {
-            throw new UserError("Cannot read " + launcher + ": " + e.getMessage());
-        }
+    private List<String> runnerJvmOptions(Path sideRoot) {
+        return RunnerJvmOptions.of(sideRoot).or(() -> RunnerJvmOptions.of(root)).orElse(List.of());
     }
 
     /** How many containers the runner has started so far: its {@code INIT <function> Init Duration} lines. */

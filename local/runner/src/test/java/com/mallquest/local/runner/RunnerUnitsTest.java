@@ -128,14 +128,16 @@ class RunnerUnitsTest {
     }
 
     @Test
-    void benchRunsEachSidesRunner_withTheJvmOptionsOfItsOwnLauncher() throws Exception {
-        // GIVEN this checkout's launcher, and an older one whose run_runner passes no -X options
+    void runnerJvmOptions_shouldBeTheFilesLines_withoutCommentsOrBlanks() throws Exception {
+        // GIVEN this checkout's options file, a file with comments and blanks, and a checkout without the file
         java.nio.file.Path old = java.nio.file.Files.createTempDirectory("old-checkout-");
-        java.nio.file.Files.writeString(old.resolve("mallquest"), "#!/bin/bash\n# -Xmx1g in a comment\nrun_runner() {\n"
-                + "  exec java -Dmallquest.repo.root=\"$ROOT\" \\\n    -cp \"$RUNNER/lib/*\" Main \"$@\"\n}\nbench() { exec java -Xmx2g x; }\n");
-        // THEN the bench starts each side's runner with exactly its launcher's options
-        assertEquals(List.of("-XX:TieredStopAtLevel=1"), LambdaBench.launcherJvmOptions(com.mallquest.local.services.RepositoryRoot.locate()));
-        assertEquals(List.of(), LambdaBench.launcherJvmOptions(old));
+        // WHEN each is read
+        List<String> parsed = RunnerJvmOptions.parse(List.of("# -Xmx1g in a comment", "", "  -Xss1m  # trailing", "-Da=b c"));
+        // THEN every option of a line is kept whole, comments and blank lines are not options, and no file is no options
+        assertEquals(List.of("-Xss1m", "-Da=b c"), parsed);
+        assertEquals(java.util.Optional.of(List.of("-XX:TieredStopAtLevel=1")),
+                RunnerJvmOptions.of(com.mallquest.local.services.RepositoryRoot.locate()));
+        assertEquals(java.util.Optional.empty(), RunnerJvmOptions.of(old));
     }
 
     @Test
