@@ -35,8 +35,10 @@ import java.util.Optional;
  * Map<String, SamTemplate.Resource> tables = template.resourcesOfType("AWS::DynamoDB::Table");
  * }</pre>
  *
- * <p>Nothing is resolved or validated here: the values are as written, for the code that interprets them
- * (the table provisioner, the local runner).
+ * <p>With {@code Transform: [AWS::LanguageExtensions, ...]} the {@code Fn::ForEach} loops are expanded first, as
+ * CloudFormation does before SAM ({@link LanguageExtensions}): {@link #root()} and the sections are the expanded
+ * template, {@link #written()} the file as written. Nothing else is resolved or validated here: the values are as
+ * written, for the code that interprets them (the table provisioner, the local runner).
  */
 public final class SamTemplate {
 
@@ -46,11 +48,17 @@ public final class SamTemplate {
             "If", "Equals", "Not", "And", "Or", "Transform", "Length", "ToJsonString");
 
     private final Path path;
+    private final Map<String, Object> written;
     private final Map<String, Object> root;
 
-    private SamTemplate(Path path, Map<String, Object> root) {
+    private SamTemplate(Path path, Map<String, Object> written) {
         this.path = path;
-        this.root = root;
+        this.written = written;
+        try {
+            this.root = LanguageExtensions.expand(written);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid template " + (path.toString().isEmpty() ? "<text>" : path) + ": " + e.getMessage(), e);
+        }
     }
 
     /** Reads and parses the template at {@code path}. */
@@ -88,9 +96,14 @@ public final class SamTemplate {
         return path;
     }
 
-    /** The whole document. */
+    /** The whole document as SAM receives it: its {@code Fn::ForEach} loops expanded. */
     public Map<String, Object> root() {
         return root;
+    }
+
+    /** The whole document as written in the file (loops not expanded). */
+    public Map<String, Object> written() {
+        return written;
     }
 
     /** {@code Parameters}: name to its declaration ({@code Type}, {@code Default}, ...). */

@@ -18,7 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The template's alarms and dashboard (docs/operations.md, Alarms and the dashboard): every HTTP function has its 5xx-rate
  * alarm, every alarm notifies the topic, thresholds are parameters, the dashboard is JSON that names only what the
- * template has. (That the template as a whole is SAM-valid: {@link TemplateSchemaTest}.)
+ * template has. The alarms checked are those CloudFormation deploys: the template's {@code Fn::ForEach} loops expanded
+ * ({@link SamTemplate#root()}). (That the template as a whole is SAM-valid: {@link TemplateSchemaTest}; that
+ * cfn-lint passes: {@link CfnLintTest}.)
  */
 class MonitoringTemplateTest {
 
@@ -41,7 +43,7 @@ class MonitoringTemplateTest {
             }
             SamTemplate.Resource alarm = alarms().get(fn.logicalId() + "ServerErrorRateAlarm");
             if (alarm == null) {
-                missing.add(fn.logicalId() + "ServerErrorRateAlarm (copy SubmitReceiptFunctionServerErrorRateAlarm)");
+                missing.add(fn.logicalId() + "ServerErrorRateAlarm (add it to Fn::ForEach::ServerErrorRateAlarms)");
                 continue;
             }
             String metrics = MAPPER.valueToTree(alarm.properties().get("Metrics")).toString();
@@ -83,7 +85,7 @@ class MonitoringTemplateTest {
         for (var fn : TEMPLATE.resourcesOfType("AWS::Serverless::Function").values()) {
             SamTemplate.Resource alarm = alarms().get(fn.logicalId() + "ThrottlesAlarm");
             if (alarm == null) {
-                problems.add(fn.logicalId() + "ThrottlesAlarm is missing (copy SubmitReceiptFunctionThrottlesAlarm)");
+                problems.add(fn.logicalId() + "ThrottlesAlarm is missing (add it to Fn::ForEach::ThrottlesAlarms)");
                 continue;
             }
             Map<String, Object> p = alarm.properties();
@@ -94,6 +96,18 @@ class MonitoringTemplateTest {
             }
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void thePerFunctionAlarms_shouldBeWrittenOnce_asLoopsOverTheFunctions() {
+        // GIVEN the resources as written in template.yaml
+        Map<String, Object> written = SamTemplate.map(TEMPLATE.written().get("Resources"), "Resources");
+        // WHEN / THEN no per-function alarm is written out by hand: each shape is one Fn::ForEach loop
+        List<String> byHand = written.keySet().stream()
+                .filter(id -> id.endsWith("ServerErrorRateAlarm") || id.endsWith("ThrottlesAlarm")).toList();
+        assertTrue(byHand.isEmpty(), "write these as part of their Fn::ForEach loop: " + byHand);
+        assertTrue(written.keySet().containsAll(List.of("Fn::ForEach::ServerErrorRateAlarms", "Fn::ForEach::ThrottlesAlarms")),
+                written.keySet().toString());
     }
 
     @Test

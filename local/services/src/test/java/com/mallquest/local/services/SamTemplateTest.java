@@ -91,4 +91,23 @@ class SamTemplateTest {
         assertThrows(IllegalArgumentException.class,
                 () -> SamTemplate.parse("Resources:\n  X: {Type: A}\n  X: {Type: B}\n"));
     }
+
+    @Test
+    void load_shouldExpandTheRepositoryTemplatesAlarmLoops_asCloudFormationDoesBeforeSam() {
+        // GIVEN the project's template.yaml, whose per-function alarms are written once as Fn::ForEach loops
+        SamTemplate template = SamTemplate.load(RepositoryRoot.template());
+        assertEquals(List.of("AWS::LanguageExtensions", "AWS::Serverless-2016-10-31"), template.root().get("Transform"));
+        Map<String, Object> written = SamTemplate.map(template.written().get("Resources"), "Resources");
+        assertTrue(written.keySet().stream().anyMatch(key -> key.startsWith("Fn::ForEach::")), written.keySet().toString());
+
+        // WHEN its resources are read
+        SamTemplate.Resource alarm = template.resource("CleanupFunctionThrottlesAlarm").orElseThrow();
+
+        // THEN they are the expanded ones: no loop left, each alarm on its own function
+        assertTrue(template.resources().keySet().stream().noneMatch(key -> key.startsWith("Fn::")), template.resources().keySet().toString());
+        assertEquals("AWS::CloudWatch::Alarm", alarm.type());
+        assertEquals(List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", "CleanupFunction"))), alarm.properties().get("Dimensions"));
+        assertEquals("CleanupFunction: Lambda throttled it ThrottlesThreshold times or more in 5 minutes (AWS/Lambda Throttles).",
+                alarm.properties().get("AlarmDescription"));
+    }
 }

@@ -37,12 +37,23 @@ class TemplateSchemaTest {
 
     @Test
     void template_shouldValidateAgainstTheSamSchema() throws IOException {
-        // GIVEN the template with its short-form tags read as their long form
+        // GIVEN the template with its short-form tags read as their long form, and its Fn::ForEach loops expanded as
+        // AWS::LanguageExtensions does before SAM reads it (the schema knows no loops: see the next test)
         JsonNode document = MAPPER.valueToTree(template.root());
         // WHEN
         Set<ValidationMessage> errors = samSchema().validate(document);
         // THEN
         assertTrue(errors.isEmpty(), "SAM schema violations: " + errors);
+    }
+
+    @Test
+    void samSchema_shouldRefuseTheTemplateAsWritten_soItIsValidatedWithItsLoopsExpanded() throws IOException {
+        // GIVEN the template as written: Fn::ForEach::... keys among the resources, whose values are lists
+        JsonNode written = MAPPER.valueToTree(template.written());
+        // WHEN / THEN SAM's schema takes every resource for an object: the loops are refused (if this starts to
+        // pass, the schema has learnt AWS::LanguageExtensions and the test above can validate the written template)
+        Set<ValidationMessage> errors = samSchema().validate(written);
+        assertTrue(errors.toString().contains("Fn::ForEach::"), "SAM schema on the written template: " + errors);
     }
 
     @Test
