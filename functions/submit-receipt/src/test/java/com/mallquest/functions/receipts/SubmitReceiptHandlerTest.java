@@ -162,6 +162,21 @@ class SubmitReceiptHandlerTest {
     }
 
     @Test
+    void post_shouldAnswer400AndCountTheRefusal_whenTheSignaturePartHasAnImpossibleBase64Length() throws Exception {
+        // GIVEN a code whose signature part is 5 characters (4n+1: no byte string encodes to that)
+        String[] parts = ReceiptCodes.code("zara", "R1", "10", java.time.Instant.parse("2026-11-25T10:00:00Z")).split("\\.");
+        String impossible = "{\"code\":\"" + parts[0] + "." + parts[1] + ".abcde\"}";
+        // WHEN mallory sends it five times (the limit is 5 a minute)
+        for (int i = 0; i < 5; i++) {
+            // THEN each is 400 receipt_code_malformed, not 500
+            assertError(post(impossible, "mallory"), 400, "receipt_code_malformed", "code");
+        }
+        // AND each counted against her rate limit: a sixth submission, even a valid one, is 429
+        assertError(post(signed("R2", "zara", "10", "2026-11-25T10:00:00Z"), "mallory"), 429, "rate_limited", null);
+        assertEquals(0, Ledger.of(core).account("mallory").coins());
+    }
+
+    @Test
     void post_shouldAnswer202PendingReview_forAnUnsignedReceiptAtAReviewStore() throws Exception {
         // WHEN an unsigned receipt of waterstones (policy review) comes, twice
         var accepted = post(receipt("W-1", "waterstones", "20.00", "2026-11-25T10:00:00Z"), "alice");

@@ -14,6 +14,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -24,7 +25,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A receipt code: the compact JWS (RFC 7515) a till prints as a QR code, signed with EdDSA over Ed25519 (RFC 8037).
+ * A receipt code: the compact JWS (RFC 7515) a till prints as a QR code, signed with Ed25519 (alg {@code EdDSA} of
+ * RFC 8037, or its fully specified name {@code Ed25519} of RFC 9864).
  *
  * <pre>
  * BASE64URL({"alg":"EdDSA","kid":"zara-dev-1"}) . BASE64URL({"storeId":"zara","receiptId":"R-1","amount":125.50,
@@ -33,9 +35,11 @@ import java.util.regex.Pattern;
  *
  * {@link #verify} checks, in this order, each failure with its own code (nothing is credited for any of them):
  * <ol>
- *   <li>the shape: three unpadded base64url parts, header and payload JSON objects without duplicate members, no
- *       {@code crit}, a {@code kid}: else 400 {@code receipt_code_malformed};</li>
- *   <li>{@code alg} is {@code EdDSA} (never {@code none}, never an HMAC or RSA alg): else 422 {@code receipt_alg_refused};</li>
+ *   <li>the shape: three unpadded base64url parts that decode, header and payload JSON objects without duplicate
+ *       members, no {@code crit} (this verifier understands no extension, RFC 7515 §4.1.11), a {@code kid}: else 400
+ *       {@code receipt_code_malformed};</li>
+ *   <li>{@code alg} is {@code EdDSA} or {@code Ed25519}, exactly so spelled (never {@code none}, never an HMAC or RSA
+ *       alg): else 422 {@code receipt_alg_refused}; both name Ed25519 here, the only curve a store key can have;</li>
  *   <li>the key: known (422 {@code receipt_key_unknown}), of the payload's {@code storeId} (422
  *       {@code receipt_key_wrong_store}), not revoked (422 {@code receipt_key_revoked});</li>
  *   <li>the signature over {@code header.payload} (the bytes as sent): else 422 {@code receipt_signature_invalid}
@@ -50,7 +54,6 @@ public final class ReceiptCode {
 
     /** Longer than any honest code (a QR code holds at most ~2,900 bytes). */
     public static final int MAX_LENGTH = 2048;
-    public static final String ALG = "EdDSA";
     private static final Pattern PART = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern REGISTER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
@@ -98,6 +101,7 @@ public final class ReceiptCode {
                 throw malformed("each part of the code must be unpadded base64url");
             }
         }
+        byte[] signature = base64url(parts[2], "signature");
         JsonNode header = object(parts[0], "header");
         JsonNode alg = header.get("alg");
         if (alg == null || !alg.isTextual()) {
@@ -110,9 +114,9 @@ public final class ReceiptCode {
         if (kidNode == null || !kidNode.isTextual() || !StoreKey.KID.matcher(kidNode.asText()).matches()) {
             throw malformed("the header needs a kid of 1 to 64 letters, digits, '.', '_' or '-'");
         }
-        if (!ALG.equals(alg.asText())) {
+        if (!StoreKey.ALGS.contains(alg.asText())) {
             throw DomainException.rejected("receipt_alg_refused",
-                    "Receipt codes are signed with EdDSA (Ed25519); alg '" + excerpt(alg.asText()) + "' is refused", "code");
+                    "Receipt codes are signed with Ed25519 (alg EdDSA or Ed25519); alg '" + excerpt(alg.asText()) + "' is refused", "code");
         }
         String kid = kidNode.asText();
         JsonNode payload = object(parts[1], "payload");
@@ -132,7 +136,6 @@ public final class ReceiptCode {
             throw DomainException.rejected("receipt_key_revoked",
                     "Key '" + kid + "' was revoked; receipts signed with it are no longer accepted", "code");
         }
-        byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
         if (signature.length != 64 || !signatureValid(key, parts[0] + "." + parts[1], signature)) {
             throw DomainException.rejected("receipt_signature_invalid",
                     "The code's signature does not match its content and key '" + kid + "'", "code");
@@ -185,7 +188,11 @@ public final class ReceiptCode {
             if (!iat.canConvertToExactIntegral() || !iat.canConvertToLong()) {
                 throw payloadInvalid("iat must be whole seconds since the epoch");
             }
-            issuedAt = Instant.ofEpochSecond(iat.longValue());
+            try {
+                issuedAt = Instant.ofEpochSecond(iat.longValue());
+            } catch (DateTimeException e) {
+                throw payloadInvalid("iat is out of range");
+            }
         }
         ReceiptSubmission receipt;
         try {
@@ -210,20 +217,23 @@ public final class ReceiptCode {
         return node.asText();
     }
 
-    private static JsonNode object(String part, String what) {
-        byte[] json;
+    private static byte[] base64url(String part, String what) {
         try {
-            json = Base64.getUrlDecoder().decode(part);
-        } catch (IllegalArgumentException e) {
+            return Base64.getUrlDecoder().decode(part);
+        } catch (IllegalArgumentException e) { // e.g. a length of 4n+1 characters, which no byte string encodes to
             throw malformed("the " + what + " is not base64url");
         }
+    }
+
+    private static JsonNode object(String part, String what) {
+        byte[] json = base64url(part, what);
         try {
             JsonNode node = STRICT.readTree(json);
             if (node == null || !node.isObject()) {
                 throw malformed("the " + what + " must be a JSON object");
             }
             return node;
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) { // IllegalArgumentException: e.g. a number's exponent overflows
             throw malformed("the " + what + " is not a JSON object without duplicate members");
         }
     }

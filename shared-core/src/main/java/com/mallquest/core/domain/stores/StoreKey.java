@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -26,6 +27,8 @@ public record StoreKey(String kid, String storeId, String x, Instant createdAt, 
 
     public static final String KTY = "OKP";
     public static final String CRV = "Ed25519";
+    /** The JOSE names of its signature algorithm: RFC 8037's {@code EdDSA} and RFC 9864's fully specified {@code Ed25519}. */
+    public static final Set<String> ALGS = Set.of("EdDSA", "Ed25519");
     /** The shape of a key id: 1..64 of {@code [A-Za-z0-9._-]}. */
     public static final Pattern KID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     /** The DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519 (OID 1.3.101.112), before the 32 raw bytes. */

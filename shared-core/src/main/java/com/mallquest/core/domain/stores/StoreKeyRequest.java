@@ -4,7 +4,8 @@ import com.mallquest.core.platform.errors.DomainException;
 
 /**
  * The body of {@code PUT /admin/stores/{storeId}/keys/{kid}}: a public JWK, {@code {"kty":"OKP","crv":"Ed25519","x":…}}.
- * {@code kid}, {@code alg} ({@code EdDSA}) and {@code use} ({@code sig}) may come along as JWKs usually carry them;
+ * {@code kid} (the path's), {@code alg} ({@code EdDSA} of RFC 8037 or {@code Ed25519} of RFC 9864) and {@code use}
+ * ({@code sig}) may come along as JWKs usually carry them;
  * a JWK holding a private part ({@code d}) is refused: the backend must never see a store's private key.
  */
 public record StoreKeyRequest(String kty, String crv, String x, String d, String kid, String alg, String use) {
@@ -25,8 +26,8 @@ public record StoreKeyRequest(String kty, String crv, String x, String d, String
         } catch (IllegalArgumentException e) {
             throw DomainException.invalid("x", e.getMessage());
         }
-        if (alg != null && !alg.equals("EdDSA")) {
-            throw DomainException.invalid("alg", "alg must be \"EdDSA\" when given");
+        if (alg != null && !StoreKey.ALGS.contains(alg)) {
+            throw DomainException.invalid("alg", "alg must be \"EdDSA\" or \"Ed25519\" when given");
         }
         if (use != null && !use.equals("sig")) {
             throw DomainException.invalid("use", "use must be \"sig\" when given");

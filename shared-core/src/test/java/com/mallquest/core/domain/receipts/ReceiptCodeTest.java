@@ -108,12 +108,12 @@ class ReceiptCodeTest {
     }
 
     @Test
-    void verify_shouldRefuseAlgNoneAndEveryAlgButEdDSA() {
+    void verify_shouldRefuseAlgNoneAndEveryAlgButEdDSAAndEd25519() {
         String body = b64(payload("zara", "R-1", "10"));
         // alg none with an empty signature, and with a signature part
         assertRefused(b64("{\"alg\":\"none\",\"kid\":\"zara-1\"}") + "." + body + ".", DomainException.Kind.INVALID, "receipt_code_malformed");
         assertRefused(b64("{\"alg\":\"none\",\"kid\":\"zara-1\"}") + "." + body + ".AA", DomainException.Kind.REJECTED, "receipt_alg_refused");
-        for (String alg : new String[] {"HS256", "RS256", "ES256", "Ed25519", "eddsa", "EdDSA "}) {
+        for (String alg : new String[] {"HS256", "RS256", "ES256", "Ed448", "ED25519", "ed25519", "eddsa", "EdDSA ", "Ed25519 "}) {
             String code = DevReceiptSigner.signWithHeader("{\"alg\":\"" + alg + "\",\"kid\":\"zara-1\"}", zara.getPrivate(), payload("zara", "R-1", "10"));
             assertRefused(code, DomainException.Kind.REJECTED, "receipt_alg_refused");
         }
@@ -129,12 +129,93 @@ class ReceiptCodeTest {
                 b64("{\"alg\":\"EdDSA\"}") + "." + parts[1] + "." + parts[2],
                 b64("{\"alg\":\"EdDSA\",\"kid\":\"zara-1\",\"kid\":\"hm-1\"}") + "." + parts[1] + "." + parts[2],
                 b64("{\"alg\":\"EdDSA\",\"kid\":\"zara-1\",\"crit\":[\"b64\"]}") + "." + parts[1] + "." + parts[2],
+                b64("{\"alg\":\"Ed25519\",\"kid\":\"zara-1\",\"crit\":[\"exp\"],\"exp\":1}") + "." + parts[1] + "." + parts[2],
+                parts[0] + "." + parts[1] + ".abcde", // a signature part no base64url can have (length 4n+1)
+                parts[0] + "A." + parts[1] + "." + parts[2],
                 b64("{\"alg\":\"EdDSA\",\"kid\":\"a b\"}") + "." + parts[1] + "." + parts[2],
                 parts[0] + "." + b64("not json") + "." + parts[2],
                 parts[0] + "." + b64("{\"storeId\":\"zara\",\"storeId\":\"hm\"}") + "." + parts[2],
                 "x".repeat(ReceiptCode.MAX_LENGTH + 1)}) {
             assertRefused(code, DomainException.Kind.INVALID, "receipt_code_malformed");
         }
+    }
+
+    @Test
+    void verify_shouldAcceptAlgEd25519AsWellAsEdDSA_whenSignedByTheJdksEd25519Signer() {
+        // GIVEN the same payload signed by the JDK's Ed25519 signer under alg EdDSA (RFC 8037) and Ed25519 (RFC 9864)
+        String payload = payload("zara", "R-1", "10");
+        for (String alg : new String[] {"EdDSA", "Ed25519"}) {
+            String code = DevReceiptSigner.signWithHeader("{\"alg\":\"" + alg + "\",\"kid\":\"zara-1\",\"typ\":\"JWT\"}", zara.getPrivate(), payload);
+            // WHEN verified THEN both are the receipt zara signed
+            assertEquals("R-1", verify(code).receipt().receiptId(), alg);
+            // AND under either alg a forged signature stays refused
+            String forged = DevReceiptSigner.signWithHeader("{\"alg\":\"" + alg + "\",\"kid\":\"zara-1\"}", hm.getPrivate(), payload);
+            assertRefused(forged, DomainException.Kind.REJECTED, "receipt_signature_invalid");
+        }
+    }
+
+    @Test
+    void verify_shouldOnlyEverThrowADomainException_forRandomAndMutatedCodes() {
+        // GIVEN valid codes (with the optional members) and a seeded random source
+        java.util.Random random = new java.util.Random(20);
+        String full = "{\"storeId\":\"zara\",\"receiptId\":\"R-1\",\"amount\":125.50,\"purchasedAt\":\"2026-11-25T11:00:00+01:00\","
+                + "\"registerId\":\"till-3\",\"currency\":\"EUR\",\"iat\":1795600000}";
+        String valid = DevReceiptSigner.signPayload("zara-1", zara.getPrivate(), full);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ \u00e9\u0000";
+        String[] jsonBits = {"{", "}", "[", "]", "\"", ":", ",", "null", "true", "1e999999999", "-0", "9223372036854775808",
+                "\"alg\"", "\"kid\"", "\"crit\"", "\"EdDSA\"", "\"Ed25519\"", "\"zara-1\"", "\"storeId\"", "\"zara\"",
+                "\"amount\"", "\"iat\"", "\"purchasedAt\"", "\"\\ud800\"", "1.5", "[]", "{}"};
+        int verified = 0;
+        for (int i = 0; i < 1_200; i++) { // ~1 ms per Ed25519 signature and verification
+            String code = switch (i % 6) {
+                case 0 -> mutate(valid, random, alphabet);                                  // characters changed, dropped, added
+                case 1 -> valid.substring(0, random.nextInt(valid.length() + 1));           // truncated anywhere
+                case 2 -> randomString(random, alphabet, random.nextInt(200));              // noise
+                case 3 -> b64(randomJson(random, jsonBits)) + "." + b64(randomJson(random, jsonBits)) + "." + randomString(random, alphabet, 86);
+                case 4 -> DevReceiptSigner.signPayload("zara-1", zara.getPrivate(), mutate(full, random, "0123456789.eE+-\":,{}[]Zz"));
+                default -> DevReceiptSigner.signWithHeader(randomJson(random, jsonBits), zara.getPrivate(), randomJson(random, jsonBits));
+            };
+            // WHEN verified THEN it is a receipt or a DomainException, never anything else (a 500)
+            try {
+                verify(code);
+                verified++;
+            } catch (DomainException expected) {
+                assertEquals(true, expected.kind() == DomainException.Kind.INVALID || expected.kind() == DomainException.Kind.REJECTED, code);
+            } catch (RuntimeException e) {
+                throw new AssertionError("code #" + i + " '" + code + "' threw " + e, e);
+            }
+        }
+        // AND the fuzzing is not all noise: some mutated payloads still verified (a receipt-shaped JSON that was signed)
+        assertEquals(true, verified > 0, "verified " + verified);
+    }
+
+    private static String mutate(String text, java.util.Random random, String alphabet) {
+        StringBuilder s = new StringBuilder(text);
+        for (int n = 1 + random.nextInt(3); n > 0 && s.length() > 0; n--) {
+            int at = random.nextInt(s.length());
+            switch (random.nextInt(3)) {
+                case 0 -> s.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                case 1 -> s.deleteCharAt(at);
+                default -> s.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+        }
+        return s.toString();
+    }
+
+    private static String randomString(java.util.Random random, String alphabet, int length) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return s.toString();
+    }
+
+    private static String randomJson(java.util.Random random, String[] bits) {
+        StringBuilder s = new StringBuilder("{");
+        for (int i = random.nextInt(8); i > 0; i--) {
+            s.append(bits[random.nextInt(bits.length)]);
+        }
+        return s.append(random.nextBoolean() ? "}" : "").toString();
     }
 
     @Test
@@ -145,7 +226,9 @@ class ReceiptCodeTest {
                 "{\"storeId\":\"zara\",\"receiptId\":\"R 1\",\"amount\":10,\"purchasedAt\":\"2026-11-25T10:00:00Z\"}",
                 "{\"storeId\":\"zara\",\"receiptId\":\"R-1\",\"amount\":10,\"purchasedAt\":\"2026-11-25T10:00:00\"}",
                 "{\"storeId\":\"zara\",\"receiptId\":\"R-1\",\"amount\":10,\"purchasedAt\":\"2026-11-25T10:00:00Z\",\"userId\":\"bob\"}",
-                "{\"storeId\":\"zara\",\"amount\":10,\"purchasedAt\":\"2026-11-25T10:00:00Z\"}"}) {
+                "{\"storeId\":\"zara\",\"amount\":10,\"purchasedAt\":\"2026-11-25T10:00:00Z\"}",
+                "{\"storeId\":\"zara\",\"receiptId\":\"R-1\",\"amount\":10,\"purchasedAt\":\"2026-11-25T10:00:00Z\",\"iat\":9223372036854775807}",
+                "{\"storeId\":\"zara\",\"receiptId\":\"R-1\",\"amount\":1e999999999,\"purchasedAt\":\"2026-11-25T10:00:00Z\"}"}) {
             String code = DevReceiptSigner.signPayload("zara-1", zara.getPrivate(), payload);
             assertRefused(code, DomainException.Kind.INVALID, "receipt_payload_invalid");
         }

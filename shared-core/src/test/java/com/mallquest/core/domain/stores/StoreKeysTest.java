@@ -88,6 +88,29 @@ class StoreKeysTest {
     }
 
     @Test
+    void register_shouldAcceptTheOptionalJwkMembers_useAlgAndAMatchingKid_andRefuseOtherValues() {
+        // GIVEN public JWKs as JOSE libraries export them: use "sig", alg "EdDSA" (RFC 8037) or "Ed25519" (RFC 9864), the kid
+        for (String alg : new String[] {"EdDSA", "Ed25519"}) {
+            String kid = "zara-" + alg.toLowerCase();
+            StoreKeyRequest exported = new StoreKeyRequest("OKP", "Ed25519", DevReceiptSigner.x(DevReceiptSigner.generate().getPublic()),
+                    null, kid, alg, "sig");
+            // WHEN registered under the same kid THEN it is created
+            assertTrue(keys().register(ZARA_STAFF, "zara", kid, exported).created(), alg);
+        }
+        // AND any other use or alg is refused, naming the member
+        String x = DevReceiptSigner.x(DevReceiptSigner.generate().getPublic());
+        for (String alg : new String[] {"ES256", "none", "Ed448", "ED25519", "eddsa", ""}) {
+            assertEquals("alg", assertThrows(DomainException.class, () -> new StoreKeyRequest("OKP", "Ed25519", x, null, null, alg, "sig")).field(), alg);
+        }
+        for (String use : new String[] {"enc", "SIG", ""}) {
+            assertEquals("use", assertThrows(DomainException.class, () -> new StoreKeyRequest("OKP", "Ed25519", x, null, null, "Ed25519", use)).field(), use);
+        }
+        // AND a kid other than the path's is refused
+        assertEquals("kid", assertThrows(DomainException.class, () -> keys().register(ADMIN, "zara", "zara-a",
+                new StoreKeyRequest("OKP", "Ed25519", x, null, "zara-b", "Ed25519", "sig"))).field());
+    }
+
+    @Test
     void keys_shouldBeManagedOnlyByAnAdminOrThatStoresStaff() {
         StoreKeyRequest key = jwk(DevReceiptSigner.generate());
         Caller shopper = new Caller("alice", Set.of());
