@@ -23,11 +23,21 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The mall's stores, read from the Stores table and cached for {@code STORE_CACHE_TTL_SECONDS} in the shared
- * cache (one entry holding the whole catalogue: a mall has tens of stores, not thousands).
+ * The mall's stores, read from the Stores table through two caches: the shared cache holds each store under its own
+ * key ({@link #storeKey}, a few hundred bytes) and the whole list under {@link #CACHE_KEY} for
+ * {@code STORE_CACHE_TTL_SECONDS}; each container keeps a copy of what it read for {@link #LOCAL_TTL} (at most
+ * {@link #LOCAL_MAX_STORES} stores and one list). A receipt needs one store, so it reads one store's entry (about
+ * 1 ECPU), and no entry at all while its container's copy is fresh; only the list ({@code GET /stores}) reads the
+ * whole catalogue.
+ *
+ * <p>A change saved through {@link #save} drops both shared entries and this container's copy at once; other
+ * containers see it within {@link #LOCAL_TTL}. A store that is in no cache is looked up in the table (and never
+ * remembered as absent), so a store added a moment ago is found at once everywhere.
  *
  * <pre>{@code
  * StoreCatalogue stores = StoreCatalogue.of(core);
@@ -37,58 +47,105 @@ import java.util.function.Supplier;
  */
 public final class StoreCatalogue {
 
-    /** The cache entry holding the catalogue as JSON. */
+    /** The cache entry holding the whole catalogue as JSON (the list; receipts never read it). */
     public static final String CACHE_KEY = CacheKeys.build("stores", "catalogue", "all");
+    /** How long a container serves its own copy of a store (or of the list) without asking the shared cache. */
+    public static final Duration LOCAL_TTL = Duration.ofSeconds(10);
+    /** The most stores a container copies (a 50-mall chain has about 1,250); beyond it the copy starts over. */
+    static final int LOCAL_MAX_STORES = 4_096;
     private static final TypeReference<List<Store>> STORE_LIST = new TypeReference<>() { };
 
     private final DynamoDbClient dynamo;
     private final String table;
     private final Cache cache;
     private final Duration ttl;
-    /** The catalogue text this container parsed last, and what it parsed to. */
-    private volatile Parsed lastParsed;
+    private final LongSupplier nanoTime;
+    /** This container's copy: store id → the store and when the copy expires ({@link System#nanoTime()}). */
+    private final ConcurrentHashMap<String, Local<Store>> local = new ConcurrentHashMap<>();
+    private volatile Local<List<Store>> localList;
 
-    private record Parsed(String json, List<Store> stores) { }
+    private record Local<T>(T value, long expiresAtNanos) { }
 
     public StoreCatalogue(DynamoDbClient dynamo, String storesTable, Cache cache, Duration ttl) {
+        this(dynamo, storesTable, cache, ttl, System::nanoTime);
+    }
+
+    StoreCatalogue(DynamoDbClient dynamo, String storesTable, Cache cache, Duration ttl, LongSupplier nanoTime) {
         this.dynamo = dynamo;
         this.table = storesTable;
         this.cache = cache;
         this.ttl = ttl;
+        this.nanoTime = nanoTime;
     }
 
     public static StoreCatalogue of(CoreServices core) {
         return new StoreCatalogue(core.dynamoDb(), core.settings().storesTable(), core.cache(), core.settings().storeCacheTtl());
     }
 
+    /** The shared cache's entry of one store: {@code mq:stores:{s:<storeId>}}. */
+    public static String storeKey(String storeId) {
+        return CacheKeys.build("stores", "s:" + storeId);
+    }
+
     /**
-     * The store with {@code storeId}, active or not. A store missing from the cached catalogue is looked up in
-     * the table, so a store added a moment ago is found before the cache expires.
+     * The store with {@code storeId}, active or not: this container's copy, else its shared cache entry, else the
+     * table (then cached).
      */
     public Optional<Store> find(String storeId) {
-        return find(all(), storeId);
+        Optional<Store> copy = localStore(storeId);
+        if (copy.isPresent() || !Store.ID.matcher(storeId).matches()) {
+            return copy;
+        }
+        return found(storeId, cache.get(storeKey(storeId)));
     }
 
     /**
-     * {@link #find(String)}, with the catalogue's cache read sent among the other operations of {@code batch}: the
-     * store can be asked for once the batch has run.
+     * {@link #find(String)}, with the shared cache's read (when this container has no fresh copy) sent among the
+     * other operations of {@code batch}: the store can be asked for once the batch has run.
      */
     public Supplier<Optional<Store>> find(CacheBatch batch, String storeId) {
-        CacheBatch.Result<Optional<String>> cached = batch.get(CACHE_KEY);
-        return () -> find(all(cached.get()), storeId);
+        Optional<Store> copy = localStore(storeId);
+        if (copy.isPresent() || !Store.ID.matcher(storeId).matches()) {
+            return () -> copy;
+        }
+        CacheBatch.Result<Optional<String>> cached = batch.get(storeKey(storeId));
+        return () -> found(storeId, cached.get());
     }
 
-    private Optional<Store> find(List<Store> all, String storeId) {
-        for (Store store : all) {
-            if (store.storeId().equals(storeId)) {
-                return Optional.of(store);
+    /** The store from its shared entry ({@code cached}) or from the table (then cached); copied into this container. */
+    private Optional<Store> found(String storeId, Optional<String> cached) {
+        Store store = cached.map(StoreCatalogue::parseStore).orElse(null);
+        if (store == null) {
+            var response = dynamo.getItem(GetItemRequest.builder().tableName(table).key(StoreItems.storeKey(storeId)).build());
+            if (!response.hasItem() || response.item().isEmpty()) {
+                return Optional.empty();
             }
+            store = StoreItems.toStore(response.item());
+            cache.set(storeKey(storeId), Json.write(store), ttl);
         }
-        if (!Store.ID.matcher(storeId).matches()) {
-            return Optional.empty();
+        if (local.size() >= LOCAL_MAX_STORES) {
+            local.clear();
         }
-        var response = dynamo.getItem(GetItemRequest.builder().tableName(table).key(StoreItems.storeKey(storeId)).build());
-        return response.hasItem() && !response.item().isEmpty() ? Optional.of(StoreItems.toStore(response.item())) : Optional.empty();
+        local.put(storeId, new Local<>(store, nanoTime.getAsLong() + LOCAL_TTL.toNanos()));
+        return Optional.of(store);
+    }
+
+    private Optional<Store> localStore(String storeId) {
+        Local<Store> copy = local.get(storeId);
+        return copy != null && fresh(copy) ? Optional.of(copy.value()) : Optional.empty();
+    }
+
+    private boolean fresh(Local<?> copy) {
+        return nanoTime.getAsLong() - copy.expiresAtNanos() < 0;
+    }
+
+    /** A store's cached JSON; null when it does not parse (written by an older shape of Store: read the table). */
+    private static Store parseStore(String json) {
+        try {
+            return Json.MAPPER.readValue(json, Store.class);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     /** The active stores, by name. */
@@ -96,38 +153,43 @@ public final class StoreCatalogue {
         return all().stream().filter(Store::active).sorted(Comparator.comparing(Store::name)).toList();
     }
 
-    /**
-     * Every store (cached). The cached catalogue is read from the cache every time (a change is seen at once); it is
-     * parsed again only when its text differs from the last one this container parsed.
-     */
+    /** Every store: this container's copy of the list, else the shared cache's, else the table (then cached). */
     public List<Store> all() {
-        return all(cache.get(CACHE_KEY));
-    }
-
-    /** The catalogue from what the cache held ({@code cached}), or from the table (then cached). */
-    private List<Store> all(Optional<String> cached) {
-        if (cached.isPresent()) {
-            Parsed last = lastParsed;
-            if (last != null && last.json().equals(cached.get())) {
-                return last.stores();
-            }
-            try {
-                List<Store> stores = List.copyOf(Json.MAPPER.readValue(cached.get(), STORE_LIST));
-                lastParsed = new Parsed(cached.get(), stores);
-                return stores;
-            } catch (JsonProcessingException e) {
-                cache.delete(CACHE_KEY); // written by an older shape of Store: read the table again
-            }
+        Local<List<Store>> copy = localList;
+        if (copy != null && fresh(copy)) {
+            return copy.value();
         }
-        List<Store> stores = scan();
-        cache.set(CACHE_KEY, Json.write(stores), ttl);
+        List<Store> stores = cache.get(CACHE_KEY).map(StoreCatalogue::parseList).orElse(null);
+        if (stores == null) {
+            stores = scan();
+            cache.set(CACHE_KEY, Json.write(stores), ttl);
+        }
+        localList = new Local<>(stores, nanoTime.getAsLong() + LOCAL_TTL.toNanos());
         return stores;
     }
 
-    /** Adds or replaces a store and drops the cached catalogue. */
+    private static List<Store> parseList(String json) {
+        try {
+            return List.copyOf(Json.MAPPER.readValue(json, STORE_LIST));
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** Adds or replaces a store and drops its cached copies (see the class). */
     public void save(Store store) {
         dynamo.putItem(PutItemRequest.builder().tableName(table).item(StoreItems.toItem(store)).build());
-        cache.delete(CACHE_KEY);
+        forget(store.storeId());
+    }
+
+    /** Drops the shared entries of {@code storeId} and of the list, and this container's copies. */
+    void forget(String storeId) {
+        local.remove(storeId);
+        localList = null;
+        CacheBatch batch = new CacheBatch();
+        batch.delete(storeKey(storeId));
+        batch.delete(CACHE_KEY);
+        cache.execute(batch);
     }
 
     /**
