@@ -18,16 +18,12 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The command line behind {@code ./mallquest}:
- * <pre>
- * start-api [--port 3000] [--host 127.0.0.1] [--env-vars FILE] [--parameter-overrides K=V ...]
- *           [--fire-schedules-now] [--max-containers N] [--table-prefix P]
- * invoke &lt;FunctionLogicalId&gt; -e &lt;event.json|-&gt; [--env-vars FILE] [--parameter-overrides K=V ...]
- * token --sub &lt;userId&gt; [--groups admin,store-staff] [--store-id zara] [--ttl 3600] [--parameter-overrides K=V ...]
- * receipt --store &lt;storeId&gt; --amount &lt;125.50&gt; [--receipt-id R-1] [--at 2026-12-01T09:30:00Z]
- * </pre>
- * A problem the user can fix is one line on stderr and exit status 1 (2 for a bad command line); {@code invoke}
- * exits 1 when the function fails.
+ * The command line behind {@code ./mallquest}: every command and the one usage text ({@link #usage()}). The launcher
+ * only installs the tools a command needs and builds; then it runs this class with all the arguments.
+ *
+ * <p>A problem the user can fix is one line on stderr and exit status 1 (2 for a bad command line, with the usage
+ * text); {@code invoke} exits 1 when the function fails; a command run as a child process ({@code test}, {@code bench})
+ * exits with its status.
  */
 public final class Main {
 
@@ -41,6 +37,9 @@ public final class Main {
      */
     public static final String SAMPLE_ENV_VARS = "events/env.json";
 
+    /** The benchmarks' jar (JMH and the Lambda bench), relative to the repository root; the launcher builds it. */
+    static final String BENCHMARKS_JAR = "benchmarks/target/benchmarks.jar";
+
     private final Map<String, String> shell;
     private final InputStream stdin;
     /**
@@ -53,11 +52,59 @@ public final class Main {
     private final PrintStream stdout;
     private final PrintStream stderr;
 
+    private final ChildProcesses children;
+    private final List<Command> commands;
+
+    /** Every command, in the order the usage text lists them. */
+    private List<Command> commands() {
+        return List.of(
+                new Command("start-api", List.of("[--port 3000] [--host 127.0.0.1] [--env-vars FILE] [--parameter-overrides K=V ...]",
+                        "[--fire-schedules-now] [--max-containers " + DEFAULT_MAX_CONTAINERS + "]"),
+                        "serve template.yaml's HttpApi routes, the web app (/, /screen, /ops) and the schedules",
+                        argv -> startApi(Args.parse(argv))),
+                new Command("invoke", List.of("<FunctionLogicalId> -e <event.json|-> [--env-vars FILE] [--parameter-overrides K=V ...]"),
+                        "invoke one function with an event: its result on stdout, its logs on stderr",
+                        argv -> invoke(Args.parse(argv))),
+                new Command("token", List.of("--sub <userId> [--groups admin,store-staff] [--store-id zara] [--ttl 3600]"),
+                        "a token the local API accepts (signed with the development secret)",
+                        argv -> token(Args.parse(argv))),
+                new Command("receipt", List.of("--store <storeId> --amount <125.50> [--receipt-id R-1] [--at 2026-12-01T09:30:00Z]"),
+                        "a receipt code signed with the seed's development key, as a till prints it",
+                        argv -> receipt(Args.parse(argv))),
+                new Command("test", List.of("[maven options]"),
+                        "every test of the repository: mvn verify (real redis-server and dynalite), then the web app's unit\n"
+                                + "tests and its browser tests (headless Chromium against start-api)",
+                        argv -> new RepositoryTests(root(), children).all(argv)),
+                new Command("test-web", List.of("[name]"),
+                        "only the web app's unit and browser tests (name: run the *.test.mjs matching it)",
+                        argv -> new RepositoryTests(root(), children).web(argv)),
+                new Command("rebuild-leaderboards", List.of("[week|month|all [AT]]"),
+                        "recompute leaderboards from the ledger (REDIS_URL: the Redis whose boards to rebuild)",
+                        argv -> rebuildLeaderboards(Args.parse(argv))),
+                new Command("bench", List.of("[regexp] [-f forks]"),
+                        "JMH benchmarks, each claim printed as a ratio to its baseline",
+                        this::benchJmh),
+                new Command("bench lambda", List.of("[--before CHECKOUT] [--cold-runs 5] [--warm 300] [--warm-up 200] [--clients 16]",
+                        "[--seconds 20] [--only cold,warm,artifacts,ceiling] [--max-containers N]"),
+                        "cold start, warm latency, artifact sizes and start-api's ceiling beside their baselines",
+                        argv -> benchLambda(Args.parse(argv))),
+                new Command("help", List.of(), "this text", argv -> {
+                    stdout.println(usage());
+                    return 0;
+                }));
+    }
+
     Main(Map<String, String> shell, InputStream stdin, PrintStream stdout, PrintStream stderr) {
+        this(shell, stdin, stdout, stderr, ChildProcesses.INHERITED_IO);
+    }
+
+    Main(Map<String, String> shell, InputStream stdin, PrintStream stdout, PrintStream stderr, ChildProcesses children) {
         this.shell = shell;
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
+        this.children = children;
+        this.commands = commands();
     }
 
     public static void main(String[] args) {
@@ -68,26 +115,19 @@ public final class Main {
         }
     }
 
-    /** Runs a command; for {@code start-api}, blocks until the JVM is stopped. Returns the exit status. */
+    /**
+     * Runs a command; for {@code start-api}, blocks until the JVM is stopped. Returns the exit status: no command prints
+     * the usage text and is 1, as {@code git} does.
+     */
     int run(String[] args) {
         if (args.length == 0) {
-            stderr.println(usage());
-            return 2;
+            stdout.println(usage());
+            return 1;
         }
+        List<String> argv = List.of(args);
         try {
-            Args parsed = Args.parse(Arrays.copyOfRange(args, 1, args.length));
-            return switch (args[0]) {
-                case "start-api" -> startApi(parsed);
-                case "invoke" -> invoke(parsed);
-                case "token" -> token(parsed);
-                case "receipt" -> receipt(parsed);
-                case "bench-lambda" -> benchLambda(parsed);
-                case "-h", "--help", "help" -> {
-                    stdout.println(usage());
-                    yield 0;
-                }
-                default -> throw new UsageError("Unknown command '" + args[0] + "'");
-            };
+            Command command = command(argv).orElseThrow(() -> new UsageError("Unknown command '" + args[0] + "'"));
+            return command.action().run(argv.subList(command.name().split(" ").length, argv.size()));
         } catch (UsageError e) {
             stderr.println("mallquest: " + e.getMessage());
             stderr.println(usage());
@@ -96,6 +136,39 @@ public final class Main {
             stderr.println("mallquest: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** The command {@code argv} starts with: its longest name ({@code bench lambda} before {@code bench}). */
+    private Optional<Command> command(List<String> argv) {
+        String first = argv.get(0).equals("-h") || argv.get(0).equals("--help") ? "help" : argv.get(0);
+        String two = argv.size() > 1 ? first + " " + argv.get(1) : null;
+        return commands.stream().filter(c -> c.name().equals(two)).findFirst()
+                .or(() -> commands.stream().filter(c -> c.name().equals(first)).findFirst());
+    }
+
+    /** The one usage text: {@code ./mallquest help}, {@code ./mallquest} alone, and after a bad command line. */
+    String usage() {
+        StringBuilder text = new StringBuilder("Usage: ./mallquest <command> [options]");
+        for (Command command : commands) {
+            String indent = " ".repeat(3 + command.name().length());
+            text.append("\n  ").append(command.name());
+            for (int i = 0; i < command.synopsis().size(); i++) {
+                text.append(i == 0 ? " " : "\n" + indent).append(command.synopsis().get(i));
+            }
+            for (String line : command.description().split("\n")) {
+                text.append("\n      ").append(line);
+            }
+        }
+        return text.toString();
+    }
+
+    /** One command: its name (one or two words), its options as the usage text shows them, what it does, and it. */
+    private record Command(String name, List<String> synopsis, String description, Action action) { }
+
+    /** A command's work, given the arguments after its name; returns the exit status. */
+    @FunctionalInterface
+    private interface Action {
+        int run(List<String> argv);
     }
 
     private int startApi(Args args) {
@@ -131,10 +204,10 @@ public final class Main {
 
     private int invoke(Args args) {
         args.allow("event", "env-vars", "parameter-overrides", "table-prefix", "template", "max-containers");
-        if (args.positional.size() != 1) {
+        if (args.positional().size() != 1) {
             throw new UsageError("invoke takes one function logical id, e.g. invoke SubmitReceiptFunction -e events/SubmitReceiptFunction.json");
         }
-        String functionId = args.positional.get(0);
+        String functionId = args.positional().get(0);
         String eventFile = args.one("event").orElseThrow(() -> new UsageError("invoke needs -e <event.json> (or -e - for stdin)"));
         byte[] event;
         try {
@@ -175,6 +248,38 @@ public final class Main {
             stdout.println(line);
             stdout.flush();
         }).run();
+    }
+
+    private int rebuildLeaderboards(Args args) {
+        args.allow();
+        List<String> positional = args.positional();
+        if (positional.size() > 2) {
+            throw new UsageError("rebuild-leaderboards takes a period and a time at most, e.g. rebuild-leaderboards week 2026-W47");
+        }
+        if (shell.getOrDefault("REDIS_URL", "").isEmpty()) {
+            stderr.println("mallquest: rebuild-leaderboards needs REDIS_URL, the Redis whose boards to rebuild (start-api prints its"
+                    + " 'Cache: redis-server at ...'; start-api's cleanup schedule also rebuilds them, a bounded step per run)");
+            return 2;
+        }
+        try (LocalStack stack = LocalStack.open(options(args, (id, line) -> stderr.println(line), true),
+                Optional.of(LeaderboardRebuildCommand.FUNCTION))) {
+            return new LeaderboardRebuildCommand(stdout, stderr).run(stack.function(LeaderboardRebuildCommand.FUNCTION)::invoke, positional.isEmpty() ? "" : positional.get(0),
+                    positional.size() < 2 ? "" : positional.get(1));
+        }
+    }
+
+    /** {@code bench [JMH arguments]}: the benchmarks jar in a JVM of its own. */
+    private int benchJmh(List<String> jmhArgs) {
+        Path root = root();
+        Path jar = root.resolve(BENCHMARKS_JAR);
+        List<String> command = new ArrayList<>(List.of(javaCommand(), "-D" + RepositoryRoot.PROPERTY + "=" + root, "-jar", jar.toString()));
+        command.addAll(jmhArgs);
+        return children.run(command, root);
+    }
+
+    /** This JVM's {@code java}. */
+    static String javaCommand() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private int token(Args args) {
@@ -283,101 +388,5 @@ public final class Main {
             overrides.put(item.substring(0, eq), item.substring(eq + 1));
         }
         return overrides;
-    }
-
-    static String usage() {
-        return String.join("\n",
-                "Usage: ./mallquest <command> [options]",
-                "  start-api [--port 3000] [--host 127.0.0.1] [--env-vars FILE] [--parameter-overrides K=V ...]",
-                "            [--fire-schedules-now] [--max-containers " + DEFAULT_MAX_CONTAINERS + "]",
-                "  invoke <FunctionLogicalId> -e <event.json|-> [--env-vars FILE] [--parameter-overrides K=V ...]",
-                "  token --sub <userId> [--groups admin,store-staff] [--store-id zara] [--ttl 3600]",
-                "  receipt --store <storeId> --amount <125.50> [--receipt-id R-1] [--at 2026-12-01T09:30:00Z]",
-                "  bench-lambda [--cold-runs 5] [--warm 300] [--warm-up 200] [--clients 16] [--seconds 20] [--before CHECKOUT] [--only cold,warm,artifacts,ceiling] [--max-containers N]",
-                "  test       build and run every test (needs redis-server, Node.js; installs dynalite)");
-    }
-
-    /** A malformed command line. */
-    static final class UsageError extends RuntimeException {
-        UsageError(String message) {
-            super(message);
-        }
-    }
-
-    /** {@code --name value} options (repeatable), {@code -e} for {@code --event}, flags, positionals. */
-    static final class Args {
-        private static final List<String> FLAGS = List.of("fire-schedules-now");
-        final Map<String, List<String>> options = new LinkedHashMap<>();
-        final List<String> positional = new ArrayList<>();
-
-        static Args parse(String[] argv) {
-            Args args = new Args();
-            for (int i = 0; i < argv.length; i++) {
-                String a = argv[i];
-                if (a.equals("-e")) {
-                    a = "--event";
-                }
-                if (!a.startsWith("--")) {
-                    args.positional.add(a);
-                    continue;
-                }
-                String name = a.substring(2);
-                String inline = null;
-                if (name.contains("=") && !name.startsWith("parameter-overrides")) {
-                    inline = name.substring(name.indexOf('=') + 1);
-                    name = name.substring(0, name.indexOf('='));
-                }
-                List<String> values = args.options.computeIfAbsent(name, k -> new ArrayList<>());
-                if (FLAGS.contains(name)) {
-                    values.add("true");
-                } else if (inline != null) {
-                    values.add(inline);
-                } else if (name.equals("parameter-overrides")) {
-                    while (i + 1 < argv.length && !argv[i + 1].startsWith("--")) {
-                        values.add(argv[++i].trim()); // one Name=Value per argument; values may hold spaces
-                    }
-                } else {
-                    if (i + 1 >= argv.length) {
-                        throw new UsageError("--" + name + " needs a value");
-                    }
-                    values.add(argv[++i]);
-                }
-            }
-            return args;
-        }
-
-        void allow(String... names) {
-            List<String> allowed = List.of(names);
-            for (String name : options.keySet()) {
-                if (!allowed.contains(name)) {
-                    throw new UsageError("Unknown option --" + name + (name.equals("event") ? " (-e)" : ""));
-                }
-            }
-        }
-
-        Optional<String> one(String name) {
-            List<String> values = options.get(name);
-            return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(values.size() - 1));
-        }
-
-        List<String> all(String name) {
-            return options.getOrDefault(name, List.of());
-        }
-
-        boolean flag(String name) {
-            return options.containsKey(name);
-        }
-
-        int integer(String name, int fallback) {
-            Optional<String> value = one(name);
-            if (value.isEmpty()) {
-                return fallback;
-            }
-            try {
-                return Integer.parseInt(value.get());
-            } catch (NumberFormatException e) {
-                throw new UsageError("--" + name + " must be a whole number, got '" + value.get() + "'");
-            }
-        }
     }
 }
