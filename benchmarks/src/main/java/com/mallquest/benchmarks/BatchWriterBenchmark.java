@@ -1,6 +1,6 @@
 package com.mallquest.benchmarks;
 
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.platform.dynamo.BatchWrite;
 import com.mallquest.core.platform.dynamo.BatchWriteResult;
 import com.mallquest.core.platform.dynamo.BatchWriter;
@@ -48,7 +48,7 @@ public class BatchWriterBenchmark {
 
     @Setup
     public void setUp() {
-        CoreServices core = CoreServices.fromEnvironment(BenchmarkBackends.environment());
+        Platform core = Platform.fromEnvironment(BenchmarkBackends.environment());
         table = core.settings().usersTable();
         BatchWriter.Builder builder = BatchWriter.builder(core.dynamoDb()).keySchema(table, "pk", "sk");
         if (variant.equals("parallel-4")) {

@@ -2,7 +2,8 @@ package com.mallquest.benchmarks;
 
 import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.cache.CacheKeys;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.api.lambda.Services;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.Ledger;
@@ -43,7 +44,7 @@ public class UserViewBenchmark {
     @Param({"hit", "baseline-miss"})
     public String variant;
 
-    private CoreServices core;
+    private Platform core;
     private UserViewService users;
     private final String userId = "bench-" + UUID.randomUUID();
     private final Caller caller = new Caller(userId, Set.of());
@@ -52,12 +53,13 @@ public class UserViewBenchmark {
     public void setUp() {
         Map<String, String> env = BenchmarkBackends.environment();
         env.put("USER_READ_RATE_LIMIT", "1000000/1s");
-        core = CoreServices.fromEnvironment(env);
-        Ledger ledger = Ledger.of(core);
+        core = Platform.fromEnvironment(env);
+        Services services = new Services(core);
+        Ledger ledger = services.ledger();
         for (int i = 0; i < 20; i++) {
             ledger.credit(new Credit(userId, "bench:" + i, 10, 5, CreditKind.RECEIPT, Map.of("storeId", "bench")));
         }
-        users = UserViewService.of(core);
+        users = services.users();
         users.view(caller, userId);
     }
 

@@ -1,7 +1,8 @@
 package com.mallquest.core.testing;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Caller;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.receipts.ReceiptRequest;
 import com.mallquest.core.domain.receipts.ReceiptSubmission;
 import com.mallquest.core.domain.stores.StoreKeyRequest;
@@ -52,8 +53,8 @@ public final class ReceiptCodes {
     }
 
     /** Registers the public half of every development key through {@link StoreKeys}, as an admin would. */
-    public static void registerDevKeys(CoreServices core) {
-        StoreKeys keys = StoreKeys.of(core);
+    public static void registerDevKeys(Platform core) {
+        StoreKeys keys = new Services(core).storeKeys();
         Caller admin = new Caller("test-admin", Set.of(Caller.ADMIN_GROUP));
         signer().keys().values().forEach(key -> keys.register(admin, key.storeId(), key.kid(),
                 new StoreKeyRequest("OKP", "Ed25519", key.x(), null, null, null, null)));

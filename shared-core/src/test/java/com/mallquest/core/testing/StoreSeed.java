@@ -1,5 +1,6 @@
 package com.mallquest.core.testing;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.domain.stores.Store;
 import com.mallquest.core.domain.stores.StoreCatalogue;
 import com.mallquest.local.services.RepositoryRoot;
@@ -28,8 +29,8 @@ public final class StoreSeed {
     }
 
     /** Writes the seed's stores and registers their development public keys ({@link ReceiptCodes}). */
-    public static void loadWithKeys(com.mallquest.core.platform.wiring.CoreServices core) {
-        load(StoreCatalogue.of(core));
+    public static void loadWithKeys(com.mallquest.core.platform.wiring.Platform core) {
+        load(new Services(core).stores());
         ReceiptCodes.registerDevKeys(core);
     }
 }

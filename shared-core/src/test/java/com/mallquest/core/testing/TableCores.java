@@ -1,9 +1,10 @@
 package com.mallquest.core.testing;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.config.Settings;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.platform.metrics.Metrics;
 import com.mallquest.local.testsupport.TestBackends;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -14,12 +15,12 @@ import java.util.Map;
 
 /**
  * Fresh tables on the shared dynalite ({@link TestBackends}) with the seeded stores and their keys, and the
- * {@link CoreServices} of any number of containers over them: the one set-up of the core tests that run on tables.
+ * {@link Platform} of any number of containers over them: the one set-up of the core tests that run on tables.
  *
  * <pre>{@code
  * TableCores cores = new TableCores("receipts", NOW, Map.of("RECEIPT_DAILY_STORE_LIMIT", "3"));
- * ReceiptService.of(cores.core(), effects);                          // the shared in-memory cache
- * ReceiptService.of(cores.core(crashing, new MemoryCache()), effects); // another container, a crashing client
+ * new Services(cores.core(), effects).receipts();                          // the shared in-memory cache
+ * new Services(cores.core(crashing, new MemoryCache()), effects).receipts(); // another container, a crashing client
  * cores.env.put("RECEIPT_RATE_LIMIT", "2/60s");                      // read by every later core()
  * }</pre>
  */
@@ -53,17 +54,17 @@ public final class TableCores {
     }
 
     /** A core over the tables with the shared cache. */
-    public CoreServices core() {
+    public Platform core() {
         return core(dynamo, cache);
     }
 
     /** A core over {@code client} (e.g. a {@link CrashingDynamoDb} over {@link #dynamo}) with the shared cache. */
-    public CoreServices core(DynamoDbClient client) {
+    public Platform core(DynamoDbClient client) {
         return core(client, cache);
     }
 
     /** A core over {@code client} with {@code cache}: another container when the cache is its own. */
-    public CoreServices core(DynamoDbClient client, Cache cache) {
-        return new CoreServices(Settings.fromEnvironment(env), client, cache, new Metrics("Test", function), clock);
+    public Platform core(DynamoDbClient client, Cache cache) {
+        return new Platform(Settings.fromEnvironment(env), client, cache, new Metrics("Test", function), clock);
     }
 }

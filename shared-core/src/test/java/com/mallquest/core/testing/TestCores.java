@@ -2,7 +2,7 @@ package com.mallquest.core.testing;
 
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.config.Settings;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.platform.metrics.Metrics;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -10,7 +10,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
-/** {@link CoreServices} for tests: a core with no backing services, or a real one with one part swapped. */
+/** {@link Platform} for tests: a core with no backing services, or a real one with one part swapped. */
 public final class TestCores {
     private TestCores() { }
 
@@ -22,20 +22,20 @@ public final class TestCores {
      * @param clock      the clock every service reads
      * @param extraEnv   settings on top of the required table variables (e.g. {@code MAX_BODY_BYTES})
      */
-    public static CoreServices inMemory(String function, Clock clock, Map<String, String> extraEnv) {
+    public static Platform inMemory(String function, Clock clock, Map<String, String> extraEnv) {
         Map<String, String> env = new HashMap<>(Map.of("USERS_TABLE", "u", "RECEIPTS_TABLE", "r", "STORES_TABLE", "s"));
         env.putAll(extraEnv);
-        return new CoreServices(Settings.fromEnvironment(env), null, new MemoryCache(),
+        return new Platform(Settings.fromEnvironment(env), null, new MemoryCache(),
                 new Metrics("Test", function), clock);
     }
 
     /** {@code core} on {@code clock}. */
-    public static CoreServices withClock(CoreServices core, Clock clock) {
-        return new CoreServices(core.settings(), core.dynamoDb(), core.cache(), core.metrics(), clock);
+    public static Platform withClock(Platform core, Clock clock) {
+        return new Platform(core.settings(), core.dynamoDb(), core.cache(), core.metrics(), clock);
     }
 
     /** {@code core} with {@code dynamoDb} (e.g. a {@link CrashingDynamoDb} over the real one). */
-    public static CoreServices withDynamoDb(CoreServices core, DynamoDbClient dynamoDb) {
-        return new CoreServices(core.settings(), dynamoDb, core.cache(), core.metrics(), core.clock());
+    public static Platform withDynamoDb(Platform core, DynamoDbClient dynamoDb) {
+        return new Platform(core.settings(), dynamoDb, core.cache(), core.metrics(), core.clock());
     }
 }

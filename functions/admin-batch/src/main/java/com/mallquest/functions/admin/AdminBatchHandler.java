@@ -1,5 +1,6 @@
 package com.mallquest.functions.admin;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.domain.admin.AdjustmentBatch;
 import com.mallquest.core.domain.admin.BatchAdjustments;
 import com.mallquest.core.domain.admin.BatchOutcome;
@@ -8,8 +9,7 @@ import com.mallquest.core.api.http.ApiRequest;
 import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
-import com.mallquest.core.platform.wiring.CoreServices;
-import com.mallquest.core.domain.ledger.Ledger;
+import com.mallquest.core.platform.wiring.Platform;
 
 import java.util.List;
 
@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class AdminBatchHandler extends ApiHandler {
     private static final class Container {
-        static final CoreServices CORE = CoreServices.fromEnvironment();
+        static final Services SERVICES = new Services(Platform.fromEnvironment());
     }
 
     /** Users whose adjustments are applied at a time. */
@@ -28,13 +28,14 @@ public final class AdminBatchHandler extends ApiHandler {
     private final BatchAdjustments adjustments;
 
     public AdminBatchHandler() {
-        this(Container.CORE);
+        this(Container.SERVICES);
     }
 
-    AdminBatchHandler(CoreServices core) {
-        super(core);
-        this.adjustments = new BatchAdjustments(Ledger.of(core), PARALLELISM);
+    AdminBatchHandler(Services services) {
+        super(services.platform());
+        this.adjustments = new BatchAdjustments(services.ledger(), PARALLELISM);
     }
+
 
     @Override
     protected List<Route> routes() {

@@ -1,9 +1,10 @@
 package com.mallquest.functions.admin;
 
+import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.platform.cache.CacheKeys;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Account;
 import com.mallquest.core.domain.ledger.ActivityEntry;
 import com.mallquest.core.domain.ledger.ActivityPage;
@@ -37,9 +38,9 @@ class AdminBatchHandlerTest {
     private static final String PATH = "/admin/users/batch";
 
     private final Map<String, String> env = TestBackends.environmentWithRedis();
-    private final CoreServices core = CoreServices.fromEnvironment(env);
-    private final AdminBatchHandler handler = new AdminBatchHandler(core);
-    private final Ledger ledger = Ledger.of(core);
+    private final Platform core = Platform.fromEnvironment(env);
+    private final AdminBatchHandler handler = new AdminBatchHandler(new Services(core));
+    private final Ledger ledger = new Services(core).ledger();
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
     private String user(String name) {
@@ -128,15 +129,15 @@ class AdminBatchHandlerTest {
                 second.add(adjustment("race-b-" + i + "-" + u, u, 7, 1));
             }
         }
-        AdminBatchHandler containerA = new AdminBatchHandler(CoreServices.fromEnvironment(env));
-        AdminBatchHandler containerB = new AdminBatchHandler(CoreServices.fromEnvironment(env));
-        AdminBatchHandler containerC = new AdminBatchHandler(CoreServices.fromEnvironment(env));
+        AdminBatchHandler containerA = new AdminBatchHandler(new Services(Platform.fromEnvironment(env)));
+        AdminBatchHandler containerB = new AdminBatchHandler(new Services(Platform.fromEnvironment(env)));
+        AdminBatchHandler containerC = new AdminBatchHandler(new Services(Platform.fromEnvironment(env)));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<?>> tasks = new ArrayList<>();
         try {
             for (String u : users) {
-                Ledger own = Ledger.of(CoreServices.fromEnvironment(env));
+                Ledger own = new Services(Platform.fromEnvironment(env)).ledger();
                 tasks.add(pool.submit(() -> {
                     go.await();
                     for (int r = 0; r < 15; r++) {

@@ -1,10 +1,11 @@
 package com.mallquest.functions.admin;
 
+import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.platform.json.Json;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.SampleEvents;
 import com.mallquest.local.testsupport.TestBackends;
@@ -19,7 +20,7 @@ class SampleEventTest {
     void sampleEvent_shouldApplyOnce_thenReplay() throws Exception {
         // GIVEN the sample event, read by the Lambda runtime's own serialiser, and fresh tables
         APIGatewayV2HTTPEvent sample = SampleEvents.httpApi("AdminBatchFunction");
-        AdminBatchHandler handler = new AdminBatchHandler(CoreServices.fromEnvironment(TestBackends.environment()));
+        AdminBatchHandler handler = new AdminBatchHandler(new Services(Platform.fromEnvironment(TestBackends.environment())));
 
         // WHEN sent twice
         APIGatewayV2HTTPResponse first = ApiContract.handle(handler, sample);

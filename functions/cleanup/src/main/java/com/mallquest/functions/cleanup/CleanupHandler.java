@@ -1,21 +1,18 @@
 package com.mallquest.functions.cleanup;
 
+import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.mallquest.core.domain.cleanup.CleanupJob;
 import com.mallquest.core.domain.cleanup.ExpiredItemSweeper;
-import com.mallquest.core.domain.effects.EffectsService;
 import com.mallquest.core.domain.gamification.BoardPeriod;
-import com.mallquest.core.domain.gamification.Gamification;
 import com.mallquest.core.domain.gamification.LeaderboardRebuild;
 import com.mallquest.core.domain.gamification.Period;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.api.lambda.Invocations;
-import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.logging.Log;
 import com.mallquest.logging.LogContext;
 import com.mallquest.core.domain.receipts.ReceiptService;
-import com.mallquest.core.domain.spending.SpendingCleanup;
 import com.mallquest.core.platform.dynamo.BatchWriter;
 
 import java.util.List;
@@ -30,28 +27,27 @@ public final class CleanupHandler implements RequestHandler<Map<String, Object>,
     private static final Log LOG = Log.of(CleanupHandler.class);
 
     private static final class Container {
-        static final CoreServices CORE = CoreServices.fromEnvironment();
+        static final Services SERVICES = new Services(Platform.fromEnvironment());
     }
 
     private final CleanupJob job;
     private final LeaderboardRebuild rebuild;
 
     public CleanupHandler() {
-        this(Container.CORE);
+        this(Container.SERVICES);
     }
 
-    CleanupHandler(CoreServices core) {
-        EffectsService effects = new EffectsService(core.cache(), core.clock(), core.settings());
-        ReceiptService receipts = ReceiptService.of(core, effects);
+    CleanupHandler(Services services) {
+        Platform core = services.platform();
+        ReceiptService receipts = services.receipts();
         ExpiredItemSweeper sweeper = new ExpiredItemSweeper(core.dynamoDb(), BatchWriter.builder(core.dynamoDb()).build(),
                 core.cache(), core.clock(), List.of(core.settings().usersTable(), core.settings().receiptsTable()));
-        SpendingCleanup spending = SpendingCleanup.of(core, effects);
-        Ledger ledger = Ledger.of(core);
-        this.rebuild = Gamification.of(core, effects).rebuild();
-        this.job = new CleanupJob(effects, receipts::completePending, ledger::completePending, sweeper, spending::run,
-                rebuild::step, core.cache(), core.metrics(),
+        this.rebuild = services.gamification().rebuild();
+        this.job = new CleanupJob(services.effectsService(), receipts::completePending, services.ledger()::completePending,
+                sweeper, services.spendingCleanup()::run, rebuild::step, core.cache(), core.metrics(),
                 CleanupJob.Limits.from(core.settings()), receipts::overdue);
     }
+
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {

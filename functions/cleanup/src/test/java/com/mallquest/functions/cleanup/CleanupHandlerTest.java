@@ -1,12 +1,13 @@
 package com.mallquest.functions.cleanup;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.domain.effects.Effect;
 import com.mallquest.core.domain.effects.EffectTarget;
 import com.mallquest.core.domain.effects.EffectsService;
 import com.mallquest.core.domain.effects.TriggerEffectRequest;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.domain.receipts.ReceiptService;
 import com.mallquest.core.domain.receipts.ReceiptSubmission;
@@ -72,24 +73,24 @@ class CleanupHandlerTest {
     void scheduledEvent_shouldCompleteAPendingCredit_andRemoveExpiredEffects() throws Exception {
         // GIVEN a container on dynalite + Redis with the store seed
         MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
-        CoreServices core = TestCores.withClock(CoreServices.fromEnvironment(redis.environment()), clock);
+        Platform core = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
         StoreSeed.loadWithKeys(core);
-        String store = StoreCatalogue.of(core).listActive().get(0).storeId();
+        String store = new Services(core).stores().listActive().get(0).storeId();
         // AND a receipt submission whose process died right after writing its claim
-        CoreServices dying = TestCores.withDynamoDb(core, dyingAfterWrites(core.dynamoDb(), 1));
+        Platform dying = TestCores.withDynamoDb(core, dyingAfterWrites(core.dynamoDb(), 1));
         EffectsService effects = new EffectsService(core.cache(), clock, core.settings());
-        assertThrows(Crash.class, () -> ReceiptService.of(dying, effects).submit("shopper-1", ReceiptCodes.signed(
+        assertThrows(Crash.class, () -> new Services(dying, effects).receipts().submit("shopper-1", ReceiptCodes.signed(
                 new ReceiptSubmission("R-crash-1", store, new BigDecimal("40.00"), clock.instant().minusSeconds(3600)))));
-        assertEquals(0, Ledger.of(core).account("shopper-1").coins());
+        assertEquals(0, new Services(core).ledger().account("shopper-1").coins());
         // AND a user with an effect that expires in 3 s
         effects.trigger(new Caller("viewer-1", Set.of()), new TriggerEffectRequest("coin_earned", 3, null, null, null));
         // WHEN, past the credit's grace period, the sample scheduled event arrives
         clock.advance(Duration.ofMinutes(3));
         Map<String, Object> event = SampleEvents.asMap("CleanupFunction");
-        Map<String, Object> summary = new CleanupHandler(core).handleRequest(event, null);
+        Map<String, Object> summary = new CleanupHandler(new Services(core)).handleRequest(event, null);
         // THEN the pending credit is completed (coins on the account, a coin effect published) ...
         assertEquals(1, ((Number) summary.get("pendingCreditsCompleted")).intValue(), summary.toString());
-        long coins = Ledger.of(core).account("shopper-1").coins();
+        long coins = new Services(core).ledger().account("shopper-1").coins();
         assertEquals(true, coins > 0, "credited coins: " + coins);
         List<Effect> shopperEffects = effects.activeEffects(EffectTarget.user("shopper-1"));
         assertEquals("coin_earned", shopperEffects.get(0).type());
@@ -99,8 +100,8 @@ class CleanupHandlerTest {
         assertEquals(false, summary.get("moreWork"));
         assertEquals(Cache.Mode.REDIS, core.cache().mode());
         // AND running it again changes nothing
-        Map<String, Object> again = new CleanupHandler(core).handleRequest(event, null);
+        Map<String, Object> again = new CleanupHandler(new Services(core)).handleRequest(event, null);
         assertEquals(0, ((Number) again.get("pendingCreditsCompleted")).intValue());
-        assertEquals(coins, Ledger.of(core).account("shopper-1").coins());
+        assertEquals(coins, new Services(core).ledger().account("shopper-1").coins());
     }
 }

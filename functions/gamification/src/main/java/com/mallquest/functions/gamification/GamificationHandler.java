@@ -1,14 +1,14 @@
 package com.mallquest.functions.gamification;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Access;
-import com.mallquest.core.domain.effects.EffectsService;
 import com.mallquest.core.domain.gamification.Gamification;
 import com.mallquest.core.domain.gamification.Period;
 import com.mallquest.core.api.http.ApiRequest;
 import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.stores.Store;
 import com.mallquest.core.domain.stores.StoreCatalogue;
 import com.mallquest.core.platform.errors.DomainException;
@@ -21,21 +21,22 @@ import java.util.List;
  */
 public final class GamificationHandler extends ApiHandler {
     private static final class Container {
-        static final CoreServices CORE = CoreServices.fromEnvironment();
+        static final Services SERVICES = new Services(Platform.fromEnvironment());
     }
 
     private final Gamification game;
     private final StoreCatalogue stores;
 
     public GamificationHandler() {
-        this(Container.CORE);
+        this(Container.SERVICES);
     }
 
-    GamificationHandler(CoreServices core) {
-        super(core);
-        this.game = Gamification.of(core, new EffectsService(core.cache(), core.clock(), core.settings()));
-        this.stores = StoreCatalogue.of(core);
+    GamificationHandler(Services services) {
+        super(services.platform());
+        this.game = services.gamification();
+        this.stores = services.stores();
     }
+
 
     @Override
     protected List<Route> routes() {

@@ -1,10 +1,11 @@
 package com.mallquest.functions.gamification;
 
+import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.domain.effects.EffectsService;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.Ledger;
@@ -27,14 +28,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The HTTP contract of the gamification routes through the real handler, on dynalite and Redis. */
 class GamificationHandlerTest {
 
-    private final CoreServices core = CoreServices.fromEnvironment(TestBackends.environmentWithRedis());
-    private final GamificationHandler handler = new GamificationHandler(core);
+    private final Platform core = Platform.fromEnvironment(TestBackends.environmentWithRedis());
+    private final GamificationHandler handler = new GamificationHandler(new Services(core));
     private final String ann = "ann-" + UUID.randomUUID();
     private final String store = "zara";
 
     @BeforeEach
     void seed() {
-        StoreSeed.load(StoreCatalogue.of(core));
+        StoreSeed.load(new Services(core).stores());
     }
 
     private APIGatewayV2HTTPEvent get(String path, String sub, Map<String, String> query) {
@@ -48,9 +49,9 @@ class GamificationHandlerTest {
     }
 
     private void credit(String user, String id, long xp) {
-        var result = Ledger.of(core).credit(new Credit(user, "receipt:" + store + ":" + id, xp, xp, CreditKind.RECEIPT,
+        var result = new Services(core).ledger().credit(new Credit(user, "receipt:" + store + ":" + id, xp, xp, CreditKind.RECEIPT,
                 Map.of("storeId", store, "receiptId", id, "amount", xp + ".00")));
-        Gamification.of(core, new EffectsService(core.cache(), core.clock(), core.settings())).onCredited(result);
+        new Services(core, new EffectsService(core.cache(), core.clock(), core.settings())).gamification().onCredited(result);
     }
 
     @Test

@@ -1,11 +1,12 @@
 package com.mallquest.functions.users;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Access;
 import com.mallquest.core.api.http.ApiRequest;
 import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.users.UserView;
 import com.mallquest.core.domain.users.UserViewService;
 
@@ -17,19 +18,20 @@ import java.util.List;
  */
 public final class GetUserHandler extends ApiHandler {
     private static final class Container {
-        static final CoreServices CORE = CoreServices.fromEnvironment();
+        static final Services SERVICES = new Services(Platform.fromEnvironment());
     }
 
     private final UserViewService users;
 
     public GetUserHandler() {
-        this(Container.CORE);
+        this(Container.SERVICES);
     }
 
-    GetUserHandler(CoreServices core) {
-        super(core);
-        this.users = UserViewService.of(core);
+    GetUserHandler(Services services) {
+        super(services.platform());
+        this.users = services.users();
     }
+
 
     @Override
     protected List<Route> routes() {

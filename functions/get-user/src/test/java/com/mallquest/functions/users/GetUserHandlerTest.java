@@ -1,9 +1,10 @@
 package com.mallquest.functions.users;
 
+import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.Ledger;
@@ -25,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The HTTP contract of the user routes through the real handler, on dynalite and Redis. */
 class GetUserHandlerTest {
 
-    private final CoreServices core = CoreServices.fromEnvironment(TestBackends.environmentWithRedis());
-    private final GetUserHandler handler = new GetUserHandler(core);
+    private final Platform core = Platform.fromEnvironment(TestBackends.environmentWithRedis());
+    private final GetUserHandler handler = new GetUserHandler(new Services(core));
     private final String alice = "alice-" + UUID.randomUUID();
 
     private static APIGatewayV2HTTPEvent get(String path, String sub, String groups, Map<String, String> query) {
@@ -36,7 +37,7 @@ class GetUserHandlerTest {
     @Test
     void me_shouldShowTheBalance_andSayWhetherItCameFromTheCache() throws Exception {
         // GIVEN alice credited 120 coins
-        Ledger.of(core).credit(new Credit(alice, "receipt:s1:r1", 120, 60, CreditKind.RECEIPT, Map.of("storeId", "s1")));
+        new Services(core).ledger().credit(new Credit(alice, "receipt:s1:r1", 120, 60, CreditKind.RECEIPT, Map.of("storeId", "s1")));
         // WHEN she reads /users/me twice
         var first = ApiContract.handle(handler, get("/users/me", alice, null, null));
         var second = ApiContract.handle(handler, get("/users/" + alice, alice, null, null));
@@ -69,7 +70,7 @@ class GetUserHandlerTest {
     @Test
     void activity_shouldPage_andRejectABadLimitOrCursor() throws Exception {
         for (int i = 0; i < 3; i++) {
-            Ledger.of(core).credit(new Credit(alice, "receipt:s1:p" + i, 10, 1, CreditKind.RECEIPT, Map.of()));
+            new Services(core).ledger().credit(new Credit(alice, "receipt:s1:p" + i, 10, 1, CreditKind.RECEIPT, Map.of()));
         }
         var page = ApiContract.handle(handler, get("/users/me/activity", alice, null, Map.of("limit", "2")));
         assertEquals(200, page.getStatusCode(), page.getBody());
@@ -88,7 +89,7 @@ class GetUserHandlerTest {
 
     @Test
     void activity_shouldAnswer400NamingCursor_forCraftedCursors_neverADynamoDbError() throws Exception {
-        Ledger.of(core).credit(new Credit(alice, "receipt:s1:c0", 10, 1, CreditKind.RECEIPT, Map.of()));
+        new Services(core).ledger().credit(new Credit(alice, "receipt:s1:c0", 10, 1, CreditKind.RECEIPT, Map.of()));
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         // GIVEN cursors that start like an activity key but are none: a key over DynamoDB's 1024-byte sort-key
         // limit in few characters, a bare prefix, bytes that are no UTF-8, control characters, a huge cursor
@@ -127,8 +128,8 @@ class GetUserHandlerTest {
     @Test
     void activity_shouldNameKindsAsTheUserViewDoes() throws Exception {
         // GIVEN a receipt credit and an adjustment
-        Ledger.of(core).credit(new Credit(alice, "receipt:s1:k1", 10, 1, CreditKind.RECEIPT, Map.of()));
-        Ledger.of(core).credit(new Credit(alice, "adj:k2", 5, 0, CreditKind.ADJUSTMENT, Map.of()));
+        new Services(core).ledger().credit(new Credit(alice, "receipt:s1:k1", 10, 1, CreditKind.RECEIPT, Map.of()));
+        new Services(core).ledger().credit(new Credit(alice, "adj:k2", 5, 0, CreditKind.ADJUSTMENT, Map.of()));
         // WHEN the activity page and the view are read
         JsonNode page = json(ApiContract.handle(handler, get("/users/me/activity", alice, null, null)));
         JsonNode view = json(ApiContract.handle(handler, get("/users/me", alice, null, null)));

@@ -1,8 +1,9 @@
 package com.mallquest.functions.users;
 
+import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.Ledger;
@@ -33,11 +34,11 @@ class GetUserRoundTripsTest {
     @Test
     void cachedMe_shouldCostOneDynamoDbRead_andTwoRedisRoundTrips() {
         // GIVEN a credited user whose view is cached (a first read filled the cache)
-        CoreServices real = CoreServices.fromEnvironment(redis.environment());
+        Platform real = Platform.fromEnvironment(redis.environment());
         RecordingDynamoDb dynamo = new RecordingDynamoDb(real.dynamoDb());
-        CoreServices core = TestCores.withDynamoDb(real, dynamo.client());
-        GetUserHandler handler = new GetUserHandler(core);
-        Ledger.of(core).credit(new Credit("alice", "receipt:s1:r1", 120, 60, CreditKind.RECEIPT, Map.of("storeId", "s1")));
+        Platform core = TestCores.withDynamoDb(real, dynamo.client());
+        GetUserHandler handler = new GetUserHandler(new Services(core));
+        new Services(core).ledger().credit(new Credit("alice", "receipt:s1:r1", 120, 60, CreditKind.RECEIPT, Map.of("storeId", "s1")));
         APIGatewayV2HTTPEvent me = ApiEvents.request("GET", "/users/me").caller("alice").build();
         assertEquals("MISS", handler.handleRequest(me, null).getHeaders().get("X-Cache"));
         RedisRoundTrips trips = RedisRoundTrips.of(redis.server());

@@ -1,10 +1,11 @@
 package com.mallquest.functions.users;
 
+import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.platform.json.Json;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.testing.SampleEvents;
 import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class SampleEventTest {
         // GIVEN the sample event, read by the Lambda runtime's own serialiser
         APIGatewayV2HTTPEvent sample = SampleEvents.httpApi("GetUserFunction");
         // WHEN the handler answers it (fresh tables: the caller has no profile yet)
-        APIGatewayV2HTTPResponse response = new GetUserHandler(CoreServices.fromEnvironment(TestBackends.environment()))
+        APIGatewayV2HTTPResponse response = new GetUserHandler(new Services(Platform.fromEnvironment(TestBackends.environment())))
                 .handleRequest(sample, null);
         // THEN 200 with the caller's own (empty, level-1) view
         assertEquals(200, response.getStatusCode(), response.getBody());

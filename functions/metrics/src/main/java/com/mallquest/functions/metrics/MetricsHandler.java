@@ -9,7 +9,7 @@ import com.mallquest.core.api.http.ApiRequest;
 import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 
 import java.util.List;
 
@@ -20,7 +20,7 @@ import java.util.List;
  */
 public final class MetricsHandler extends ApiHandler {
     private static final class Container {
-        static final CoreServices CORE = CoreServices.fromEnvironment();
+        static final Platform CORE = Platform.fromEnvironment();
     }
 
     private final MetricsReporter reporter;
@@ -30,11 +30,11 @@ public final class MetricsHandler extends ApiHandler {
         this(Container.CORE);
     }
 
-    MetricsHandler(CoreServices core) {
+    MetricsHandler(Platform core) {
         this(core, ElastiCacheStatus.forSettings(core.settings(), core.clock()));
     }
 
-    MetricsHandler(CoreServices core, CacheServiceStatus cacheService) {
+    MetricsHandler(Platform core, CacheServiceStatus cacheService) {
         super(core);
         this.reporter = new MetricsReporter(core.cache(), core.clock(), cacheService,
                 MetricsReporter.activeEffectTargets(core.cache(), core.clock()), core.settings().functionMemoryMb());

@@ -5,7 +5,7 @@ import com.mallquest.core.platform.cache.CacheStats;
 import com.mallquest.core.operations.fleet.CacheServiceStatus;
 import com.mallquest.core.operations.fleet.FleetRecorder;
 import com.mallquest.core.platform.json.Json;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.local.testsupport.RedisCluster;
@@ -29,8 +29,8 @@ class ClusterMetricsTest {
     void metrics_shouldAddUpAcrossContainers_onARedisCluster() throws Exception {
         // GIVEN two containers with cluster clients recording 30 and 12 requests, and business figures
         Map<String, String> env = cluster.environment();
-        CoreServices a = CoreServices.fromEnvironment(env);
-        CoreServices b = CoreServices.fromEnvironment(env);
+        Platform a = Platform.fromEnvironment(env);
+        Platform b = Platform.fromEnvironment(env);
         FleetRecorder fleetA = new FleetRecorder(a.cache(), a.clock());
         FleetRecorder fleetB = new FleetRecorder(b.cache(), b.clock());
         for (int i = 0; i < 30; i++) {
@@ -42,7 +42,7 @@ class ClusterMetricsTest {
         fleetB.business(FleetRecorder.COINS_AWARDED, 77);
 
         // WHEN an admin asks a third container
-        String response = new MetricsHandler(CoreServices.fromEnvironment(env), CacheServiceStatus.NOT_IN_AWS)
+        String response = new MetricsHandler(Platform.fromEnvironment(env), CacheServiceStatus.NOT_IN_AWS)
                 .handleRequest(ApiEvents.get("/metrics", ApiEvents.ADMIN), null).getBody();
 
         // THEN the cluster answered every read (scope fleet, mode redis) and the figures add up

@@ -3,7 +3,7 @@ package com.mallquest.functions.metrics;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.operations.fleet.CacheServiceStatus;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.OwnRedis;
@@ -40,7 +40,7 @@ class HealthTest {
 
     private APIGatewayV2HTTPResponse health(Map<String, String> environment) {
         // through ApiContract: every state's answer (the 503s included) must match openapi.yaml
-        return ApiContract.handle(new MetricsHandler(CoreServices.fromEnvironment(environment), CacheServiceStatus.NOT_IN_AWS),
+        return ApiContract.handle(new MetricsHandler(Platform.fromEnvironment(environment), CacheServiceStatus.NOT_IN_AWS),
                 ApiEvents.get("/health", null));
     }
 

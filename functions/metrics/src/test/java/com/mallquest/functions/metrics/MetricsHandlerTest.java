@@ -6,7 +6,7 @@ import com.mallquest.core.platform.cache.CacheStats;
 import com.mallquest.core.domain.effects.EffectsService;
 import com.mallquest.core.operations.fleet.CacheServiceStatus;
 import com.mallquest.core.operations.fleet.FleetRecorder;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.EmfOutput;
@@ -42,11 +42,11 @@ class MetricsHandlerTest {
     }
 
     /** A new container: its own settings, DynamoDB client, Redis connection and fallback memory. */
-    private CoreServices container() {
-        return CoreServices.fromEnvironment(env);
+    private Platform container() {
+        return Platform.fromEnvironment(env);
     }
 
-    private static void record(CoreServices container, String route, int status, double millis, int times) {
+    private static void record(Platform container, String route, int status, double millis, int times) {
         FleetRecorder fleet = new FleetRecorder(container.cache(), container.clock());
         for (int i = 0; i < times; i++) {
             fleet.record(route, status, millis, new CacheStats(0, 0));
@@ -57,9 +57,9 @@ class MetricsHandlerTest {
     void metrics_shouldAddUpEveryContainersRequests_intoFleetFigures() {
         // GIVEN three containers recording a known latency distribution (100 requests) and business figures:
         //   A: 50 x 8 ms, B: 45 x 40 ms, C: 4 x 700 ms (200) + 1 x 700 ms (500)
-        CoreServices a = container();
-        CoreServices b = container();
-        CoreServices c = container();
+        Platform a = container();
+        Platform b = container();
+        Platform c = container();
         record(a, "POST /receipts", 201, 8, 50);
         record(b, "GET /users/{userId}", 200, 40, 45);
         record(c, "POST /receipts", 201, 700, 4);
@@ -125,7 +125,7 @@ class MetricsHandlerTest {
     @Test
     void metrics_shouldMatchTheKnownPercentiles_withinTheHistogramsResolution() {
         // GIVEN 1000 requests spread over four containers: 900 x 12 ms, 90 x 180 ms, 10 x 2500 ms
-        CoreServices[] fleet = {container(), container(), container(), container()};
+        Platform[] fleet = {container(), container(), container(), container()};
         for (int i = 0; i < 1000; i++) {
             double ms = i < 900 ? 12 : i < 990 ? 180 : 2500;
             record(fleet[i % 4], "GET /stores", 200, ms, 1);
@@ -165,9 +165,9 @@ class MetricsHandlerTest {
     @Test
     void metrics_shouldReportThisInstanceAlone_whileRedisIsDown() {
         // GIVEN the fleet recorded 40 requests in Redis
-        CoreServices other = container();
+        Platform other = container();
         record(other, "POST /receipts", 201, 20, 40);
-        CoreServices self = container();
+        Platform self = container();
         MetricsHandler handler = new MetricsHandler(self, CacheServiceStatus.NOT_IN_AWS);
 
         // WHEN Redis dies, this container answers 2 health checks, then an admin reads the metrics

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.mallquest.core.operations.fleet.CacheServiceStatus;
 import com.mallquest.core.platform.json.Json;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.testing.SampleEvents;
 import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,7 @@ class SampleEventTest {
         APIGatewayV2HTTPEvent sample = SampleEvents.httpApi("MetricsFunction");
 
         // WHEN the handler answers it
-        APIGatewayV2HTTPResponse response = new MetricsHandler(CoreServices.fromEnvironment(TestBackends.environment()),
+        APIGatewayV2HTTPResponse response = new MetricsHandler(Platform.fromEnvironment(TestBackends.environment()),
                 CacheServiceStatus.NOT_IN_AWS).handleRequest(sample, null);
 
         // THEN 200 with the report (no Redis here: this instance's figures, and it says so)

@@ -1,14 +1,13 @@
 package com.mallquest.functions.rewards;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Access;
 import com.mallquest.core.platform.errors.DomainException;
-import com.mallquest.core.domain.effects.EffectPublisher;
-import com.mallquest.core.domain.effects.EffectsService;
 import com.mallquest.core.api.http.ApiRequest;
 import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.platform.metrics.InvocationMetrics;
 import com.mallquest.core.domain.spending.CouponService;
 import com.mallquest.core.domain.spending.ReceiptRefund;
@@ -37,7 +36,7 @@ import java.util.Map;
  */
 public final class RewardsHandler extends ApiHandler {
     private static final class Container {
-        static final CoreServices CORE = CoreServices.fromEnvironment();
+        static final Services SERVICES = new Services(Platform.fromEnvironment());
     }
 
     private final RewardCatalogue catalogue;
@@ -46,20 +45,17 @@ public final class RewardsHandler extends ApiHandler {
     private final ReceiptRefunds refunds;
 
     public RewardsHandler() {
-        this(Container.CORE);
+        this(Container.SERVICES);
     }
 
-    RewardsHandler(CoreServices core) {
-        this(core, new EffectsService(core.cache(), core.clock(), core.settings()));
+    RewardsHandler(Services services) {
+        super(services.platform());
+        this.catalogue = services.rewards();
+        this.redemptions = services.redemptions();
+        this.coupons = services.coupons();
+        this.refunds = services.refunds();
     }
 
-    RewardsHandler(CoreServices core, EffectPublisher effects) {
-        super(core);
-        this.catalogue = RewardCatalogue.of(core);
-        this.redemptions = RedemptionService.of(core, effects);
-        this.coupons = CouponService.of(core, effects);
-        this.refunds = ReceiptRefunds.of(core);
-    }
 
     @Override
     protected List<Route> routes() {

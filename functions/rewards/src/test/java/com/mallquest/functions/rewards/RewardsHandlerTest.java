@@ -1,11 +1,12 @@
 package com.mallquest.functions.rewards;
 
+import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.operations.fleet.FleetReader;
 import com.mallquest.core.platform.json.Json;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.Ledger;
@@ -59,20 +60,20 @@ class RewardsHandlerTest {
         return callers;
     }
 
-    private CoreServices core;
+    private Platform core;
     private RewardsHandler handler;
 
     @BeforeEach
     void setUp() {
-        core = CoreServices.fromEnvironment(TestBackends.environment());
+        core = Platform.fromEnvironment(TestBackends.environment());
         StoreSeed.loadWithKeys(core);
-        RewardCatalogue.of(core).put("free-coffee", new RewardChange("A free coffee", "Filter, any size", "starbucks",
+        new Services(core).rewards().put("free-coffee", new RewardChange("A free coffee", "Filter, any size", "starbucks",
                 100L, 50L, null, null, null, null, null, null, 14, null));
-        Ledger ledger = Ledger.of(core);
+        Ledger ledger = new Services(core).ledger();
         for (String user : List.of("shopper-1", "shopper-2", "barista-1", "nike-1", "admin-1")) {
             ledger.credit(new Credit(user, "adj:welcome-" + user, 1000, 0, CreditKind.ADJUSTMENT, Map.of()));
         }
-        handler = new RewardsHandler(core, (userId, type, data) -> { });
+        handler = new RewardsHandler(new Services(core, (userId, type, data) -> { }));
     }
 
     private APIGatewayV2HTTPResponse send(String method, String path, String body, Map<String, String> claims) {
@@ -124,7 +125,7 @@ class RewardsHandlerTest {
                 c -> send("POST", "/coupons/" + code + "/redeem", null, c));
 
         // a receipt refund: the receipt's store staff and admins (each with its own refundId)
-        ReceiptService.of(core, (userId, type, data) -> { }).submit("shopper-1", ReceiptCodes.signed(new ReceiptSubmission("R-77", "starbucks",
+        new Services(core, (userId, type, data) -> { }).receipts().submit("shopper-1", ReceiptCodes.signed(new ReceiptSubmission("R-77", "starbucks",
                 new BigDecimal("20.00"), core.clock().instant().minusSeconds(600))));
         int[] r = {0};
         assertMatrix("POST /admin/receipts/{storeId}/{receiptId}/refund", List.of(401, 403, 403, 201, 403, 201),
@@ -190,7 +191,7 @@ class RewardsHandlerTest {
 
     @Test
     void refund_shouldAnswer201ThenReplay200_andClear4xx() throws Exception {
-        ReceiptService.of(core, (userId, type, data) -> { }).submit("shopper-2", ReceiptCodes.signed(new ReceiptSubmission("R-88", "starbucks",
+        new Services(core, (userId, type, data) -> { }).receipts().submit("shopper-2", ReceiptCodes.signed(new ReceiptSubmission("R-88", "starbucks",
                 new BigDecimal("10.00"), core.clock().instant().minusSeconds(600)))); // 30 coins at x3
         String body = "{\"refundId\":\"RET-1\",\"amount\":5.00}";
         APIGatewayV2HTTPResponse first = send("POST", "/admin/receipts/starbucks/R-88/refund", body, STAFF);
@@ -199,7 +200,7 @@ class RewardsHandlerTest {
         assertEquals(200, again.getStatusCode(), again.getBody());
         assertEquals(15, json(first).path("coinsReversed").asLong());
         assertEquals(0, new BigDecimal("5.00").compareTo(json(first).path("refundable").decimalValue()), first.getBody());
-        assertEquals(1000 + 30 - 15, Ledger.of(core).account("shopper-2").coins());
+        assertEquals(1000 + 30 - 15, new Services(core).ledger().account("shopper-2").coins());
         APIGatewayV2HTTPResponse over = send("POST", "/admin/receipts/starbucks/R-88/refund", "{\"refundId\":\"RET-2\",\"amount\":6}", STAFF);
         assertEquals(422, over.getStatusCode(), over.getBody());
         assertEquals("refund_exceeds_purchase", json(over).path("error").path("code").asText());
@@ -225,9 +226,9 @@ class RewardsHandlerTest {
     @Test
     void sampleEvent_shouldRedeemOnce_thenReplay() throws Exception {
         // GIVEN the sample event (demo-user redeems the seeded mall-wide parking reward) and its seed
-        RewardCatalogue.of(core).put("mall-parking-2h", new RewardChange("Two hours' free parking", null, null, 80L, null,
+        new Services(core).rewards().put("mall-parking-2h", new RewardChange("Two hours' free parking", null, null, 80L, null,
                 null, null, null, null, null, null, 7, null));
-        Ledger.of(core).credit(new Credit("demo-user", "adj:seed-welcome", 120, 340, CreditKind.ADJUSTMENT, Map.of()));
+        new Services(core).ledger().credit(new Credit("demo-user", "adj:seed-welcome", 120, 340, CreditKind.ADJUSTMENT, Map.of()));
         APIGatewayV2HTTPEvent sample = SampleEvents.httpApi("RewardsFunction");
         APIGatewayV2HTTPResponse first = ApiContract.handle(handler, sample);
         APIGatewayV2HTTPResponse second = ApiContract.handle(handler, sample);

@@ -1,18 +1,16 @@
 package com.mallquest.functions.stores;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Access;
 import com.mallquest.core.platform.identity.Caller;
-import com.mallquest.core.domain.effects.EffectPublisher;
-import com.mallquest.core.domain.effects.EffectsService;
 import com.mallquest.core.operations.fleet.FleetRecorder;
 import com.mallquest.core.api.http.ApiRequest;
 import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.receipts.ReceiptResult;
 import com.mallquest.core.domain.receipts.ReceiptReviews;
-import com.mallquest.core.domain.receipts.ReceiptService;
 import com.mallquest.core.domain.stores.StoreKey;
 import com.mallquest.core.domain.stores.StoreKeyRequest;
 import com.mallquest.core.domain.stores.StoreKeys;
@@ -35,25 +33,22 @@ import java.util.Map;
  */
 public final class StoreAdminHandler extends ApiHandler {
     private static final class Container {
-        static final CoreServices CORE = CoreServices.fromEnvironment();
+        static final Services SERVICES = new Services(Platform.fromEnvironment());
     }
 
     private final StoreKeys keys;
     private final ReceiptReviews reviews;
 
     public StoreAdminHandler() {
-        this(Container.CORE);
+        this(Container.SERVICES);
     }
 
-    StoreAdminHandler(CoreServices core) {
-        this(core, new EffectsService(core.cache(), core.clock(), core.settings()));
+    StoreAdminHandler(Services services) {
+        super(services.platform());
+        this.keys = services.storeKeys();
+        this.reviews = services.reviews();
     }
 
-    StoreAdminHandler(CoreServices core, EffectPublisher effects) {
-        super(core);
-        this.keys = StoreKeys.of(core);
-        this.reviews = new ReceiptReviews(ReceiptService.of(core, effects));
-    }
 
     /** A key as the API shows it. */
     record KeyView(String kid, String storeId, Map<String, String> jwk, String status, Instant createdAt, Instant revokedAt) {

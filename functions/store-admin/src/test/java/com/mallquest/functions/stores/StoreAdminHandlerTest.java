@@ -1,11 +1,12 @@
 package com.mallquest.functions.stores;
 
+import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.config.Settings;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.platform.metrics.Metrics;
 import com.mallquest.core.domain.receipts.ReceiptRequest;
@@ -38,15 +39,15 @@ class StoreAdminHandlerTest {
     private static final Map<String, String> ZARA_STAFF = Map.of("sub", "zara-manager", "cognito:groups", "[store-staff]", "custom:storeId", "zara");
     private static final Map<String, String> WATERSTONES_STAFF = Map.of("sub", "ws-manager", "cognito:groups", "[store-staff]", "custom:storeId", "waterstones");
 
-    private CoreServices core;
+    private Platform core;
     private StoreAdminHandler handler;
 
     @BeforeEach
     void setUp() {
-        core = new CoreServices(Settings.fromEnvironment(TestBackends.environment()), TestBackends.dynamoDb(), new MemoryCache(),
+        core = new Platform(Settings.fromEnvironment(TestBackends.environment()), TestBackends.dynamoDb(), new MemoryCache(),
                 new Metrics("Test", "store-admin"), Clock.fixed(NOW, ZoneOffset.UTC));
         StoreSeed.loadWithKeys(core);
-        handler = new StoreAdminHandler(core, (u, t, d) -> { });
+        handler = new StoreAdminHandler(new Services(core, (u, t, d) -> { }));
     }
 
     private APIGatewayV2HTTPResponse call(String method, String path, String body, Map<String, String> claims) {
@@ -90,7 +91,7 @@ class StoreAdminHandlerTest {
     @Test
     void reviewQueue_shouldListApproveAndReject_overHttp() throws Exception {
         // GIVEN two unsigned waterstones receipts (×2.0) waiting for review
-        ReceiptService receipts = ReceiptService.of(core, (u, t, d) -> { });
+        ReceiptService receipts = new Services(core, (u, t, d) -> { }).receipts();
         receipts.submit("alice", ReceiptRequest.unsigned(new ReceiptSubmission("W-1", "waterstones", new BigDecimal("20.00"), NOW.minusSeconds(3600))));
         receipts.submit("bob", ReceiptRequest.unsigned(new ReceiptSubmission("W-2", "waterstones", new BigDecimal("5.00"), NOW.minusSeconds(3600))));
         // WHEN the store's staff lists the queue
@@ -112,8 +113,8 @@ class StoreAdminHandlerTest {
         var late = call("POST", "/admin/receipts/waterstones/W-2/approve", null, ApiEvents.ADMIN);
         assertEquals(409, late.getStatusCode(), late.getBody());
         // THEN alice has her coins and bob none; a reject without a reason is 400; zara's staff may not review waterstones
-        assertEquals(40, Ledger.of(core).account("alice").coins());
-        assertEquals(0, Ledger.of(core).account("bob").coins());
+        assertEquals(40, new Services(core).ledger().account("alice").coins());
+        assertEquals(0, new Services(core).ledger().account("bob").coins());
         assertEquals(400, call("POST", "/admin/receipts/waterstones/W-2/reject", "{}", ApiEvents.ADMIN).getStatusCode());
         assertEquals(403, call("POST", "/admin/receipts/waterstones/W-1/approve", null, ZARA_STAFF).getStatusCode());
         assertEquals(403, call("GET", "/admin/receipts", null, ApiEvents.SHOPPER).getStatusCode());

@@ -1,9 +1,8 @@
 package com.mallquest.functions.receipts;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Access;
 import com.mallquest.core.platform.errors.DomainException;
-import com.mallquest.core.domain.effects.EffectPublisher;
-import com.mallquest.core.domain.effects.EffectsService;
 import com.mallquest.core.operations.fleet.FleetRecorder;
 import com.mallquest.core.api.http.ApiException;
 import com.mallquest.core.api.http.ApiRequest;
@@ -11,7 +10,7 @@ import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.DomainErrors;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.platform.metrics.InvocationMetrics;
 import com.mallquest.core.domain.receipts.PendingReview;
 import com.mallquest.core.domain.receipts.ReceiptRequest;
@@ -36,25 +35,22 @@ import java.util.Map;
  */
 public final class SubmitReceiptHandler extends ApiHandler {
     private static final class Container {
-        static final CoreServices CORE = CoreServices.fromEnvironment();
+        static final Services SERVICES = new Services(Platform.fromEnvironment());
     }
 
     private final ReceiptService receipts;
     private final StoreCatalogue stores;
 
     public SubmitReceiptHandler() {
-        this(Container.CORE);
+        this(Container.SERVICES);
     }
 
-    SubmitReceiptHandler(CoreServices core) {
-        this(core, new EffectsService(core.cache(), core.clock(), core.settings()));
+    SubmitReceiptHandler(Services services) {
+        super(services.platform());
+        this.receipts = services.receipts();
+        this.stores = services.stores();
     }
 
-    SubmitReceiptHandler(CoreServices core, EffectPublisher effects) {
-        super(core);
-        this.receipts = ReceiptService.of(core, effects);
-        this.stores = StoreCatalogue.of(core);
-    }
 
     @Override
     protected List<Route> routes() {

@@ -1,11 +1,12 @@
 package com.mallquest.functions.receipts;
 
+import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.domain.effects.EffectsService;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.api.lambda.Invocations;
 import com.mallquest.logging.LogContext;
 import com.mallquest.core.platform.metrics.Metrics;
@@ -51,12 +52,12 @@ class ReceiptLogTrailTest {
     private static final String TOKEN = "eyJraWQiOiJrMSIsImFsZyI6IlJTMjU2In0.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLWFsaWNl";
 
     private final MutableClock clock = new MutableClock(NOW);
-    private CoreServices core;
+    private Platform core;
 
     @BeforeEach
     void setUp() {
         Map<String, String> env = new HashMap<>(TestBackends.environment());
-        core = new CoreServices(Settings.fromEnvironment(env), TestBackends.dynamoDb(), new MemoryCache(),
+        core = new Platform(Settings.fromEnvironment(env), TestBackends.dynamoDb(), new MemoryCache(),
                 new Metrics("Test", "submit-receipt"), clock);
         StoreSeed.loadWithKeys(core);
     }
@@ -66,8 +67,8 @@ class ReceiptLogTrailTest {
         return ReceiptCodes.body("zara", receiptId, "42.00", "2026-11-25T10:00:00Z");
     }
 
-    private APIGatewayV2HTTPResponse post(CoreServices on, String user, String receiptId, String lambdaRequestId) {
-        SubmitReceiptHandler handler = new SubmitReceiptHandler(on, new EffectsService(on.cache(), on.clock(), on.settings()));
+    private APIGatewayV2HTTPResponse post(Platform on, String user, String receiptId, String lambdaRequestId) {
+        SubmitReceiptHandler handler = new SubmitReceiptHandler(new Services(on, new EffectsService(on.cache(), on.clock(), on.settings())));
         return ApiContract.handle(handler, ApiEvents.request("POST", "/receipts").caller(user)
                         .header("Authorization", "Bearer " + TOKEN).body(receipt(receiptId)).build(),
                 new TestLambdaContext(lambdaRequestId, "Root=1-6745f00a-" + lambdaRequestId.hashCode() + ";Sampled=1"));
@@ -109,7 +110,7 @@ class ReceiptLogTrailTest {
         clock.advance(Duration.ofMinutes(3));
         LogOutput cleanup = LogOutput.capture(() -> {
             try (LogContext.Scope invocation = Invocations.begin(new TestLambdaContext("l-4", null))) {
-                assertEquals(1, ReceiptService.of(core, new EffectsService(core.cache(), core.clock(), core.settings()))
+                assertEquals(1, new Services(core, new EffectsService(core.cache(), core.clock(), core.settings())).receipts()
                         .completePending(10));
             }
         });

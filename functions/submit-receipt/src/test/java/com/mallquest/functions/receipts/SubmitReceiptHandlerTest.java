@@ -1,5 +1,6 @@
 package com.mallquest.functions.receipts;
 
+import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,7 +8,7 @@ import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.operations.fleet.FleetReader;
 import com.mallquest.core.operations.fleet.FleetRecorder;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.platform.metrics.Metrics;
 import com.mallquest.core.domain.stores.StoreCatalogue;
@@ -39,17 +40,17 @@ class SubmitReceiptHandlerTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:10Z");
 
     private final List<String> effects = new ArrayList<>();
-    private CoreServices core;
+    private Platform core;
     private SubmitReceiptHandler handler;
 
     @BeforeEach
     void setUp() throws Exception {
         Map<String, String> env = new HashMap<>(TestBackends.environment());
         env.put("RECEIPT_RATE_LIMIT", "5/60s");
-        core = new CoreServices(Settings.fromEnvironment(env), TestBackends.dynamoDb(), new MemoryCache(),
+        core = new Platform(Settings.fromEnvironment(env), TestBackends.dynamoDb(), new MemoryCache(),
                 new Metrics("Test", "submit-receipt"), Clock.fixed(NOW, ZoneOffset.UTC));
         StoreSeed.loadWithKeys(core);
-        handler = new SubmitReceiptHandler(core, (userId, type, data) -> effects.add(userId + ":" + type));
+        handler = new SubmitReceiptHandler(new Services(core, (userId, type, data) -> effects.add(userId + ":" + type)));
     }
 
     private static APIGatewayV2HTTPEvent event(String method, String path, String body, String sub) {
@@ -106,8 +107,8 @@ class SubmitReceiptHandlerTest {
         assertEquals(251, json(replay).get("user").get("coins").asLong());
         // AND another user gets 409
         assertError(post(signed("SEP-1", "sephora", "125.50", "2026-11-25T10:00:00Z"), "bob"), 409, "receipt_already_claimed", null);
-        assertEquals(251, Ledger.of(core).account("alice").coins());
-        assertEquals(0, Ledger.of(core).account("bob").coins());
+        assertEquals(251, new Services(core).ledger().account("alice").coins());
+        assertEquals(0, new Services(core).ledger().account("bob").coins());
     }
 
     @Test
@@ -125,7 +126,7 @@ class SubmitReceiptHandlerTest {
                 400, "invalid_field", "userId");
         assertError(post("{not json", "alice"), 400, "malformed_json", null);
         assertError(post(null, "alice"), 400, "missing_body", null);
-        assertEquals(0, Ledger.of(core).account("alice").version());
+        assertEquals(0, new Services(core).ledger().account("alice").version());
     }
 
     @Test
@@ -187,7 +188,7 @@ class SubmitReceiptHandlerTest {
         assertFalse(json(accepted).get("replayed").asBoolean());
         assertEquals(202, again.getStatusCode(), again.getBody());
         assertTrue(json(again).get("replayed").asBoolean());
-        assertEquals(0, Ledger.of(core).account("alice").coins());
+        assertEquals(0, new Services(core).ledger().account("alice").coins());
     }
 
     @Test
@@ -196,7 +197,7 @@ class SubmitReceiptHandlerTest {
         assertError(post("{\"code\":\"" + code + "\",\"storeId\":\"hm\"}", "alice"), 400, "invalid_field", "storeId");
         assertError(post("{\"code\":5}", "alice"), 400, "invalid_field", "code");
         assertError(post("{}", "alice"), 400, "invalid_field", "code");
-        assertEquals(0, Ledger.of(core).account("alice").version());
+        assertEquals(0, new Services(core).ledger().account("alice").version());
     }
 
     @Test

@@ -1,7 +1,8 @@
 package com.mallquest.functions.receipts;
 
+import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.OwnRedis;
@@ -35,10 +36,10 @@ class SubmitReceiptRoundTripsTest {
     void credit_shouldCostItsCountedWrites_andRedisRoundTrips() {
         // GIVEN the production handler (effects through the cache) and a shopper with a few receipts credited
         MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        CoreServices real = TestCores.withClock(CoreServices.fromEnvironment(redis.environment()), clock);
+        Platform real = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
         StoreSeed.loadWithKeys(real);
         RecordingDynamoDb dynamo = new RecordingDynamoDb(real.dynamoDb());
-        SubmitReceiptHandler handler = new SubmitReceiptHandler(TestCores.withDynamoDb(real, dynamo.client()));
+        SubmitReceiptHandler handler = new SubmitReceiptHandler(new Services(TestCores.withDynamoDb(real, dynamo.client())));
         Instant purchased = clock.instant().minus(1, ChronoUnit.HOURS);
         for (int i = 0; i < 3; i++) {
             assertEquals(201, submit(handler, "R-" + i, purchased).getStatusCode());

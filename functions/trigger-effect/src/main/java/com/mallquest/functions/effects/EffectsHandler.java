@@ -1,5 +1,6 @@
 package com.mallquest.functions.effects;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Access;
 import com.mallquest.core.domain.effects.EffectsService;
 import com.mallquest.core.domain.effects.TriggerEffectRequest;
@@ -7,7 +8,7 @@ import com.mallquest.core.api.http.ApiRequest;
 import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 
 import java.util.List;
 
@@ -17,19 +18,20 @@ import java.util.List;
  */
 public final class EffectsHandler extends ApiHandler {
     private static final class Container {
-        static final CoreServices CORE = CoreServices.fromEnvironment();
+        static final Services SERVICES = new Services(Platform.fromEnvironment());
     }
 
     private final EffectsService effects;
 
     public EffectsHandler() {
-        this(Container.CORE);
+        this(Container.SERVICES);
     }
 
-    EffectsHandler(CoreServices core) {
-        super(core);
-        this.effects = new EffectsService(core.cache(), core.clock(), core.settings());
+    EffectsHandler(Services services) {
+        super(services.platform());
+        this.effects = services.effectsService();
     }
+
 
     @Override
     protected List<Route> routes() {

@@ -1,5 +1,6 @@
 package com.mallquest.functions.effects;
 
+import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,9 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The HTTP contract of POST/GET /effects: status codes, bodies and headers through the real handler. */
 class EffectsHandlerTest {
 
-    private final EffectsHandler handler = new EffectsHandler(TestCores.inMemory("trigger-effect",
+    private final EffectsHandler handler = new EffectsHandler(new Services(TestCores.inMemory("trigger-effect",
             Clock.fixed(Instant.now(), ZoneOffset.UTC), // fixed: every request falls in one throttle second
-            Map.of("EFFECTS_MAX_PER_SECOND", "2")));
+            Map.of("EFFECTS_MAX_PER_SECOND", "2"))));
 
     private static APIGatewayV2HTTPEvent event(String method, String body, String sub, Map<String, String> query) {
         return ApiEvents.request(method, "/effects").body(body).caller(sub).query(query).build();

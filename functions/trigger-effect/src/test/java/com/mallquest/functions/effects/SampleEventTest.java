@@ -1,9 +1,10 @@
 package com.mallquest.functions.effects;
 
+import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.mallquest.core.platform.json.Json;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.testing.SampleEvents;
 import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class SampleEventTest {
         // GIVEN the sample event, read by the Lambda runtime's own serialiser
         APIGatewayV2HTTPEvent sample = SampleEvents.httpApi("TriggerEffectFunction");
         // WHEN the handler answers it
-        APIGatewayV2HTTPResponse response = new EffectsHandler(CoreServices.fromEnvironment(TestBackends.environmentWithRedis()))
+        APIGatewayV2HTTPResponse response = new EffectsHandler(new Services(Platform.fromEnvironment(TestBackends.environmentWithRedis())))
                 .handleRequest(sample, null);
         // THEN 202 with the effect of the sample's type
         assertEquals(202, response.getStatusCode(), response.getBody());

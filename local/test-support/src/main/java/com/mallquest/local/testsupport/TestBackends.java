@@ -17,7 +17,7 @@ import java.util.UUID;
  *
  * <pre>{@code
  * Map<String, String> env = TestBackends.environment();     // USERS_TABLE, RECEIPTS_TABLE, STORES_TABLE, DYNAMODB_ENDPOINT, AWS_REGION
- * CoreServices core = CoreServices.fromEnvironment(env);
+ * Platform core = Platform.fromEnvironment(env);
  * Map<String, String> withRedis = TestBackends.environmentWithRedis();   // + REDIS_URL of the shared redis-server
  * }</pre>
  *

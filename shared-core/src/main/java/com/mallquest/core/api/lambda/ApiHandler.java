@@ -1,6 +1,6 @@
 package com.mallquest.core.api.lambda;
 
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
@@ -54,9 +54,9 @@ import java.util.stream.Collectors;
  *
  * <pre>{@code
  * public final class GetUserHandler extends ApiHandler {
- *     private static final CoreServices CORE = CoreServices.fromEnvironment();
+ *     private static final Platform CORE = Platform.fromEnvironment();
  *     public GetUserHandler() { this(CORE); }
- *     GetUserHandler(CoreServices core) { super(core); ... }
+ *     GetUserHandler(Platform core) { super(core); ... }
  *     protected List<Route> routes() { return List.of(Route.get("/users/{userId}", Access.USER, this::getUser)); }
  * }
  * }</pre>
@@ -65,7 +65,7 @@ public abstract class ApiHandler implements RequestStreamHandler {
 
     private static final Log LOG = Log.of(ApiHandler.class);
 
-    protected final CoreServices core;
+    protected final Platform core;
     /** This container's fleet-wide figures: every request is recorded here; handlers add business counters. */
     protected final FleetRecorder fleet;
     private volatile List<Route> routes;
@@ -73,7 +73,7 @@ public abstract class ApiHandler implements RequestStreamHandler {
     /** Primes this handler before a SnapStart checkpoint (held here: the CRaC context may hold it weakly). */
     final SnapStartPriming priming;
 
-    protected ApiHandler(CoreServices core) {
+    protected ApiHandler(Platform core) {
         this.core = core;
         this.fleet = new FleetRecorder(core.cache(), core.clock());
         this.priming = SnapStartPriming.register(this);

@@ -1,6 +1,6 @@
 package com.mallquest.core.api.lambda;
 
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -35,7 +35,7 @@ import java.util.Map;
  *       against a canned response, no network);</li>
  *   <li>every route of a <em>priming copy</em> of the handler, each request as the runtime hands it over (event
  *       JSON read by {@link HttpEventJson}, the response written back as JSON): the handler's class built through its
- *       {@code (CoreServices)} constructor on services that cannot reach anything (a DynamoDB client whose HTTP
+ *       {@code (Platform)} constructor on services that cannot reach anything (a DynamoDB client whose HTTP
  *       client answers every call with a canned {@code {}}, an in-memory cache), called as an administrator with
  *       an empty JSON body (routing, access, JSON, the service, the DynamoDB marshalling, the error mapping);</li>
  *   <li>an unmatched path on the handler itself (the 404 path).</li>
@@ -113,18 +113,18 @@ final class SnapStartPriming implements Resource {
         return response.getStatusCode();
     }
 
-    /** The handler's class on services that reach nothing, or null when it has no {@code (CoreServices)} constructor. */
+    /** The handler's class on services that reach nothing, or null when it has no {@code (Platform)} constructor. */
     private ApiHandler copy() {
-        CoreServices core = handler.core;
+        Platform core = handler.core;
         DynamoDbClient canned = DynamoDbClient.builder()
                 .httpClient(CannedResponseHttpClient.builder().statusCode(200).responseBody("{}".getBytes(StandardCharsets.UTF_8)).build())
                 .region(Region.of(core.settings().region()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming")))
                 .build();
-        CoreServices offline = new CoreServices(core.settings(), canned, new MemoryCache(), core.metrics(), core.clock());
+        Platform offline = new Platform(core.settings(), canned, new MemoryCache(), core.metrics(), core.clock());
         BUILDING_COPY.set(true);
         try {
-            Constructor<? extends ApiHandler> constructor = handler.getClass().getDeclaredConstructor(CoreServices.class);
+            Constructor<? extends ApiHandler> constructor = handler.getClass().getDeclaredConstructor(Platform.class);
             constructor.setAccessible(true);
             return constructor.newInstance(offline);
         } catch (ReflectiveOperationException | RuntimeException e) {

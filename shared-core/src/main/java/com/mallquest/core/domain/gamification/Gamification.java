@@ -4,7 +4,6 @@ import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.platform.cache.CacheKeys;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.domain.effects.EffectPublisher;
-import com.mallquest.core.platform.wiring.CoreServices;
 import com.mallquest.core.domain.ledger.ActivityScanner;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
@@ -47,7 +46,7 @@ import java.util.regex.Pattern;
  * thrown, so the credit's retry (or the cleanup's completion) runs the hook again.
  *
  * <pre>{@code
- * Gamification game = Gamification.of(core, effects);
+ * Gamification game = services.gamification();
  * game.onCredited(ledger.credit(credit));
  * }</pre>
  */
@@ -83,15 +82,6 @@ public final class Gamification {
         this.bigBasketAmount = bigBasketAmount;
     }
 
-    /** The gamification of a container, publishing {@code badge_unlocked} through {@code effects}. */
-    public static Gamification of(CoreServices core, EffectPublisher effects) {
-        PlayerRecords players = new PlayerRecords(core.dynamoDb(), core.settings().usersTable());
-        return new Gamification(
-                new Leaderboards(core.cache(), players, core.clock(), Leaderboards.Retention.from(core.settings())),
-                players, new ActivityScanner(core.dynamoDb(), core.settings().usersTable()), Ledger.of(core),
-                new StoreZones(StoreCatalogue.of(core), core.settings().mallTimeZone()), effects,
-                core.cache(), core.clock(), core.settings().bigBasketAmount());
-    }
 
     public Leaderboards leaderboards() {
         return leaderboards;

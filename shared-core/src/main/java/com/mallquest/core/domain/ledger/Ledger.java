@@ -2,8 +2,8 @@ package com.mallquest.core.domain.ledger;
 
 import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.platform.cache.CacheKeys;
+import com.mallquest.core.platform.dynamo.PageCursor;
 import com.mallquest.core.platform.errors.DomainException;
-import com.mallquest.core.platform.wiring.CoreServices;
 import com.mallquest.logging.Log;
 import com.mallquest.core.domain.earning.RewardRules;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -13,16 +13,11 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -71,7 +66,7 @@ import static com.mallquest.core.platform.dynamo.Attributes.setContains;
  * of each step are built by {@link LedgerRequests}.
  *
  * <pre>{@code
- * Ledger ledger = Ledger.of(core);
+ * Ledger ledger = services.ledger();
  * CreditResult r = ledger.credit(new Credit("u-1", "receipt:zara:R-1", 251, 125, CreditKind.RECEIPT, Map.of()));
  * ActivityPage page = ledger.activity("u-1", 20, null);
  * }</pre>
@@ -89,8 +84,6 @@ public final class Ledger {
     /** Pages of the pending index one {@link #completePending} call reads at most. */
     private static final int MAX_PENDING_PAGES = 5;
     private static final Log LOG = Log.of(Ledger.class);
-    /** The longest cursor {@link #encodeCursor} makes is 306 characters (229 bytes of key). */
-    static final int MAX_CURSOR_CHARS = 320;
 
     private final DynamoDbClient dynamo;
     private final LedgerRequests requests;
@@ -110,11 +103,6 @@ public final class Ledger {
         this.lease = lease;
     }
 
-    /** The ledger of a container's services. */
-    public static Ledger of(CoreServices core) {
-        return new Ledger(core.dynamoDb(), core.settings().usersTable(), core.cache(), core.clock(),
-                core.settings().creditLease());
-    }
 
     /**
      * Applies {@code credit} once. A second call with the same {@code (userId, creditId)} returns the first
@@ -215,7 +203,7 @@ public final class Ledger {
             entries.add(UsersTable.activityEntry(item));
         }
         String next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                ? encodeCursor(response.lastEvaluatedKey().get(UsersTable.SK).s()) : null;
+                ? PageCursor.encode(response.lastEvaluatedKey().get(UsersTable.SK).s()) : null;
         return new ActivityPage(List.copyOf(entries), next);
     }
 
@@ -502,31 +490,8 @@ public final class Ledger {
         }
     }
 
-    static String encodeCursor(String sk) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(sk.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /**
-     * The activity sort key a cursor stands for. Checked exactly before any query is made: at most
-     * {@value #MAX_CURSOR_CHARS} characters of base64url, valid UTF-8, and exactly the shape of an activity
-     * key ({@link UsersTable#isActivitySk}); anything else is invalid (a 400 naming {@code cursor}), never a
-     * DynamoDB validation error.
-     */
+    /** The activity sort key a cursor stands for, checked to be exactly the shape of an activity key. */
     static String decodeCursor(String cursor) {
-        if (cursor.length() <= MAX_CURSOR_CHARS) {
-            try {
-                byte[] bytes = Base64.getUrlDecoder().decode(cursor);
-                String sk = StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes)).toString();
-                if (UsersTable.isActivitySk(sk)) {
-                    return sk;
-                }
-            } catch (IllegalArgumentException | CharacterCodingException e) {
-                // fall through
-            }
-        }
-        throw DomainException.invalid("cursor", "cursor is not one this API returned");
+        return PageCursor.decode(cursor, 1, parts -> UsersTable.isActivitySk(parts.get(0))).get(0);
     }
 }

@@ -1,6 +1,5 @@
 package com.mallquest.core.domain.receipts;
 
-import com.mallquest.core.platform.wiring.CoreServices;
 import com.mallquest.core.domain.ledger.CreditResult;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -29,7 +28,7 @@ import java.util.Optional;
  * <p>Other parts of the system read a claim with {@link #find} (e.g. a refund needs a credited receipt's amount,
  * coins, XP and user):
  * <pre>{@code
- * Optional<ReceiptClaim> claim = ReceiptClaims.of(core).find("zara", "R-1001");
+ * Optional<ReceiptClaim> claim = services.receiptClaims().find("zara", "R-1001");
  * claim.filter(ReceiptClaim::credited).map(ReceiptClaim::coins);
  * }</pre>
  */
@@ -43,9 +42,6 @@ public final class ReceiptClaims {
         this.table = receiptsTable;
     }
 
-    public static ReceiptClaims of(CoreServices core) {
-        return new ReceiptClaims(core.dynamoDb(), core.settings().receiptsTable());
-    }
 
     /** The claim of a receipt, if any (strongly consistent): its user, amount, coins, XP, status and result. */
     public Optional<ReceiptClaim> find(String storeId, String receiptId) {

@@ -1,14 +1,13 @@
 package com.mallquest.core.domain.receipts;
 
 import com.mallquest.core.platform.identity.Caller;
+import com.mallquest.core.platform.dynamo.PageCursor;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.domain.stores.Store;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -19,7 +18,7 @@ import java.util.regex.Pattern;
  * admin or that store's staff ({@link Caller#mayManageStore}).
  *
  * <pre>{@code
- * ReceiptReviews reviews = new ReceiptReviews(ReceiptService.of(core, effects));
+ * ReceiptReviews reviews = services.reviews();
  * ReceiptReviews.Page page = reviews.list(caller, "pending_review", null, 20, null);
  * ReceiptResult credited = reviews.approve(caller, "lush", "L-1001");
  * reviews.reject(caller, "lush", "L-1002", "The receipt photo shows another shop");
@@ -100,8 +99,7 @@ public final class ReceiptReviews {
             entries.add(new Entry(claim.storeId(), claim.receiptId(), claim.userId(), claim.amount(), claim.purchasedAt(),
                     claim.claimedAt(), claim.coins(), claim.xp(), PENDING_REVIEW, flags.getOrDefault(claim, List.of())));
         }
-        return new Page(entries, page.next() == null ? null
-                : Base64.getUrlEncoder().withoutPadding().encodeToString(page.next().getBytes(StandardCharsets.UTF_8)));
+        return new Page(entries, page.next() == null ? null : PageCursor.encode(page.next()));
     }
 
     /** Approves and credits; a second approval is a replay. See {@link ReceiptService#approve}. */
@@ -125,20 +123,7 @@ public final class ReceiptReviews {
     }
 
     private static String decodeCursor(String cursor) {
-        if (cursor == null) {
-            return null;
-        }
-        try {
-            if (cursor.length() > 200) {
-                throw new IllegalArgumentException("too long");
-            }
-            String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (!CURSOR.matcher(decoded).matches()) {
-                throw new IllegalArgumentException("not a cursor");
-            }
-            return decoded;
-        } catch (IllegalArgumentException e) {
-            throw DomainException.invalid("invalid_cursor", "cursor is not one this API gave out", "cursor");
-        }
+        List<String> parts = PageCursor.decode(cursor, 1, p -> CURSOR.matcher(p.get(0)).matches());
+        return parts == null ? null : parts.get(0);
     }
 }

@@ -6,7 +6,6 @@ import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.domain.effects.EffectPublisher;
 import com.mallquest.core.domain.gamification.Gamification;
-import com.mallquest.core.platform.wiring.CoreServices;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditInProgressException;
 import com.mallquest.core.domain.ledger.CreditKind;
@@ -22,6 +21,8 @@ import com.mallquest.core.domain.stores.Store;
 import com.mallquest.core.domain.stores.StoreCatalogue;
 import com.mallquest.core.domain.stores.StoreKeys;
 import com.mallquest.core.domain.stores.Verification;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -60,7 +61,7 @@ import java.util.function.Supplier;
  * each claim once.
  *
  * <pre>{@code
- * ReceiptService receipts = ReceiptService.of(core, effects);
+ * ReceiptService receipts = services.receipts();
  * Submitted answer = receipts.submit(caller.userId(), ReceiptRequest.signed(code));
  * int finished = receipts.completePending(100);
  * }</pre>
@@ -106,28 +107,28 @@ public final class ReceiptService {
         }
     }
 
-    public ReceiptService(CoreServices core, StoreCatalogue stores, StoreKeys keys, Ledger ledger, RateLimiter limiter,
-                          EffectPublisher effects, Rules rules) {
-        String table = core.settings().receiptsTable();
-        this.claims = new ReceiptClaims(core.dynamoDb(), table);
-        this.limits = new DailyLimits(core.dynamoDb(), table, rules.dailyCoinLimit(), rules.dailyStoreLimit());
-        this.markers = new DuplicateMarkers(core.dynamoDb(), table);
-        this.rateLimit = new ReceiptRateLimit(limiter, core.cache(), core.dynamoDb(), table, core.clock(), rules.rateLimit());
+    /**
+     * @param dynamo        the receipts table's client; the service's own parts (daily limits, duplicate markers,
+     *                      the rate limit's refusal counter) live in that table
+     * @param receiptsTable the Receipts table ({@code RECEIPTS_TABLE})
+     */
+    public ReceiptService(DynamoDbClient dynamo, String receiptsTable, ReceiptClaims claims, StoreCatalogue stores,
+                          StoreKeys keys, Ledger ledger, Gamification gamification, RateLimiter limiter,
+                          EffectPublisher effects, Cache cache, Clock clock, Rules rules) {
+        this.claims = claims;
+        this.limits = new DailyLimits(dynamo, receiptsTable, rules.dailyCoinLimit(), rules.dailyStoreLimit());
+        this.markers = new DuplicateMarkers(dynamo, receiptsTable);
+        this.rateLimit = new ReceiptRateLimit(limiter, cache, dynamo, receiptsTable, clock, rules.rateLimit());
         this.stores = stores;
         this.keys = keys;
         this.ledger = ledger;
+        this.gamification = gamification;
         this.effects = effects;
-        this.clock = core.clock();
+        this.cache = cache;
+        this.clock = clock;
         this.rules = rules;
-        this.gamification = Gamification.of(core, effects);
-        this.cache = core.cache();
     }
 
-    /** The service of a container, publishing effects through {@code effects}. */
-    public static ReceiptService of(CoreServices core, EffectPublisher effects) {
-        return new ReceiptService(core, StoreCatalogue.of(core), StoreKeys.of(core), Ledger.of(core),
-                new RateLimiter(core.cache(), core.clock()), effects, Rules.from(core.settings()));
-    }
 
     /**
      * Submits a receipt for {@code userId}: a {@link ReceiptResult} (credited by this call, or {@code replayed}) or a

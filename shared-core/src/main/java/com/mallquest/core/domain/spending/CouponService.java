@@ -4,7 +4,6 @@ import com.mallquest.logging.Log;
 import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.domain.effects.EffectPublisher;
-import com.mallquest.core.platform.wiring.CoreServices;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.Ledger;
@@ -64,10 +63,6 @@ public final class CouponService {
         this.clock = clock;
     }
 
-    public static CouponService of(CoreServices core, EffectPublisher effects) {
-        return new CouponService(core.dynamoDb(), core.settings().spendingTable(), Ledger.of(core),
-                RewardCatalogue.of(core), effects, core.clock());
-    }
 
     /** The coupon {@code typedCode} names, for its store's staff or an admin. */
     public CouponView find(Caller caller, String typedCode) {

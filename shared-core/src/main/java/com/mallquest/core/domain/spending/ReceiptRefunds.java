@@ -4,7 +4,6 @@ import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.domain.effects.EffectsService;
 import com.mallquest.core.domain.gamification.Gamification;
-import com.mallquest.core.platform.wiring.CoreServices;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.CreditResult;
@@ -85,11 +84,6 @@ public final class ReceiptRefunds {
         this.gamification = gamification;
     }
 
-    public static ReceiptRefunds of(CoreServices core) {
-        return new ReceiptRefunds(core.dynamoDb(), core.settings().spendingTable(), ReceiptClaims.of(core),
-                Ledger.of(core), core.clock(), core.settings().creditLease(),
-                Gamification.of(core, new EffectsService(core.cache(), core.clock(), core.settings())));
-    }
 
     /**
      * Refunds {@code request.amount()} of receipt {@code (storeId, receiptId)}.

@@ -2,9 +2,9 @@ package com.mallquest.core.domain.spending;
 
 import com.mallquest.logging.Log;
 import com.mallquest.core.platform.dynamo.Attributes;
+import com.mallquest.core.platform.dynamo.PageCursor;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.domain.effects.EffectPublisher;
-import com.mallquest.core.platform.wiring.CoreServices;
 import com.mallquest.core.domain.ledger.Account;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
@@ -23,13 +23,11 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,10 +99,6 @@ public final class RedemptionService {
         this.grace = Duration.ofSeconds(30);
     }
 
-    public static RedemptionService of(CoreServices core, EffectPublisher effects) {
-        return new RedemptionService(core.dynamoDb(), core.settings().spendingTable(), RewardCatalogue.of(core),
-                Ledger.of(core), effects, core.clock(), core.settings().creditLease());
-    }
 
     /**
      * Redeems for {@code userId}: the redemption with {@code replayed=false} when this call completed it.
@@ -425,21 +419,12 @@ public final class RedemptionService {
     }
 
     private static String encodeCursor(Map<String, AttributeValue> lastKey) {
-        String raw = lastKey.get(SpendingItems.SK).s() + "\n" + lastKey.get(SpendingItems.OWNED_AT).s();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        return PageCursor.encode(lastKey.get(SpendingItems.SK).s(), lastKey.get(SpendingItems.OWNED_AT).s());
     }
 
     private static Map<String, AttributeValue> decodeCursor(String userId, String cursor) {
-        try {
-            String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            String[] parts = raw.split("\n", -1);
-            if (parts.length == 2 && parts[0].startsWith(SpendingItems.REDEMPTION_PREFIX) && raw.length() < 400) {
-                return Map.of(SpendingItems.PK, s("USER#" + userId), SpendingItems.SK, s(parts[0]),
-                        SpendingItems.OWNER_ID, s(userId), SpendingItems.OWNED_AT, s(parts[1]));
-            }
-        } catch (IllegalArgumentException e) {
-            // fall through
-        }
-        throw DomainException.invalid("cursor", "cursor is not one this API returned");
+        List<String> parts = PageCursor.decode(cursor, 2, p -> p.get(0).startsWith(SpendingItems.REDEMPTION_PREFIX));
+        return Map.of(SpendingItems.PK, s("USER#" + userId), SpendingItems.SK, s(parts.get(0)),
+                SpendingItems.OWNER_ID, s(userId), SpendingItems.OWNED_AT, s(parts.get(1)));
     }
 }

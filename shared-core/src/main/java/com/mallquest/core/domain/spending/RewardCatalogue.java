@@ -6,7 +6,6 @@ import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.platform.cache.CacheKeys;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.platform.json.Json;
-import com.mallquest.core.platform.wiring.CoreServices;
 import com.mallquest.core.domain.stores.StoreCatalogue;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -44,7 +43,7 @@ import static com.mallquest.core.platform.dynamo.Attributes.s;
  * decides on the stored stock) and {@code GET /rewards/{rewardId}}.
  *
  * <pre>{@code
- * RewardCatalogue rewards = RewardCatalogue.of(core);
+ * RewardCatalogue rewards = services.rewards();
  * RewardCatalogue.Saved saved = rewards.put("starbucks-coffee", change);
  * List<CatalogueReward> open = rewards.listAvailable();
  * }</pre>
@@ -74,10 +73,6 @@ public final class RewardCatalogue {
         this.stores = stores;
     }
 
-    public static RewardCatalogue of(CoreServices core) {
-        return new RewardCatalogue(core.dynamoDb(), core.settings().spendingTable(), core.cache(),
-                core.settings().rewardCacheTtl(), core.clock(), StoreCatalogue.of(core));
-    }
 
     /** The outcome of {@link #put}: {@code created} false for an update. */
     public record Saved(boolean created, CatalogueReward reward) { }

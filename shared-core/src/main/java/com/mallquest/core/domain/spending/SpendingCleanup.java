@@ -2,7 +2,6 @@ package com.mallquest.core.domain.spending;
 
 import com.mallquest.logging.Log;
 import com.mallquest.core.domain.effects.EffectPublisher;
-import com.mallquest.core.platform.wiring.CoreServices;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -61,10 +60,6 @@ public final class SpendingCleanup {
         this.clock = clock;
     }
 
-    public static SpendingCleanup of(CoreServices core, EffectPublisher effects) {
-        return new SpendingCleanup(core.dynamoDb(), core.settings().spendingTable(), RedemptionService.of(core, effects),
-                CouponService.of(core, effects), ReceiptRefunds.of(core), core.clock());
-    }
 
     /** Handles up to {@code limit} due items. */
     public Result run(int limit) {

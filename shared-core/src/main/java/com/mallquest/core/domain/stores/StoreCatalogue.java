@@ -6,7 +6,6 @@ import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.platform.cache.CacheBatch;
 import com.mallquest.core.platform.cache.CacheKeys;
 import com.mallquest.core.platform.json.Json;
-import com.mallquest.core.platform.wiring.CoreServices;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
@@ -40,7 +39,7 @@ import java.util.function.Supplier;
  * remembered as absent), so a store added a moment ago is found at once everywhere.
  *
  * <pre>{@code
- * StoreCatalogue stores = StoreCatalogue.of(core);
+ * StoreCatalogue stores = services.stores();
  * Optional<Store> zara = stores.find("zara");
  * List<Store> open = stores.listActive();
  * }</pre>
@@ -78,9 +77,6 @@ public final class StoreCatalogue {
         this.nanoTime = nanoTime;
     }
 
-    public static StoreCatalogue of(CoreServices core) {
-        return new StoreCatalogue(core.dynamoDb(), core.settings().storesTable(), core.cache(), core.settings().storeCacheTtl());
-    }
 
     /** The shared cache's entry of one store: {@code mq:stores:{s:<storeId>}}. */
     public static String storeKey(String storeId) {

@@ -2,7 +2,6 @@ package com.mallquest.core.domain.stores;
 
 import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.errors.DomainException;
-import com.mallquest.core.platform.wiring.CoreServices;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -34,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * once (the receipt rate limit bounds how often one user can make this container look).
  *
  * <pre>{@code
- * StoreKeys keys = StoreKeys.of(core);
+ * StoreKeys keys = services.storeKeys();
  * keys.register(caller, "zara", "zara-till-2026", jwk);   // created, or the same key again
  * Optional<StoreKey> key = keys.find("zara-till-2026");   // cached
  * keys.revoke(caller, "zara", "zara-till-2026");
@@ -69,10 +68,6 @@ public final class StoreKeys {
         this.cacheTtl = cacheTtl;
     }
 
-    public static StoreKeys of(CoreServices core) {
-        return new StoreKeys(core.dynamoDb(), core.settings().storesTable(), StoreCatalogue.of(core), core.clock(),
-                core.settings().storeKeyCacheTtl());
-    }
 
     /**
      * The key with id {@code kid}, revoked or not, from this container's cache when it was read less than the TTL

@@ -7,7 +7,6 @@ import com.mallquest.core.platform.cache.CacheBatch;
 import com.mallquest.core.platform.cache.CacheKeys;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.platform.json.Json;
-import com.mallquest.core.platform.wiring.CoreServices;
 import com.mallquest.core.domain.ledger.Account;
 import com.mallquest.core.domain.ledger.ActivityPage;
 import com.mallquest.core.domain.ledger.Ledger;
@@ -35,7 +34,7 @@ import java.util.function.Supplier;
  * miss, and a user always reads its own writes in every cache mode, whichever container answers.
  *
  * <pre>{@code
- * UserViewService users = UserViewService.of(core);
+ * UserViewService users = services.users();
  * UserView me = users.view(caller, caller.userId());
  * }</pre>
  */
@@ -67,12 +66,6 @@ public final class UserViewService {
         this.clock = clock;
     }
 
-    /** The service of a container's services ({@code USER_READ_RATE_LIMIT}, {@code USER_CACHE_TTL_SECONDS}). */
-    public static UserViewService of(CoreServices core) {
-        return new UserViewService(Ledger.of(core), core.dynamoDb(), core.settings().usersTable(), core.cache(),
-                new RateLimiter(core.cache(), core.clock()), core.settings().userReadRateLimit(),
-                core.settings().userCacheTtl(), core.clock());
-    }
 
     /**
      * The view of {@code userId} for {@code caller}: 429 over the caller's read limit, 403 unless self or

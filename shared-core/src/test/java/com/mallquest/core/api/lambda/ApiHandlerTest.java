@@ -1,13 +1,13 @@
 package com.mallquest.core.api.lambda;
 
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.platform.identity.Access;
 import com.mallquest.core.platform.errors.DomainException;
-import com.mallquest.core.api.http.ApiException;
+import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.testing.ApiEvents;
@@ -33,16 +33,16 @@ class ApiHandlerTest {
     record Thing(String name, int count) {
         Thing {
             if (name == null || name.isBlank()) {
-                throw ApiException.invalidField("name", "name is required");
+                throw DomainException.invalid("name", "name is required");
             }
             if (count < 1) {
-                throw ApiException.invalidField("count", "count must be at least 1");
+                throw DomainException.invalid("count", "count must be at least 1");
             }
         }
     }
 
     static final class TestHandler extends ApiHandler {
-        TestHandler(CoreServices core) {
+        TestHandler(Platform core) {
             super(core);
         }
 
@@ -257,7 +257,7 @@ class ApiHandlerTest {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        CoreServices base = TestCores.inMemory("test", Clock.systemUTC(),
+        Platform base = TestCores.inMemory("test", Clock.systemUTC(),
                 Map.of("DYNAMODB_ENDPOINT", "http://127.0.0.1:" + closedPort));
         var dynamo = com.mallquest.core.platform.dynamo.DynamoClients.create(base.settings());
         ApiHandler dbHandler = new ApiHandler(TestCores.withDynamoDb(base, dynamo)) {

@@ -1,6 +1,6 @@
 package com.mallquest.core.api.lambda;
 
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 
 import com.mallquest.core.operations.fleet.FleetReader;
 import com.mallquest.core.platform.identity.Access;
@@ -35,7 +35,7 @@ class SnapStartPrimingTest {
 
     /** A handler whose actions write to DynamoDB and to the cache: priming must run them without effect. */
     static final class WritingHandler extends ApiHandler {
-        WritingHandler(CoreServices core) {
+        WritingHandler(Platform core) {
             super(core);
         }
 
@@ -58,7 +58,7 @@ class SnapStartPrimingTest {
     @Test
     void beforeCheckpoint_shouldRunEveryRoute_withoutSideEffects_andTheClientsWorkAfter() throws Exception {
         // GIVEN a container on real DynamoDB and Redis
-        CoreServices core = CoreServices.fromEnvironment(TestBackends.environmentWithRedis());
+        Platform core = Platform.fromEnvironment(TestBackends.environmentWithRedis());
         WritingHandler handler = new WritingHandler(core);
         int writesBefore = WRITES.get();
 

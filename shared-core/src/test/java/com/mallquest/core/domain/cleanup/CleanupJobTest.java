@@ -1,5 +1,6 @@
 package com.mallquest.core.domain.cleanup;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.domain.admin.Adjustment;
 import com.mallquest.core.domain.admin.BatchAdjustments;
 import com.mallquest.core.platform.identity.Caller;
@@ -7,7 +8,7 @@ import com.mallquest.core.domain.effects.EffectTarget;
 import com.mallquest.core.domain.effects.EffectsService;
 import com.mallquest.core.domain.gamification.Gamification;
 import com.mallquest.core.domain.effects.TriggerEffectRequest;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.Ledger;
@@ -46,7 +47,7 @@ class CleanupJobTest {
     /** Redis of this class's own: the effects cleanup index is one key for every target. */
     @RegisterExtension
     static final OwnRedis<RedisServer> redis = OwnRedis.standalone();
-    private final CoreServices core = TestCores.withClock(CoreServices.fromEnvironment(redis.environment()), clock);
+    private final Platform core = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
 
     private final EffectsService effects = new EffectsService(core.cache(), clock, 5, 100);
     private final String runTag = UUID.randomUUID().toString().substring(0, 8);
@@ -60,8 +61,8 @@ class CleanupJobTest {
     }
 
     private CleanupJob job(IntUnaryOperator pendingCredits, int targets, int scanned) {
-        return new CleanupJob(effects, pendingCredits, limit -> 0, sweeper(), SpendingCleanup.of(core, effects)::run,
-                Gamification.of(core, effects).rebuild()::step, core.cache(), core.metrics(),
+        return new CleanupJob(effects, pendingCredits, limit -> 0, sweeper(), new Services(core, effects).spendingCleanup()::run,
+                new Services(core, effects).gamification().rebuild()::step, core.cache(), core.metrics(),
                 new CleanupJob.Limits(targets, 10, scanned, Duration.ofSeconds(90), 10, 100), overdue);
     }
 
@@ -145,16 +146,16 @@ class CleanupJobTest {
     void run_shouldCompleteAnAdminAdjustment_leftPendingAfterItsBalanceWrite() {
         // GIVEN an admin adjustment whose attempt died right after its claim and its balance write
         String user = "adj-" + runTag;
-        Ledger ledger = Ledger.of(core);
+        Ledger ledger = new Services(core).ledger();
         ledger.credit(new Credit(user, "receipt:zara:R0", 50, 10, CreditKind.RECEIPT, Map.of()));
         Credit adjustment = BatchAdjustments.creditOf(new Adjustment("goodwill-1", user, 100L, 0L, "sorry"), "admin-1");
         CrashingDynamoDb dying = new CrashingDynamoDb(core.dynamoDb(), 2);
-        assertThrows(CrashingDynamoDb.Crash.class, () -> Ledger.of(TestCores.withDynamoDb(core, dying)).credit(adjustment));
+        assertThrows(CrashingDynamoDb.Crash.class, () -> new Services(TestCores.withDynamoDb(core, dying)).ledger().credit(adjustment));
         assertEquals(150, ledger.account(user).coins(), "the balance already counts it");
         // WHEN the cleanup job runs after the dead attempt's lease ran out
         clock.advance(core.settings().creditLease().plusSeconds(1));
         CleanupJob job = new CleanupJob(effects, limit -> 0, ledger::completePending, sweeper(),
-                SpendingCleanup.of(core, effects)::run, Gamification.of(core, effects).rebuild()::step, core.cache(), core.metrics(),
+                new Services(core, effects).spendingCleanup()::run, new Services(core, effects).gamification().rebuild()::step, core.cache(), core.metrics(),
                 new CleanupJob.Limits(10, 10, 10, Duration.ofSeconds(90), 10, 100), overdue);
         CleanupJob.Summary summary = job.run();
         // THEN it completed the adjustment: recorded, settled, counted once

@@ -1,8 +1,9 @@
 package com.mallquest.core.domain.gamification;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.domain.effects.EffectPublisher;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.Ledger;
@@ -50,7 +51,7 @@ class GamificationTest {
     final List<Published> published = Collections.synchronizedList(new ArrayList<>());
     final EffectPublisher effects = (userId, type, data) -> published.add(new Published(userId, type, data));
     MutableClock clock;
-    CoreServices core;
+    Platform core;
     String ann;
 
     @BeforeEach
@@ -60,18 +61,18 @@ class GamificationTest {
         ann = "ann-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    CoreServices core(Map<String, String> extra) {
+    Platform core(Map<String, String> extra) {
         clock = new MutableClock(NOW);
         Map<String, String> env = redis.environment();
         env.put("RECEIPT_RATE_LIMIT", "1000/60s");
         env.put("RECEIPT_DAILY_STORE_LIMIT", "1000"); // the fraud limits have their own tests
         env.putAll(extra);
-        return TestCores.withClock(CoreServices.fromEnvironment(env), clock);
+        return TestCores.withClock(Platform.fromEnvironment(env), clock);
     }
 
     ReceiptResult submit(String user, String id, String store, String amount, Instant purchasedAt) {
         // signed with the store's development key, as the till would
-        return (ReceiptResult) ReceiptService.of(core, effects).submit(user,
+        return (ReceiptResult) new Services(core, effects).receipts().submit(user,
                 com.mallquest.core.testing.ReceiptCodes.signed(new ReceiptSubmission(id, store, new BigDecimal(amount), purchasedAt)));
     }
 
@@ -81,7 +82,7 @@ class GamificationTest {
     }
 
     Set<String> earned(String user) {
-        return Gamification.of(core, effects).badges(user).earned().stream().map(Gamification.EarnedBadge::code)
+        return new Services(core, effects).gamification().badges(user).earned().stream().map(Gamification.EarnedBadge::code)
                 .collect(Collectors.toSet());
     }
 
@@ -97,14 +98,14 @@ class GamificationTest {
         assertEquals(expected, earned(ann));
         assertEquals(expected.stream().collect(Collectors.toMap(b -> b, b -> 1L)), badgeEffects(ann));
         // AND the leaderboard has the whole score, once
-        assertEquals(19 * 35 + 600, Gamification.of(core, effects).leaderboards().standing(ann, Period.WEEK, null, null).score());
+        assertEquals(19 * 35 + 600, new Services(core, effects).gamification().leaderboards().standing(ann, Period.WEEK, null, null).score());
         // AND a retry of every receipt changes nothing
         published.clear();
         for (int i = 0; i < 20; i++) {
             assertTrue(submit(ann, "P-" + i, stores.get(i % 5), i == 7 ? "600.00" : "35.00", NOW.minusSeconds(60 + i)).replayed());
         }
         assertEquals(Map.of(), badgeEffects(ann));
-        assertEquals(19 * 35 + 600, Gamification.of(core, effects).leaderboards().standing(ann, Period.WEEK, null, null).score());
+        assertEquals(19 * 35 + 600, new Services(core, effects).gamification().leaderboards().standing(ann, Period.WEEK, null, null).score());
     }
 
     @Test
@@ -112,7 +113,7 @@ class GamificationTest {
         submit(ann, "S-1", "zara", "20.00", NOW.minusSeconds(600));
         submit(ann, "S-2", "hm", "20.00", NOW.minusSeconds(500));
         submit(ann, "S-3", "hm", "20.00", NOW.minusSeconds(400));
-        Gamification game = Gamification.of(core, effects);
+        Gamification game = new Services(core, effects).gamification();
         var book = game.badges(ann);
         var fiveStores = book.locked().stream().filter(b -> b.code().equals("five_stores")).findFirst().orElseThrow();
         assertEquals(2, fiveStores.progress());
@@ -120,7 +121,7 @@ class GamificationTest {
         var month = book.locked().stream().filter(b -> b.code().equals("ten_in_a_month")).findFirst().orElseThrow();
         assertEquals(3, month.progress());
         // WHEN XP is taken back (a reversal of everything)
-        game.onCredited(Ledger.of(core).credit(new Credit(ann, "adj:undo:" + ann, 0, -60, CreditKind.ADJUSTMENT,
+        game.onCredited(new Services(core).ledger().credit(new Credit(ann, "adj:undo:" + ann, 0, -60, CreditKind.ADJUSTMENT,
                 Map.of("leaderboard", "true"))));
         // THEN the score drops, the badge stays
         assertEquals(0, game.leaderboards().standing(ann, Period.WEEK, null, null).score());
@@ -132,10 +133,10 @@ class GamificationTest {
     void aReceiptRefund_shouldLowerTheLeaderboards_exactlyOnce_andKeepTheBadges() {
         // GIVEN a credited receipt of 200.00 at nike (200 XP)
         submit(ann, "F-1", "nike", "200.00", NOW.minusSeconds(600));
-        Leaderboards boards = Gamification.of(core, effects).leaderboards();
+        Leaderboards boards = new Services(core, effects).gamification().leaderboards();
         assertEquals(200, boards.standing(ann, Period.WEEK, null, "nike").score());
         // WHEN half of it is refunded, the same refund sent twice
-        var refunds = com.mallquest.core.domain.spending.ReceiptRefunds.of(core);
+        var refunds = new Services(core).refunds();
         Caller admin = new Caller("root", Set.of("admin"));
         var request = new com.mallquest.core.domain.spending.RefundRequest("ret-1", new BigDecimal("100.00"));
         refunds.refund(admin, "nike", "F-1", request);
@@ -151,7 +152,7 @@ class GamificationTest {
         // GIVEN receipts bought in W46 and W48, then one bought on Saturday of W47 submitted last
         submit(ann, "W46", "zara", "10.00", Instant.parse("2026-11-10T12:00:00Z"));
         submit(ann, "W48", "zara", "10.00", Instant.parse("2026-11-24T12:00:00Z"));
-        Gamification game = Gamification.of(core, effects);
+        Gamification game = new Services(core, effects).gamification();
         assertEquals(new Streak(1, 1, "2026-W48"), game.badges(ann).streak());
         submit(ann, "W47", "zara", "10.00", Instant.parse("2026-11-21T18:00:00Z"));
         // THEN three weeks in a row, and the streak badge
@@ -177,7 +178,7 @@ class GamificationTest {
     @Test
     void userView_shouldShowBadgeCountNewestAndStreak_evenWhenTheViewIsCached() {
         submit(ann, "V-1", "zara", "10.00", NOW.minusSeconds(60));
-        UserViewService users = UserViewService.of(core);
+        UserViewService users = new Services(core).users();
         Caller caller = new Caller(ann, Set.of());
         var first = users.view(caller, ann);
         assertEquals(1, first.gamification().badgeCount());

@@ -1,8 +1,9 @@
 package com.mallquest.core.domain.gamification;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.domain.effects.EffectPublisher;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.Ledger;
@@ -36,14 +37,14 @@ class LeaderboardRebuildTest {
     static final List<String> STORES = List.of("zara", "hm", "nike");
 
     MutableClock clock;
-    CoreServices core;
+    Platform core;
     Gamification game;
 
     @BeforeEach
     void setUp() {
         clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z")); // Thursday of 2026-W48
-        core = TestCores.withClock(CoreServices.fromEnvironment(redis.environment()), clock);
-        game = Gamification.of(core, NO_EFFECTS);
+        core = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
+        game = new Services(core, NO_EFFECTS).gamification();
         flushAll();
     }
 
@@ -55,7 +56,7 @@ class LeaderboardRebuildTest {
 
     /** Two weeks and two months of receipts of five shoppers in three stores, a refund-like reversal and ties. */
     void playTwoWeeks() {
-        Ledger ledger = Ledger.of(core);
+        Ledger ledger = new Services(core).ledger();
         int n = 0;
         for (int day = 0; day < 12; day++) {
             for (int u = 0; u < 5; u++) {

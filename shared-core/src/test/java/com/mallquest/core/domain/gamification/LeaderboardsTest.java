@@ -1,11 +1,12 @@
 package com.mallquest.core.domain.gamification;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.platform.cache.RankedScore;
 import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.domain.effects.EffectPublisher;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.CreditResult;
@@ -39,7 +40,7 @@ class LeaderboardsTest {
     static final EffectPublisher NO_EFFECTS = (userId, type, data) -> { };
 
     MutableClock clock;
-    CoreServices core;
+    Platform core;
     Gamification game;
     Leaderboards boards;
     String run;
@@ -47,15 +48,15 @@ class LeaderboardsTest {
     @BeforeEach
     void setUp() {
         clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z")); // Wednesday of 2026-W48
-        core = TestCores.withClock(CoreServices.fromEnvironment(redis.environment()), clock);
-        game = Gamification.of(core, NO_EFFECTS);
+        core = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
+        game = new Services(core, NO_EFFECTS).gamification();
         boards = game.leaderboards();
         run = UUID.randomUUID().toString().substring(0, 6);
     }
 
     /** A receipt credit of {@code xp} XP in {@code store} now (the ledger's activity time), then the hook. */
     CreditResult credit(String user, String id, long xp, String store) {
-        CreditResult result = Ledger.of(core).credit(new Credit(user, "receipt:" + store + ":" + id, xp * 2, xp,
+        CreditResult result = new Services(core).ledger().credit(new Credit(user, "receipt:" + store + ":" + id, xp * 2, xp,
                 CreditKind.RECEIPT, Map.of("storeId", store, "receiptId", id, "amount", xp + ".00")));
         game.onCredited(result);
         return result;
@@ -142,7 +143,7 @@ class LeaderboardsTest {
         CreditResult first = credit(ann, "r1", 30, "zara");
         // WHEN the ledger replays the credit and the hook runs again, 20 times at once
         Concurrently.run(20, i -> () -> {
-            game.onCredited(Ledger.of(core).credit(first.credit()));
+            game.onCredited(new Services(core).ledger().credit(first.credit()));
             return null;
         });
         // THEN every board counts it once
@@ -164,7 +165,7 @@ class LeaderboardsTest {
     void negativeXp_shouldLowerTheScore_andAdjustmentsCountOnlyWhenFlagged() {
         String ann = user("ann");
         credit(ann, "r1", 80, "zara");
-        Ledger ledger = Ledger.of(core);
+        Ledger ledger = new Services(core).ledger();
         game.onCredited(ledger.credit(new Credit(ann, "adj:" + run + ":1", 0, 500, CreditKind.ADJUSTMENT, Map.of())));
         game.onCredited(ledger.credit(new Credit(ann, "adj:" + run + ":2", 0, -30, CreditKind.ADJUSTMENT,
                 Map.of("leaderboard", "true", "storeId", "zara"))));
@@ -176,7 +177,7 @@ class LeaderboardsTest {
     void aReceiptRefund_shouldLowerTheMallAndStoreScores_once() {
         String ann = user("ann");
         credit(ann, "r1", 120, "nike");
-        var refund = Ledger.of(core).credit(new Credit(ann, "refund:nike:r1:f1", -100, -50, CreditKind.RECEIPT_REFUND,
+        var refund = new Services(core).ledger().credit(new Credit(ann, "refund:nike:r1:f1", -100, -50, CreditKind.RECEIPT_REFUND,
                 Map.of("storeId", "nike", "receiptId", "r1", "refundId", "f1", "amount", "50.00")));
         game.onCredited(refund);
         game.onCredited(refund); // a retry of the refund's hook

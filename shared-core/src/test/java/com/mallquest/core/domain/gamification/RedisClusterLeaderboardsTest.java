@@ -1,7 +1,8 @@
 package com.mallquest.core.domain.gamification;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.cache.Cache;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.Ledger;
@@ -32,9 +33,9 @@ class RedisClusterLeaderboardsTest {
     @Test
     void boardsOfEveryPeriodAndStore_shouldCountOnceAndRank_onACluster() {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
-        CoreServices core = TestCores.withClock(CoreServices.fromEnvironment(cluster.environment()), clock);
-        Gamification game = Gamification.of(core, (userId, type, data) -> { });
-        Ledger ledger = Ledger.of(core);
+        Platform core = TestCores.withClock(Platform.fromEnvironment(cluster.environment()), clock);
+        Gamification game = new Services(core, (userId, type, data) -> { }).gamification();
+        Ledger ledger = new Services(core).ledger();
         List<String> stores = List.of("zara", "hm", "nike", "lego", "boots");
         for (int i = 0; i < 25; i++) {
             String store = stores.get(i % stores.size());

@@ -1,9 +1,10 @@
 package com.mallquest.core.domain.receipts;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.errors.DomainException;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.testing.TableCores;
 import com.mallquest.core.testing.Concurrently;
@@ -45,12 +46,12 @@ class DailyLimitsTest {
     }
 
     /** One container: its own in-memory cache, the shared tables. */
-    private CoreServices core(DynamoDbClient client, MemoryCache cache) {
+    private Platform core(DynamoDbClient client, MemoryCache cache) {
         return cores.core(client, cache);
     }
 
     private ReceiptService container() {
-        return ReceiptService.of(core(dynamo, new MemoryCache()), (u, t, d) -> { });
+        return new Services(core(dynamo, new MemoryCache()), (u, t, d) -> { }).receipts();
     }
 
     /** Zara ×1.0: the amount in whole units is the coins. */
@@ -63,7 +64,7 @@ class DailyLimitsTest {
     }
 
     private long coins(String userId) {
-        return Ledger.of(core(dynamo, new MemoryCache())).account(userId).coins();
+        return new Services(core(dynamo, new MemoryCache())).ledger().account(userId).coins();
     }
 
     private Map<String, AttributeValue> limitItem(String userId) {
@@ -83,7 +84,7 @@ class DailyLimitsTest {
         assertEquals(DomainException.Kind.REJECTED, e.kind());
         assertEquals(100, coins("u1"));
         assertEquals("100", limitItem("u1").get("coins").n());
-        assertFalse(ReceiptClaims.of(core(dynamo, new MemoryCache())).find("zara", "Z-2").isPresent());
+        assertFalse(new Services(core(dynamo, new MemoryCache())).receiptClaims().find("zara", "Z-2").isPresent());
         // AND another user is not affected; and tomorrow the same receipt is accepted
         assertFalse(container().submit("u2", zara("Z-3", "1.00")).replayed());
         clock.advance(Duration.ofDays(1));
@@ -127,7 +128,7 @@ class DailyLimitsTest {
         // GIVEN an attempt that died right after counting its 60 coins (writes: rate count, claim, daily limits)
         CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, 3);
         assertThrows(CrashingDynamoDb.Crash.class,
-                () -> ReceiptService.of(core(crashing, new MemoryCache()), (u, t, d) -> { }).submit("u1", zara("Z-1", "60.00")));
+                () -> new Services(core(crashing, new MemoryCache()), (u, t, d) -> { }).receipts().submit("u1", zara("Z-1", "60.00")));
         assertEquals("60", limitItem("u1").get("coins").n());
         // WHEN the shopper retries, and the cleanup job runs later as well
         assertFalse(container().submit("u1", zara("Z-1", "60.00")).replayed());
@@ -144,7 +145,7 @@ class DailyLimitsTest {
         // GIVEN a claim left by a crash before it was counted, and since then the day's coins were used up
         CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, 2);
         assertThrows(CrashingDynamoDb.Crash.class,
-                () -> ReceiptService.of(core(crashing, new MemoryCache()), (u, t, d) -> { }).submit("u1", zara("Z-1", "60.00")));
+                () -> new Services(core(crashing, new MemoryCache()), (u, t, d) -> { }).receipts().submit("u1", zara("Z-1", "60.00")));
         container().submit("u1", zara("Z-2", "50.00"));
         // WHEN the cleanup job finds it
         clock.advance(Duration.ofMinutes(3));
@@ -152,6 +153,6 @@ class DailyLimitsTest {
         // THEN it is refused whole: not credited, not counted, released (claimable another day)
         assertEquals(50, coins("u1"));
         assertEquals("50", limitItem("u1").get("coins").n());
-        assertTrue(ReceiptClaims.of(core(dynamo, new MemoryCache())).find("zara", "Z-1").isEmpty());
+        assertTrue(new Services(core(dynamo, new MemoryCache())).receiptClaims().find("zara", "Z-1").isEmpty());
     }
 }

@@ -1,11 +1,12 @@
 package com.mallquest.core.domain.receipts;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.platform.cache.Caches;
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.errors.DomainException;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.platform.metrics.Metrics;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.ReceiptCodes;
@@ -36,8 +37,8 @@ class ReceiptRateLimitTest {
         return ReceiptRequest.signed(ReceiptCodes.code("zara", id, "1.00", NOW.minusSeconds(60)));
     }
 
-    private CoreServices core(Map<String, String> env, DynamoDbClient dynamo, Cache cache) {
-        return new CoreServices(Settings.fromEnvironment(env), dynamo, cache, new Metrics("Test", "receipts"), clock);
+    private Platform core(Map<String, String> env, DynamoDbClient dynamo, Cache cache) {
+        return new Platform(Settings.fromEnvironment(env), dynamo, cache, new Metrics("Test", "receipts"), clock);
     }
 
     @Test
@@ -47,8 +48,8 @@ class ReceiptRateLimitTest {
         env.put("RECEIPT_RATE_LIMIT", "3/60s");
         DynamoDbClient dynamo = TestBackends.dynamoDb();
         StoreSeed.loadWithKeys(core(env, dynamo, new MemoryCache()));
-        ReceiptService a = ReceiptService.of(core(env, dynamo, new MemoryCache()), (u, t, d) -> { });
-        ReceiptService b = ReceiptService.of(core(env, dynamo, new MemoryCache()), (u, t, d) -> { });
+        ReceiptService a = new Services(core(env, dynamo, new MemoryCache()), (u, t, d) -> { }).receipts();
+        ReceiptService b = new Services(core(env, dynamo, new MemoryCache()), (u, t, d) -> { }).receipts();
         // WHEN the user sends two receipts through one and one through the other
         a.submit("u1", zara("Z-1"));
         a.submit("u1", zara("Z-2"));
@@ -58,7 +59,7 @@ class ReceiptRateLimitTest {
         assertEquals("rate_limited", e.code());
         assertEquals(50, e.retryAfter().toSeconds());
         assertEquals("rate_limited", assertThrows(DomainException.class, () -> a.submit("u1", zara("Z-5"))).code());
-        assertTrue(ReceiptClaims.of(core(env, dynamo, new MemoryCache())).find("zara", "Z-4").isEmpty());
+        assertTrue(new Services(core(env, dynamo, new MemoryCache())).receiptClaims().find("zara", "Z-4").isEmpty());
     }
 
     @Test
@@ -71,8 +72,8 @@ class ReceiptRateLimitTest {
         Cache redisA = Caches.create(settings);
         Cache redisB = Caches.create(settings);
         StoreSeed.loadWithKeys(core(env, dynamo, redisA));
-        ReceiptService a = ReceiptService.of(core(env, dynamo, redisA), (u, t, d) -> { });
-        ReceiptService b = ReceiptService.of(core(env, dynamo, redisB), (u, t, d) -> { });
+        ReceiptService a = new Services(core(env, dynamo, redisA), (u, t, d) -> { }).receipts();
+        ReceiptService b = new Services(core(env, dynamo, redisB), (u, t, d) -> { }).receipts();
         String user = "u-" + System.nanoTime();
         a.submit(user, zara("R-1" + user.hashCode()));
         b.submit(user, zara("R-2" + user.hashCode()));

@@ -1,9 +1,10 @@
 package com.mallquest.core.domain.receipts;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.errors.DomainException;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.testing.TableCores;
 import com.mallquest.core.testing.CrashingDynamoDb;
@@ -50,12 +51,12 @@ class ReceiptReviewTest {
         clock = cores.clock;
     }
 
-    private CoreServices core(DynamoDbClient client) {
+    private Platform core(DynamoDbClient client) {
         return cores.core(client, new MemoryCache());
     }
 
     private ReceiptService service() {
-        return ReceiptService.of(core(dynamo), (u, t, d) -> { });
+        return new Services(core(dynamo), (u, t, d) -> { }).receipts();
     }
 
     private ReceiptReviews reviews() {
@@ -67,7 +68,7 @@ class ReceiptReviewTest {
     }
 
     private long coins(String userId) {
-        return Ledger.of(core(dynamo)).account(userId).coins();
+        return new Services(core(dynamo)).ledger().account(userId).coins();
     }
 
     @Test
@@ -104,7 +105,7 @@ class ReceiptReviewTest {
         assertTrue(service().submit("alice", unsigned("waterstones", "W-1", "20.00", BOUGHT)) instanceof ReceiptResult r && r.replayed());
         assertEquals("receipt_already_approved", assertThrows(DomainException.class,
                 () -> reviews().reject(ADMIN, "waterstones", "W-1", new ReceiptReviews.Rejection("late"))).code());
-        ReceiptClaim claim = ReceiptClaims.of(core(dynamo)).find("waterstones", "W-1").orElseThrow();
+        ReceiptClaim claim = new Services(core(dynamo)).receiptClaims().find("waterstones", "W-1").orElseThrow();
         assertEquals("ws-staff", claim.review().by());
         assertNull(claim.kid());
     }
@@ -190,9 +191,9 @@ class ReceiptReviewTest {
         service().submit("alice", unsigned("waterstones", "W-9", "20.00", BOUGHT));
         // GIVEN an approval that died right after moving the claim to PENDING (its daily limit was counted at submission)
         CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, 1);
-        ReceiptReviews dying = new ReceiptReviews(ReceiptService.of(core(crashing), (u, t, d) -> { }));
+        ReceiptReviews dying = new ReceiptReviews(new Services(core(crashing), (u, t, d) -> { }).receipts());
         assertThrows(CrashingDynamoDb.Crash.class, () -> dying.approve(ADMIN, "waterstones", "W-9"));
-        assertEquals(ReceiptClaim.PENDING, ReceiptClaims.of(core(dynamo)).find("waterstones", "W-9").orElseThrow().status());
+        assertEquals(ReceiptClaim.PENDING, new Services(core(dynamo)).receiptClaims().find("waterstones", "W-9").orElseThrow().status());
         // WHEN the cleanup job runs after the grace period
         clock.advance(Duration.ofMinutes(3));
         assertEquals(1, service().completePending(10));

@@ -1,5 +1,6 @@
 package com.mallquest.core.domain.receipts;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.errors.DomainException;
@@ -7,7 +8,7 @@ import com.mallquest.core.domain.effects.EffectPublisher;
 import com.mallquest.core.api.http.DomainErrors;
 import com.mallquest.core.testing.TableCores;
 import com.mallquest.core.testing.ReceiptCodes;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Account;
 import com.mallquest.core.domain.ledger.ActivityEntry;
 import com.mallquest.core.domain.ledger.ActivityPage;
@@ -65,16 +66,16 @@ class ReceiptServiceTest {
         clock = cores.clock;
     }
 
-    private CoreServices core(DynamoDbClient client) {
+    private Platform core(DynamoDbClient client) {
         return cores.core(client);
     }
 
     private ReceiptService service() {
-        return ReceiptService.of(core(dynamo), effects);
+        return new Services(core(dynamo), effects).receipts();
     }
 
     private Ledger ledger() {
-        return Ledger.of(core(dynamo));
+        return new Services(core(dynamo)).ledger();
     }
 
     private ReceiptClaims claims() {
@@ -262,7 +263,7 @@ class ReceiptServiceTest {
         // (of a second receipt, as below: a first one also writes the first-receipt badge)
         service().submit("probe", receipt("E-P", "zara", "10.00", NOW));
         CrashingDynamoDb counter = new CrashingDynamoDb(dynamo, Integer.MAX_VALUE);
-        submit(ReceiptService.of(core(counter), effects), "probe", nike("P-1"));
+        submit(new Services(core(counter), effects).receipts(), "probe", nike("P-1"));
         int writes = counter.writes();
         assertTrue(writes >= 9, "rate count + claim + daily limits + ledger + claim update: at least 9 writes, made " + writes);
         for (int crashAfter = 1; crashAfter <= writes; crashAfter++) {
@@ -272,7 +273,7 @@ class ReceiptServiceTest {
                 submit(service(), user, receipt("E-" + receiptId, "zara", "10.00", NOW)); // an earlier credit
                 // WHEN the process dies right after write number crashAfter
                 CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, crashAfter);
-                ReceiptService dying = ReceiptService.of(core(crashing), effects);
+                ReceiptService dying = new Services(core(crashing), effects).receipts();
                 assertThrows(CrashingDynamoDb.Crash.class, () -> submit(dying, user, nike(receiptId)));
                 // AND (later than the lease and the grace period) the client retries, or the cleanup job runs
                 clock.advance(Duration.ofMinutes(3));
@@ -307,7 +308,7 @@ class ReceiptServiceTest {
     void submit_shouldAnswer409InProgress_whenRetriedWhileTheCrashedAttemptStillHoldsTheLease() {
         // GIVEN an attempt that died after the claim, the daily-limit count and the ledger's first write
         CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, CLAIM_WRITE + 2);
-        assertThrows(CrashingDynamoDb.Crash.class, () -> submit(ReceiptService.of(core(crashing), effects), "u1", nike("R-1")));
+        assertThrows(CrashingDynamoDb.Crash.class, () -> submit(new Services(core(crashing), effects).receipts(), "u1", nike("R-1")));
         // WHEN the client retries at once
         DomainException e = assertThrows(DomainException.class, () -> submit(service(), "u1", nike("R-1")));
         // THEN 409 receipt_in_progress with Retry-After, and the cleanup leaves it alone within the grace period
@@ -323,7 +324,7 @@ class ReceiptServiceTest {
         // GIVEN two claims left pending by crashed requests (each died right after its claim was written)
         for (String id : List.of("O-1", "O-2")) {
             CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, CLAIM_WRITE);
-            assertThrows(CrashingDynamoDb.Crash.class, () -> submit(ReceiptService.of(core(crashing), effects), "u1", nike(id)));
+            assertThrows(CrashingDynamoDb.Crash.class, () -> submit(new Services(core(crashing), effects).receipts(), "u1", nike(id)));
         }
         // THEN within the grace period none is overdue; past it both are, up to the limit
         assertEquals(0, service().overdue(10));
@@ -341,7 +342,7 @@ class ReceiptServiceTest {
         for (int i = 0; i < 5; i++) {
             CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, CLAIM_WRITE);
             String id = "P-" + i;
-            assertThrows(CrashingDynamoDb.Crash.class, () -> submit(ReceiptService.of(core(crashing), effects), "u1", nike(id)));
+            assertThrows(CrashingDynamoDb.Crash.class, () -> submit(new Services(core(crashing), effects).receipts(), "u1", nike(id)));
         }
         clock.advance(Duration.ofMinutes(3));
         // WHEN the cleanup runs with a limit of 2

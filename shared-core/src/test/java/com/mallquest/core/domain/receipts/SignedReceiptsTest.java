@@ -1,9 +1,10 @@
 package com.mallquest.core.domain.receipts;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.errors.DomainException;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.domain.stores.Store;
 import com.mallquest.core.domain.stores.StoreCatalogue;
@@ -56,20 +57,20 @@ class SignedReceiptsTest {
         clock = cores.clock;
     }
 
-    private CoreServices core(DynamoDbClient client) {
+    private Platform core(DynamoDbClient client) {
         return cores.core(client);
     }
 
     private ReceiptService service() {
-        return ReceiptService.of(core(dynamo), (u, t, d) -> { });
+        return new Services(core(dynamo), (u, t, d) -> { }).receipts();
     }
 
     private long coins(String userId) {
-        return Ledger.of(core(dynamo)).account(userId).coins();
+        return new Services(core(dynamo)).ledger().account(userId).coins();
     }
 
     private boolean claimed(String storeId, String receiptId) {
-        return ReceiptClaims.of(core(dynamo)).find(storeId, receiptId).isPresent();
+        return new Services(core(dynamo)).receiptClaims().find(storeId, receiptId).isPresent();
     }
 
     private static ReceiptRequest code(String storeId, String receiptId, String amount) {
@@ -106,7 +107,7 @@ class SignedReceiptsTest {
         env.put("RECEIPT_RATE_LIMIT", "7/60s");
         clock.set(Instant.parse("2026-11-25T12:00:10Z"));
         KeyPair revokedPair = DevReceiptSigner.generate();
-        StoreKeys keys = StoreKeys.of(core(dynamo));
+        StoreKeys keys = new Services(core(dynamo)).storeKeys();
         keys.register(ADMIN, "zara", "zara-old", new StoreKeyRequest("OKP", "Ed25519", DevReceiptSigner.x(revokedPair.getPublic()), null, null, null, null));
         keys.revoke(ADMIN, "zara", "zara-old");
         DevReceiptSigner.DevKey zara = ReceiptCodes.signer().key("zara");
@@ -157,7 +158,7 @@ class SignedReceiptsTest {
         ReceiptRequest printed = code("nike", "N-1", "100.00");
         assertFalse(service().submit("alice", printed).replayed());
         // AND since then nike left the mall, 40 days passed and alice used up this minute's permits
-        StoreCatalogue catalogue = StoreCatalogue.of(core(dynamo));
+        StoreCatalogue catalogue = new Services(core(dynamo)).stores();
         Store nike = catalogue.find("nike").orElseThrow();
         catalogue.save(new Store(nike.storeId(), nike.name(), nike.category(), nike.floor(), nike.multiplier(), nike.maxReceiptAmount(), false, nike.verification()));
         clock.advance(Duration.ofDays(40));
@@ -177,10 +178,10 @@ class SignedReceiptsTest {
         env.put("RECEIPT_RATE_LIMIT", "1/60s");
         ReceiptRequest printed = code("nike", "N-1", "100.00");
         CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, 2);
-        assertThrows(CrashingDynamoDb.Crash.class, () -> ReceiptService.of(core(crashing), (u, t, d) -> { }).submit("alice", printed));
+        assertThrows(CrashingDynamoDb.Crash.class, () -> new Services(core(crashing), (u, t, d) -> { }).receipts().submit("alice", printed));
         assertTrue(claimed("nike", "N-1"));
         // AND the store has closed since, and alice has no permit left in this minute
-        StoreCatalogue catalogue = StoreCatalogue.of(core(dynamo));
+        StoreCatalogue catalogue = new Services(core(dynamo)).stores();
         Store nike = catalogue.find("nike").orElseThrow();
         catalogue.save(new Store(nike.storeId(), nike.name(), nike.category(), nike.floor(), nike.multiplier(), nike.maxReceiptAmount(), false, nike.verification()));
         // WHEN she retries THEN the claim is finished: credited once
@@ -195,7 +196,7 @@ class SignedReceiptsTest {
         env.put("RECEIPT_RATE_LIMIT", "1/60s");
         ReceiptRequest printed = code("nike", "N-1", "100.00");
         CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, 4);
-        assertThrows(CrashingDynamoDb.Crash.class, () -> ReceiptService.of(core(crashing), (u, t, d) -> { }).submit("alice", printed));
+        assertThrows(CrashingDynamoDb.Crash.class, () -> new Services(core(crashing), (u, t, d) -> { }).receipts().submit("alice", printed));
         // WHEN she retries at once (no permit left) THEN 409 receipt_in_progress, not 429
         DomainException e = assertThrows(DomainException.class, () -> service().submit("alice", printed));
         assertEquals("receipt_in_progress", e.code());
@@ -205,7 +206,7 @@ class SignedReceiptsTest {
     void claimKey_shouldBeExactlyWhatTheStoreSigned_andNeverReachableThroughAnotherStoreId() {
         // GIVEN alice's signed zara receipt R-9
         assertFalse(service().submit("alice", code("zara", "R-9", "20.00")).replayed());
-        ReceiptClaim claim = ReceiptClaims.of(core(dynamo)).find("zara", "R-9").orElseThrow();
+        ReceiptClaim claim = new Services(core(dynamo)).receiptClaims().find("zara", "R-9").orElseThrow();
         assertEquals("zara", claim.storeId());
         assertEquals("R-9", claim.receiptId());
         assertEquals("zara-dev-1", claim.kid());
@@ -218,7 +219,7 @@ class SignedReceiptsTest {
                 () -> new ReceiptRequest(ReceiptCodes.code("hm", "R-9", "20.00", BOUGHT), null, "zara", null, null)).field());
         // AND hm's own receipt R-9 is another receipt (another claim), which leaves zara's untouched
         assertFalse(service().submit("bob", code("hm", "R-9", "20.00")).replayed());
-        assertEquals("alice", ReceiptClaims.of(core(dynamo)).find("zara", "R-9").orElseThrow().userId());
+        assertEquals("alice", new Services(core(dynamo)).receiptClaims().find("zara", "R-9").orElseThrow().userId());
         // AND an id that differs only in case is not the signed receipt either: a new claim, not alice's
         assertFalse(service().submit("bob", code("zara", "r-9", "20.00")).replayed());
         assertEquals(20, coins("alice"));

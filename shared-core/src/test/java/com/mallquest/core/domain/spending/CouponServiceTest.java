@@ -1,5 +1,6 @@
 package com.mallquest.core.domain.spending;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.domain.ledger.CreditKind;
@@ -142,7 +143,7 @@ class CouponServiceTest {
         f.clock.advance(Duration.ofDays(8));
         Map<String, AttributeValue> probe = f.coupons("probe").get(0);
         CrashingDynamoDb counter = new CrashingDynamoDb(f.dynamo, Integer.MAX_VALUE);
-        CouponService counting = CouponService.of(f.core(counter), f.effects);
+        CouponService counting = new Services(f.core(counter), f.effects).coupons();
         assertEquals(40, counting.refundExpired(probe));
         int writes = counter.writes();
         assertTrue(writes >= 6, "refunding, ledger, stock, refunded, settle: made " + writes);
@@ -154,7 +155,7 @@ class CouponServiceTest {
             f.clock.advance(Duration.ofDays(8));
             Map<String, AttributeValue> coupon = f.coupons(user).get(0);
             // WHEN the refund dies right after write crashAfter, and the next cleanup runs
-            CouponService dying = CouponService.of(f.core(new CrashingDynamoDb(f.dynamo, crashAfter)), f.effects);
+            CouponService dying = new Services(f.core(new CrashingDynamoDb(f.dynamo, crashAfter)), f.effects).coupons();
             assertThrows(CrashingDynamoDb.Crash.class, () -> dying.refundExpired(coupon));
             f.clock.advance(Duration.ofMinutes(5)); // the next scheduled run, past the ledger's lease
             f.cleanup().run(100);

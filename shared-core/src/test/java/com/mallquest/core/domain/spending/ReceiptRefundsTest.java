@@ -1,5 +1,6 @@
 package com.mallquest.core.domain.spending;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.domain.ledger.Account;
@@ -119,7 +120,7 @@ class ReceiptRefundsTest {
         f.refunds().refund(NIKE, "nike", "R-5", refund("RET-5", "125.50"));
         // THEN the ledger balance is 38 - 188 = -150: the view shows 0 coins and 150 owed
         assertEquals(-150, f.ledger().account("quinn").coins());
-        UserViewService users = UserViewService.of(f.core(f.dynamo));
+        UserViewService users = new Services(f.core(f.dynamo)).users();
         UserView view = users.view(new Caller("quinn", Set.of()), "quinn");
         assertEquals(0, view.coins());
         assertEquals(150, view.coinsOwed());

@@ -1,9 +1,10 @@
 package com.mallquest.core.domain.spending;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.domain.effects.EffectPublisher;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.ActivityEntry;
 import com.mallquest.core.domain.ledger.ActivityPage;
 import com.mallquest.core.domain.ledger.Credit;
@@ -44,16 +45,16 @@ final class SpendingFixture {
     final MutableClock clock = cores.clock;
     final String table = Settings.fromEnvironment(env).spendingTable();
 
-    CoreServices core(DynamoDbClient client) {
+    Platform core(DynamoDbClient client) {
         return cores.core(client);
     }
 
     RewardCatalogue catalogue() {
-        return RewardCatalogue.of(core(dynamo));
+        return new Services(core(dynamo)).rewards();
     }
 
     RedemptionService redemptions(DynamoDbClient client) {
-        return RedemptionService.of(core(client), effects);
+        return new Services(core(client), effects).redemptions();
     }
 
     RedemptionService redemptions() {
@@ -61,15 +62,15 @@ final class SpendingFixture {
     }
 
     CouponService coupons() {
-        return CouponService.of(core(dynamo), effects);
+        return new Services(core(dynamo), effects).coupons();
     }
 
     SpendingCleanup cleanup() {
-        return SpendingCleanup.of(core(dynamo), effects);
+        return new Services(core(dynamo), effects).spendingCleanup();
     }
 
     ReceiptRefunds refunds(DynamoDbClient client) {
-        return ReceiptRefunds.of(core(client));
+        return new Services(core(client)).refunds();
     }
 
     ReceiptRefunds refunds() {
@@ -83,11 +84,11 @@ final class SpendingFixture {
     }
 
     ReceiptService receipts(DynamoDbClient client) {
-        return ReceiptService.of(core(client), effects);
+        return new Services(core(client), effects).receipts();
     }
 
     Ledger ledger() {
-        return Ledger.of(core(dynamo));
+        return new Services(core(dynamo)).ledger();
     }
 
     /** Gives {@code userId} coins (and XP) through the ledger, as an admin adjustment. */

@@ -1,10 +1,11 @@
 package com.mallquest.core.domain.stores;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.errors.DomainException;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.platform.metrics.Metrics;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.StoreSeed;
@@ -32,19 +33,19 @@ class StoreKeysTest {
     private static final Caller ZARA_STAFF = new Caller("till-admin", Set.of(Caller.STORE_STAFF_GROUP), "zara");
     private static final Caller HM_STAFF = new Caller("hm-manager", Set.of(Caller.STORE_STAFF_GROUP), "hm");
 
-    private CoreServices core;
+    private Platform core;
     private MutableClock clock;
 
     @BeforeEach
     void setUp() {
         clock = new MutableClock(NOW);
-        core = new CoreServices(Settings.fromEnvironment(TestBackends.environment()), TestBackends.dynamoDb(), new MemoryCache(),
+        core = new Platform(Settings.fromEnvironment(TestBackends.environment()), TestBackends.dynamoDb(), new MemoryCache(),
                 new Metrics("Test", "stores"), clock);
-        StoreSeed.load(StoreCatalogue.of(core));
+        StoreSeed.load(new Services(core).stores());
     }
 
     private StoreKeys keys() {
-        return StoreKeys.of(core);
+        return new Services(core).storeKeys();
     }
 
     private static StoreKeyRequest jwk(KeyPair pair) {
@@ -147,7 +148,7 @@ class StoreKeysTest {
     void find_shouldServeACachedKeyForAtMostTheTtl_soARevocationElsewhereTakesEffectWithinIt() {
         // GIVEN a container (its own StoreKeys, TTL 30 s) that has looked a key up
         keys().register(ADMIN, "zara", "zara-till-1", jwk(DevReceiptSigner.generate()));
-        StoreKeys container = new StoreKeys(core.dynamoDb(), core.settings().storesTable(), StoreCatalogue.of(core), clock, Duration.ofSeconds(30));
+        StoreKeys container = new StoreKeys(core.dynamoDb(), core.settings().storesTable(), new Services(core).stores(), clock, Duration.ofSeconds(30));
         assertFalse(container.find("zara-till-1").orElseThrow().revoked());
         // WHEN another container revokes it
         keys().revoke(ADMIN, "zara", "zara-till-1");
@@ -158,7 +159,7 @@ class StoreKeysTest {
         assertTrue(container.find("zara-till-1").orElseThrow().revoked(), "read again once the TTL passed");
         // AND a TTL above a minute is refused
         assertThrows(IllegalArgumentException.class,
-                () -> new StoreKeys(core.dynamoDb(), core.settings().storesTable(), StoreCatalogue.of(core), clock, Duration.ofSeconds(61)));
+                () -> new StoreKeys(core.dynamoDb(), core.settings().storesTable(), new Services(core).stores(), clock, Duration.ofSeconds(61)));
     }
 
     @Test

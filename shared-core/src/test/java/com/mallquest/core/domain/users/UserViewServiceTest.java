@@ -1,10 +1,11 @@
 package com.mallquest.core.domain.users;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.api.http.DomainErrors;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.ActivityPage;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
@@ -32,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The user view against dynalite and real redis-servers. "Containers" are separate {@link CoreServices}
+ * The user view against dynalite and real redis-servers. "Containers" are separate {@link Platform}
  * instances sharing the tables (and Redis, when configured) but each with its own memory.
  */
 class UserViewServiceTest {
@@ -44,12 +45,12 @@ class UserViewServiceTest {
     private int credits;
 
     /** A container: its own cache and clients over {@code env}, on the test clock. */
-    private CoreServices container(Map<String, String> env) {
-        return TestCores.withClock(CoreServices.fromEnvironment(env), clock);
+    private Platform container(Map<String, String> env) {
+        return TestCores.withClock(Platform.fromEnvironment(env), clock);
     }
 
-    private void credit(CoreServices core, String userId, long coins, long xp) {
-        Ledger.of(core).credit(new Credit(userId, "test:" + (++credits) + ":" + UUID.randomUUID(), coins, xp,
+    private void credit(Platform core, String userId, long coins, long xp) {
+        new Services(core).ledger().credit(new Credit(userId, "test:" + (++credits) + ":" + UUID.randomUUID(), coins, xp,
                 CreditKind.RECEIPT, Map.of("storeId", "s-" + credits)));
     }
 
@@ -63,9 +64,9 @@ class UserViewServiceTest {
 
     /** Read-your-writes across two containers: A caches, B writes, A must show B's write at once. */
     private void assertReadsOwnWritesAcrossContainers(Map<String, String> env, Cache.Mode expectedMode) {
-        CoreServices reader = container(env);
-        CoreServices writer = container(env);
-        UserViewService readerUsers = UserViewService.of(reader);
+        Platform reader = container(env);
+        Platform writer = container(env);
+        UserViewService readerUsers = new Services(reader).users();
         // GIVEN alice with 100 coins, viewed once by the reader (a miss that fills the cache) and again (a hit)
         credit(writer, alice, 100, 50);
         UserView first = readerUsers.view(aliceCaller, alice);
@@ -105,10 +106,10 @@ class UserViewServiceTest {
     void view_shouldReadOwnWrites_whenTheWriterCannotReachRedis() {
         // GIVEN a reader on Redis and a writer cut off from it (its delete only reaches its own memory)
         Map<String, String> env = TestBackends.environmentWithRedis();
-        CoreServices reader = container(env);
-        CoreServices writer = container(withSettings(env, "REDIS_URL", "redis://127.0.0.1:" + deadPort(),
+        Platform reader = container(env);
+        Platform writer = container(withSettings(env, "REDIS_URL", "redis://127.0.0.1:" + deadPort(),
                 "REDIS_TIMEOUT_MS", "100"));
-        UserViewService readerUsers = UserViewService.of(reader);
+        UserViewService readerUsers = new Services(reader).users();
         credit(reader, alice, 10, 10);
         readerUsers.view(aliceCaller, alice);
         assertTrue(readerUsers.view(aliceCaller, alice).cache().hit(), "view cached in Redis");
@@ -127,9 +128,9 @@ class UserViewServiceTest {
         try {
             Map<String, String> env = withSettings(TestBackends.environment(), "REDIS_URL", redis.uri().toString(),
                     "REDIS_TIMEOUT_MS", "200", "REDIS_RETRY_INTERVAL_MS", "60000");
-            CoreServices reader = container(env);
-            CoreServices writer = container(env);
-            UserViewService readerUsers = UserViewService.of(reader);
+            Platform reader = container(env);
+            Platform writer = container(env);
+            UserViewService readerUsers = new Services(reader).users();
             // GIVEN a view cached in Redis
             credit(writer, alice, 40, 40);
             readerUsers.view(aliceCaller, alice);
@@ -155,8 +156,8 @@ class UserViewServiceTest {
 
     @Test
     void view_shouldEnforceSelfOrAdmin_andTellUnknownUsersApartOnlyForAdmins() {
-        CoreServices core = container(TestBackends.environment());
-        UserViewService users = UserViewService.of(core);
+        Platform core = container(TestBackends.environment());
+        UserViewService users = new Services(core).users();
         String bob = "bob-" + UUID.randomUUID();
         String ghost = "ghost-" + UUID.randomUUID();
         credit(core, bob, 7, 7);
@@ -184,8 +185,8 @@ class UserViewServiceTest {
     void view_shouldAllowExactlyTheReadLimit_thenAnswer429WithRetryAfter() {
         // GIVEN a read limit of 3 per 60 s and a clock 20 s into a window
         clock.set(Instant.parse("2026-11-25T10:00:20Z"));
-        CoreServices core = container(withSettings(TestBackends.environmentWithRedis(), "USER_READ_RATE_LIMIT", "3/60s"));
-        UserViewService users = UserViewService.of(core);
+        Platform core = container(withSettings(TestBackends.environmentWithRedis(), "USER_READ_RATE_LIMIT", "3/60s"));
+        UserViewService users = new Services(core).users();
         // WHEN alice reads 3 times THEN all pass
         for (int i = 0; i < 3; i++) {
             users.view(aliceCaller, alice);
@@ -203,8 +204,8 @@ class UserViewServiceTest {
 
     @Test
     void activity_shouldPageNewestFirst_withCursor() {
-        CoreServices core = container(TestBackends.environment());
-        UserViewService users = UserViewService.of(core);
+        Platform core = container(TestBackends.environment());
+        UserViewService users = new Services(core).users();
         for (int i = 1; i <= 7; i++) {
             clock.set(Instant.parse("2026-11-25T10:00:00Z").plusSeconds(i));
             credit(core, alice, i, 1);
@@ -232,13 +233,13 @@ class UserViewServiceTest {
     @Test
     void view_shouldReadTheRecentActivityConsistently_beforeCachingIt() {
         // GIVEN a container whose DynamoDB requests are recorded, and a credited user
-        CoreServices plain = container(TestBackends.environmentWithRedis());
+        Platform plain = container(TestBackends.environmentWithRedis());
         RecordingDynamoDb recording = new RecordingDynamoDb(plain.dynamoDb());
-        CoreServices core = TestCores.withDynamoDb(plain, recording.client());
+        Platform core = TestCores.withDynamoDb(plain, recording.client());
         credit(core, alice, 3, 3);
         recording.clear();
         // WHEN the view is built and cached (a miss)
-        assertFalse(UserViewService.of(core).view(aliceCaller, alice).cache().hit());
+        assertFalse(new Services(core).users().view(aliceCaller, alice).cache().hit());
         // THEN every read behind it is strongly consistent: a view missing the newest entry is never cached
         List<QueryRequest> queries = recording.requests(QueryRequest.class);
         assertEquals(1, queries.size());
@@ -254,7 +255,7 @@ class UserViewServiceTest {
     @Test
     void view_shouldCostOneSmallRead_onAHit_versusThreeCalls_onAMiss() {
         // GIVEN a container whose DynamoDB calls are counted
-        CoreServices plain = container(TestBackends.environmentWithRedis());
+        Platform plain = container(TestBackends.environmentWithRedis());
         List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
         software.amazon.awssdk.services.dynamodb.DynamoDbClient real = plain.dynamoDb();
         var counting = (software.amazon.awssdk.services.dynamodb.DynamoDbClient) java.lang.reflect.Proxy.newProxyInstance(
@@ -267,9 +268,9 @@ class UserViewServiceTest {
                         throw e.getCause();
                     }
                 });
-        CoreServices core = TestCores.withDynamoDb(plain, counting);
+        Platform core = TestCores.withDynamoDb(plain, counting);
         credit(core, alice, 3, 3);
-        UserViewService users = UserViewService.of(core);
+        UserViewService users = new Services(core).users();
         // WHEN the view is built (a miss) THEN: the version check (batched with the gamification record), the
         // account and the activity query
         calls.clear();

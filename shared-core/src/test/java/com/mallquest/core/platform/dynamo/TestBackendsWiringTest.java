@@ -1,7 +1,7 @@
 package com.mallquest.core.platform.dynamo;
 
 import com.mallquest.core.platform.cache.Cache;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -15,14 +15,14 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The environment TestBackends hands out wires a whole CoreServices to the real servers. */
+/** The environment TestBackends hands out wires a whole Platform to the real servers. */
 class TestBackendsWiringTest {
 
     @Test
     void fromEnvironment_shouldReachDynaliteTablesAndRedis_whenGivenTestBackendsEnvironment() throws Exception {
         // GIVEN a core built from a fresh TestBackends environment with Redis
         Map<String, String> environment = TestBackends.environmentWithRedis();
-        CoreServices core = CoreServices.fromEnvironment(environment);
+        Platform core = Platform.fromEnvironment(environment);
 
         // WHEN it writes an item to the users table and a value to the cache
         Map<String, AttributeValue> item = Map.of("pk", AttributeValue.fromS("USER#wired"), "sk", AttributeValue.fromS("PROFILE"));

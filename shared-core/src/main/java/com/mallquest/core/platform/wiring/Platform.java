@@ -14,16 +14,16 @@ import java.util.Map;
  * The clients of one container, built once in a handler's static init and reused by every invocation:
  * settings, DynamoDB, the cache and metrics. Tests build one against their own servers.
  */
-public record CoreServices(Settings settings, DynamoDbClient dynamoDb, Cache cache, Metrics metrics, Clock clock) {
+public record Platform(Settings settings, DynamoDbClient dynamoDb, Cache cache, Metrics metrics, Clock clock) {
 
     /** Everything from the process environment (what a Lambda container does at init). */
-    public static CoreServices fromEnvironment() {
+    public static Platform fromEnvironment() {
         return fromEnvironment(System.getenv());
     }
 
-    public static CoreServices fromEnvironment(Map<String, String> environment) {
+    public static Platform fromEnvironment(Map<String, String> environment) {
         Settings settings = Settings.fromEnvironment(environment);
-        return new CoreServices(
+        return new Platform(
                 settings,
                 DynamoClients.create(settings),
                 Caches.create(settings),
