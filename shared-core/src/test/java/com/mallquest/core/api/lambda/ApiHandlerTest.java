@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.platform.identity.Access;
 import com.mallquest.core.platform.errors.DomainException;
-import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.testing.ApiEvents;
