@@ -276,7 +276,7 @@ class RedemptionServiceTest {
         RedemptionPage second = f.redemptions().list("hank", 3, first.nextCursor());
         assertEquals(List.of("h-1", "h-0"), second.redemptions().stream().map(Redemption::redemptionId).toList());
         assertEquals(0, f.redemptions().list("nobody", 3, null).redemptions().size());
-        assertEquals("invalid_field", assertThrows(DomainException.class, () -> f.redemptions().list("hank", 3, "garbage")).code());
+        assertEquals("invalid_cursor", assertThrows(DomainException.class, () -> f.redemptions().list("hank", 3, "garbage")).code());
         if (second.nextCursor() != null) {
             assertEquals(0, f.redemptions().list("hank", 3, second.nextCursor()).redemptions().size());
         }
