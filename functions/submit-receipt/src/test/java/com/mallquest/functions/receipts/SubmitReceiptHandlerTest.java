@@ -174,7 +174,7 @@ class SubmitReceiptHandlerTest {
         }
         // AND each counted against her rate limit: a sixth submission, even a valid one, is 429
         assertError(post(signed("R2", "zara", "10", "2026-11-25T10:00:00Z"), "mallory"), 429, "rate_limited", null);
-        assertEquals(0, Ledger.of(core).account("mallory").coins());
+        assertEquals(0, new Services(core).ledger().account("mallory").coins());
     }
 
     @Test

@@ -1,8 +1,9 @@
 package com.mallquest.core.domain.stores;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.dynamo.BatchWrite;
 import com.mallquest.core.platform.dynamo.BatchWriter;
-import com.mallquest.core.platform.wiring.CoreServices;
+import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.local.testsupport.RedisMeter;
 import com.mallquest.local.testsupport.RedisServer;
@@ -30,11 +31,11 @@ class StoreCatalogueReadCostTest {
 
     static final int STORES = 1_250;
 
-    CoreServices core;
+    Platform core;
 
     @BeforeEach
     void setUp() {
-        core = CoreServices.fromEnvironment(redis.environment());
+        core = Platform.fromEnvironment(redis.environment());
         List<BatchWrite> puts = new ArrayList<>();
         for (int i = 0; i < STORES; i++) {
             Store store = new Store(String.format("store-%04d", i), "Store number " + i + " of the chain",
@@ -47,8 +48,8 @@ class StoreCatalogueReadCostTest {
     @Test
     void find_shouldReadOneStoresEntry_notTheWholeCatalogue_whenTheListIsCached() {
         // GIVEN the whole catalogue cached by a list read (GET /stores) in one container
-        assertEquals(STORES, StoreCatalogue.of(core).all().size());
-        StoreCatalogue container = StoreCatalogue.of(core);
+        assertEquals(STORES, new Services(core).stores().all().size());
+        StoreCatalogue container = new Services(core).stores();
         container.find("store-0001"); // the container's connection opened, and one store's entry cached
         RedisMeter meter = RedisMeter.of(redis.server());
 
@@ -72,7 +73,7 @@ class StoreCatalogueReadCostTest {
                 core.settings().storeCacheTtl(), nanos::get);
         assertTrue(container.find("store-0007").orElseThrow().active());
         // WHEN another container deactivates it
-        StoreCatalogue.of(core).save(new Store("store-0007", "Store 7", "fashion", "L3", BigDecimal.ONE, null, false));
+        new Services(core).stores().save(new Store("store-0007", "Store 7", "fashion", "L3", BigDecimal.ONE, null, false));
         // THEN the copy serves until LOCAL_TTL has passed, and the change after
         nanos.addAndGet(StoreCatalogue.LOCAL_TTL.toNanos() - 1);
         assertTrue(container.find("store-0007").orElseThrow().active());
