@@ -20,6 +20,14 @@ public final class CacheKeys {
         return forUser("user", userId);
     }
 
+    /**
+     * True for keys whose value is checked against its source whenever it is read, so that a missed delete is never
+     * served for newer data: the user views, which carry the profile version they were built from.
+     */
+    public static boolean isVersionChecked(String key) {
+        return key.startsWith(PREFIX + "user:{u:");
+    }
+
     /** A key with an explicit hash tag. */
     public static String build(String area, String tag, String... rest) {
         StringBuilder sb = new StringBuilder(PREFIX).append(area).append(":{").append(tag).append('}');

@@ -21,9 +21,13 @@ import java.util.function.LongSupplier;
  * <p>Consistency across an outage:
  * <ul>
  *   <li>memory is emptied each time the fallback starts, so it never serves what was left from an earlier outage;</li>
- *   <li>deletes made while on memory are remembered and replayed on Redis before it serves again, so an entry
- *       invalidated during the outage is not served stale afterwards (if more than {@value #MAX_PENDING}
- *       invalidations pile up, every {@code mq:} key is deleted instead);</li>
+ *   <li>deletes made while on memory are remembered and replayed on Redis before it serves again (one pipeline per
+ *       {@value #REPLAY_BATCH} keys), so an entry invalidated during the outage is not served stale afterwards. User
+ *       views ({@link CacheKeys#isVersionChecked}) are remembered up to {@value #MAX_PENDING} keys and no more: a view
+ *       is checked against the profile version when read, so one not deleted is not served for a newer profile.
+ *       Every other deleted key (catalogue entries, locks, cursors: a few thousand keys in the whole system) is
+ *       always remembered. Nothing else is ever deleted: boards, rate-limit windows and locks that no write
+ *       invalidated stay as they are;</li>
  *   <li>counters and rate limits restart from zero in memory, per container: limits are looser during an outage.</li>
  * </ul>
  *
@@ -35,6 +39,7 @@ public final class FallbackCache implements Cache {
     private static final Log LOG = Log.of(FallbackCache.class);
 
     static final int MAX_PENDING = 10_000;
+    static final int REPLAY_BATCH = 1_000;
 
     private final Cache redis;
     private final MemoryCache memory;
@@ -46,7 +51,6 @@ public final class FallbackCache implements Cache {
     private volatile boolean onMemory;
     private final Set<String> pendingKeys = ConcurrentHashMap.newKeySet();
     private final Set<String> pendingPrefixes = ConcurrentHashMap.newKeySet();
-    private volatile boolean pendingOverflow;
 
     public FallbackCache(Cache redis, MemoryCache memory, Duration retryInterval) {
         this(redis, memory, retryInterval, System::nanoTime);
@@ -90,29 +94,26 @@ public final class FallbackCache implements Cache {
     }
 
     private synchronized void replayInvalidations() {
-        if (pendingOverflow) {
-            redis.deleteByPrefix(CacheKeys.PREFIX);
-            pendingOverflow = false;
-            pendingKeys.clear();
-            pendingPrefixes.clear();
-            return;
-        }
         for (String prefix : List.copyOf(pendingPrefixes)) {
             redis.deleteByPrefix(prefix);
             pendingPrefixes.remove(prefix);
         }
-        for (String key : List.copyOf(pendingKeys)) {
-            redis.delete(key);
-            pendingKeys.remove(key);
+        List<String> keys = List.copyOf(pendingKeys);
+        for (int from = 0; from < keys.size(); from += REPLAY_BATCH) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + REPLAY_BATCH));
+            CacheBatch batch = new CacheBatch();
+            chunk.forEach(batch::delete);
+            redis.execute(batch);
+            pendingKeys.removeAll(chunk);
         }
     }
 
+    /** Remembers a delete made on memory (see the class: views past {@value #MAX_PENDING} keys are not). */
     private void remember(Set<String> pending, String value) {
-        if (pendingKeys.size() + pendingPrefixes.size() >= MAX_PENDING) {
-            pendingOverflow = true;
-        } else {
-            pending.add(value);
+        if (pending == pendingKeys && CacheKeys.isVersionChecked(value) && pendingKeys.size() >= MAX_PENDING) {
+            return;
         }
+        pending.add(value);
     }
 
     @Override

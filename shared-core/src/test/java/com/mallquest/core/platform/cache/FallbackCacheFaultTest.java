@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.mallquest.local.testsupport.RedisRoundTrips;
 import com.mallquest.local.testsupport.RedisServer;
 import java.time.Duration;
 import java.util.Optional;
@@ -129,6 +130,49 @@ class FallbackCacheFaultTest {
         assertNull(inRedis("mq:user:{u:1}"));
         assertNull(inRedis("mq:user:{u:2}"));
         assertEquals("kept", inRedis("mq:keep:{u:3}"));
+    }
+
+    @Test
+    void fallback_shouldKeepBoardsLimitsAndLocks_whenMoreInvalidationsPiledUpThanItRemembers() throws InterruptedException {
+        // GIVEN a board, a rate-limit window, the cleanup lock, a store's entry and 12,000 user views in Redis
+        FallbackCache cache = new FallbackCache(redis, new MemoryCache(), Duration.ofMillis(200));
+        cache.sortedAdd("mq:lb:{week:2026-W48:mall}:scores", 42, "ann", Duration.ofDays(30));
+        cache.increment("mq:rl:receipts:{u:ann}:29012345", 3, Duration.ofMinutes(1));
+        cache.set("mq:cleanup:{lock}", "run-1", Duration.ofMinutes(5));
+        cache.set("mq:stores:{s:zara}", "zara, multiplier 1", Duration.ofMinutes(1));
+        int views = FallbackCache.MAX_PENDING + 2_000;
+        try (Jedis direct = new Jedis(server.uri())) {
+            var pipeline = direct.pipelined();
+            for (int i = 0; i < views; i++) {
+                pipeline.set("mq:user:{u:" + i + "}", "old view");
+            }
+            pipeline.sync();
+        }
+
+        // WHEN Redis stops answering while every view is invalidated, and then the store's entry
+        try (Jedis admin = new Jedis(server.uri())) {
+            admin.clientPause(2_000);
+        }
+        for (int i = 0; i < views; i++) {
+            cache.delete("mq:user:{u:" + i + "}");
+        }
+        cache.delete("mq:stores:{s:zara}");
+        assertEquals(Cache.Mode.MEMORY_FALLBACK, cache.mode());
+        Thread.sleep(2_300);
+        RedisRoundTrips trips = RedisRoundTrips.of(server);
+
+        // THEN the call that finds Redis back deletes what was invalidated, in a few pipelines
+        assertEquals(Optional.empty(), cache.get("mq:stores:{s:zara}"));
+        assertEquals(Cache.Mode.REDIS, cache.mode());
+        long roundTrips = trips.take();
+        // (a pipeline of 1,000 commands may be read, and answered, in a few pieces: far from one trip per key)
+        assertTrue(roundTrips < views / 100, "round trips: " + roundTrips);
+        assertNull(inRedis("mq:stores:{s:zara}"));
+        assertNull(inRedis("mq:user:{u:0}"));
+        // AND keeps what no write invalidated: the board, the rate-limit window and the lock
+        assertEquals(Optional.of(42.0), cache.sortedScore("mq:lb:{week:2026-W48:mall}:scores", "ann"));
+        assertEquals("3", inRedis("mq:rl:receipts:{u:ann}:29012345"));
+        assertEquals("run-1", inRedis("mq:cleanup:{lock}"));
     }
 
     @Test
