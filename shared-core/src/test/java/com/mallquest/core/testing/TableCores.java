@@ -47,6 +47,7 @@ public final class TableCores {
         this.function = function;
         this.env = new HashMap<>(TestBackends.environment());
         env.put("RECEIPT_RATE_LIMIT", "1000/60s");
+        env.put("REDEMPTION_RATE_LIMIT", "1000/60s");
         env.putAll(settings);
         this.dynamo = TestBackends.dynamoDb();
         this.clock = new MutableClock(now);

@@ -23,6 +23,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
+import com.mallquest.core.platform.ratelimit.RateLimit;
+import com.mallquest.core.platform.ratelimit.RateLimiter;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +72,11 @@ public final class RedemptionService {
 
     private static final Log LOG = Log.of(RedemptionService.class);
 
+    /** The rate limiter's action name (key {@code mq:rl:redemptions:{u:<id>}:<window>}). */
+    static final String ACTION = "redemptions";
+    /** How long a refused redemption's record answers its repeats with the same refusal; then DynamoDB's TTL drops it. */
+    static final Duration REFUSAL_KEPT = Duration.ofDays(7);
+
     /** How long a call waits for a concurrent attempt of the same redemption. */
     static final Duration WAIT_FOR_CONCURRENT = Duration.ofSeconds(2);
 
@@ -81,13 +89,17 @@ public final class RedemptionService {
     private final Clock clock;
     private final Duration lease;
     private final Duration grace;
+    private final RateLimiter limiter;
+    private final RateLimit rateLimit;
 
     /**
      * @param lease how long one attempt owns a redemption; longer than the function's timeout
      *              ({@code CREDIT_LEASE_SECONDS}, the ledger's lease)
+     * @param rateLimit redemption requests per user per window ({@code REDEMPTION_RATE_LIMIT}), counted by {@code limiter}
      */
     public RedemptionService(DynamoDbClient dynamo, String spendingTable, RewardCatalogue catalogue, Ledger ledger,
-                             EffectPublisher effects, Clock clock, Duration lease) {
+                             EffectPublisher effects, Clock clock, Duration lease, RateLimiter limiter,
+                             RateLimit rateLimit) {
         this.dynamo = dynamo;
         this.table = spendingTable;
         this.catalogue = catalogue;
@@ -97,6 +109,8 @@ public final class RedemptionService {
         this.clock = clock;
         this.lease = lease;
         this.grace = Duration.ofSeconds(30);
+        this.limiter = limiter;
+        this.rateLimit = rateLimit;
     }
 
 
@@ -105,9 +119,12 @@ public final class RedemptionService {
      *
      * @throws DomainException 409 {@code redemption_details_differ} / {@code redemption_in_progress}; 422
      *                         {@code unknown_reward}, {@code reward_unavailable}, {@code level_too_low},
-     *                         {@code insufficient_balance}, {@code out_of_stock}, {@code limit_reached}
+     *                         {@code insufficient_balance}, {@code out_of_stock}, {@code limit_reached}; 429
+     *                         {@code rate_limited} past {@code REDEMPTION_RATE_LIMIT} requests of the user (every
+     *                         request counts, replays and refusals too: the limit bounds a caller's work)
      */
     public Redemption redeem(String userId, RedemptionRequest request) {
+        limiter.acquire(userId, ACTION, rateLimit).throwIfRefused();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         CatalogueReward reward = catalogue.find(request.rewardId()).orElse(null);
         if (reward == null) {
@@ -370,16 +387,21 @@ public final class RedemptionService {
         }
     }
 
-    /** Marks the record REJECTED with the refusal a repeat will get, and throws it (what it held is released first). */
+    /**
+     * Marks the record REJECTED with the refusal a repeat will get (for {@link #REFUSAL_KEPT}: the record then
+     * expires), and throws it (what it held is released first).
+     */
     private DomainException reject(RedemptionRecord record, String code, String message) {
         dynamo.updateItem(UpdateItemRequest.builder()
                 .tableName(table)
                 .key(SpendingItems.redemptionKey(record.userId(), record.redemptionId()))
-                .updateExpression("SET #state = :rejected, errorCode = :code, errorMessage = :message "
+                .updateExpression("SET #state = :rejected, errorCode = :code, errorMessage = :message, #ttl = :ttl "
                         + "REMOVE #lease, #dueShard, #dueAt")
                 .expressionAttributeNames(Map.of("#state", STATE, "#lease", LEASE_UNTIL,
-                        "#dueShard", SpendingItems.DUE_SHARD, "#dueAt", SpendingItems.DUE_AT))
-                .expressionAttributeValues(Map.of(":rejected", s(REJECTED), ":code", s(code), ":message", s(message)))
+                        "#dueShard", SpendingItems.DUE_SHARD, "#dueAt", SpendingItems.DUE_AT,
+                        "#ttl", SpendingItems.EXPIRES_AT))
+                .expressionAttributeValues(Map.of(":rejected", s(REJECTED), ":code", s(code), ":message", s(message),
+                        ":ttl", n(clock.instant().plus(REFUSAL_KEPT).getEpochSecond())))
                 .build());
         throw DomainException.rejected(code, message);
     }

@@ -54,6 +54,8 @@ final class SpendingItems {
     static final String REMAINING = "remaining";
     static final String USED = "used";
     static final String LEASE_UNTIL = "leaseUntil";
+    /** The table's TTL attribute (epoch seconds): refused redemptions carry it. */
+    static final String EXPIRES_AT = "expiresAt";
     static final String REFUNDED_CENTS = "refundedCents";
     static final String REFUND_COUNT = "refundCount";
 

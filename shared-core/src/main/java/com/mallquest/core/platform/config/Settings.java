@@ -38,6 +38,7 @@ public final class Settings {
     private final boolean samLocal;
     private final int maxBodyBytes;
     private final RateLimit receiptRateLimit;
+    private final RateLimit redemptionRateLimit;
     private final RateLimit userReadRateLimit;
     private final Duration userCacheTtl;
     private final int effectsMaxPerSecond;
@@ -81,6 +82,7 @@ public final class Settings {
         this.samLocal = env.bool("AWS_SAM_LOCAL", false);
         this.maxBodyBytes = env.integer("MAX_BODY_BYTES", 16_384, 256, 6 * 1024 * 1024);
         this.receiptRateLimit = env.rateLimit("RECEIPT_RATE_LIMIT", "10/60s");
+        this.redemptionRateLimit = env.rateLimit("REDEMPTION_RATE_LIMIT", "10/60s");
         this.userReadRateLimit = env.rateLimit("USER_READ_RATE_LIMIT", "20/60s");
         this.userCacheTtl = Duration.ofSeconds(env.integer("USER_CACHE_TTL_SECONDS", 300, 1, 86_400));
         this.effectsMaxPerSecond = env.integer("EFFECTS_MAX_PER_SECOND", 5, 1, 1_000);
@@ -170,6 +172,9 @@ public final class Settings {
 
     /** {@code RECEIPT_RATE_LIMIT}: receipts per user per window, as {@code 10/60s}. Default {@code 10/60s}. */
     public RateLimit receiptRateLimit() { return receiptRateLimit; }
+
+    /** {@code REDEMPTION_RATE_LIMIT}: redemption requests per user per window, as {@code 10/60s}. Default {@code 10/60s}. */
+    public RateLimit redemptionRateLimit() { return redemptionRateLimit; }
 
     /** {@code USER_READ_RATE_LIMIT}: user reads per caller per window. Default {@code 20/60s}. */
     public RateLimit userReadRateLimit() { return userReadRateLimit; }
