@@ -71,7 +71,7 @@ export async function api(method, path, token, body) {
   return { status: r.status, body: parsed, headers: r.headers };
 }
 
-/** A user id no earlier run used (dynalite is fresh each run, but tests in one run must not share users). */
+/** A user id no earlier run used (the DynamoDB is fresh each run, but tests in one run must not share users). */
 export function uniqueUser(prefix) {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 }

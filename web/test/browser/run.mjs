@@ -1,4 +1,4 @@
-// The browser tests: build the app, start the real stack (Redis, dynalite, ./mallquest start-api), run every
+// The browser tests: build the app, start the real stack (Redis, moto_server, ./mallquest start-api), run every
 // *.test.mjs here with node's test runner against it in headless Chromium, stop everything.
 // Screenshots go to web/target/screenshots/ (MQ_SCREENSHOTS=docs/screenshots to refresh docs/web.md's). Exit status: the test runner's (non-zero when a page is broken).
 import { spawn } from 'node:child_process';

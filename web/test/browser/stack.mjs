@@ -1,7 +1,7 @@
-// The real system the browser tests run against: a redis-server and a dynalite of their own on free loopback
+// The real system the browser tests run against: a redis-server and a moto_server of their own on free loopback
 // ports (fresh data every run), and `./mallquest start-api` on a third port serving the API and the built app.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -71,7 +71,7 @@ async function warmUp(baseUrl) {
 }
 
 /**
- * Starts Redis, dynalite and start-api. `env` is added to start-api's environment (settings such as
+ * Starts Redis, moto_server (DynamoDB) and start-api. `env` is added to start-api's environment (settings such as
  * EFFECTS_MAX_PER_SECOND for the burst test). Returns {baseUrl, log(), stop()}.
  */
 export async function startStack({ env = {}, log = () => {} } = {}) {
@@ -88,12 +88,13 @@ export async function startStack({ env = {}, log = () => {} } = {}) {
     children.push(redis);
     await waitForOutput(redis, /Ready to accept connections/, 'redis-server', 20000);
 
-    const dynalitePort = await freePort();
-    const dynaliteBin = join(REPO, '.mallquest/tools/node_modules/.bin/dynalite');
-    if (!existsSync(dynaliteBin)) throw new Error(`${dynaliteBin} is missing: ./mallquest test installs it`);
-    const dynalite = spawn(dynaliteBin, ['--port', String(dynalitePort), '--host', '127.0.0.1'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(dynalite);
-    await waitForOutput(dynalite, /listening at/i, 'dynalite', 20000);
+    const dynamoDbPort = await freePort();
+    const motoBin = process.env.MOTO_SERVER_BIN || 'moto_server';
+    // its own process group (detached), stopped with the others; moto_server says "Running on" when it listens
+    const moto = spawn(motoBin, ['-H', '127.0.0.1', '-p', String(dynamoDbPort)], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    moto.on('error', () => {}); // a missing moto_server surfaces as its exit below
+    children.push(moto);
+    await waitForOutput(moto, /Running on/i, `moto_server (install it with: pip install 'moto[server]')`, 60000);
 
     const apiPort = await freePort();
     let apiLog = '';
@@ -101,7 +102,7 @@ export async function startStack({ env = {}, log = () => {} } = {}) {
       cwd: REPO,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, REDIS_URL: `redis://127.0.0.1:${redisPort}`, DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynalitePort}`, ...env },
+      env: { ...process.env, REDIS_URL: `redis://127.0.0.1:${redisPort}`, DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamoDbPort}`, ...env },
     });
     children.push(api);
     const keep = (chunk) => {

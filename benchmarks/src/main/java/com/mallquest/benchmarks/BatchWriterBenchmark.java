@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Claim: writing 1,000 items with four chunks in flight is faster than one chunk at a time (both 40
- * BatchWriteItem calls), on a real dynalite. The cleanup job's deletes use this path.
+ * BatchWriteItem calls), on a real moto_server. The cleanup job's deletes use this path.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

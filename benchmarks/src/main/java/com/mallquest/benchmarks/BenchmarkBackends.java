@@ -13,7 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** The environment of a benchmark's {@code Platform}: fresh tables from template.yaml on the run's dynalite, and its Redis. */
+/** The environment of a benchmark's {@code Platform}: fresh tables from template.yaml on the run's moto_server, and its Redis. */
 final class BenchmarkBackends {
     private BenchmarkBackends() { }
 

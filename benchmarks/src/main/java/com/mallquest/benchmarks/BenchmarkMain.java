@@ -1,6 +1,6 @@
 package com.mallquest.benchmarks;
 
-import com.mallquest.local.services.Dynalite;
+import com.mallquest.local.services.MotoServer;
 import com.mallquest.local.testsupport.RedisServer;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the JMH benchmarks against a real dynalite and redis-server started here, then prints each
+ * Runs the JMH benchmarks against a real moto_server and redis-server started here, then prints each
  * claim as a ratio: the candidate's score over its baseline's, both measured in the same run.
  *
  * <p>Convention: a benchmark has a {@code variant} parameter; the value starting with {@code baseline-}
@@ -35,12 +35,12 @@ public final class BenchmarkMain {
                 forks = Integer.parseInt(args[i + 1]);
             }
         }
-        Dynalite dynalite = Dynalite.start();
+        MotoServer moto = MotoServer.start();
         RedisServer redis = RedisServer.start();
         try {
             ChainedOptionsBuilder options = new OptionsBuilder()
                     .include(include)
-                    .jvmArgsAppend("-D" + BenchmarkEnvironment.DYNAMODB + "=" + dynalite.endpoint(),
+                    .jvmArgsAppend("-D" + BenchmarkEnvironment.DYNAMODB + "=" + moto.endpoint(),
                             "-D" + BenchmarkEnvironment.REDIS + "=" + redis.uri());
             if (forks != null) {
                 options.forks(forks);
@@ -53,7 +53,7 @@ public final class BenchmarkMain {
             }
         } finally {
             redis.stop();
-            dynalite.stop();
+            moto.stop();
         }
     }
 

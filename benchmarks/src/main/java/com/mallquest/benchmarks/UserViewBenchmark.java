@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Claim: a user-view cache hit (rate-limit INCR, cache GET, one consistent GetItem of the profile's version)
  * is cheaper than building the view (the same plus the account GetItem, the activity Query and a cache SET),
- * on dynalite and a real redis-server. {@code baseline-miss} deletes the cached view before every read;
+ * on moto_server and a real redis-server. {@code baseline-miss} deletes the cached view before every read;
  * {@code hit} reads a warm one. Local servers, so the ratio is indicative, not DynamoDB's latency.
  */
 @BenchmarkMode(Mode.AverageTime)

@@ -42,19 +42,19 @@ import java.util.function.Consumer;
  *   <li><b>Warm</b> {@code GET /users/me} (cached) and {@code POST /receipts} (distinct receipts): the runtime's
  *       Duration (event handed out to response received) of {@code --warm} invocations in one warm container,
  *       p50 and p99, beside the bare handler's and beside raw keep-alive HTTP {@code GetItem}/{@code PutItem} round
- *       trips to the same dynalite (the goals: bare p50 + 2 reads, bare p50 + 10 writes, p99 &le; 3&times; p50).</li>
+ *       trips to the same moto_server (the goals: bare p50 + 2 reads, bare p50 + 10 writes, p99 &le; 3&times; p50).</li>
  *   <li><b>Artifacts</b>: each function's {@code CodeUri} jar and each of their layers ({@code java/lib} jars of its
  *       {@code ContentUri}) against the 8 MiB goal, and the code one function loads (its jar and its layers).</li>
  *   <li><b>Ceiling</b>: receipts per second through {@code start-api} (a child process started as
  *       {@code ./mallquest start-api} starts it, its default containers unless {@code --max-containers}) with
  *       {@code --clients} parallel clients, each on its own keep-alive connection, for {@code --seconds} after a
  *       warm-up as long as the window (at least 20 s); the receipts of the window are signed before it. Printed: the CPU seconds each process
- *       spent in the window and per receipt (runner, function JVMs, dynalite, Redis, the load generator): on this
+ *       spent in the window and per receipt (runner, function JVMs, moto_server, Redis, the load generator): on this
  *       2-core machine that is where the time goes; and how many containers started in the window.</li>
  * </ul>
  *
  * <p>{@code --before DIR}: a built checkout of an earlier commit (its function jars and its runner); every figure
- * is then measured for it too, in the same run, against the same dynalite and Redis, and the table shows
+ * is then measured for it too, in the same run, against the same moto_server and Redis, and the table shows
  * before, after and after/before.
  */
 final class LambdaBench {
@@ -146,7 +146,7 @@ final class LambdaBench {
 
     /**
      * The earlier checkout on a stack of its own: its template, its own tables (its item layout may differ) and its
-     * own Redis, on the same dynalite.
+     * own Redis, on the same moto_server.
      */
     private Side side(String label, Path before, LocalStack stack) {
         if (!Files.isRegularFile(before.resolve("template.yaml"))) {
@@ -616,16 +616,15 @@ final class LambdaBench {
         }
     }
 
-    /** CPU time so far of the runner, its function JVMs, dynalite, Redis and this JVM (the load generator). */
+    /** CPU time so far of the runner, its function JVMs, moto_server, Redis and this JVM (the load generator). */
     private static Map<String, Duration> cpu(Process runner, LocalStack stack) {
         Map<String, Duration> cpu = new LinkedHashMap<>();
         cpu.put("runner", cpuOf(runner.toHandle()));
         cpu.put("functions", runner.descendants().map(LambdaBench::cpuOf).reduce(Duration.ZERO, Duration::plus));
-        String dynalitePort = ":" + stack.backends().dynamoDbEndpoint().getPort();
-        int dynalite = stack.backends().dynamoDbEndpoint().getPort();
+        String dynamoDbPort = Integer.toString(stack.backends().dynamoDbEndpoint().getPort());
         URI redis = URI.create(stack.backends().cacheUrl());
-        cpu.put("dynalite", ProcessHandle.allProcesses().filter(p -> commandLine(p).contains("dynalite")
-                && (commandLine(p).contains(Integer.toString(dynalite)) || commandLine(p).contains(dynalitePort)))
+        cpu.put("moto_server", ProcessHandle.allProcesses().filter(p -> commandLine(p).contains("moto_server")
+                && commandLine(p).contains(dynamoDbPort))
                 .map(LambdaBench::cpuOf).reduce(Duration.ZERO, Duration::plus));
         cpu.put("redis", ProcessHandle.allProcesses().filter(p -> commandLine(p).contains("redis-server")
                 && redisPort(p) == redis.getPort()).map(LambdaBench::cpuOf).reduce(Duration.ZERO, Duration::plus));

@@ -1,7 +1,7 @@
 package com.mallquest.local.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mallquest.local.services.Dynalite;
+import com.mallquest.local.services.MotoServer;
 import com.mallquest.local.services.SamTemplate;
 import com.mallquest.local.services.TableProvisioner;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -16,7 +16,6 @@ import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -36,9 +35,10 @@ import java.util.function.Consumer;
  * The local stand-ins for the stack's backing services.
  *
  * <ul>
- *   <li>DynamoDB: {@code DYNAMODB_ENDPOINT} when set; else the dynalite another runner of this checkout already
- *       started (its endpoint is in {@code .mallquest/data/dynalite.endpoint}); else a dynalite started here,
- *       persisting to {@code .mallquest/data/dynamodb} (git-ignored) so data survives restarts. The template's
+ *   <li>DynamoDB: {@code DYNAMODB_ENDPOINT} when set; else the moto_server another runner of this checkout already
+ *       started (its endpoint is in {@code .mallquest/data/dynamodb.endpoint}); else a moto_server started here,
+ *       loaded from and snapshotted to {@code .mallquest/data/dynamodb} (git-ignored) so data survives a stop and a
+ *       start (not a crash: moto keeps everything in memory; see {@link MotoServer}). The template's
  *       tables are created there ({@link TableProvisioner}) and, when empty, loaded from
  *       {@code local/seed/<TableLogicalId>.json} (a JSON array of items written as plain JSON).</li>
  *   <li>Cache: {@code REDIS_URL} when set (a warning when nothing answers there: the functions fall back to
@@ -48,23 +48,23 @@ import java.util.function.Consumer;
  */
 public final class LocalBackends implements AutoCloseable {
 
-    static final String ENDPOINT_FILE = ".mallquest/data/dynalite.endpoint";
+    static final String ENDPOINT_FILE = ".mallquest/data/dynamodb.endpoint";
     static final String DATA_DIR = ".mallquest/data/dynamodb";
     static final String SEED_DIR = "local/seed";
 
     private final URI dynamoDbEndpoint;
     private final Map<String, String> tableNames;
     private final String cacheUrl;
-    private final Dynalite ownDynalite;
+    private final MotoServer ownDynamoDb;
     private final Path endpointFile;
     private final LocalRedis ownRedis;
 
-    private LocalBackends(URI dynamoDbEndpoint, Map<String, String> tableNames, String cacheUrl, Dynalite ownDynalite, Path endpointFile,
+    private LocalBackends(URI dynamoDbEndpoint, Map<String, String> tableNames, String cacheUrl, MotoServer ownDynamoDb, Path endpointFile,
                           LocalRedis ownRedis) {
         this.dynamoDbEndpoint = dynamoDbEndpoint;
         this.tableNames = tableNames;
         this.cacheUrl = cacheUrl;
-        this.ownDynalite = ownDynalite;
+        this.ownDynamoDb = ownDynamoDb;
         this.endpointFile = endpointFile;
         this.ownRedis = ownRedis;
     }
@@ -74,7 +74,7 @@ public final class LocalBackends implements AutoCloseable {
      * logical id) and loads the seed data of empty tables.
      */
     public static LocalBackends start(SamTemplate template, Path root, Map<String, String> shell, String tablePrefix, Consumer<String> out) {
-        Dynalite started = null;
+        MotoServer started = null;
         Path endpointFile = root.resolve(ENDPOINT_FILE);
         URI endpoint;
         String configured = shell.get("DYNAMODB_ENDPOINT");
@@ -82,14 +82,14 @@ public final class LocalBackends implements AutoCloseable {
             endpoint = URI.create(configured.trim());
             out.accept("DynamoDB: " + endpoint + " (DYNAMODB_ENDPOINT)");
         } else {
-            requireNode(shell);
-            URI running = runningDynalite(endpointFile);
+            requireMotoServer(shell);
+            URI running = runningServer(endpointFile);
             if (running != null) {
                 endpoint = running;
-                out.accept("DynamoDB: dynalite already running for this checkout at " + endpoint);
+                out.accept("DynamoDB: moto_server already running for this checkout at " + endpoint);
             } else {
                 try {
-                    started = Dynalite.start(root.resolve(DATA_DIR));
+                    started = MotoServer.start(root.resolve(DATA_DIR));
                 } catch (IllegalStateException e) {
                     throw new UserError(e.getMessage(), e);
                 }
@@ -100,7 +100,7 @@ public final class LocalBackends implements AutoCloseable {
                 } catch (IOException e) {
                     throw new UserError("Cannot write " + endpointFile + ": " + e.getMessage());
                 }
-                out.accept("DynamoDB: dynalite at " + endpoint + ", data in " + root.resolve(DATA_DIR));
+                out.accept("DynamoDB: moto_server at " + endpoint + ", data snapshotted in " + root.resolve(DATA_DIR) + " when start-api stops");
             }
         }
         Map<String, String> tables;
@@ -172,29 +172,27 @@ public final class LocalBackends implements AutoCloseable {
         if (ownRedis != null) {
             ownRedis.close();
         }
-        if (ownDynalite != null) {
+        if (ownDynamoDb != null) {
             try {
                 Files.deleteIfExists(endpointFile);
             } catch (IOException ignored) {
                 // best effort
             }
-            ownDynalite.stop();
+            ownDynamoDb.stop();
         }
     }
 
-    /** Fails with the install command when {@code node} is not on the shell's PATH. */
-    static void requireNode(Map<String, String> shell) {
-        String path = shell.getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "node"))) {
-                return;
-            }
+    /** Fails with the install command when neither {@code MOTO_SERVER_BIN} nor {@code moto_server} on the shell's PATH exists. */
+    static void requireMotoServer(Map<String, String> shell) {
+        String configured = shell.getOrDefault(MotoServer.BIN_VARIABLE, "");
+        if (!configured.isBlank() ? Files.isExecutable(Path.of(configured)) : MotoServer.onPath(shell.getOrDefault("PATH", "")).isPresent()) {
+            return;
         }
-        throw new UserError("Node.js is not installed (no 'node' on PATH); dynalite, the local DynamoDB, needs it: "
-                + "apt-get install -y nodejs npm (or set DYNAMODB_ENDPOINT to a running DynamoDB-API server)");
+        throw new UserError("moto_server, the local DynamoDB, is not installed (not on PATH): " + MotoServer.INSTALL_COMMAND
+                + " (or set DYNAMODB_ENDPOINT to a running DynamoDB-API server)");
     }
 
-    private static URI runningDynalite(Path endpointFile) {
+    private static URI runningServer(Path endpointFile) {
         try {
             if (!Files.isRegularFile(endpointFile)) {
                 return null;

@@ -72,7 +72,7 @@ public final class Main {
                         "a receipt code signed with the seed's development key, as a till prints it",
                         argv -> receipt(Args.parse(argv))),
                 new Command("test", List.of("[maven options]"),
-                        "every test of the repository: mvn verify (real redis-server and dynalite), then the web app's unit\n"
+                        "every test of the repository: mvn verify (real redis-server and moto_server), then the web app's unit\n"
                                 + "tests and its browser tests (headless Chromium against start-api)",
                         argv -> new RepositoryTests(root(), children).all(argv)),
                 new Command("test-web", List.of("[name]"),

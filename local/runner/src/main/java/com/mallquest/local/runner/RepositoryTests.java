@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * {@code test} and {@code test-web}: every test of the repository ({@code mvn verify}, then the web app's unit tests
  * and its browser tests in headless Chromium against start-api), each a child process whose exit status is the
- * command's. {@code ./mallquest} has installed the tools first (redis-server, dynalite, Chromium, the web packages).
+ * command's. {@code ./mallquest} has installed the tools first (redis-server, Chromium, the web packages; moto_server must be installed).
  */
 final class RepositoryTests {
 

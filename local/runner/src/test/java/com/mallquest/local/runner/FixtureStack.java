@@ -1,6 +1,6 @@
 package com.mallquest.local.runner;
 
-import com.mallquest.local.services.Dynalite;
+import com.mallquest.local.services.MotoServer;
 import com.mallquest.local.services.RepositoryRoot;
 
 import java.io.IOException;
@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 
 /**
  * Builds a throwaway project for the runner's own tests: {@code fixture-template.yaml} with the test handlers of
- * package {@code fixtures} packaged as {@code fixtures.jar}, in a temp dir, backed by the JVM's shared dynalite
+ * package {@code fixtures} packaged as {@code fixtures.jar}, in a temp dir, backed by the JVM's shared moto_server
  * with a unique table prefix.
  */
 final class FixtureStack {
@@ -55,11 +55,11 @@ final class FixtureStack {
         }
     }
 
-    /** The shell a developer would have: PATH (with node), the shared dynalite as DYNAMODB_ENDPOINT, plus {@code extra}. */
+    /** The shell a developer would have: PATH (with node), the shared moto_server as DYNAMODB_ENDPOINT, plus {@code extra}. */
     static Map<String, String> shell(Map<String, String> extra) {
         Map<String, String> shell = new java.util.HashMap<>();
         shell.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        shell.put("DYNAMODB_ENDPOINT", Dynalite.shared().endpoint().toString());
+        shell.put("DYNAMODB_ENDPOINT", MotoServer.shared().endpoint().toString());
         shell.putAll(extra);
         return shell;
     }

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code ./mallquest invoke} with the repository's template and functions: every sample in {@code events/}
- * and the SAM CLI's generated events run through the real handlers, against fresh tables on dynalite.
+ * and the SAM CLI's generated events run through the real handlers, against fresh tables on moto_server.
  */
 class InvokeCommandTest {
 

@@ -1,7 +1,7 @@
 package com.mallquest.local.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mallquest.local.services.Dynalite;
+import com.mallquest.local.services.MotoServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -144,7 +144,7 @@ class LocalApiFidelityTest {
                 "no REDIS_URL in the shell: the cache endpoint resolves to the runner's own redis-server");
         assertTrue(env.get("REDIS_URL").asText().matches("redis://127\\.0\\.0\\.1:\\d+"), env.get("REDIS_URL").asText());
         assertEquals("false", env.get("REDIS_CLUSTER").asText());
-        assertEquals(Dynalite.shared().endpoint().toString(), env.get("DYNAMODB_ENDPOINT").asText());
+        assertEquals(MotoServer.shared().endpoint().toString(), env.get("DYNAMODB_ENDPOINT").asText());
         // AND the shell overrides a declared variable, the --env-vars file overrides both
         assertEquals("shell", env.get("FROM_SHELL").asText());
         assertEquals("from-file", env.get("STAGE").asText());
@@ -288,7 +288,7 @@ class LocalApiFidelityTest {
 
     @Test
     void seedFile_shouldLoadIntoEmptyTable() {
-        var client = Dynalite.shared().client();
+        var client = MotoServer.shared().client();
         var items = client.scan(b -> b.tableName(fixture.tablePrefix + "ThingsTable")).items();
         client.close();
         assertEquals(2, items.size());

@@ -28,7 +28,7 @@ class StartApiProcessTest {
 
     @Test
     void startApi_shouldPrintNoSlf4jWarning_inItsOwnJvm() throws Exception {
-        // GIVEN the runner's runtime classpath and a developer's shell (the shared dynalite, tables of their own)
+        // GIVEN the runner's runtime classpath and a developer's shell (the shared moto_server, tables of their own)
         Path root = RepositoryRoot.locate();
         Path target = root.resolve("local/runner/target");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

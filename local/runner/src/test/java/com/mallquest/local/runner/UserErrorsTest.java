@@ -32,11 +32,11 @@ class UserErrorsTest {
     }
 
     @Test
-    void startApi_shouldNameNodeJs_whenDynaliteCannotRun() {
-        // GIVEN no DYNAMODB_ENDPOINT and no node on PATH
+    void startApi_shouldNameMotoServer_whenItIsNotInstalled() {
+        // GIVEN no DYNAMODB_ENDPOINT and no moto_server on PATH
         CommandRun run = CommandRun.of(Map.of("PATH", "/nonexistent"), "start-api", "--port", "0");
-        assertOneLine(run, "Node.js is not installed");
-        assertTrue(run.stderr().contains("apt-get install -y nodejs npm"), run.stderr());
+        assertOneLine(run, "moto_server, the local DynamoDB, is not installed");
+        assertTrue(run.stderr().contains("pip install 'moto[server]'"), run.stderr());
     }
 
     @Test

@@ -5,6 +5,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -12,8 +13,10 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TableProvisionerTest {
 
     private static final SamTemplate TEMPLATE = SamTemplate.load(RepositoryRoot.template());
-    private final DynamoDbClient dynamoDb = Dynalite.shared().client();
+    private final DynamoDbClient dynamoDb = MotoServer.shared().client();
 
     @Test
     void provision_shouldCreateTheTemplatesTables_withTheirKeysAndIndexes() {
@@ -85,8 +88,13 @@ class TableProvisionerTest {
         String prefix = "tp-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         SamTemplate.Resource receipts = TEMPLATE.resourcesOfType(TableProvisioner.TABLE_TYPE).get("ReceiptsTable");
         CreateTableRequest current = TableProvisioner.createTableRequest(receipts, prefix);
-        dynamoDb.createTable(current.toBuilder().globalSecondaryIndexes(current.globalSecondaryIndexes().stream()
-                .filter(i -> !i.indexName().equals("pending-index")).toList()).build());
+        List<GlobalSecondaryIndex> older = current.globalSecondaryIndexes().stream()
+                .filter(i -> !i.indexName().equals("pending-index")).toList();
+        Set<String> used = new HashSet<>();
+        current.keySchema().forEach(k -> used.add(k.attributeName()));
+        older.forEach(i -> i.keySchema().forEach(k -> used.add(k.attributeName())));
+        dynamoDb.createTable(current.toBuilder().globalSecondaryIndexes(older) // DynamoDB refuses attributes no key uses
+                .attributeDefinitions(current.attributeDefinitions().stream().filter(a -> used.contains(a.attributeName())).toList()).build());
 
         // WHEN the template's tables are provisioned with that prefix
         TableProvisioner.TableLayoutMismatch refused = assertThrows(TableProvisioner.TableLayoutMismatch.class,

@@ -1,6 +1,6 @@
 package com.mallquest.local.testsupport;
 
-import com.mallquest.local.services.Dynalite;
+import com.mallquest.local.services.MotoServer;
 import com.mallquest.local.services.RepositoryRoot;
 import com.mallquest.local.services.SamTemplate;
 import com.mallquest.local.services.TableProvisioner;
@@ -13,7 +13,7 @@ import java.util.UUID;
 
 /**
  * Gives a test the environment of a MallQuest function backed by real servers: freshly created tables (a
- * unique name prefix) on the JVM's shared dynalite and, when asked, the JVM's shared redis-server.
+ * unique name prefix) on the JVM's shared moto_server and, when asked, the JVM's shared redis-server.
  *
  * <pre>{@code
  * Map<String, String> env = TestBackends.environment();     // USERS_TABLE, RECEIPTS_TABLE, STORES_TABLE, DYNAMODB_ENDPOINT, AWS_REGION
@@ -23,7 +23,7 @@ import java.util.UUID;
  *
  * <p>The table variables are the ones {@code template.yaml} declares in {@code Globals} as {@code !Ref} of a
  * table, so a new table in the template shows up here by itself. The map is mutable: add the settings a test
- * needs. Tables are never dropped: they vanish with the shared in-memory dynalite at JVM exit.
+ * needs. Tables are never dropped: they vanish with the shared in-memory moto_server at JVM exit.
  */
 public final class TestBackends {
     /** The region every local client uses. */
@@ -35,9 +35,9 @@ public final class TestBackends {
 
     private TestBackends() { }
 
-    /** A function environment with fresh tables on the shared dynalite (no Redis: the in-memory cache). */
+    /** A function environment with fresh tables on the shared moto_server (no Redis: the in-memory cache). */
     public static Map<String, String> environment() {
-        Dynalite dynalite = Dynalite.shared();
+        MotoServer moto = MotoServer.shared();
         String prefix = "test-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         Map<String, String> tables;
         SamTemplate loaded;
@@ -49,7 +49,7 @@ public final class TestBackends {
         }
         tables = new TableProvisioner(dynamoDb()).provision(loaded, prefix);
         Map<String, String> environment = new LinkedHashMap<>(TableProvisioner.tableVariables(loaded, tables));
-        environment.put("DYNAMODB_ENDPOINT", dynalite.endpoint().toString());
+        environment.put("DYNAMODB_ENDPOINT", moto.endpoint().toString());
         environment.put("AWS_REGION", REGION);
         return environment;
     }
@@ -64,12 +64,12 @@ public final class TestBackends {
         return environment;
     }
 
-    /** A DynamoDB client for the shared dynalite (shared too: do not close it). */
+    /** A DynamoDB client for the shared moto_server (shared too: do not close it). */
     public static DynamoDbClient dynamoDb() {
-        Dynalite dynalite = Dynalite.shared();
+        MotoServer moto = MotoServer.shared();
         synchronized (LOCK) {
             if (client == null) {
-                client = dynalite.client();
+                client = moto.client();
             }
             return client;
         }

@@ -1,6 +1,6 @@
 package com.mallquest.local.testsupport;
 
-import com.mallquest.local.services.Dynalite;
+import com.mallquest.local.services.MotoServer;
 
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TestBackendsTest {
 
     @Test
-    void environment_shouldNameFreshEmptyTables_onTheSharedDynalite() {
+    void environment_shouldNameFreshEmptyTables_onTheSharedMotoServer() {
         // GIVEN one test wrote into its tables
         Map<String, String> first = TestBackends.environment();
         DynamoDbClient dynamoDb = TestBackends.dynamoDb();
@@ -25,8 +25,8 @@ class TestBackendsTest {
         // WHEN another environment is asked for
         Map<String, String> second = TestBackends.environment();
 
-        // THEN it has every variable a function needs, pointing at other, empty tables on the shared dynalite
-        assertEquals(Dynalite.shared().endpoint().toString(), second.get("DYNAMODB_ENDPOINT"));
+        // THEN it has every variable a function needs, pointing at other, empty tables on the shared moto_server
+        assertEquals(MotoServer.shared().endpoint().toString(), second.get("DYNAMODB_ENDPOINT"));
         assertEquals("us-east-1", second.get("AWS_REGION"));
         for (String variable : new String[] {"USERS_TABLE", "RECEIPTS_TABLE", "STORES_TABLE"}) {
             assertTrue(second.containsKey(variable), variable);

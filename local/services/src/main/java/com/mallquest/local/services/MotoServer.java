@@ -6,6 +6,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
@@ -23,38 +24,39 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * A real DynamoDB-API server on this machine: the npm package {@code dynalite} 4.0.0, run with Node.js on a
- * free loopback port.
+ * A real DynamoDB-API server on this machine: moto's {@code moto_server} (Python), run on a free loopback port.
  *
- * <p>In memory by default; {@link #start(Path)} keeps the data in a LevelDB directory instead (what the local
- * runner uses, so data survives a restart). Every instance is stopped at JVM exit at the latest.
+ * <p>moto implements {@code TransactWriteItems} with its {@code CancellationReasons}, atomically under
+ * concurrency, which the ledger's one-transaction credit needs. It keeps everything in memory; {@link #start(Path)}
+ * adds a snapshot ({@link TableSnapshot}): the tables are loaded from the directory when it starts and written back
+ * when it is stopped (not when it is killed). Every instance is stopped at JVM exit at the latest.
  *
  * <pre>{@code
- * Dynalite dynalite = Dynalite.shared();            // one per JVM, for tests
- * DynamoDbClient client = dynalite.client();
- * URI endpoint = dynalite.endpoint();               // DYNAMODB_ENDPOINT
+ * MotoServer moto = MotoServer.shared();           // one per JVM, for tests
+ * DynamoDbClient client = moto.client();
+ * URI endpoint = moto.endpoint();                  // DYNAMODB_ENDPOINT
  * }</pre>
  *
- * <p>The launcher is {@code DYNALITE_BIN} (system property or environment variable) or else
- * {@code <repo>/.mallquest/tools/node_modules/.bin/dynalite}, installed with {@value #INSTALL_COMMAND}.
+ * <p>The launcher is {@code MOTO_SERVER_BIN} (system property or environment variable) or else
+ * {@code moto_server} on the {@code PATH}, installed with {@value #INSTALL_COMMAND}.
  */
-public final class Dynalite implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
 
-    /** The command that installs the launcher where it is looked for (run in the repository root). */
-    public static final String INSTALL_COMMAND = "npm install --prefix .mallquest/tools dynalite@4.0.0";
-    /** System property or environment variable naming the dynalite launcher explicitly. */
-    public static final String BIN_VARIABLE = "DYNALITE_BIN";
+    /** The command that installs {@code moto_server}. */
+    public static final String INSTALL_COMMAND = "pip install 'moto[server]'";
+    /** System property or environment variable naming the launcher explicitly. */
+    public static final String BIN_VARIABLE = "MOTO_SERVER_BIN";
 
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
-    /** Tables stay CREATING/UPDATING/DELETING this long (dynalite's default is 500 ms): callers still wait, briefly. */
-    private static final int TABLE_STATE_MS = 20;
-    private static final Set<Dynalite> RUNNING = ConcurrentHashMap.newKeySet();
-    private static volatile Dynalite shared;
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Optional<Path> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of).filter(Files::isExecutable).findFirst();
+    private static final Set<MotoServer> RUNNING = ConcurrentHashMap.newKeySet();
+    private static volatile MotoServer shared;
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Dynalite::stop), "dynalite-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(MotoServer::stop), "moto-stop"));
     }
 
     private final Path launcher;
@@ -63,33 +65,36 @@ public final class Dynalite implements AutoCloseable {
     private final int port;
     private Process process;
 
-    private Dynalite(Path launcher, Optional<Path> dataDir, Path logFile, int port) {
+    private MotoServer(Path launcher, Optional<Path> dataDir, Path logFile, int port) {
         this.launcher = launcher;
         this.dataDir = dataDir;
         this.logFile = logFile;
         this.port = port;
     }
 
-    /** Starts an in-memory dynalite on a free port and waits until it answers. */
-    public static Dynalite start() {
+    /** Starts an in-memory moto_server on a free port and waits until it answers. */
+    public static MotoServer start() {
         return launch(Optional.empty());
     }
 
-    /** Starts dynalite persisting to {@code dataDir} (created if missing) on a free port and waits until it answers. */
-    public static Dynalite start(Path dataDir) {
+    /**
+     * Starts moto_server on a free port, waits until it answers and loads the tables snapshotted in {@code dataDir}
+     * (created if missing); {@link #stop()} writes them back there.
+     */
+    public static MotoServer start(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create dynalite data directory " + dataDir, e);
+            throw new UncheckedIOException("Cannot create the DynamoDB data directory " + dataDir, e);
         }
         return launch(Optional.of(dataDir.toAbsolutePath()));
     }
 
-    /** One in-memory dynalite per JVM, started on first use, stopped when the JVM exits. Callers must not stop it. */
-    public static Dynalite shared() {
-        Dynalite current = shared;
+    /** One in-memory moto_server per JVM, started on first use, stopped when the JVM exits. Callers must not stop it. */
+    public static MotoServer shared() {
+        MotoServer current = shared;
         if (current == null) {
-            synchronized (Dynalite.class) {
+            synchronized (MotoServer.class) {
                 current = shared;
                 if (current == null) {
                     current = start();
@@ -100,21 +105,21 @@ public final class Dynalite implements AutoCloseable {
         return current;
     }
 
-    private static Dynalite launch(Optional<Path> dataDir) {
+    private static MotoServer launch(Optional<Path> dataDir) {
         Path launcher = launcher();
         Path logFile;
         try {
-            logFile = Files.createTempFile("dynalite-", ".log");
+            logFile = Files.createTempFile("moto-", ".log");
             logFile.toFile().deleteOnExit();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the dynalite log file", e);
+            throw new UncheckedIOException("Cannot create the moto_server log file", e);
         }
         IllegalStateException last = null;
-        for (int attempt = 0; attempt < 3; attempt++) { // the free port may be taken by someone else before dynalite binds it
-            Dynalite dynalite = new Dynalite(launcher, dataDir, logFile, freePort());
+        for (int attempt = 0; attempt < 3; attempt++) { // the free port may be taken by someone else before moto binds it
+            MotoServer moto = new MotoServer(launcher, dataDir, logFile, freePort());
             try {
-                dynalite.startProcess();
-                return dynalite;
+                moto.startProcess();
+                return moto;
             } catch (IllegalStateException e) {
                 last = e;
             }
@@ -123,8 +128,8 @@ public final class Dynalite implements AutoCloseable {
     }
 
     /**
-     * The dynalite launcher: {@code DYNALITE_BIN} (system property, then environment), else the repository's
-     * {@code .mallquest/tools/node_modules/.bin/dynalite}. Fails with the install command when neither exists.
+     * The launcher: {@code MOTO_SERVER_BIN} (system property, then environment), else {@code moto_server} on the
+     * {@code PATH}. Fails with the install command when neither exists.
      */
     public static Path launcher() {
         String configured = Optional.ofNullable(System.getProperty(BIN_VARIABLE)).orElse(System.getenv(BIN_VARIABLE));
@@ -135,22 +140,22 @@ public final class Dynalite implements AutoCloseable {
             }
             return path;
         }
-        Path root;
-        try {
-            root = RepositoryRoot.locate();
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException("Cannot locate dynalite: " + e.getMessage() + ". " + installHint(), e);
+        return onPath(System.getenv().getOrDefault("PATH", ""))
+                .orElseThrow(() -> new IllegalStateException("moto_server is not installed (not on PATH). " + installHint()));
+    }
+
+    /** {@code moto_server} in one of the directories of {@code path}, if there is one. */
+    public static Optional<Path> onPath(String path) {
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "moto_server"))) {
+                return Optional.of(Path.of(dir, "moto_server"));
+            }
         }
-        Path path = root.resolve(".mallquest/tools/node_modules/.bin/dynalite");
-        if (!Files.isExecutable(path)) {
-            throw new IllegalStateException("dynalite is not installed: " + path + " is missing. " + installHint());
-        }
-        return path;
+        return Optional.empty();
     }
 
     private static String installHint() {
-        return "Install it (Node.js and npm are needed) from the repository root with: " + INSTALL_COMMAND
-                + " (or set " + BIN_VARIABLE + " to a dynalite launcher)";
+        return "Install it (Python 3) with: " + INSTALL_COMMAND + " (or set " + BIN_VARIABLE + " to a moto_server launcher)";
     }
 
     private static int freePort() {
@@ -162,34 +167,38 @@ public final class Dynalite implements AutoCloseable {
     }
 
     private synchronized void startProcess() {
-        List<String> command = new ArrayList<>(List.of(launcher.toString(),
-                "--host", "127.0.0.1", "--port", Integer.toString(port),
-                "--createTableMs", Integer.toString(TABLE_STATE_MS),
-                "--updateTableMs", Integer.toString(TABLE_STATE_MS),
-                "--deleteTableMs", Integer.toString(TABLE_STATE_MS)));
-        dataDir.ifPresent(dir -> command.addAll(List.of("--path", dir.toString())));
+        List<String> command = new ArrayList<>();
+        // Its own session: a terminal's Ctrl-C reaches the JVM only, which then snapshots before it stops moto_server.
+        SETSID.ifPresent(setsid -> command.add(setsid.toString()));
+        command.addAll(List.of(launcher.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port)));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        builder.environment().put("PYTHONUNBUFFERED", "1");
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot run " + launcher + " (" + e.getMessage() + "). Is Node.js installed? " + installHint(), e);
+            throw new IllegalStateException("Cannot run " + launcher + " (" + e.getMessage() + "). " + installHint(), e);
         }
         RUNNING.add(this);
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 RUNNING.remove(this);
-                throw new IllegalStateException("dynalite exited with status " + process.exitValue() + " while starting on port " + port + ": " + log());
+                throw new IllegalStateException("moto_server exited with status " + process.exitValue() + " while starting on port " + port + ": " + log());
             }
             if (answers()) {
+                dataDir.ifPresent(dir -> {
+                    try (DynamoDbClient client = client()) {
+                        TableSnapshot.load(client, dir);
+                    }
+                });
                 return;
             }
             sleep(50);
         }
         kill();
-        throw new IllegalStateException("dynalite did not answer on port " + port + " within " + STARTUP_TIMEOUT.toSeconds() + " s: " + log());
+        throw new IllegalStateException("moto_server did not answer on port " + port + " within " + STARTUP_TIMEOUT.toSeconds() + " s: " + log());
     }
 
     /** True when an HTTP request to the endpoint gets any response. */
@@ -227,19 +236,19 @@ public final class Dynalite implements AutoCloseable {
         return port;
     }
 
-    /** The LevelDB directory when started with {@link #start(Path)}; empty when in memory. */
+    /** The snapshot directory when started with {@link #start(Path)}; empty when in memory only. */
     public Optional<Path> dataDir() {
         return dataDir;
     }
 
-    /** True while the dynalite process runs. */
+    /** True while the moto_server process runs. */
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }
 
     /**
      * A DynamoDB client for this server: the URLConnection HTTP client, region us-east-1, dummy credentials
-     * (dynalite checks no signature). The caller closes it.
+     * (moto checks no signature). The caller closes it.
      */
     public DynamoDbClient client() {
         return DynamoDbClient.builder()
@@ -248,17 +257,44 @@ public final class Dynalite implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(10))
+                        .socketTimeout(Duration.ofSeconds(30))
                         .build())
                 .build();
     }
 
-    /** Stops the process gracefully (SIGTERM), forcibly after 5 s. In-memory data is gone afterwards. */
+    /**
+     * Writes the snapshot (when started with a data directory and still running), then stops the process
+     * gracefully (SIGTERM), forcibly after 5 s.
+     */
     public synchronized void stop() {
         if (process == null) {
             return;
         }
-        process.destroy();
+        if (dataDir.isPresent() && process.isAlive()) {
+            try (DynamoDbClient client = client()) {
+                TableSnapshot.save(client, dataDir.get());
+            } catch (RuntimeException e) {
+                System.err.println("moto_server: could not write the snapshot to " + dataDir.get() + ": " + e.getMessage());
+            }
+        }
+        terminate(false);
+    }
+
+    /** Kills the process (SIGKILL) without letting it finish anything: a crash. No snapshot is written. */
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        terminate(true);
+    }
+
+    private void terminate(boolean forcibly) {
+        List<ProcessHandle> children = process.descendants().toList();
+        if (forcibly) {
+            process.destroyForcibly();
+        } else {
+            process.destroy();
+        }
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -267,26 +303,13 @@ public final class Dynalite implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
-        RUNNING.remove(this);
-    }
-
-    /** Kills the process (SIGKILL) without letting it finish anything: a crash. */
-    public synchronized void kill() {
-        if (process == null) {
-            return;
-        }
-        process.destroyForcibly();
-        try {
-            process.waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        children.forEach(ProcessHandle::destroyForcibly);
         RUNNING.remove(this);
     }
 
     /**
-     * Starts the process again on the same port and data directory (stopping it first if it runs) and waits
-     * until it answers. An in-memory instance comes back empty.
+     * Starts the process again on the same port (stopping it first if it runs) and waits until it answers; with a
+     * data directory it comes back with the last snapshot, in memory only it comes back empty.
      */
     public synchronized void restart() {
         if (isRunning()) {
@@ -317,12 +340,12 @@ public final class Dynalite implements AutoCloseable {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for dynalite", e);
+            throw new IllegalStateException("Interrupted while waiting for moto_server", e);
         }
     }
 
     @Override
     public String toString() {
-        return "dynalite " + endpoint() + dataDir.map(d -> " (" + d + ")").orElse(" (in memory)");
+        return "moto_server " + endpoint() + dataDir.map(d -> " (snapshot in " + d + ")").orElse(" (in memory)");
     }
 }
