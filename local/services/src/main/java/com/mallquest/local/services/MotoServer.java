@@ -40,8 +40,12 @@ import java.util.stream.Stream;
  * URI endpoint = moto.endpoint();                  // DYNAMODB_ENDPOINT
  * }</pre>
  *
- * <p>The launcher is {@code MOTO_SERVER_BIN} (system property or environment variable) or else
- * {@code moto_server} on the {@code PATH}, installed with {@value #INSTALL_COMMAND}.
+ * <p>moto_server must be installed ({@value #INSTALL_COMMAND}; {@code MOTO_SERVER_BIN} or {@code moto_server} on the
+ * {@code PATH}). It is run through {@code moto_serial.py} with the Python that has moto ({@code MOTO_PYTHON}, else
+ * {@code python3}): moto_server itself, one request at a time. moto applies a conditional write or a transaction
+ * without a lock while serving requests on threads, so concurrent requests interleave (measured: 30 concurrent
+ * receipts of one shopper lost one credit) and a cancelled transaction restores its tables over other requests'
+ * writes; DynamoDB applies every request atomically, and so does moto with one lock around its application.
  */
 public final class MotoServer implements AutoCloseable {
 
@@ -49,11 +53,14 @@ public final class MotoServer implements AutoCloseable {
     public static final String INSTALL_COMMAND = "pip install 'moto[server]'";
     /** System property or environment variable naming the launcher explicitly. */
     public static final String BIN_VARIABLE = "MOTO_SERVER_BIN";
+    /** System property or environment variable naming the Python interpreter that has moto (default {@code python3}). */
+    public static final String PYTHON_VARIABLE = "MOTO_PYTHON";
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Optional<Path> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of).filter(Files::isExecutable).findFirst();
     private static final Set<MotoServer> RUNNING = ConcurrentHashMap.newKeySet();
     private static volatile MotoServer shared;
+    private static Path serialLauncher;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(MotoServer::stop), "moto-stop"));
@@ -154,6 +161,26 @@ public final class MotoServer implements AutoCloseable {
         return Optional.empty();
     }
 
+    private static String python() {
+        String configured = Optional.ofNullable(System.getProperty(PYTHON_VARIABLE)).orElse(System.getenv(PYTHON_VARIABLE));
+        return configured == null || configured.isBlank() ? "python3" : configured;
+    }
+
+    /** {@code moto_serial.py} (a resource) as a file to run; written once per JVM. */
+    private static synchronized Path serialLauncher() {
+        if (serialLauncher == null) {
+            try (var in = MotoServer.class.getResourceAsStream("moto_serial.py")) {
+                Path file = Files.createTempFile("moto_serial-", ".py");
+                file.toFile().deleteOnExit();
+                Files.write(file, in.readAllBytes());
+                serialLauncher = file;
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write moto_serial.py", e);
+            }
+        }
+        return serialLauncher;
+    }
+
     private static String installHint() {
         return "Install it (Python 3) with: " + INSTALL_COMMAND + " (or set " + BIN_VARIABLE + " to a moto_server launcher)";
     }
@@ -170,7 +197,7 @@ public final class MotoServer implements AutoCloseable {
         List<String> command = new ArrayList<>();
         // Its own session: a terminal's Ctrl-C reaches the JVM only, which then snapshots before it stops moto_server.
         SETSID.ifPresent(setsid -> command.add(setsid.toString()));
-        command.addAll(List.of(launcher.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port)));
+        command.addAll(List.of(python(), serialLauncher().toString(), "-H", "127.0.0.1", "-p", Integer.toString(port)));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

@@ -26,11 +26,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Creates the {@code AWS::DynamoDB::Table} resources of a template on a DynamoDB endpoint (dynalite locally):
+ * Creates the {@code AWS::DynamoDB::Table} resources of a template on a DynamoDB endpoint (moto_server locally):
  * attribute definitions, key schema, billing mode, global and local secondary indexes with their projections.
  *
  * <pre>{@code
- * Map<String, String> tables = new TableProvisioner(dynalite.client()).provision(template, "t42-");
+ * Map<String, String> tables = new TableProvisioner(moto.client()).provision(template, "t42-");
  * tables.get("UsersTable");   // "t42-UsersTable"
  * }</pre>
  *

@@ -180,8 +180,10 @@ class LedgerFaultTest {
         assertEquals("credit_in_progress", busy.code(), busy.getMessage());
         // AND once the +100 is completed, the -100 applies
         clock.advance(LEASE.plusSeconds(1));
-        assertEquals(1, ledger(dynamo).completePending(10));
-        assertTrue(ledger(dynamo).credit(takeBack).applied());
+        // (the -100 too, when the index scan reaches it after the +100: DynamoDB promises no order of a scan)
+        int completed = ledger(dynamo).completePending(10);
+        assertTrue(completed == 1 || completed == 2, "completed " + completed);
+        assertEquals(completed == 1, ledger(dynamo).credit(takeBack).applied());
         assertEquals(0, ledger(dynamo).account("u1").coins());
     }
 }
