@@ -14,7 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Fresh tables on the shared dynalite ({@link TestBackends}) with the seeded stores and their keys, and the
+ * Fresh tables on the shared moto_server ({@link TestBackends}) with the seeded stores and their keys, and the
  * {@link Platform} of any number of containers over them: the one set-up of the core tests that run on tables.
  *
  * <pre>{@code
@@ -27,7 +27,7 @@ import java.util.Map;
 public final class TableCores {
     /** The settings, read again by every {@link #core}: a test may change one before it builds a service. */
     public final Map<String, String> env;
-    /** The client of the shared dynalite. */
+    /** The client of the shared moto_server. */
     public final DynamoDbClient dynamo;
     /** The clock every core reads. */
     public final MutableClock clock;

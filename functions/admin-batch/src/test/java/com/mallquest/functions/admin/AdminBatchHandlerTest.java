@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code POST /admin/users/batch} against dynalite and a real redis-server. */
+/** {@code POST /admin/users/batch} against moto_server and a real redis-server. */
 class AdminBatchHandlerTest {
 
     private static final String PATH = "/admin/users/batch";

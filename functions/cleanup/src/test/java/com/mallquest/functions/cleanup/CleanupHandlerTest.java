@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * The cleanup function end to end on dynalite and Redis: the sample scheduled event of {@code events/}, a
+ * The cleanup function end to end on moto_server and Redis: the sample scheduled event of {@code events/}, a
  * receipt credit left pending by a crashed request, and expired effects.
  */
 class CleanupHandlerTest {
@@ -71,7 +71,7 @@ class CleanupHandlerTest {
 
     @Test
     void scheduledEvent_shouldCompleteAPendingCredit_andRemoveExpiredEffects() throws Exception {
-        // GIVEN a container on dynalite + Redis with the store seed
+        // GIVEN a container on moto_server + Redis with the store seed
         MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
         Platform core = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
         StoreSeed.loadWithKeys(core);

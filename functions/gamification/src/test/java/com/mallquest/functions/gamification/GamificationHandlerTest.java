@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The HTTP contract of the gamification routes through the real handler, on dynalite and Redis. */
+/** The HTTP contract of the gamification routes through the real handler, on moto_server and Redis. */
 class GamificationHandlerTest {
 
     private final Platform core = Platform.fromEnvironment(TestBackends.environmentWithRedis());

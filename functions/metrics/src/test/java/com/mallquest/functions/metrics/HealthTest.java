@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code GET /health} in each state, against a real redis-server and dynalite. */
+/** {@code GET /health} in each state, against a real redis-server and moto_server. */
 class HealthTest {
 
     @RegisterExtension
@@ -59,7 +59,7 @@ class HealthTest {
 
     @Test
     void health_shouldBeHealthy_whenDatabaseAndRedisAnswer() throws IOException {
-        // GIVEN dynalite and Redis up / WHEN anyone (no token) asks
+        // GIVEN moto_server and Redis up / WHEN anyone (no token) asks
         APIGatewayV2HTTPResponse response = health(env);
 
         // THEN 200 healthy, both services up, Redis mode

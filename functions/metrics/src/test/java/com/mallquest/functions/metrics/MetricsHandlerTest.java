@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code GET /metrics} against a real redis-server (its own, so no other test's traffic lands in the
- * fleet's buckets) and dynalite: several containers, each with its own clients, add up to one fleet.
+ * fleet's buckets) and moto_server: several containers, each with its own clients, add up to one fleet.
  */
 class MetricsHandlerTest {
 

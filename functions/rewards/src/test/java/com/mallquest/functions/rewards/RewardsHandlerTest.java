@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The rewards function's routes against dynalite, and its authorization matrix: no token, a shopper, another
+ * The rewards function's routes against moto_server, and its authorization matrix: no token, a shopper, another
  * shopper, staff of the reward's store, staff of another store, an admin.
  */
 class RewardsHandlerTest {

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The HTTP contract of POST /receipts and GET /stores through the real handler, on dynalite. */
+/** The HTTP contract of POST /receipts and GET /stores through the real handler, on moto_server. */
 class SubmitReceiptHandlerTest {
 
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:10Z");

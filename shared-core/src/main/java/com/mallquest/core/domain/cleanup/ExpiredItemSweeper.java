@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * table in {@code template.yaml} declares for TTL) lies in the past, through the {@link BatchWriter}.
  *
  * <p>Why: DynamoDB's own TTL deletes expired items only eventually (typically within days), during which
- * reads still return them, and DynamoDB-API servers used locally (dynalite) do not expire at all. Each run
+ * reads still return them, and DynamoDB-API servers used locally (moto_server) do not expire at all. Each run
  * scans at most a bounded number of items per table and remembers where it stopped (the scan's
  * {@code LastEvaluatedKey}, kept in the cache), so a large table is covered over several runs; a lost
  * position only means the next pass starts over. Deleting is idempotent.

@@ -143,7 +143,7 @@ public final class Settings {
     /** {@code AWS_REGION}, set by Lambda; {@code us-east-1} when absent (local runs). */
     public String region() { return region; }
 
-    /** {@code DYNAMODB_ENDPOINT}: a local DynamoDB-API server (dynalite); empty in AWS. */
+    /** {@code DYNAMODB_ENDPOINT}: a local DynamoDB-API server (moto_server); empty in AWS. */
     public Optional<URI> dynamoDbEndpoint() { return dynamoDbEndpoint; }
 
     /** {@code REDIS_URL} ({@code redis://} or {@code rediss://}); empty: the in-memory cache only. */

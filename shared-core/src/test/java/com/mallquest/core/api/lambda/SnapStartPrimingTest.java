@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * SnapStart priming runs every route's action once before the checkpoint, against real DynamoDB (dynalite) and
+ * SnapStart priming runs every route's action once before the checkpoint, against real DynamoDB (moto_server) and
  * Redis services that it must not touch: nothing is written, no metric is emitted, no fleet figure recorded; and
  * after the checkpoint the container's clients still work (Redis reconnects).
  */

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Badges and streaks through the real receipt path, on dynalite and a real Redis. */
+/** Badges and streaks through the real receipt path, on moto_server and a real Redis. */
 class GamificationTest {
 
     @RegisterExtension

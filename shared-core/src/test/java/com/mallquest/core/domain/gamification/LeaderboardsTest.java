@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Leaderboards on a real redis-server of this class's own and dynalite: periods, ties, exactly once, privacy. */
+/** Leaderboards on a real redis-server of this class's own and moto_server: periods, ties, exactly once, privacy. */
 class LeaderboardsTest {
 
     @RegisterExtension

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The review queue of a {@code review} store (the seed's waterstones, ×2.0) on dynalite. */
+/** The review queue of a {@code review} store (the seed's waterstones, ×2.0) on moto_server. */
 class ReceiptReviewTest {
 
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Signed receipt codes through {@link ReceiptService} on dynalite: what credits, what never does, and in what order. */
+/** Signed receipt codes through {@link ReceiptService} on moto_server: what credits, what never does, and in what order. */
 class SignedReceiptsTest {
 
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Coupons against dynalite: who may see and use one, using it once, and refunding the expired ones once. */
+/** Coupons against moto_server: who may see and use one, using it once, and refunding the expired ones once. */
 class CouponServiceTest {
 
     private static final Caller ADMIN = new Caller("admin-1", Set.of("admin"));

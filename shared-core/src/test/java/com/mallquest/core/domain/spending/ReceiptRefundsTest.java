@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Receipt refunds against dynalite: proportional reversal, bounds, exactly once, spent coins, who may refund. */
+/** Receipt refunds against moto_server: proportional reversal, bounds, exactly once, spent coins, who may refund. */
 class ReceiptRefundsTest {
 
     private static final Caller ADMIN = new Caller("admin-1", Set.of("admin"));

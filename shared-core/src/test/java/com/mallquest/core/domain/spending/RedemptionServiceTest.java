@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Redemptions against dynalite: the chain, its refusals, its races and a crash after every write. */
+/** Redemptions against moto_server: the chain, its refusals, its races and a crash after every write. */
 class RedemptionServiceTest {
 
     private final SpendingFixture f = new SpendingFixture();

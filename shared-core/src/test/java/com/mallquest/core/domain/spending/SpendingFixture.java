@@ -28,7 +28,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Fresh tables on dynalite with the seeded stores, services over any client (e.g. a crashing one), and checks. */
+/** Fresh tables on moto_server with the seeded stores, services over any client (e.g. a crashing one), and checks. */
 final class SpendingFixture {
 
     static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Store keys on dynalite: registration, conflicts, listing, revocation, who may, and the cache's TTL. */
+/** Store keys on moto_server: registration, conflicts, listing, revocation, who may, and the cache's TTL. */
 class StoreKeysTest {
 
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");

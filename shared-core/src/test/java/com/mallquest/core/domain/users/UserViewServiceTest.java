@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The user view against dynalite and real redis-servers. "Containers" are separate {@link Platform}
+ * The user view against moto_server and real redis-servers. "Containers" are separate {@link Platform}
  * instances sharing the tables (and Redis, when configured) but each with its own memory.
  */
 class UserViewServiceTest {

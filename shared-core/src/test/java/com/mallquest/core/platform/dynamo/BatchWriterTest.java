@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** BatchWriter against a real dynalite, through a proxy that counts calls and injects faults. */
+/** BatchWriter against a real moto_server, through a proxy that counts calls and injects faults. */
 class BatchWriterTest {
 
     private final DynamoDbClient direct = TestBackends.dynamoDb();
@@ -138,7 +138,7 @@ class BatchWriterTest {
         // WHEN 200 puts are written
         BatchWriteResult result = writer().maxAttempts(50).build().write(puts);
 
-        // THEN all are reported written, every one reached dynalite exactly once and reads back
+        // THEN all are reported written, every one reached moto_server exactly once and reads back
         assertTrue(result.allWritten(), result.failures().toString());
         assertEquals(200, result.written());
         assertEquals(200, proxy.forwarded().size());
@@ -266,7 +266,7 @@ class BatchWriterTest {
         return expected;
     }
 
-    /** Every user in the table: pk to coins, read directly from dynalite. */
+    /** Every user in the table: pk to coins, read directly from moto_server. */
     private Map<String, String> storedUsers() {
         Map<String, String> stored = new HashMap<>();
         Set<String> seen = new HashSet<>();

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class TestBackendsWiringTest {
 
     @Test
-    void fromEnvironment_shouldReachDynaliteTablesAndRedis_whenGivenTestBackendsEnvironment() throws Exception {
+    void fromEnvironment_shouldReachMotoServerTablesAndRedis_whenGivenTestBackendsEnvironment() throws Exception {
         // GIVEN a core built from a fresh TestBackends environment with Redis
         Map<String, String> environment = TestBackends.environmentWithRedis();
         Platform core = Platform.fromEnvironment(environment);
@@ -30,7 +30,7 @@ class TestBackendsWiringTest {
         String key = "mq:test:{" + UUID.randomUUID() + "}:wired";
         core.cache().set(key, "yes", Duration.ofMinutes(1));
 
-        // THEN the item is in that table on the shared dynalite, and the value is in the shared redis-server
+        // THEN the item is in that table on the shared moto_server, and the value is in the shared redis-server
         assertEquals(item, TestBackends.dynamoDb().getItem(b -> b.tableName(environment.get("USERS_TABLE")).key(item)).item());
         assertEquals(Cache.Mode.REDIS, core.cache().mode());
         assertEquals("$3\r\nyes\r\n", redisGet(URI.create(environment.get("REDIS_URL")), key));
