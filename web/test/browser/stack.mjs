@@ -89,9 +89,11 @@ export async function startStack({ env = {}, log = () => {} } = {}) {
     await waitForOutput(redis, /Ready to accept connections/, 'redis-server', 20000);
 
     const dynamoDbPort = await freePort();
-    const motoBin = process.env.MOTO_SERVER_BIN || 'moto_server';
-    // its own process group (detached), stopped with the others; moto_server says "Running on" when it listens
-    const moto = spawn(motoBin, ['-H', '127.0.0.1', '-p', String(dynamoDbPort)], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // moto_server one request at a time (local/services' moto_serial.py, as MotoServer runs it: moto's conditional
+    // writes are not atomic under concurrent requests); its own process group, stopped with the others
+    const serial = join(REPO, 'local/services/src/main/resources/com/mallquest/local/services/moto_serial.py');
+    const moto = spawn(process.env.MOTO_PYTHON || 'python3', [serial, '-H', '127.0.0.1', '-p', String(dynamoDbPort)],
+      { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     moto.on('error', () => {}); // a missing moto_server surfaces as its exit below
     children.push(moto);
     await waitForOutput(moto, /Running on/i, `moto_server (install it with: pip install 'moto[server]')`, 60000);

@@ -11,6 +11,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
@@ -20,7 +22,8 @@ import java.util.function.Supplier;
 /**
  * A real DynamoDB client that "dies" right after its N-th successful write reached the server: that call and
  * every later call throw {@link Crash}, like a Lambda container killed between two writes. Reads pass
- * through until then. With N = {@link Integer#MAX_VALUE} it only counts writes.
+ * through until then. With N = {@link Integer#MAX_VALUE} it only counts writes. {@link #beforeWrite} dies
+ * instead right before the N-th write is sent. A {@code TransactWriteItems} is one write.
  */
 public final class CrashingDynamoDb implements DynamoDbClient {
 
@@ -33,12 +36,23 @@ public final class CrashingDynamoDb implements DynamoDbClient {
 
     private final DynamoDbClient delegate;
     private final int crashAfterWrite;
+    private final boolean beforeSending;
     private final AtomicInteger writes = new AtomicInteger();
     private volatile boolean dead;
 
     public CrashingDynamoDb(DynamoDbClient delegate, int crashAfterWrite) {
+        this(delegate, crashAfterWrite, false);
+    }
+
+    private CrashingDynamoDb(DynamoDbClient delegate, int crashAfterWrite, boolean beforeSending) {
         this.delegate = delegate;
         this.crashAfterWrite = crashAfterWrite;
+        this.beforeSending = beforeSending;
+    }
+
+    /** A client that dies right before its N-th write is sent: that write never reaches the server. */
+    public static CrashingDynamoDb beforeWrite(DynamoDbClient delegate, int write) {
+        return new CrashingDynamoDb(delegate, write, true);
     }
 
     /** Successful writes so far. */
@@ -61,8 +75,12 @@ public final class CrashingDynamoDb implements DynamoDbClient {
         if (dead) {
             throw new Crash(crashAfterWrite);
         }
+        if (beforeSending && writes.get() + 1 >= crashAfterWrite) {
+            dead = true;
+            throw new Crash(crashAfterWrite);
+        }
         T result = call.get();
-        if (writes.incrementAndGet() >= crashAfterWrite) {
+        if (writes.incrementAndGet() >= crashAfterWrite && !beforeSending) {
             dead = true;
             throw new Crash(crashAfterWrite);
         }
@@ -82,6 +100,11 @@ public final class CrashingDynamoDb implements DynamoDbClient {
     @Override
     public DeleteItemResponse deleteItem(DeleteItemRequest request) {
         return write(() -> delegate.deleteItem(request));
+    }
+
+    @Override
+    public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
+        return write(() -> delegate.transactWriteItems(request));
     }
 
     @Override

@@ -43,8 +43,8 @@ public final class CleanupHandler implements RequestHandler<Map<String, Object>,
         ExpiredItemSweeper sweeper = new ExpiredItemSweeper(core.dynamoDb(), BatchWriter.builder(core.dynamoDb()).build(),
                 core.cache(), core.clock(), List.of(core.settings().usersTable(), core.settings().receiptsTable()));
         this.rebuild = services.gamification().rebuild();
-        this.job = new CleanupJob(services.effectsService(), receipts::completePending, services.ledger()::completePending,
-                sweeper, services.spendingCleanup()::run, rebuild::step, core.cache(), core.metrics(),
+        this.job = new CleanupJob(services.effectsService(), receipts::completePending, sweeper,
+                services.spendingCleanup()::run, rebuild::step, core.cache(), core.metrics(),
                 CleanupJob.Limits.from(core.settings()), receipts::overdue);
     }
 

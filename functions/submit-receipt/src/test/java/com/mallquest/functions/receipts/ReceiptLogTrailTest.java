@@ -26,7 +26,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,8 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * One receipt followed through every log line it causes, by the one id of docs/operations.md's "one receipt end
- * to end" query: a submission that crashes half-way (500), the shopper's retry while the lease holds (409), the
- * cleanup that finishes it, the replay (200). Another shopper's receipt logs in between and must not match. And no
+ * to end" query: a submission that crashes right after its transaction (500), the shopper's retry (200, the credit
+ * replayed), once more (200). Another shopper's receipt logs in between and must not match. And no
  * line carries the shopper's token.
  */
 class ReceiptLogTrailTest {
@@ -95,26 +94,17 @@ class ReceiptLogTrailTest {
         List<JsonNode> trail = new ArrayList<>();
         List<JsonNode> others = new ArrayList<>();
 
-        // WHEN alice's submission dies after the claim and the ledger's first write (500): write 4, after the rate
-        // count (the cache here is memory), the claim and the daily limits
+        // WHEN alice's submission dies right after its one transaction (500): write 2, after the rate count (the cache
+        // here is memory)
         LogOutput crashed = LogOutput.capture(() -> assertEquals(500,
-                post(TestCores.withDynamoDb(core, new CrashingDynamoDb(TestBackends.dynamoDb(), 4)), "alice", receiptId, "l-1")
+                post(TestCores.withDynamoDb(core, new CrashingDynamoDb(TestBackends.dynamoDb(), 2)), "alice", receiptId, "l-1")
                         .getStatusCode()));
         trail.addAll(crashed.lines());
-        // AND she retries while the dead attempt holds the lease (409 receipt_in_progress)
-        LogOutput retried = LogOutput.capture(() -> assertEquals(409, post(core, "alice", receiptId, "l-2").getStatusCode()));
+        // AND she retries (200: the credit made before the crash, replayed)
+        LogOutput retried = LogOutput.capture(() -> assertEquals(200, post(core, "alice", receiptId, "l-2").getStatusCode()));
         trail.addAll(retried.lines());
         // AND bob's receipt is credited meanwhile
         others.addAll(LogOutput.capture(() -> assertEquals(201, post(core, "bob", "B-" + receiptId, "l-3").getStatusCode())).lines());
-        // AND later the cleanup invocation finishes alice's claim
-        clock.advance(Duration.ofMinutes(3));
-        LogOutput cleanup = LogOutput.capture(() -> {
-            try (LogContext.Scope invocation = Invocations.begin(new TestLambdaContext("l-4", null))) {
-                assertEquals(1, new Services(core, new EffectsService(core.cache(), core.clock(), core.settings())).receipts()
-                        .completePending(10));
-            }
-        });
-        trail.addAll(cleanup.lines());
         // AND she submits it once more (200 replayed)
         LogOutput replayed = LogOutput.capture(() -> assertEquals(200, post(core, "alice", receiptId, "l-5").getStatusCode()));
         trail.addAll(replayed.lines());
@@ -123,22 +113,21 @@ class ReceiptLogTrailTest {
         for (JsonNode line : trail) {
             assertEquals(id, line.path(field).asText(), "a line of the receipt without " + field + ": " + line);
         }
-        // AND the trail is the whole story: the crash with its stack, the refusal, the completion, the replay
+        // AND the trail is the whole story: the crash with its stack, the replays
         List<String> messages = trail.stream().filter(l -> l.has("message")).map(l -> l.get("message").asText()
                 + (l.has("status") ? " " + l.get("status").asInt() : "")).toList();
-        assertTrue(messages.containsAll(List.of("unhandled exception", "request 500", "request 409",
-                "receipts: pending claim completed", "request 200")), messages.toString());
+        assertTrue(messages.containsAll(List.of("unhandled exception", "request 500", "request 200")), messages.toString());
         assertTrue(trail.stream().anyMatch(l -> l.has("stackTrace")), "the crash's stack is in the trail");
         assertEquals(3, trail.stream().filter(l -> l.has("_aws")).count(), "one EMF record per request: " + trail);
-        assertEquals(List.of("l-1", "l-2", "l-4", "l-5"), trail.stream().filter(l -> l.has("logger"))
-                .map(l -> l.get("lambdaRequestId").asText()).distinct().toList(), "four invocations of two functions");
+        assertEquals(List.of("l-1", "l-2", "l-5"), trail.stream().filter(l -> l.has("logger"))
+                .map(l -> l.get("lambdaRequestId").asText()).distinct().toList(), "three invocations");
         // AND no line of another receipt matches the query
         assertFalse(others.isEmpty());
         for (JsonNode line : others) {
             assertFalse(id.equals(line.path(field).asText()), "matches another receipt: " + line);
         }
         // AND no line anywhere carries the shopper's token
-        for (LogOutput out : List.of(crashed, retried, cleanup, replayed)) {
+        for (LogOutput out : List.of(crashed, retried, replayed)) {
             assertFalse(out.stdout().contains(TOKEN.substring(0, 40)), out.stdout());
             String code = receipt(receiptId);
             String signature = code.substring(code.lastIndexOf('.') + 1, code.length() - 2);

@@ -80,7 +80,7 @@ public final class Services {
         this.storeKeys = new Lazy<>(() -> new StoreKeys(platform.dynamoDb(), settings.storesTable(), stores.get(),
                 platform.clock(), settings.storeKeyCacheTtl()));
         this.ledger = new Lazy<>(() -> new Ledger(platform.dynamoDb(), settings.usersTable(), platform.cache(),
-                platform.clock(), settings.creditLease()));
+                platform.clock()));
         this.gamification = new Lazy<>(() -> {
             PlayerRecords players = new PlayerRecords(platform.dynamoDb(), settings.usersTable());
             return new Gamification(

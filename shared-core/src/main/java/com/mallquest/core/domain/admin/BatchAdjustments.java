@@ -1,10 +1,8 @@
 package com.mallquest.core.domain.admin;
 
 import com.mallquest.core.platform.errors.DomainException;
-import com.mallquest.core.domain.ledger.Account;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditIncompleteException;
-import com.mallquest.core.domain.ledger.CreditInProgressException;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.CreditResult;
 import com.mallquest.core.domain.ledger.Ledger;
@@ -136,10 +134,9 @@ public final class BatchAdjustments {
             return new Outcome(new AdjustmentResult(a.adjustmentId(), a.userId(),
                     r.applied() ? AdjustmentResult.APPLIED : AdjustmentResult.REPLAYED,
                     r.account().coins(), r.account().xp(), r.account().level(), null), true);
-        } catch (CreditInProgressException e) {
-            return new Outcome(failure(a, e.code(), e.getMessage()), false);
         } catch (DomainException e) {
-            return new Outcome(failure(a, e.code(), e.getMessage()), true);
+            // ledger_busy (503) may go through on the next try; a refusal is final
+            return new Outcome(failure(a, e.code(), e.getMessage()), e.kind() != DomainException.Kind.UNAVAILABLE);
         } catch (CreditIncompleteException e) {
             LOG.error("adjustment interrupted", e, "adjustmentId", a.adjustmentId(), "userId", a.userId(),
                     "progress", e.progress().name());
@@ -158,16 +155,9 @@ public final class BatchAdjustments {
         return switch (e.progress()) {
             case NOT_APPLIED -> failure(a, "unavailable", NOT_APPLIED);
             case MAYBE_APPLIED -> new AdjustmentResult(a.adjustmentId(), a.userId(), AdjustmentResult.PENDING, null, null, null,
-                    new AdjustmentResult.Error("credit_incomplete", "The balance write may have been applied (its answer "
-                            + "was lost); the adjustment is pending and the cleanup job completes it, or send the batch "
-                            + "again: it answers applied or replayed, never twice."));
-            case APPLIED -> {
-                Account after = e.accountAfter().orElseThrow();
-                yield new AdjustmentResult(a.adjustmentId(), a.userId(), AdjustmentResult.PENDING, after.coins(), after.xp(),
-                        after.level(), new AdjustmentResult.Error("credit_incomplete", "Applied to the balance (as shown), "
-                        + "but its activity entry is not recorded yet; the cleanup job completes it, or send the batch "
-                        + "again: it answers replayed."));
-            }
+                    new AdjustmentResult.Error("credit_incomplete", "The adjustment may have been applied (the answer "
+                            + "of its one write was lost: all of it or nothing); send the batch again: it answers applied "
+                            + "or replayed, never twice."));
         };
     }
 

@@ -27,9 +27,6 @@ import java.util.function.Supplier;
  *   <li>receipt credits left pending by a crashed or timed-out request: up to
  *       {@code CLEANUP_MAX_PENDING_CREDITS} completed through the receipts service's completion (which also
  *       marks the receipt claim credited and publishes its effects);</li>
- *   <li>ledger credits of every kind left pending (admin adjustments, and anything the receipts step did
- *       not reach): up to {@code CLEANUP_MAX_PENDING_CREDITS} completed through the ledger
- *       ({@code Ledger#completePending});</li>
  *   <li>DynamoDB items past their {@code expiresAt}: up to {@code CLEANUP_MAX_SCANNED_ITEMS} items scanned per
  *       table, the expired ones deleted through the batch writer ({@link ExpiredItemSweeper});</li>
  *   <li>spending work that fell due: up to {@code CLEANUP_MAX_SPENDING_ITEMS} expired unused coupons refunded (coins
@@ -54,7 +51,6 @@ public final class CleanupJob {
 
     private final EffectsService effects;
     private final IntUnaryOperator completePendingReceipts;
-    private final IntUnaryOperator completePendingCredits;
     private final IntUnaryOperator overduePendingCredits;
     private final ExpiredItemSweeper sweeper;
     private final IntFunction<SpendingCleanup.Result> spending;
@@ -85,8 +81,6 @@ public final class CleanupJob {
     /**
      * @param completePendingReceipts completes up to n pending receipt claims and returns how many it
      *                                completed (the receipts service's {@code completePending})
-     * @param completePendingCredits  completes up to n pending ledger credits of any kind and returns how many
-     *                                it completed (the ledger's {@code completePending})
      * @param spending                handles up to n due spending items ({@link SpendingCleanup#run})
      * @param leaderboards            replays up to n Users-table items into the leaderboards ({@link LeaderboardRebuild#step})
      * @param overduePendingCredits   counts, up to n, the receipt claims still pending longer than the lease after the
@@ -94,12 +88,11 @@ public final class CleanupJob {
      *                                {@code PendingCreditsOverdue}, which the template alarms on
      */
     public CleanupJob(EffectsService effects, IntUnaryOperator completePendingReceipts,
-                      IntUnaryOperator completePendingCredits, ExpiredItemSweeper sweeper,
+                      ExpiredItemSweeper sweeper,
                       IntFunction<SpendingCleanup.Result> spending, IntFunction<LeaderboardRebuild.Result> leaderboards,
                       Cache cache, Metrics metrics, Limits limits, IntUnaryOperator overduePendingCredits) {
         this.effects = effects;
         this.completePendingReceipts = completePendingReceipts;
-        this.completePendingCredits = completePendingCredits;
         this.overduePendingCredits = overduePendingCredits;
         this.sweeper = sweeper;
         this.spending = spending;
@@ -171,10 +164,7 @@ public final class CleanupJob {
             failed += receipts == null ? 1 : 0;
             more |= receipts != null && receipts >= limits.pendingCredits();
 
-            Integer credits = step("pending credits", () -> completePendingCredits.applyAsInt(limits.pendingCredits()));
-            failed += credits == null ? 1 : 0;
-            more |= credits != null && credits >= limits.pendingCredits();
-            int completed = (receipts == null ? 0 : receipts) + (credits == null ? 0 : credits);
+            int completed = receipts == null ? 0 : receipts;
             Integer overdue = step("overdue credits", () -> overduePendingCredits.applyAsInt(limits.pendingCredits()));
             failed += overdue == null ? 1 : 0;
             m.count("PendingCreditsOverdue", overdue == null ? 0 : overdue);

@@ -6,6 +6,9 @@ import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.domain.effects.EffectPublisher;
 import com.mallquest.core.domain.ledger.ActivityScanner;
 import com.mallquest.core.domain.ledger.Credit;
+import com.mallquest.core.domain.ledger.CreditItems;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.CreditResult;
 import com.mallquest.core.domain.ledger.Ledger;
@@ -28,14 +31,15 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Leaderboards, badges and streaks, fed by the credit path through one call: {@link #onCredited}, made after the
- * ledger applied (or replayed) a credit and before the receipt claim is settled, so a crash in between leaves the
- * claim pending and its completion calls this again. Every step is safe to repeat:
+ * Leaderboards, badges and streaks, fed by the credit path: a receipt's visit is written in its credit's transaction
+ * ({@link #visit}), then {@link #onCredited} runs after the ledger applied (or replayed) a credit. Every step is safe
+ * to repeat:
  * <ol>
  *   <li>the credit's XP goes onto its boards once per credit id ({@link Leaderboards#add}); receipts, refunds
  *       (negative XP) and other credits count, admin adjustments only with the detail {@code leaderboard=true};</li>
- *   <li>for a receipt, its purchase week and store are added to the shopper's record (set {@code ADD}: idempotent,
- *       order-independent: a receipt of last Saturday submitted on Monday lands in last week);</li>
+ *   <li>for a receipt, its purchase week, its store and its credit id (in its month's receipts) were added to the
+ *       shopper's record with the credit (set {@code ADD}: idempotent, order-independent: a receipt of last Saturday
+ *       submitted on Monday lands in last week); the hook reads the record once;</li>
  *   <li>every badge the facts now satisfy is awarded with a conditional write, so exactly one call awards it
  *       (then a {@code badge_unlocked} effect, a log line and the EMF counter {@code BadgesAwarded.<code>} in the
  *       invocation's own record, {@link InvocationMetrics#current}).</li>
@@ -43,7 +47,9 @@ import java.util.regex.Pattern;
  * The cached user view is not touched: it holds no gamification (badges and streak are read fresh for every view,
  * {@code UserView#gamification}), and the ledger deleted it when the credit applied.
  * Redis failures never fail the credit (the rebuild repairs the boards); a DynamoDB failure in steps 2–3 is
- * thrown, so the credit's retry (or the cleanup's completion) runs the hook again.
+ * thrown, so the credit's retry runs the hook again. A crash after the credit's transaction and before the hook
+ * leaves the visit recorded; the badges it earned are awarded by the shopper's next receipt (the boards by the
+ * rebuild).
  *
  * <pre>{@code
  * Gamification game = services.gamification();
@@ -92,7 +98,32 @@ public final class Gamification {
         return new LeaderboardRebuild(activity, leaderboards, cache);
     }
 
-    /** The hook of the credit path (see the class). Repeating it for the same credit changes nothing. */
+    /**
+     * The receipt's visit as an item of its credit's transaction ({@link CreditItems}): its purchase week and store
+     * and its credit id in its month's receipts ({@link PlayerRecords#visit}); it never refuses (no condition).
+     */
+    public CreditItems.Item visit(Credit credit) {
+        Instant now = clock.instant();
+        return new CreditItems.Item() {
+            @Override
+            public TransactWriteItem write(CreditResult outcome) {
+                Instant purchasedAt = purchasedAt(credit.details()).orElse(outcome.creditedAt());
+                return players.visit(credit.userId(), BoardPeriod.containing(Period.WEEK, purchasedAt).label(),
+                        credit.details().get("storeId"), YearMonth.from(outcome.creditedAt().atZone(ZoneOffset.UTC)),
+                        credit.creditId(), now);
+            }
+
+            @Override
+            public RuntimeException refused(Map<String, AttributeValue> oldItem) {
+                return new IllegalStateException("the visit has no condition to fail");
+            }
+        };
+    }
+
+    /**
+     * The hook of the credit path (see the class). Repeating it for the same credit changes nothing. A receipt's
+     * visit must have been written with its credit ({@link #visit}).
+     */
     public void onCredited(CreditResult result) {
         Credit credit = result.credit();
         points(credit.userId(), credit.creditId(), credit.kind(), credit.xpDelta(), result.creditedAt(), credit.details())
@@ -102,12 +133,11 @@ public final class Gamification {
         }
         String storeId = credit.details().get("storeId");
         Instant purchasedAt = purchasedAt(credit.details()).orElse(result.creditedAt());
-        PlayerState state = players.recordVisit(credit.userId(),
-                BoardPeriod.containing(Period.WEEK, purchasedAt).label(), storeId, clock.instant());
+        PlayerRecords.Visits visits = players.visits(credit.userId(), YearMonth.from(result.creditedAt().atZone(ZoneOffset.UTC)));
+        PlayerState state = visits.state();
         LocalTime local = purchasedAt.atZone(zones.zoneOf(storeId)).toLocalTime();
         BadgeFacts facts = new BadgeFacts(result.account().receiptsCredited(), state.stores().size(),
-                state.has(Badge.TEN_IN_A_MONTH) ? Badge.TEN_IN_A_MONTH.target()
-                        : activity.count(credit.userId(), CreditKind.RECEIPT, YearMonth.from(result.creditedAt().atZone(ZoneOffset.UTC))),
+                visits.receiptsInMonth(),
                 result.account().level(), Streak.of(state.visitWeeks(), clock.instant()).best(),
                 amount(credit.details()).map(a -> a.compareTo(bigBasketAmount) >= 0).orElse(false),
                 local.getHour() >= 21 || local.getHour() < 5,

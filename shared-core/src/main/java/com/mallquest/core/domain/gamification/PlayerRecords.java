@@ -7,8 +7,11 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.time.Instant;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,6 +27,8 @@ import java.util.Set;
  *   <li>{@code visitWeeks} (string set of ISO weeks) and {@code stores} (string set of store ids): grown with
  *       {@code ADD}, which is idempotent and order-independent, so a replayed or late credit changes nothing and a
  *       receipt of last Saturday submitted on Monday lands in its own week;</li>
+ *   <li>{@code receipts_<yyyy-MM>} (string set of credit ids): the receipts credited in a month (the badge
+ *       "ten in a month" without a query of the activity);</li>
  *   <li>{@code badge_<code>}: when the badge was awarded, written once with {@code attribute_not_exists};</li>
  *   <li>{@code publicLeaderboards} (boolean, absent = true) and {@code displayName}: the shopper's choices.</li>
  * </ul>
@@ -32,6 +37,8 @@ import java.util.Set;
 public final class PlayerRecords {
 
     private static final String BADGE_PREFIX = "badge_";
+    /** The set of one month's receipt credit ids: {@code receipts_2026-12}. */
+    private static final String MONTH_PREFIX = "receipts_";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -51,25 +58,37 @@ public final class PlayerRecords {
         return response.hasItem() && !response.item().isEmpty() ? state(userId, response.item()) : PlayerState.empty(userId);
     }
 
-    /** Adds the visit's week and store (each idempotent) and returns the state after. */
-    public PlayerState recordVisit(String userId, String week, String storeId, Instant now) {
-        Map<String, String> names = new HashMap<>(Map.of("#w", "visitWeeks", "#u", "updatedAt"));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(
-                ":w", AttributeValue.fromSs(List.of(week)), ":u", AttributeValue.fromS(now.toString())));
-        String add = "ADD #w :w";
+    /**
+     * The write of a receipt's visit, made in its credit's transaction: adds its week, its store and its credit id to
+     * the set of its month's receipts ({@code receipts_<yyyy-MM>}), each with {@code ADD} (idempotent, unconditional).
+     */
+    public TransactWriteItem visit(String userId, String week, String storeId, YearMonth month, String creditId, Instant now) {
+        Map<String, String> names = new HashMap<>(Map.of("#w", "visitWeeks", "#u", "updatedAt", "#m", MONTH_PREFIX + month));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":w", AttributeValue.fromSs(List.of(week)),
+                ":u", AttributeValue.fromS(now.toString()), ":m", AttributeValue.fromSs(List.of(creditId))));
+        String add = "ADD #w :w, #m :m";
         if (storeId != null) {
             names.put("#s", "stores");
             values.put(":s", AttributeValue.fromSs(List.of(storeId)));
             add += ", #s :s";
         }
-        String expression = "SET #u = :u " + add;
-        var response = dynamo.updateItem(b -> b.tableName(table).key(key(userId))
-                .updateExpression(expression)
+        return TransactWriteItem.builder().update(Update.builder().tableName(table).key(key(userId))
+                .updateExpression("SET #u = :u " + add)
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
-                .returnValues(ReturnValue.ALL_NEW));
-        return state(userId, response.attributes());
+                .build()).build();
     }
+
+    /** The user's state and how many receipts were credited in {@code month} (one strongly consistent read). */
+    public Visits visits(String userId, YearMonth month) {
+        var response = dynamo.getItem(b -> b.tableName(table).key(key(userId)).consistentRead(true));
+        Map<String, AttributeValue> item = response.hasItem() ? response.item() : Map.of();
+        return new Visits(item.isEmpty() ? PlayerState.empty(userId) : state(userId, item),
+                stringSet(item.get(MONTH_PREFIX + month)).size());
+    }
+
+    /** A shopper's state with the number of receipts credited in one month. */
+    public record Visits(PlayerState state, int receiptsInMonth) { }
 
     /** Awards {@code badge} unless the user has it: true only for the one call that wrote it. */
     public boolean award(String userId, Badge badge, Instant at) {

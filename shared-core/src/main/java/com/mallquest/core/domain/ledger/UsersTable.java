@@ -26,15 +26,12 @@ import static com.mallquest.core.platform.dynamo.Attributes.stringMap;
  * <p>One partition per user, {@code pk=USER#<userId>}, holding:
  * <ul>
  *   <li>the <b>profile</b> {@code sk=PROFILE}: {@code coins, xp, level, receiptsCredited, version,
- *       inFlight} (string set of credit ids between their balance write and their settling),
- *       {@code userId, createdAt, updatedAt};</li>
- *   <li>one <b>credit record</b> per credit {@code sk=CREDIT#<creditId>}: the credit ({@code userId,
- *       creditId, kind, coins, xp, details, at}), its {@code state} ({@value #PENDING}, {@value #APPLIED},
- *       {@value #REJECTED}), the {@code leaseUntil} of the attempt working on it, and once applied the
- *       result a replay returns ({@code levelBefore, coinsAfter, xpAfter, receiptsAfter, versionAfter,
- *       createdAfter, updatedAfter}); while {@code PENDING} also {@code pendingUser} (the user id) and
- *       {@code pendingSince} (the claim's sortable time), which put it in the sparse GSI
- *       {@value #PENDING_INDEX};</li>
+ *       userId, createdAt, updatedAt} ({@code inFlight}, a set of half-applied credits, is only on profiles
+ *       the lease protocol before transactions wrote; it is read as "not settled" by the user view);</li>
+ *   <li>one <b>credit record</b> per credit {@code sk=CREDIT#<creditId>}, written with the credit in one
+ *       transaction: the credit ({@code userId, creditId, kind, coins, xp, details, at}), its {@code state}
+ *       ({@value #APPLIED} or {@value #REJECTED}), and when applied the result a replay returns
+ *       ({@code levelBefore, coinsAfter, xpAfter, receiptsAfter, versionAfter, createdAfter, updatedAfter});</li>
  *   <li>one <b>activity entry</b> per applied credit {@code sk=ACT#<time>#<creditId>} (the credit's own
  *       attributes), newest last in key order.</li>
  * </ul>
@@ -66,7 +63,6 @@ public final class UsersTable {
     static final String DETAILS = "details";
     static final String AT = "at";
     static final String STATE = "state";
-    static final String LEASE_UNTIL = "leaseUntil";
     static final String LEVEL_BEFORE = "levelBefore";
     static final String COINS_AFTER = "coinsAfter";
     static final String XP_AFTER = "xpAfter";
@@ -75,13 +71,7 @@ public final class UsersTable {
     static final String CREATED_AFTER = "createdAfter";
     static final String UPDATED_AFTER = "updatedAfter";
 
-    static final String PENDING_USER = "pendingUser";
-    static final String PENDING_SINCE = "pendingSince";
-    /** The sparse GSI of unfinished credits: hash {@code pendingUser}, range {@code pendingSince}. */
-    public static final String PENDING_INDEX = "pending-index";
-
     // credit record states
-    static final String PENDING = "PENDING";
     static final String APPLIED = "APPLIED";
     static final String REJECTED = "REJECTED";
 
@@ -139,13 +129,26 @@ public final class UsersTable {
 
     // ---- items ------------------------------------------------------------------------------------------
 
-    static Map<String, AttributeValue> pendingCredit(Credit credit, Instant at, Instant leaseUntil) {
+    /** The record of an applied credit with the result a replay returns ({@link #replayedResult}). */
+    static Map<String, AttributeValue> appliedCredit(Credit credit, Instant at, int levelBefore, Account after) {
         Map<String, AttributeValue> item = new HashMap<>(creditKey(credit));
         putCredit(item, credit, at);
-        item.put(STATE, s(PENDING));
-        item.put(LEASE_UNTIL, n(leaseUntil.toEpochMilli()));
-        item.put(PENDING_USER, s(credit.userId()));
-        item.put(PENDING_SINCE, s(SORTABLE_TIME.format(at)));
+        item.put(STATE, s(APPLIED));
+        item.put(LEVEL_BEFORE, n(levelBefore));
+        item.put(COINS_AFTER, n(after.coins()));
+        item.put(XP_AFTER, n(after.xp()));
+        item.put(RECEIPTS_AFTER, n(after.receiptsCredited()));
+        item.put(VERSION_AFTER, n(after.version()));
+        item.put(CREATED_AFTER, s(String.valueOf(after.createdAt())));
+        item.put(UPDATED_AFTER, s(String.valueOf(after.updatedAt())));
+        return item;
+    }
+
+    /** The record of a refused debit: the same credit id keeps that answer. */
+    static Map<String, AttributeValue> rejectedCredit(Credit credit, Instant at) {
+        Map<String, AttributeValue> item = new HashMap<>(creditKey(credit));
+        putCredit(item, credit, at);
+        item.put(STATE, s(REJECTED));
         return item;
     }
 
@@ -187,31 +190,12 @@ public final class UsersTable {
                 CreditKind.fromWireName(string(record, KIND)), stringMap(record, DETAILS));
     }
 
-    /** The credit a pending record (e.g. from {@value #PENDING_INDEX}) holds, with its user. */
-    static Credit pendingCredit(Map<String, AttributeValue> record) {
-        return credit(string(record, USER_ID), record);
-    }
-
-    static String creditId(Map<String, AttributeValue> record) {
-        return string(record, CREDIT_ID);
-    }
-
     static String state(Map<String, AttributeValue> record) {
         return string(record, STATE);
     }
 
     static Instant at(Map<String, AttributeValue> record) {
         return Instant.parse(string(record, AT));
-    }
-
-    static long leaseUntil(Map<String, AttributeValue> record) {
-        return number(record, LEASE_UNTIL);
-    }
-
-    /** The stored level of a profile, or null when none is stored. */
-    static Integer storedLevel(Map<String, AttributeValue> profile) {
-        AttributeValue stored = profile.get(LEVEL);
-        return stored == null ? null : Integer.parseInt(stored.n());
     }
 
     /** The result recorded on an {@code APPLIED} credit record. */

@@ -1,6 +1,8 @@
 package com.mallquest.core.domain.receipts;
 
+import com.mallquest.core.domain.ledger.CreditItems;
 import com.mallquest.core.domain.ledger.CreditResult;
+import com.mallquest.core.platform.errors.DomainException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -11,14 +13,19 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The receipt claims of the Receipts table ({@link ReceiptItems}): one item per {@code (storeId, receiptId)}.
@@ -68,7 +75,8 @@ public final class ReceiptClaims {
         }
     }
 
-    /** Records the credit's outcome on the claim and takes it out of the pending index. */
+    /** Records a credit's outcome on a stored claim and takes it out of the pending index (a claim whose credit was
+     * applied before, e.g. by the lease protocol before transactions). */
     void markCredited(ReceiptClaim claim, ReceiptResult result) {
         Map<String, AttributeValue> values = new HashMap<>(ReceiptItems.creditedValues(result));
         values.put(":userId", ReceiptItems.s(claim.userId()));
@@ -80,6 +88,40 @@ public final class ReceiptClaims {
                 .expressionAttributeNames(Map.of("#status", ReceiptItems.STATUS))
                 .expressionAttributeValues(values)
                 .build());
+    }
+
+    /**
+     * A new claim written {@code CREDITED} in its credit's transaction, holding the result (the balance the credit
+     * leaves), unless the receipt was claimed before; then {@code claimedBefore} says what that means.
+     */
+    CreditItems.Item createCredited(ReceiptClaim claim, Function<ReceiptClaim, RuntimeException> claimedBefore) {
+        return CreditItems.item(outcome -> {
+            Map<String, AttributeValue> item = new HashMap<>(ReceiptItems.toItem(claim.withStatus(ReceiptClaim.CREDITED, claim.review())));
+            ReceiptItems.creditedValues(result(claim, outcome, false)).forEach((placeholder, value) ->
+                    item.put(ReceiptItems.CREDITED_ATTRIBUTES.get(placeholder), value));
+            return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(" + ReceiptItems.PK + ")").build()).build();
+        }, old -> claimedBefore.apply(ReceiptItems.toClaim(old)));
+    }
+
+    /**
+     * A claim already stored {@code PENDING} (approved after review) marked {@code CREDITED} in its credit's
+     * transaction, with the result, taking it out of the pending index.
+     */
+    CreditItems.Item settleCredited(ReceiptClaim claim) {
+        return CreditItems.item(outcome -> {
+            Map<String, AttributeValue> values = new HashMap<>(ReceiptItems.creditedValues(result(claim, outcome, false)));
+            values.put(":userId", ReceiptItems.s(claim.userId()));
+            values.put(":pending", ReceiptItems.s(ReceiptClaim.PENDING));
+            return TransactWriteItem.builder().update(Update.builder().tableName(table)
+                    .key(ReceiptItems.claimKey(claim.storeId(), claim.receiptId()))
+                    .updateExpression(ReceiptItems.CREDITED_UPDATE)
+                    .conditionExpression(ReceiptItems.USER_ID + " = :userId AND #status = :pending")
+                    .expressionAttributeNames(Map.of("#status", ReceiptItems.STATUS))
+                    .expressionAttributeValues(values)
+                    .build()).build();
+        }, old -> DomainException.conflict("receipt_in_progress", "Receipt " + claim.receiptId() + " of store "
+                + claim.storeId() + " changed while it was credited; retry shortly").retryAfter(Duration.ofSeconds(1)));
     }
 
     /**

@@ -171,6 +171,10 @@ final class ReceiptItems {
                 ":at", s(SORTABLE_TIME.format(result.creditedAt())));
     }
 
+    /** The attribute each placeholder of {@link #creditedValues} sets. */
+    static final Map<String, String> CREDITED_ATTRIBUTES = Map.of(":credited", STATUS, ":coins", "coinsAfter",
+            ":xp", "xpAfter", ":level", "levelAfter", ":up", "leveledUp", ":at", "creditedAt");
+
     static final String CREDITED_UPDATE = "SET #status = :credited, coinsAfter = :coins, xpAfter = :xp, levelAfter = :level, "
             + "leveledUp = :up, creditedAt = :at REMOVE " + PENDING_SHARD + ", " + PENDING_SINCE;
 

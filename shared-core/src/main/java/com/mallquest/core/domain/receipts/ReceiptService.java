@@ -7,7 +7,7 @@ import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.domain.effects.EffectPublisher;
 import com.mallquest.core.domain.gamification.Gamification;
 import com.mallquest.core.domain.ledger.Credit;
-import com.mallquest.core.domain.ledger.CreditInProgressException;
+import com.mallquest.core.domain.ledger.CreditItems;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.CreditResult;
 import com.mallquest.core.domain.ledger.Ledger;
@@ -49,16 +49,19 @@ import java.util.function.Supplier;
  *   <li>the rules, each a 422 with its own code: {@code unknown_store}, {@code store_inactive},
  *       {@code signature_required} (an unsigned receipt at a store whose policy is {@code signed}),
  *       {@code purchase_in_future}, {@code receipt_too_old}, {@code amount_above_mall_limit}, {@code amount_above_store_limit};</li>
- *   <li>the claim {@code (storeId, receiptId)} is created once ({@link ReceiptClaims}), exactly as signed;</li>
- *   <li>the daily fraud limits are counted for the claim ({@link DailyLimits}: 422 {@code daily_coin_limit_reached},
- *       {@code daily_store_limit_reached}; the claim is then released);</li>
  *   <li>a signed receipt is credited through the {@link Ledger} (idempotent per {@code receipt:<storeId>:<receiptId>})
- *       and the claim marked credited; an unsigned one waits for review (202 {@link PendingReview});</li>
+ *       in one transaction with its claim {@code (storeId, receiptId)}, created once and {@code CREDITED}
+ *       ({@link ReceiptClaims}), its count against the daily fraud limits ({@link DailyLimits}: 422
+ *       {@code daily_coin_limit_reached}, {@code daily_store_limit_reached}) and its visit (streaks, badges): a claim
+ *       never exists without its credit, nor a credit without its claim;</li>
+ *   <li>an unsigned one is claimed and counted, and waits for review (202 {@link PendingReview}); its approval
+ *       credits it in one transaction with the claim marked {@code CREDITED};</li>
  *   <li>effects {@code coin_earned} (and {@code level_up}) are published for a credit this call made.</li>
  * </ol>
- * A crash after the claim leaves a pending claim: the same submission again, or {@link #completePending} (the
- * cleanup job), finishes it with the amounts fixed at claim time; both pass the daily limits again, which count
- * each claim once.
+ * A signed receipt costs 4 DynamoDB round trips: the claim's read, the profile's read, the transaction, the
+ * shopper's gamification record. A crash before the transaction leaves nothing; after it, the same submission
+ * again is a replay. A claim approved but not yet credited (a crash in between) stays {@code PENDING}:
+ * {@link #completePending} (the cleanup job) finishes it.
  *
  * <pre>{@code
  * ReceiptService receipts = services.receipts();
@@ -175,6 +178,12 @@ public final class ReceiptService {
                 kid != null ? ReceiptClaim.PENDING : ReceiptClaim.PENDING_REVIEW, kid, null, null);
         LogContext.put("creditId", claim.creditId());
 
+        if (claim.signed()) {
+            if (verified.verification() == Verification.REVIEW) {
+                markers.record(claim);
+            }
+            return creditNew(claim, receipt);
+        }
         Optional<ReceiptClaim> raced = claims.create(claim);
         if (raced.isPresent()) { // claimed between our read and our write
             if (isRetry(raced.get(), userId, receipt)) {
@@ -185,7 +194,7 @@ public final class ReceiptService {
         if (verified.verification() == Verification.REVIEW) {
             markers.record(claim);
         }
-        return claim.signed() ? credit(claim, true) : awaitReview(claim, false);
+        return awaitReview(claim, false);
     }
 
     /**
@@ -202,7 +211,7 @@ public final class ReceiptService {
         }
         return switch (claim.status()) {
             case ReceiptClaim.CREDITED -> claim.result();
-            case ReceiptClaim.PENDING -> credit(claim, false);
+            case ReceiptClaim.PENDING -> creditPending(claim, false);
             case ReceiptClaim.REJECTED -> throw DomainException.conflict("receipt_already_rejected",
                     "Receipt " + receiptId + " of store " + storeId + " was rejected; a rejected receipt cannot be approved");
             default -> throw new IllegalStateException("claim " + claim.creditId() + " in state " + claim.status());
@@ -248,7 +257,7 @@ public final class ReceiptService {
         int completed = 0;
         for (ReceiptClaim claim : claims.pending(olderThan, limit)) {
             try {
-                credit(claim, true);
+                creditPending(claim, true);
                 completed++;
                 LOG.info("receipts: pending claim completed");
             } catch (DomainException e) {
@@ -270,7 +279,7 @@ public final class ReceiptService {
     private Submitted resume(ReceiptClaim existing) {
         return switch (existing.status()) {
             case ReceiptClaim.CREDITED -> existing.result();
-            case ReceiptClaim.PENDING -> credit(existing, true);
+            case ReceiptClaim.PENDING -> creditPending(existing, true);
             case ReceiptClaim.PENDING_REVIEW -> {
                 markers.record(existing); // idempotent: repairs markers a crash left out
                 yield awaitReview(existing, true);
@@ -317,21 +326,69 @@ public final class ReceiptService {
         return limit < 1 ? 0 : claims.pending(clock.instant().minus(rules.pendingGrace()), limit).size();
     }
 
-    private ReceiptResult credit(ReceiptClaim claim, boolean releaseIfOverLimit) {
+    /**
+     * Credits a new signed claim in one transaction with the claim itself ({@code CREDITED}, unless the receipt was
+     * claimed meanwhile), its daily-limit count and its visit: all of it or nothing.
+     */
+    private ReceiptResult creditNew(ReceiptClaim claim, ReceiptSubmission receipt) {
+        LogContext.put("userId", claim.userId(), "creditId", claim.creditId());
+        Credit credit = creditOf(claim);
+        CreditItems extras = CreditItems.none()
+                .with(claims.createCredited(claim, existing -> existing.userId().equals(claim.userId()) && existing.sameDetails(receipt)
+                        ? DomainException.conflict("receipt_in_progress", "This receipt is being credited by another request; retry shortly")
+                                .retryAfter(Duration.ofSeconds(1))
+                        : conflict(existing, claim.userId(), receipt)))
+                .with(limits.countWithCredit(claim))
+                .with(gamification.visit(credit));
+        CreditResult result = ledgerCredit(credit, extras);
+        if (!result.applied()) { // a concurrent submission of this user credited it first: its claim tells the details
+            ReceiptClaim first = claims.find(claim.storeId(), claim.receiptId()).orElseThrow(
+                    () -> new IllegalStateException("claim " + claim.creditId() + " credited but not stored"));
+            if (!isRetry(first, claim.userId(), receipt)) {
+                throw conflict(first, claim.userId(), receipt);
+            }
+        }
+        return afterCredit(claim, result);
+    }
+
+    /**
+     * Credits a claim stored {@code PENDING} (approved after review, or left by an older version): counted against the
+     * daily limits first (once per claim), then credited in one transaction with the claim marked {@code CREDITED}.
+     */
+    private ReceiptResult creditPending(ReceiptClaim claim, boolean releaseIfOverLimit) {
         LogContext.put("userId", claim.userId(), "storeId", claim.storeId(), "receiptId", claim.receiptId(), "creditId", claim.creditId());
         countOrRelease(claim, releaseIfOverLimit);
-        CreditResult credit;
-        try {
-            credit = ledger.credit(new Credit(claim.userId(), claim.creditId(), claim.coins(), claim.xp(), CreditKind.RECEIPT,
-                    Map.of("storeId", claim.storeId(), "receiptId", claim.receiptId(), "amount", claim.amount().toPlainString(),
-                            "purchasedAt", claim.purchasedAt().toString())));
-        } catch (CreditInProgressException e) {
-            throw DomainException.conflict("receipt_in_progress",
-                    "This receipt is being credited by another request; retry shortly").retryAfter(e.retryAfter());
+        Credit credit = creditOf(claim);
+        CreditResult result = ledgerCredit(credit, CreditItems.none().with(claims.settleCredited(claim)).with(gamification.visit(credit)));
+        ReceiptResult receiptResult = afterCredit(claim, result);
+        if (!result.applied()) { // credited before, the claim not marked: mark it now
+            claims.markCredited(claim, ReceiptClaims.result(claim, result, false));
         }
+        return receiptResult;
+    }
+
+    private static Credit creditOf(ReceiptClaim claim) {
+        return new Credit(claim.userId(), claim.creditId(), claim.coins(), claim.xp(), CreditKind.RECEIPT,
+                Map.of("storeId", claim.storeId(), "receiptId", claim.receiptId(), "amount", claim.amount().toPlainString(),
+                        "purchasedAt", claim.purchasedAt().toString()));
+    }
+
+    /** The ledger's credit; its {@code credit_mismatch} is a receipt submitted again with other details. */
+    private CreditResult ledgerCredit(Credit credit, CreditItems extras) {
+        try {
+            return ledger.credit(credit, extras);
+        } catch (DomainException e) {
+            if ("credit_mismatch".equals(e.code())) {
+                throw DomainException.conflict("receipt_details_differ",
+                        "You already submitted this receipt with a different amount or purchase time");
+            }
+            throw e;
+        }
+    }
+
+    private ReceiptResult afterCredit(ReceiptClaim claim, CreditResult credit) {
         ReceiptResult result = ReceiptClaims.result(claim, credit, !credit.applied());
-        gamification.onCredited(credit); // before the claim settles: a crash here leaves it pending, completed later
-        claims.markCredited(claim, result);
+        gamification.onCredited(credit);
         if (credit.applied()) {
             publishEffects(claim, credit);
         }

@@ -2,9 +2,9 @@ package com.mallquest.core.domain.ledger;
 
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.config.Settings;
+import com.mallquest.core.platform.dynamo.Transaction;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.platform.dynamo.FaultyDynamoDbProxy;
-import com.mallquest.core.testing.CrashingDynamoDb;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.PausingDynamoDb;
 import com.mallquest.local.testsupport.TestBackends;
@@ -14,10 +14,9 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,13 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The ledger's fences against attempts that outlive their time: a balance write that stalls on the wire
- * and arrives after the retry finished the chain, an attempt that wakes up after its lease passed to
- * another, and an attempt that fails and must not lock the user's retry out. On dynalite, through a proxy.
+ * The ledger's one transaction against copies and stalls: a transaction that stalls on the wire and arrives after
+ * the SDK's retry applied it, an applied transaction whose answer is lost (the SDK's retry of one's own write), an
+ * attempt that stalls between its read and its transaction, and DynamoDB's {@code TransactionConflict} (which moto
+ * never answers: the proxy does). On moto_server, through a proxy.
  */
 class LedgerFaultTest {
-
-    private static final Duration LEASE = Duration.ofSeconds(90);
 
     private Map<String, String> env;
     private DynamoDbClient dynamo;
@@ -64,50 +62,67 @@ class LedgerFaultTest {
     }
 
     private Ledger ledger(DynamoDbClient client) {
-        return new Ledger(client, usersTable, cache, clock, LEASE);
+        return new Ledger(client, usersTable, cache, clock);
     }
 
     private static Credit receipt(String userId, String creditId, long coins, long xp) {
         return new Credit(userId, creditId, coins, xp, CreditKind.RECEIPT, Map.of("storeId", "zara"));
     }
 
-    /** The profile's balance write (the update that adds the amounts), as it crosses the wire. */
-    private static boolean isBalanceWrite(FaultyDynamoDbProxy.Call call) {
-        return call.operation().equals("UpdateItem") && call.body().contains("\"PROFILE\"") && call.body().contains("ADD ");
+    /** A credit's transaction as it crosses the wire. */
+    private static boolean isTransaction(FaultyDynamoDbProxy.Call call) {
+        return call.operation().equals("TransactWriteItems");
     }
 
     @Test
-    void credit_shouldAddOnce_whenTheFirstBalanceWriteArrivesAfterTheRetryFinishedTheChain() throws Exception {
-        // GIVEN a proxy that holds the first balance write past the SDK's 2 s attempt timeout
-        proxy.holdFirst(LedgerFaultTest::isBalanceWrite);
+    void credit_shouldAddOnce_whenTheFirstTransactionArrivesAfterTheRetryApplied() throws Exception {
+        // GIVEN a proxy that holds the first transaction past the SDK's 2 s attempt timeout
+        proxy.holdFirst(LedgerFaultTest::isTransaction);
         Ledger ledger = ledger(viaProxy);
-        // WHEN the credit is applied: the SDK retries the write, and the retry finishes the whole chain
+        // WHEN the credit is applied: the SDK retries the transaction, and the retry applies it
         CreditResult result = ledger.credit(receipt("u1", "receipt:zara:R1", 100, 50));
-        assertTrue(proxy.awaitHeld(0), "the first balance write was held");
+        assertTrue(proxy.awaitHeld(0), "the first transaction was held");
         assertTrue(result.applied());
         assertEquals(100, ledger.account("u1").coins());
         // AND then the stalled first copy reaches the database
-        proxy.releaseHeld().get(10, TimeUnit.SECONDS);
-        // THEN the late copy changed nothing: the amount is counted once and agrees with the activity
+        int lateStatus = proxy.releaseHeld().get(10, TimeUnit.SECONDS);
+        // THEN the late copy was cancelled and changed nothing: the amount is counted once and agrees with the activity
+        assertEquals(400, lateStatus, "the late copy is a cancelled transaction");
         Account account = ledger(dynamo).account("u1");
         assertEquals(100, account.coins());
         assertEquals(50, account.xp());
         assertEquals(1, account.receiptsCredited());
+        assertEquals(1, account.version());
         assertEquals(1, ledger(dynamo).activity("u1", 10, null).entries().size());
         assertFalse(ledger(dynamo).credit(receipt("u1", "receipt:zara:R1", 100, 50)).applied());
     }
 
     @Test
-    void credit_shouldAddOnce_whenAnAttemptOutlivesItsLease() throws Exception {
-        // GIVEN two places an attempt can stall: before it reads the profile, and right before its balance write
-        Map<String, Predicate<Object>> pausePoints = Map.of(
-                "first profile request", r -> isProfileRequest(r),
-                "balance write", r -> r instanceof UpdateItemRequest u && isProfileRequest(u) && u.updateExpression().contains("ADD "));
-        for (var pausePoint : pausePoints.entrySet()) {
-            String user = "lease-" + pausePoint.getKey().replace(' ', '-');
+    void credit_shouldAnswerTheReplay_whenTheAnswerOfItsAppliedTransactionIsLost() {
+        // GIVEN a transaction that is applied, but whose answer is lost on the way back (the SDK sends it again)
+        proxy.loseAnswerOfNext(1, LedgerFaultTest::isTransaction);
+        // WHEN the credit is made
+        CreditResult result = ledger(viaProxy).credit(receipt("u1", "receipt:zara:R1", 100, 50));
+        // THEN the SDK's own retry is recognised as this credit (a replay, no conflict, no lease to wait for)
+        assertEquals(1, proxy.failures());
+        assertFalse(result.applied(), "the second copy found the first one's record");
+        assertEquals(100, result.account().coins());
+        // AND it counts once
+        Account account = ledger(dynamo).account("u1");
+        assertEquals(100, account.coins());
+        assertEquals(1, account.version());
+        assertEquals(1, ledger(dynamo).activity("u1", 10, null).entries().size());
+    }
+
+    @Test
+    void credit_shouldCountBoth_whenAnAttemptStallsBetweenItsReadAndItsTransaction() throws Exception {
+        // GIVEN two places an attempt can stall, and what another attempt does meanwhile: the same credit, or another one
+        for (boolean sameCredit : new boolean[] {true, false}) {
+            String user = "stall-" + sameCredit;
             Credit credit = receipt(user, "receipt:zara:R1", 100, 50);
-            PausingDynamoDb pausing = new PausingDynamoDb(dynamo, pausePoint.getValue());
-            // WHEN attempt A claims the credit and stalls there
+            Credit other = sameCredit ? credit : receipt(user, "receipt:zara:R2", 30, 10);
+            PausingDynamoDb pausing = new PausingDynamoDb(dynamo, r -> r instanceof TransactWriteItemsRequest);
+            // WHEN attempt A reads the profile and stalls right before its transaction
             CompletableFuture<Object> a = CompletableFuture.supplyAsync(() -> {
                 try {
                     return ledger(pausing.client()).credit(credit);
@@ -115,75 +130,65 @@ class LedgerFaultTest {
                     return e;
                 }
             });
-            assertTrue(pausing.awaitPaused(5_000), pausePoint.getKey());
-            // AND its lease runs out, and attempt B takes the credit over and finishes it
-            clock.advance(LEASE.plusSeconds(1));
-            CreditResult b = ledger(dynamo).credit(credit);
-            assertTrue(b.applied(), pausePoint.getKey());
+            assertTrue(pausing.awaitPaused(5_000));
+            // AND attempt B applies its credit
+            assertTrue(ledger(dynamo).credit(other).applied());
             // AND then A wakes up and carries on
             pausing.release();
             Object outcomeA = a.get(10, TimeUnit.SECONDS);
-            // THEN A added nothing: the credit counts once (A answers the replay, or fails; never applies again)
-            assertFalse(outcomeA instanceof CreditResult r && r.applied(), pausePoint.getKey() + ": A applied it too");
+            // THEN the same credit counts once (A answers the replay); another credit counts too (A read again)
             Account account = ledger(dynamo).account(user);
-            assertEquals(100, account.coins(), pausePoint.getKey());
-            assertEquals(1, account.version(), pausePoint.getKey());
-            assertEquals(1, ledger(dynamo).activity(user, 10, null).entries().size(), pausePoint.getKey());
+            if (sameCredit) {
+                assertTrue(outcomeA instanceof CreditResult r && !r.applied(), "A replays: " + outcomeA);
+                assertEquals(100, account.coins());
+                assertEquals(1, account.version());
+            } else {
+                assertTrue(outcomeA instanceof CreditResult r && r.applied(), "A applies after reading again: " + outcomeA);
+                assertEquals(130, account.coins());
+                assertEquals(2, account.version());
+            }
+            assertEquals(account.version(), ledger(dynamo).activity(user, 10, null).entries().size());
         }
     }
 
-    private static boolean isProfileRequest(Object request) {
-        Map<String, AttributeValue> key = request instanceof GetItemRequest g ? g.key()
-                : request instanceof UpdateItemRequest u ? u.key() : Map.of();
-        return key.containsKey("sk") && "PROFILE".equals(key.get("sk").s());
-    }
-
     @Test
-    void credit_shouldReleaseItsLease_whenAStepFailsWithAKnownError_soTheRetryIsNotLockedOut() {
-        // GIVEN a balance write that fails with 500 on every SDK attempt (3)
-        proxy.failNext(3, LedgerFaultTest::isBalanceWrite);
-        Credit credit = receipt("u1", "receipt:zara:R1", 100, 50);
-        assertThrows(RuntimeException.class, () -> ledger(viaProxy).credit(credit));
-        assertEquals(3, proxy.failures());
-        // WHEN the user retries at once (no time passes: the failed attempt's lease would run for 90 s)
-        CreditResult retried = ledger(viaProxy).credit(credit);
-        // THEN the retry applies it, once
-        assertTrue(retried.applied());
+    void credit_shouldRetryWithBackoff_whenDynamoDbAnswersTransactionConflict() {
+        // GIVEN DynamoDB answering the next two transactions with TransactionConflict (another transaction on the item)
+        proxy.conflictNext(2, LedgerFaultTest::isTransaction);
+        // WHEN a credit is made
+        CreditResult result = ledger(viaProxy).credit(receipt("u1", "receipt:zara:R1", 100, 50));
+        // THEN it was sent three times and applied once
+        assertEquals(2, proxy.conflicts());
+        assertTrue(result.applied());
         assertEquals(100, ledger(dynamo).account("u1").coins());
     }
 
     @Test
-    void credit_shouldTellTheRealWait_whenADeadAttemptStillHoldsTheLease() {
-        // GIVEN an attempt that died (no chance to release anything) right after its claim
-        Credit credit = receipt("u1", "receipt:zara:R1", 100, 50);
-        assertThrows(CrashingDynamoDb.Crash.class, () -> ledger(new CrashingDynamoDb(dynamo, 1)).credit(credit));
-        // WHEN the user retries 30 s later
-        clock.advance(Duration.ofSeconds(30));
-        DomainException busy = assertThrows(DomainException.class, () -> ledger(dynamo).credit(credit));
-        // THEN it is in progress, retry when the dead attempt's lease ends: in 60 s, not "1"
-        assertEquals("credit_in_progress", busy.code());
-        assertEquals(Duration.ofSeconds(60), busy.retryAfter());
-        // AND at that time the retry completes it
-        clock.advance(Duration.ofSeconds(60));
-        assertTrue(ledger(dynamo).credit(credit).applied());
+    void credit_shouldAnswerLedgerBusy_whenConflictsDoNotEnd() {
+        // GIVEN DynamoDB answering every transaction with TransactionConflict
+        proxy.conflictNext(1_000, LedgerFaultTest::isTransaction);
+        // WHEN a credit is made
+        DomainException busy = assertThrows(DomainException.class, () -> ledger(viaProxy).credit(receipt("u1", "c1", 100, 50)));
+        // THEN it gave up after its bounded attempts: 503 ledger_busy with Retry-After, nothing written
+        assertEquals("ledger_busy", busy.code());
+        assertEquals(DomainException.Kind.UNAVAILABLE, busy.kind());
+        assertTrue(busy.retryAfter() != null);
+        assertEquals(Transaction.MAX_ATTEMPTS, proxy.conflicts());
+        assertEquals(0, ledger(dynamo).account("u1").coins());
     }
 
     @Test
-    void credit_shouldNotStoreARefusal_whileAnEarlierCreditOfTheUserIsPending() {
-        // GIVEN +100 for a user with no coins, left pending by an attempt that died right after its claim
-        Credit topUp = new Credit("u1", "adj:a", 100, 0, CreditKind.ADJUSTMENT, Map.of("reason", "top up"));
-        Credit takeBack = new Credit("u1", "adj:b", -100, 0, CreditKind.ADJUSTMENT, Map.of("reason", "take back"));
-        assertThrows(CrashingDynamoDb.Crash.class, () -> ledger(new CrashingDynamoDb(dynamo, 1)).credit(topUp));
-        // WHEN -100 comes while the balance does not have the +100 yet
-        DomainException busy = assertThrows(DomainException.class, () -> ledger(dynamo).credit(takeBack));
-        // THEN it is not refused for good: that balance is a transient state
-        assertEquals("credit_in_progress", busy.code(), busy.getMessage());
-        // AND once the +100 is completed, the -100 applies
-        clock.advance(LEASE.plusSeconds(1));
-        // (the -100 too, when the index scan reaches it after the +100: DynamoDB promises no order of a scan)
-        int completed = ledger(dynamo).completePending(10);
-        assertTrue(completed == 1 || completed == 2, "completed " + completed);
-        assertEquals(completed == 1, ledger(dynamo).credit(takeBack).applied());
-        assertEquals(0, ledger(dynamo).account("u1").coins());
+    void credit_shouldApplyOnRetry_whenTheTransactionFailsWithAKnownError() {
+        // GIVEN a transaction that fails with 500 on every SDK attempt (3), none forwarded
+        proxy.failNext(3, LedgerFaultTest::isTransaction);
+        Credit credit = receipt("u1", "receipt:zara:R1", 100, 50);
+        CreditIncompleteException failed = assertThrows(CreditIncompleteException.class, () -> ledger(viaProxy).credit(credit));
+        assertEquals(CreditIncompleteException.Progress.MAYBE_APPLIED, failed.progress());
+        assertEquals(3, proxy.failures());
+        // WHEN the user retries at once
+        CreditResult retried = ledger(viaProxy).credit(credit);
+        // THEN the retry applies it, once: no lease locks it out
+        assertTrue(retried.applied());
+        assertEquals(100, ledger(dynamo).account("u1").coins());
     }
 }

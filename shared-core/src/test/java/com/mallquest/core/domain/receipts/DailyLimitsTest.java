@@ -6,6 +6,9 @@ import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Ledger;
+import com.mallquest.core.domain.stores.StoreCatalogue;
+import com.mallquest.core.domain.stores.StoreKeys;
+import com.mallquest.core.platform.ratelimit.RateLimiter;
 import com.mallquest.core.testing.TableCores;
 import com.mallquest.core.testing.Concurrently;
 import com.mallquest.core.testing.CrashingDynamoDb;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -124,16 +128,14 @@ class DailyLimitsTest {
     }
 
     @Test
-    void count_shouldCountAClaimOnce_whenACrashAfterCountingIsRetriedOrCleanedUp() {
-        // GIVEN an attempt that died right after counting its 60 coins (writes: rate count, claim, daily limits)
-        CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, 3);
+    void count_shouldCountAClaimOnce_whenACrashAfterItsTransactionIsRetried() {
+        // GIVEN an attempt that died right after its transaction counted its 60 coins (writes: rate count, transaction)
+        CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, 2);
         assertThrows(CrashingDynamoDb.Crash.class,
                 () -> new Services(core(crashing, new MemoryCache()), (u, t, d) -> { }).receipts().submit("u1", zara("Z-1", "60.00")));
         assertEquals("60", limitItem("u1").get("coins").n());
-        // WHEN the shopper retries, and the cleanup job runs later as well
-        assertFalse(container().submit("u1", zara("Z-1", "60.00")).replayed());
-        clock.advance(Duration.ofMinutes(3));
-        container().completePending(10);
+        // WHEN the shopper retries
+        assertTrue(container().submit("u1", zara("Z-1", "60.00")).replayed());
         // THEN the receipt is counted once: 40 more coins still fit today
         assertEquals("60", limitItem("u1").get("coins").n());
         assertFalse(container().submit("u1", zara("Z-2", "40.00")).replayed());
@@ -141,18 +143,26 @@ class DailyLimitsTest {
     }
 
     @Test
-    void count_shouldReleaseTheClaim_whenAClaimLeftByACrashIsOverTheLimitAtCleanup() {
-        // GIVEN a claim left by a crash before it was counted, and since then the day's coins were used up
-        CrashingDynamoDb crashing = new CrashingDynamoDb(dynamo, 2);
-        assertThrows(CrashingDynamoDb.Crash.class,
-                () -> new Services(core(crashing, new MemoryCache()), (u, t, d) -> { }).receipts().submit("u1", zara("Z-1", "60.00")));
-        container().submit("u1", zara("Z-2", "50.00"));
-        // WHEN the cleanup job finds it
-        clock.advance(Duration.ofMinutes(3));
-        assertEquals(0, container().completePending(10));
-        // THEN it is refused whole: not credited, not counted, released (claimable another day)
-        assertEquals(50, coins("u1"));
-        assertEquals("50", limitItem("u1").get("coins").n());
-        assertTrue(new Services(core(dynamo, new MemoryCache())).receiptClaims().find("zara", "Z-1").isEmpty());
+    void count_shouldNotRefuseAClaimCountedBefore_whenTheLimitWasLoweredSince() {
+        // GIVEN an unsigned waterstones receipt (×2.0: 80 coins) waiting for review, counted at submission
+        ReceiptRequest unsigned = ReceiptRequest.unsigned(new ReceiptSubmission("W-1", "waterstones", new BigDecimal("40.00"),
+                NOW.minusSeconds(600)));
+        assertTrue(container().submit("u1", unsigned) instanceof PendingReview);
+        assertEquals("80", limitItem("u1").get("coins").n());
+        // WHEN the daily coin limit is lowered below the claim's coins, and a reviewer approves it
+        Platform core = core(dynamo, new MemoryCache());
+        ReceiptService.Rules rules = ReceiptService.Rules.from(core.settings());
+        Services services = new Services(core, (u, t, d) -> { });
+        ReceiptService lowered = new ReceiptService(core.dynamoDb(), core.settings().receiptsTable(), services.receiptClaims(),
+                services.stores(), services.storeKeys(), services.ledger(), services.gamification(),
+                new RateLimiter(core.cache(), core.clock()), (u, t, d) -> { }, core.cache(), core.clock(),
+                new ReceiptService.Rules(rules.rateLimit(), rules.claimWindow(), rules.clockSkew(), rules.mallMaxAmount(),
+                        rules.pendingGrace(), 50, rules.dailyStoreLimit()));
+        ReceiptResult approved = lowered.approve("waterstones", "W-1", "ws-staff");
+        // THEN "already counted" is checked first: it is credited once, counted once, and its claim kept
+        assertFalse(approved.replayed());
+        assertEquals(80, coins("u1"));
+        assertEquals("80", limitItem("u1").get("coins").n());
+        assertTrue(new Services(core).receiptClaims().find("waterstones", "W-1").orElseThrow().credited());
     }
 }

@@ -32,13 +32,13 @@ import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 /**
- * A DynamoDB endpoint for fault tests: an HTTP proxy on a free loopback port in front of a real dynalite.
+ * A DynamoDB endpoint for fault tests: an HTTP proxy on a free loopback port in front of a real moto_server.
  * Every call is forwarded, except that {@code BatchWriteItem} calls follow a {@link #plan}: answered with a
  * throttling error, or only partly forwarded with the rest handed back as {@code UnprocessedItems}.
- * It records how often each write request reached dynalite, to prove nothing landed twice or not at all.
+ * It records how often each write request reached the server, to prove nothing landed twice or not at all.
  *
  * <p>{@link #holdFirst} models a request that stalls on the wire: the first call matching it is held (the
- * SDK's attempt times out and it retries), and forwarded to dynalite only when the test calls
+ * SDK's attempt times out and it retries), and forwarded to the server only when the test calls
  * {@link #releaseHeld}, long after its client gave up on it. {@link #failNext} answers matching calls with
  * a 500 without forwarding them.
  */
@@ -83,6 +83,11 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
     private volatile Predicate<Call> fail = c -> false;
     private final AtomicInteger failures = new AtomicInteger();
     private volatile int failuresLeft;
+    private volatile Predicate<Call> loseAnswer = c -> false;
+    private volatile int answersToLose;
+    private volatile Predicate<Call> conflict = c -> false;
+    private volatile int conflictsLeft;
+    private final AtomicInteger conflicts = new AtomicInteger();
 
     public FaultyDynamoDbProxy(URI upstream) throws IOException {
         this.upstream = upstream;
@@ -138,7 +143,7 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
         return heldArrived.await(millis, TimeUnit.MILLISECONDS);
     }
 
-    /** Forwards the held call now; completes with dynalite's HTTP status for it (200: it was applied). */
+    /** Forwards the held call now; completes with the server's HTTP status for it (200: it was applied). */
     public CompletableFuture<Integer> releaseHeld() {
         release.countDown();
         return heldForwarded;
@@ -149,6 +154,32 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
         this.failuresLeft = count;
         this.fail = which;
         return this;
+    }
+
+    /**
+     * Forwards the next {@code count} calls matching {@code which} (they are applied) but answers each with HTTP 500:
+     * the write's answer is lost on the way back, and the SDK sends it again.
+     */
+    public FaultyDynamoDbProxy loseAnswerOfNext(int count, Predicate<Call> which) {
+        this.answersToLose = count;
+        this.loseAnswer = which;
+        return this;
+    }
+
+    /**
+     * Answers the next {@code count} {@code TransactWriteItems} calls matching {@code which} as DynamoDB does when
+     * another transaction holds one of their items: {@code TransactionCanceledException} with every reason
+     * {@code TransactionConflict}; none of them is forwarded (moto never answers so).
+     */
+    public FaultyDynamoDbProxy conflictNext(int count, Predicate<Call> which) {
+        this.conflictsLeft = count;
+        this.conflict = which;
+        return this;
+    }
+
+    /** How many calls {@link #conflictNext} answered with a conflict. */
+    public int conflicts() {
+        return conflicts.get();
     }
 
     /** How many calls {@link #failNext} answered with a 500. */
@@ -164,7 +195,7 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
         return maxInFlight.get();
     }
 
-    /** How often each write request (JSON text) was forwarded to dynalite. */
+    /** How often each write request (JSON text) was forwarded to the server. */
     Map<String, AtomicInteger> forwarded() {
         return forwarded;
     }
@@ -180,6 +211,28 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
                     failures.incrementAndGet();
                     reply(exchange, 500, ("{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
                             + "\"message\":\"injected by FaultyDynamoDbProxy\"}").getBytes(StandardCharsets.UTF_8), null);
+                    return;
+                }
+                if (take(call, true)) {
+                    conflicts.incrementAndGet();
+                    int items = JSON.readTree(body).path("TransactItems").size();
+                    ArrayNode reasons = JSON.createArrayNode();
+                    for (int i = 0; i < items; i++) {
+                        reasons.addObject().put("Code", "TransactionConflict")
+                                .put("Message", "Transaction is ongoing for the item");
+                    }
+                    ObjectNode answer = JSON.createObjectNode()
+                            .put("__type", "com.amazonaws.dynamodb.v20120810#TransactionCanceledException")
+                            .put("Message", "Transaction cancelled, please refer cancellation reasons for specific reasons");
+                    answer.set("CancellationReasons", reasons);
+                    reply(exchange, 400, JSON.writeValueAsBytes(answer), null);
+                    return;
+                }
+                if (take(call, false)) {
+                    forward(exchange, body);
+                    failures.incrementAndGet();
+                    reply(exchange, 500, ("{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
+                            + "\"message\":\"answer lost by FaultyDynamoDbProxy\"}").getBytes(StandardCharsets.UTF_8), null);
                     return;
                 }
                 if (hold.test(call) && held.compareAndSet(false, true)) {
@@ -212,6 +265,19 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
             e.printStackTrace();
             throw e;
         }
+    }
+
+    /** Takes one of the conflicts to answer ({@code conflict}) or one of the answers to lose. */
+    private synchronized boolean take(Call call, boolean conflictNotLoss) {
+        if (conflictNotLoss && conflictsLeft > 0 && conflict.test(call)) {
+            conflictsLeft--;
+            return true;
+        }
+        if (!conflictNotLoss && answersToLose > 0 && loseAnswer.test(call)) {
+            answersToLose--;
+            return true;
+        }
+        return false;
     }
 
     private synchronized boolean shouldFail(Call call) {

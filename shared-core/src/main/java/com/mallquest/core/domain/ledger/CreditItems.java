@@ -1,0 +1,89 @@
+package com.mallquest.core.domain.ledger;
+
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The caller's items written in a credit's one transaction ({@link Ledger#credit(Credit, CreditItems)}), each with
+ * the refusal its failed condition means: e.g. a receipt claim (409 {@code receipt_already_claimed}), daily-limit
+ * counters (422), a campaign's budget, coin lots, an audit entry. All or none of them are written with the credit.
+ *
+ * <pre>{@code
+ * CreditItems extras = CreditItems.none()
+ *         .with(claimPut, old -> DomainException.conflict("receipt_already_claimed", "..."))
+ *         .with(outcome -> claimWith(outcome.account()), old -> ...);   // built from the balance the credit leaves
+ * }</pre>
+ */
+public final class CreditItems {
+
+    /** One item of the transaction: what to write (knowing the credit's outcome) and what its failed condition means. */
+    public interface Item {
+        /** The write, given the result the credit will have when the transaction applies. */
+        TransactWriteItem write(CreditResult outcome);
+
+        /** The refusal when this item's condition failed; {@code oldItem} is the item as it was (empty: none). */
+        RuntimeException refused(Map<String, AttributeValue> oldItem);
+    }
+
+    private static final CreditItems NONE = new CreditItems(List.of());
+
+    private final List<Item> items;
+
+    private CreditItems(List<Item> items) {
+        this.items = items;
+    }
+
+    /** No extra items: the credit alone. */
+    public static CreditItems none() {
+        return NONE;
+    }
+
+    /** These items and {@code item}. */
+    public CreditItems with(Item item) {
+        List<Item> more = new ArrayList<>(items);
+        more.add(item);
+        return new CreditItems(List.copyOf(more));
+    }
+
+    /** These items and a fixed write. */
+    public CreditItems with(TransactWriteItem write, Function<Map<String, AttributeValue>, ? extends RuntimeException> refused) {
+        return with(outcome -> write, refused);
+    }
+
+    /** These items and a write built from the credit's outcome (e.g. a record holding the balance after it). */
+    public CreditItems with(Function<CreditResult, TransactWriteItem> write,
+                            Function<Map<String, AttributeValue>, ? extends RuntimeException> refused) {
+        return with(item(write, refused));
+    }
+
+    /** One item: a fixed write and what its failed condition means. */
+    public static Item item(TransactWriteItem write, Function<Map<String, AttributeValue>, ? extends RuntimeException> refused) {
+        return item(outcome -> write, refused);
+    }
+
+    /** One item: a write built from the credit's outcome and what its failed condition means. */
+    public static Item item(Function<CreditResult, TransactWriteItem> write,
+                            Function<Map<String, AttributeValue>, ? extends RuntimeException> refused) {
+        return new Item() {
+            @Override
+            public TransactWriteItem write(CreditResult outcome) {
+                return write.apply(outcome);
+            }
+
+            @Override
+            public RuntimeException refused(Map<String, AttributeValue> oldItem) {
+                return refused.apply(oldItem);
+            }
+        };
+    }
+
+    /** The items, in the order they were added. */
+    public List<Item> items() {
+        return items;
+    }
+}
