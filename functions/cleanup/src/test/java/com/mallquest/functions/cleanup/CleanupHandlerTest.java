@@ -9,13 +9,13 @@ import com.mallquest.core.domain.effects.EffectsService;
 import com.mallquest.core.domain.effects.TriggerEffectRequest;
 import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Ledger;
+import com.mallquest.core.domain.receipts.ReceiptRequest;
+import com.mallquest.core.domain.receipts.ReceiptReviews;
 import com.mallquest.core.domain.receipts.ReceiptService;
 import com.mallquest.core.domain.receipts.ReceiptSubmission;
-import com.mallquest.core.domain.stores.StoreCatalogue;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.core.testing.SampleEvents;
-import com.mallquest.core.testing.ReceiptCodes;
 import com.mallquest.core.testing.StoreSeed;
 import com.mallquest.core.testing.TestCores;
 import com.mallquest.local.testsupport.RedisServer;
@@ -53,7 +53,7 @@ class CleanupHandlerTest {
         AtomicInteger done = new AtomicInteger();
         return (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
                 new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
-                    boolean write = method.getName().matches("putItem|updateItem|deleteItem|batchWriteItem");
+                    boolean write = method.getName().matches("putItem|updateItem|deleteItem|batchWriteItem|transactWriteItems");
                     if (write && done.get() >= writes) {
                         throw new Crash();
                     }
@@ -75,12 +75,14 @@ class CleanupHandlerTest {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
         Platform core = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
         StoreSeed.loadWithKeys(core);
-        String store = new Services(core).stores().listActive().get(0).storeId();
-        // AND a receipt submission whose process died right after writing its claim
-        Platform dying = TestCores.withDynamoDb(core, dyingAfterWrites(core.dynamoDb(), 1));
+        // AND an unsigned receipt of a review store, approved by a process that died right after moving its claim to
+        // PENDING (its one successful write: the count was made at submission), before the credit's transaction
         EffectsService effects = new EffectsService(core.cache(), clock, core.settings());
-        assertThrows(Crash.class, () -> new Services(dying, effects).receipts().submit("shopper-1", ReceiptCodes.signed(
-                new ReceiptSubmission("R-crash-1", store, new BigDecimal("40.00"), clock.instant().minusSeconds(3600)))));
+        new Services(core, effects).receipts().submit("shopper-1", ReceiptRequest.unsigned(
+                new ReceiptSubmission("R-crash-1", "waterstones", new BigDecimal("40.00"), clock.instant().minusSeconds(3600))));
+        Platform dying = TestCores.withDynamoDb(core, dyingAfterWrites(core.dynamoDb(), 1));
+        assertThrows(Crash.class, () -> new Services(dying, effects).reviews()
+                .approve(new Caller("admin-1", Set.of("admin")), "waterstones", "R-crash-1"));
         assertEquals(0, new Services(core).ledger().account("shopper-1").coins());
         // AND a user with an effect that expires in 3 s
         effects.trigger(new Caller("viewer-1", Set.of()), new TriggerEffectRequest("coin_earned", 3, null, null, null));
