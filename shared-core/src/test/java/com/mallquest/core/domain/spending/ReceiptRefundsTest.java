@@ -151,12 +151,13 @@ class ReceiptRefundsTest {
         DomainException unknown = assertThrows(DomainException.class, () -> f.refunds().refund(NIKE, "nike", "NOPE", refund("x", "1.00")));
         assertEquals("receipt_not_found", unknown.code());
         assertEquals(DomainException.Kind.NOT_FOUND, unknown.kind());
-        // a receipt whose credit has not happened (its submission died after the claim: write 2, after the rate
-        // count the receipts service writes while the cache is memory)
-        assertThrows(CrashingDynamoDb.Crash.class, () -> f.receipts(new CrashingDynamoDb(f.dynamo, 2))
-                .submit("rosa", com.mallquest.core.testing.ReceiptCodes.signed(new com.mallquest.core.domain.receipts.ReceiptSubmission(
-                        "R-9", "nike", new BigDecimal("20.00"), f.clock.instant().minusSeconds(60)))));
-        DomainException pending = assertThrows(DomainException.class, () -> f.refunds().refund(NIKE, "nike", "R-9", refund("x", "1.00")));
+        // a receipt whose credit has not happened (an unsigned one still waiting for review: a signed receipt is claimed
+        // and credited in one transaction, so none is ever claimed and not credited)
+        f.receipts(f.dynamo).submit("rosa", com.mallquest.core.domain.receipts.ReceiptRequest.unsigned(
+                new com.mallquest.core.domain.receipts.ReceiptSubmission("R-9", "waterstones", new BigDecimal("20.00"),
+                        f.clock.instant().minusSeconds(60))));
+        DomainException pending = assertThrows(DomainException.class,
+                () -> f.refunds().refund(ADMIN, "waterstones", "R-9", refund("x", "1.00")));
         assertEquals("receipt_not_credited", pending.code());
         assertEquals(DomainException.Kind.REJECTED, pending.kind());
         assertEquals(75, f.ledger().account("rosa").coins());
@@ -169,7 +170,7 @@ class ReceiptRefundsTest {
         CrashingDynamoDb counter = new CrashingDynamoDb(f.dynamo, Integer.MAX_VALUE);
         f.refunds(counter).refund(ZARA, "zara", "P-1", refund("r", "10.00"));
         int writes = counter.writes();
-        assertTrue(writes >= 6, "record, total, ledger, complete: made " + writes);
+        assertTrue(writes >= 4, "record, total, ledger (one transaction), complete: made " + writes);
         for (int crashAfter = 1; crashAfter <= writes; crashAfter++) {
             for (boolean byCleanup : new boolean[] {false, true}) {
                 String user = "rc-" + crashAfter + (byCleanup ? "-c" : "-r");
