@@ -165,13 +165,13 @@ class AdminBatchHandlerTest {
                 applied += outcome.path("applied").asInt();
                 replayed += outcome.path("replayed").asInt();
                 for (JsonNode r : outcome.path("results")) {
-                    // the only acceptable per-item error is the documented "being applied by the twin request"
+                    // the only acceptable per-item error is the documented "too many changes at once" (503 ledger_busy)
                     if ("error".equals(r.path("status").asText())) {
-                        assertEquals("credit_in_progress", r.path("error").path("code").asText(), r.toString());
+                        assertEquals("ledger_busy", r.path("error").path("code").asText(), r.toString());
                     }
                 }
             }
-            // Retry whatever the twin request reported as in progress: the answer must be replayed/applied, never a double
+            // Retry whatever was reported busy: the answer must be replayed/applied, never a double
             JsonNode settle = json(post(containerA, batch(first)));
             assertEquals(0, settle.path("failed").asInt(), settle.toString());
 

@@ -7,7 +7,7 @@ package com.mallquest.core.domain.admin;
  * @param userId       as sent
  * @param status       {@code applied} (this request applied it), {@code replayed} (applied before: nothing
  *                     changed now), {@code error} (not applied; {@code insufficient_balance} and
- *                     {@code credit_mismatch} are final, {@code unavailable} and {@code credit_in_progress}
+ *                     {@code credit_mismatch} are final, {@code unavailable} and {@code ledger_busy}
  *                     are not), {@code pending} (interrupted after it started: the cleanup job completes it,
  *                     or a resend does) or {@code not_attempted} (an earlier adjustment of the same user in this
  *                     batch has no final result, so this one was not decided against a balance in flux)
@@ -28,7 +28,7 @@ public record AdjustmentResult(String adjustmentId, String userId, String status
 
     /**
      * @param code    stable snake_case code: {@code insufficient_balance}, {@code credit_mismatch},
-     *                {@code credit_in_progress}, {@code unavailable}, {@code credit_incomplete} (status
+     *                {@code ledger_busy}, {@code unavailable}, {@code credit_incomplete} (status
      *                {@code pending}), {@code not_attempted}
      * @param message what went wrong and what to do
      */
