@@ -11,9 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * template.yaml deploys the web app as docs/deployment.md says: a private bucket that only the stack's CloudFront
  * distribution reads (Origin Access Control), /screen and /ops mapped to their pages, and the HTTP API's CORS
- * open to that distribution's origin alone. (The SAM schema checks SAM's own resources only, so these
- * CloudFormation resources are checked here.)
+ * open to that distribution's origin alone; the pages' security headers; and sign-up: the stack's Cognito user pool
+ * with the API's groups and a code-flow web client, or an existing provider. (The SAM schema checks SAM's own
+ * resources only, so these CloudFormation resources are checked here.)
  */
+@SuppressWarnings("unchecked")
 class WebAppTemplateTest {
 
     private final SamTemplate template = SamTemplate.load(RepositoryRoot.template());
@@ -87,6 +89,84 @@ class WebAppTemplateTest {
         assertEquals(List.of(Map.of("Fn::Sub", "https://${WebDistribution.DomainName}")), cors.get("AllowOrigins"));
         List<String> headers = at(cors, "AllowHeaders");
         assertTrue(headers.contains("authorization") && headers.contains("content-type"), headers.toString());
+        // the console replaces a store with If-Match on the ETag it read
+        assertTrue(headers.contains("if-match"), headers.toString());
+        assertTrue(((List<String>) at(cors, "ExposeHeaders")).contains("etag"));
+    }
+
+    @Test
+    void userPool_shouldLetShoppersSignUp_withTheThreeGroups_whenCreateUserPoolIsOnByDefault() {
+        // GIVEN the template's parameters and the user pool
+        Map<String, Object> parameter = template.parameters().get("CreateUserPool");
+        Map<String, Object> pool = properties("UserPool", "AWS::Cognito::UserPool");
+
+        // THEN the pool is created unless told otherwise, shoppers sign themselves up, and they give a name
+        assertEquals("true", parameter.get("Default"));
+        assertEquals("CreatesUserPool", template.resource("UserPool").orElseThrow().declaration().get("Condition"));
+        assertEquals(false, at(pool, "AdminCreateUserConfig", "AllowAdminCreateUserOnly"));
+        List<Map<String, Object>> schema = at(pool, "Schema");
+        assertTrue(schema.stream().anyMatch(a -> "name".equals(a.get("Name")) && Boolean.TRUE.equals(a.get("Required"))), schema.toString());
+        assertTrue(schema.stream().anyMatch(a -> "storeId".equals(a.get("Name"))), "the custom:storeId attribute");
+        // AND the groups are the API's roles
+        List<String> groups = template.resourcesOfType("AWS::Cognito::UserPoolGroup").values().stream()
+                .map(g -> String.valueOf(g.properties().get("GroupName"))).sorted().toList();
+        assertEquals(List.of("admin", "store-manager", "store-staff"), groups);
+    }
+
+    @Test
+    void webAppClient_shouldUseTheCodeFlowWithoutSecret_andNeverWriteStoreId() {
+        // GIVEN the web app's client of the pool
+        Map<String, Object> client = properties("WebAppClient", "AWS::Cognito::UserPoolClient");
+
+        // THEN it has the authorization code grant only (PKCE: a public client, no secret), no implicit grant
+        assertEquals(List.of("code"), client.get("AllowedOAuthFlows"));
+        assertEquals(false, client.get("GenerateSecret"));
+        assertTrue(((List<String>) at(client, "AllowedOAuthScopes")).contains("openid"));
+        // AND it may read the store claim but never write it: only an admin sets a person's store
+        assertTrue(((List<String>) at(client, "ReadAttributes")).contains("custom:storeId"));
+        List<String> writable = at(client, "WriteAttributes");
+        assertTrue(writable.stream().noneMatch(a -> a.startsWith("custom:")), writable.toString());
+        // AND it comes back to the shopper page and the dashboard of this distribution
+        assertEquals(List.of(Map.of("Fn::Sub", "https://${WebDistribution.DomainName}/"), Map.of("Fn::Sub", "https://${WebDistribution.DomainName}/ops")),
+                client.get("CallbackURLs"));
+        // AND the pool has a Hosted UI domain
+        properties("UserPoolDomain", "AWS::Cognito::UserPoolDomain");
+        assertEquals("CreatesUserPool", template.resource("UserPoolDomain").orElseThrow().declaration().get("Condition"));
+    }
+
+    @Test
+    void jwtAuthorizer_shouldTrustTheCreatedPool_orTheExistingProvider() {
+        // GIVEN the HTTP API's JWT authorizer
+        Map<String, Object> jwt = at(properties("HttpApi", "AWS::Serverless::HttpApi"), "Auth", "Authorizers", "CognitoJwt", "JwtConfiguration");
+
+        // THEN the issuer is the created pool's, else JwtIssuer; the audience the created client, else JwtAudience
+        List<Object> issuer = at(jwt, "issuer", "Fn::If");
+        assertEquals("CreatesUserPool", issuer.get(0));
+        assertTrue(String.valueOf(issuer.get(1)).contains("cognito-idp.${AWS::Region}.${AWS::URLSuffix}/${UserPool}"), String.valueOf(issuer.get(1)));
+        assertEquals(Map.of("Ref", "JwtIssuer"), issuer.get(2));
+        assertEquals(Map.of("Fn::If", List.of("CreatesUserPool", Map.of("Ref", "WebAppClient"), Map.of("Ref", "JwtAudience"))),
+                at(jwt, "audience", 0));
+        // AND an existing provider needs no pool parameter: both have a default
+        assertEquals("", template.parameters().get("JwtIssuer").get("Default"));
+        assertEquals("", template.parameters().get("JwtAudience").get("Default"));
+    }
+
+    @Test
+    void pages_shouldCarryACspWithFrameAncestors_hsts_andAReferrerPolicy() {
+        // GIVEN the distribution's response headers policy
+        Map<String, Object> behaviour = at(properties("WebDistribution", "AWS::CloudFront::Distribution"), "DistributionConfig", "DefaultCacheBehavior");
+        assertEquals(Map.of("Ref", "WebSecurityHeaders"), behaviour.get("ResponseHeadersPolicyId"));
+        Map<String, Object> security = at(properties("WebSecurityHeaders", "AWS::CloudFront::ResponseHeadersPolicy"),
+                "ResponseHeadersPolicyConfig", "SecurityHeadersConfig");
+
+        // THEN no other site may frame the pages, scripts come from the site only, and the browser keeps to HTTPS
+        String csp = String.valueOf(((List<Object>) at(security, "ContentSecurityPolicy", "ContentSecurityPolicy", "Fn::Sub")).get(0));
+        assertTrue(csp.contains("frame-ancestors 'none'"), csp);
+        assertTrue(csp.contains("script-src 'self';"), csp);
+        assertTrue(csp.contains("object-src 'none'"), csp);
+        assertTrue(((Number) at(security, "StrictTransportSecurity", "AccessControlMaxAgeSec")).longValue() >= 31536000);
+        assertEquals("no-referrer", at(security, "ReferrerPolicy", "ReferrerPolicy"));
+        assertEquals(true, at(security, "ContentTypeOptions", "Override"));
     }
 
     @Test
@@ -95,7 +175,9 @@ class WebAppTemplateTest {
         for (String name : List.of("WebUrl", "WebBucketName", "WebDistributionId", "WebConfig")) {
             assertTrue(outputs.containsKey(name), name);
         }
-        assertTrue(String.valueOf(outputs.get("WebConfig").get("Value")).contains("\"devSignIn\":false"));
+        String config = String.valueOf(outputs.get("WebConfig").get("Value"));
+        assertTrue(config.contains("\"devSignIn\":false"), config);
+        assertTrue(config.contains("\"issuer\":\"${Issuer}\""), "the web app checks the ID token's issuer: " + config);
         assertTrue(template.parameters().containsKey("CognitoHostedUiDomain"));
     }
 }
