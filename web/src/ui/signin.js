@@ -1,15 +1,40 @@
 /**
  * The sign-in panel shared by the shopper page and the dashboard: paste a token; locally, the dev sign-in
- * (POST /local/dev-token, the token `./mallquest token` prints); in AWS, Cognito's Hosted UI, which comes back
- * with `#id_token=…` in the fragment (captured by session/token.js).
+ * (POST /local/dev-token, the token `./mallquest token` prints); in AWS, Cognito's Hosted UI by the authorization
+ * code flow with PKCE (session/oidc.js). Also the question a page asks when a link carries someone else's token.
  */
-import { claimsOf, isExpired, looksLikeJwt, saveToken } from '../session/token.js';
+import { beginSignIn, redirectUriOf, signOutUrl } from '../session/oidc.js';
+import { claimsOf, clearToken, isExpired, looksLikeJwt, saveToken } from '../session/token.js';
 import { fill, h } from './dom.js';
 
-/** The Hosted UI's login URL for this page (implicit grant: the token returns in the fragment). */
-export function hostedUiUrl(cognito, redirect) {
-  const q = new URLSearchParams({ client_id: cognito.clientId, response_type: 'token', scope: cognito.scope ?? 'openid', redirect_uri: redirect });
-  return `https://${cognito.domain}/login?${q}`;
+/**
+ * Forgets the tab's session; with Cognito, ends the Hosted UI's session too (the page navigates away and comes
+ * back signed out). Returns true when it navigates.
+ */
+export function signOutOf(config, win = window) {
+  clearToken();
+  if (!config.cognito) return false;
+  win.location.assign(signOutUrl(config.cognito, redirectUriOf(win)));
+  return true;
+}
+
+/**
+ * A link opened in this tab carries someone else's token (`#token=…`) while a person is signed in: nothing
+ * changed yet; they choose. Keeping the session is the default (focused, first).
+ * @param {{offer: {token: string, claims: {name: string}, current: {name: string}}, onDecided: () => void}} options
+ */
+export function renderSwitchConsent(container, { offer, onDecided }) {
+  const keep = h('button', { type: 'button', class: 'primary', id: 'keep-session', onclick: () => onDecided() }, `Stay signed in as ${offer.current.name}`);
+  const change = h('button', { type: 'button', id: 'switch-session', onclick: () => {
+    saveToken(offer.token);
+    onDecided();
+  } }, `Switch to ${offer.claims.name}`);
+  fill(container, h('section', { class: 'card signin', id: 'switch-consent', role: 'alertdialog', 'aria-labelledby': 'switch-heading', 'aria-describedby': 'switch-text' },
+    h('h1', { id: 'switch-heading' }, 'Switch account?'),
+    h('p', { id: 'switch-text' }, `The link you opened would sign this tab in as ${offer.claims.name}. You are signed in as ${offer.current.name}. `
+      + 'Receipts you submit after switching are credited to the account you switch to. Switch only if that account is yours.'),
+    h('div', { class: 'actions' }, keep, change)));
+  keep.focus();
 }
 
 /**
@@ -42,12 +67,21 @@ export function renderSignIn(container, { config, onSignedIn, reason, heading = 
   if (reason) parts.push(h('p', { class: 'notice notice-warn', role: 'status' }, reason));
 
   if (config.cognito) {
-    const url = hostedUiUrl(config.cognito, window.location.origin + window.location.pathname);
-    parts.push(h('p', {}, h('a', { class: 'button primary', href: url }, 'Sign in with your MallQuest account')));
+    const start = h('button', { type: 'button', class: 'primary', id: 'hosted-signin', onclick: async () => {
+      start.disabled = true;
+      try {
+        window.location.assign(await beginSignIn(config.cognito, redirectUriOf(window)));
+      } catch {
+        start.disabled = false;
+        fail('This browser cannot start a secure sign-in (no Web Crypto). Use an up-to-date browser.');
+      }
+    } }, operator ? 'Sign in with your MallQuest account' : 'Sign in or sign up');
+    parts.push(h('p', {}, start));
   }
 
   if (config.devSignIn) {
     const userInput = h('input', { id: 'dev-user', name: 'sub', type: 'text', value: operator ? 'operator-1' : 'demo-user', autocomplete: 'username', required: true, pattern: '[A-Za-z0-9._@\\-]{1,128}' });
+    const nameInput = h('input', { id: 'dev-name', name: 'name', type: 'text', value: operator ? '' : 'Demo Shopper', autocomplete: 'name', maxlength: '80' });
     const adminBox = h('input', { id: 'dev-admin', name: 'admin', type: 'checkbox', checked: operator });
     const button = h('button', { type: 'submit', class: 'primary' }, 'Sign in (local dev)');
     parts.push(h('form', { class: 'card', 'aria-labelledby': 'dev-heading', onsubmit: async (ev) => {
@@ -55,7 +89,7 @@ export function renderSignIn(container, { config, onSignedIn, reason, heading = 
       button.disabled = true;
       try {
         const r = await fetch('/local/dev-token', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ sub: userInput.value.trim(), groups: adminBox.checked ? ['admin'] : [] }) });
+          body: JSON.stringify({ sub: userInput.value.trim(), groups: adminBox.checked ? ['admin'] : [], ...(nameInput.value.trim() ? { name: nameInput.value.trim() } : {}) }) });
         const body = await r.json().catch(() => null);
         if (!r.ok || !body?.token) return fail(body?.error?.message ?? `The dev sign-in answered ${r.status}.`);
         saveToken(body.token);
@@ -69,6 +103,7 @@ export function renderSignIn(container, { config, onSignedIn, reason, heading = 
     h('h2', { id: 'dev-heading' }, 'Local dev sign-in'),
     h('p', { class: 'hint' }, 'Signs a token as ./mallquest token does. Only the local runner offers this.'),
     h('label', { for: 'dev-user' }, 'User id'), userInput,
+    h('label', { for: 'dev-name' }, 'Name (optional)'), nameInput,
     h('div', { class: 'check' }, adminBox, h('label', { for: 'dev-admin' }, 'Operator (admin group)')),
     button));
   }

@@ -56,6 +56,8 @@ test('config: defaults and a malformed file', () => {
   assert.deepEqual(normalizeConfig(null), { apiBase: '', devSignIn: false, cognito: null });
   assert.deepEqual(normalizeConfig({ apiBase: 'https://x/', cognito: { domain: 'https://auth.example/', clientId: 'abc' } }),
     { apiBase: 'https://x', devSignIn: false, cognito: { domain: 'auth.example', clientId: 'abc', scope: 'openid' } });
+  assert.equal(normalizeConfig({ cognito: { domain: 'auth.example', clientId: 'abc', issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/p/' } }).cognito.issuer,
+    'https://cognito-idp.eu-west-1.amazonaws.com/p');
 });
 
 test('backoff: doubles from the base, capped, with jitter', () => {
@@ -117,7 +119,7 @@ test('token: #token= is kept for the tab and removed from the address bar; claim
     history: { state: null, replaceState: (_s, _t, url) => replaced.push(url) },
     sessionStorage: storage,
   };
-  assert.equal(captureFragmentToken(win), token);
+  assert.deepEqual(captureFragmentToken(win), { status: 'signed-in' });
   assert.deepEqual(replaced, ['/screen?channel=atrium#view=x']);
   assert.equal(storage.getItem('mallquest.token'), token);
   assert.deepEqual(claimsOf(token).groups, ['admin', 'store']);
@@ -130,8 +132,10 @@ test('token: #token= is kept for the tab and removed from the address bar; claim
   assert.equal(storage.getItem('mallquest.token'), null, 'an expired token is forgotten');
   assert.equal(claimsOf('not a token'), null);
 
-  const cognito = { ...win, location: { hash: `#id_token=${token}&access_token=zzz&expires_in=3600&token_type=Bearer`, pathname: '/', search: '' } };
+  // the implicit grant's answer is gone: taken out of the address bar, never a session
+  const implicit = { ...win, sessionStorage: memoryStorage(), location: { hash: `#id_token=${token}&access_token=zzz&expires_in=3600&token_type=Bearer`, pathname: '/', search: '' } };
   replaced.length = 0;
-  assert.equal(captureFragmentToken(cognito), token);
+  assert.equal(captureFragmentToken(implicit), null);
   assert.deepEqual(replaced, ['/']);
+  assert.equal(implicit.sessionStorage.getItem('mallquest.token'), null);
 });

@@ -10,10 +10,12 @@ import { loadConfig } from '../../api/config.js';
 import { captureFragmentToken, currentSession } from '../../session/token.js';
 import { $, fill, h } from '../../ui/dom.js';
 import { mountEffects } from '../../ui/effects-overlay.js';
+import { renderSwitchConsent } from '../../ui/signin.js';
 import { createBackground } from './attract.js';
 import { createLeaderboard } from './leaderboard.js';
 
-captureFragmentToken();
+// a screen's token (#token=…): provisions an empty tab; another account's token waits for someone's answer
+const offer = captureFragmentToken();
 
 const CHANNEL = /^[a-z0-9-]{1,64}$/;
 const params = new URLSearchParams(window.location.search);
@@ -41,6 +43,10 @@ async function boot() {
     return;
   }
   const config = await loadConfig();
+  if (offer?.status === 'needs-consent') {
+    askToSwitch(offer);
+    return;
+  }
   const session = currentSession();
   if (!session) {
     showMessage(h('h2', {}, 'This screen needs its token'),
@@ -73,8 +79,15 @@ async function boot() {
   }
 }
 
+function askToSwitch(pending) {
+  message.hidden = false;
+  renderSwitchConsent(message, { offer: pending, onDecided: () => window.location.reload() });
+}
+
 boot();
-// a new token for a running screen (#token=…): start again with it
+// a new token for a running screen (#token=…): start again with it (another account's only when someone agrees)
 window.addEventListener('hashchange', () => {
-  if (captureFragmentToken()) window.location.reload();
+  const next = captureFragmentToken();
+  if (next?.status === 'signed-in') window.location.reload();
+  if (next?.status === 'needs-consent') askToSwitch(next);
 });

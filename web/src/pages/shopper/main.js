@@ -6,10 +6,11 @@ import '../../styles/base.css';
 import '../../styles/shopper.css';
 import { createClient } from '../../api/client.js';
 import { loadConfig } from '../../api/config.js';
+import { completeSignIn } from '../../session/oidc.js';
 import { captureFragmentToken, clearToken, currentSession } from '../../session/token.js';
 import { $, fill, h } from '../../ui/dom.js';
 import { mountEffects } from '../../ui/effects-overlay.js';
-import { renderSignIn } from '../../ui/signin.js';
+import { renderSignIn, renderSwitchConsent, signOutOf } from '../../ui/signin.js';
 import { notify } from '../../ui/states.js';
 import { createActivity } from './activity.js';
 import { createCoupons } from './coupons.js';
@@ -18,7 +19,8 @@ import { createProfile } from './profile.js';
 import { createReceiptForm } from './receipt.js';
 import { createRewards } from './rewards.js';
 
-captureFragmentToken();
+// a link's token (#token=…): signs in an empty tab; someone else's waits for the person's answer
+let offer = captureFragmentToken();
 
 const main = $('#main');
 const who = $('#who');
@@ -27,17 +29,28 @@ let effects = null;
 
 async function boot(reason) {
   const config = await loadConfig();
-  const session = currentSession();
   effects?.destroy();
   effects = null;
+  const answer = await completeSignIn(window, config.cognito);
+  if (answer?.status === 'error') reason = answer.message;
+  if (offer?.status === 'needs-consent') {
+    const pending = offer;
+    offer = null;
+    fill(who);
+    renderSwitchConsent(main, { offer: pending, onDecided: () => boot() });
+    return;
+  }
+  const session = currentSession();
   if (!session) {
     fill(who);
     renderSignIn(main, { config, reason, onSignedIn: () => boot() });
     return;
   }
   const signOut = (why) => {
-    clearToken();
-    boot(why);
+    if (why || !signOutOf(config)) {
+      clearToken();
+      boot(why);
+    }
   };
   const onUnauthorized = () => signOut('Your sign-in has expired or is not valid. Sign in again.');
   const client = createClient({ baseUrl: config.apiBase, getToken: () => currentSession()?.token ?? null, onUnauthorized });
@@ -88,7 +101,8 @@ async function boot(reason) {
 }
 
 boot();
-// a token pasted into the address bar of an open tab (#token=…) signs it in as on load
+// a token pasted into the address bar of an open tab (#token=…): as on load, never a silent switch of account
 window.addEventListener('hashchange', () => {
-  if (captureFragmentToken()) boot();
+  offer = captureFragmentToken();
+  if (offer?.status === 'signed-in' || offer?.status === 'needs-consent') boot();
 });

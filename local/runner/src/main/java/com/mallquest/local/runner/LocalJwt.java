@@ -78,9 +78,20 @@ public final class LocalJwt {
 
     /** A token whose {@code custom:storeId} claim names the store a {@code store-staff} member works for (null: none). */
     public String issue(String sub, List<String> groups, String staffStoreId, long ttlSeconds) {
+        return issue(sub, groups, staffStoreId, null, ttlSeconds);
+    }
+
+    /**
+     * A token that may also carry the {@code custom:storeId} of a store's manager or staff and the {@code name} the
+     * person gave at sign-up (as a Cognito ID token does; null: none).
+     */
+    public String issue(String sub, List<String> groups, String staffStoreId, String name, long ttlSeconds) {
         long now = clock.instant().getEpochSecond();
         ObjectNode payload = JsonText.MAPPER.createObjectNode();
         payload.put("sub", sub);
+        if (name != null) {
+            payload.put("name", name);
+        }
         if (!groups.isEmpty()) {
             groups.forEach(g -> payload.withArray("cognito:groups").add(g));
         }

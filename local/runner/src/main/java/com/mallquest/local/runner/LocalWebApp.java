@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  *   <li>{@code GET /config.json}: what the app needs to know about where it runs (the API on the same origin, the
  *       local dev sign-in available); in AWS the deploy writes this file into the bucket instead;</li>
  *   <li>{@code POST /local/dev-token} {@code {"sub":"shopper-1","groups":["admin"]}}: the local dev sign-in, the same
- *       token {@code ./mallquest token} prints (HS256 with the local secret). It exists only in this runner.</li>
+ *       token {@code ./mallquest token} prints (HS256 with the local secret); optionally {@code "name"} (the name a
+ *       Cognito ID token carries) and {@code "storeId"} (a store manager's or cashier's {@code custom:storeId}). It
+ *       exists only in this runner.</li>
  * </ul>
  * When {@code web/dist} has not been built, a page answers 503 with the command that builds it.
  */
@@ -32,6 +34,9 @@ public final class LocalWebApp {
     /** Who the dev sign-in accepts: the API's user-id rule, and group names. */
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
     private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern STORE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    /** A person's name: 1-80 characters, no control characters. */
+    private static final Pattern NAME = Pattern.compile("[^\\p{Cntrl}]{1,80}");
     private static final long DEV_TOKEN_TTL_SECONDS = 8 * 3600;
     private static final Map<String, String> PAGES = Map.of(
             "/", "index.html", "/index.html", "index.html",
@@ -127,8 +132,22 @@ public final class LocalWebApp {
                 groups.add(group.asText());
             }
         }
+        String name = null;
+        if (request.hasNonNull("name")) {
+            if (!request.get("name").isTextual() || !NAME.matcher(request.get("name").asText().strip()).matches()) {
+                return error(400, "invalid_field", "name must be 1 to 80 characters without control characters");
+            }
+            name = request.get("name").asText().strip();
+        }
+        String storeId = null;
+        if (request.hasNonNull("storeId")) {
+            if (!request.get("storeId").isTextual() || !STORE_ID.matcher(request.get("storeId").asText()).matches()) {
+                return error(400, "invalid_field", "storeId must be a store id: a-z, 0-9 and -, at most 64");
+            }
+            storeId = request.get("storeId").asText();
+        }
         ObjectNode out = JsonText.MAPPER.createObjectNode();
-        out.put("token", jwt.issue(request.get("sub").asText(), groups, DEV_TOKEN_TTL_SECONDS));
+        out.put("token", jwt.issue(request.get("sub").asText(), groups, storeId, name, DEV_TOKEN_TTL_SECONDS));
         out.put("expiresInSeconds", DEV_TOKEN_TTL_SECONDS);
         return reply(200, "application/json", "no-store", JsonText.bytes(out));
     }

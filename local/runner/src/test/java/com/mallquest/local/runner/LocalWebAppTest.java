@@ -113,6 +113,23 @@ class LocalWebAppTest {
         assertEquals(405, get("/local/dev-token").orElseThrow().status());
     }
 
+    @Test
+    void devToken_shouldCarryTheNameAndStore_asACognitoIdTokenDoes_whenGiven() {
+        // GIVEN a dev sign-in with a name, a store and the store-manager group
+        ApiGatewayEvents.HttpReply reply = devToken("{\"sub\":\"m-1\",\"groups\":[\"store-manager\"],\"name\":\" Maya Lopez \",\"storeId\":\"zara\"}");
+
+        // THEN the token carries them as claims the authorizer passes on
+        assertEquals(200, reply.status());
+        LocalJwt.Verified verified = jwt.verify("Bearer " + JsonText.parse(reply.body(), "reply").get("token").asText()).orElseThrow();
+        assertEquals("Maya Lopez", verified.claims().get("name"));
+        assertEquals("zara", verified.claims().get("custom:storeId"));
+        // AND a name or store that is not one is refused
+        for (String bad : List.of("{\"sub\":\"x\",\"name\":\"\"}", "{\"sub\":\"x\",\"name\":\"" + "n".repeat(81) + "\"}",
+                "{\"sub\":\"x\",\"name\":\"a\\nb\"}", "{\"sub\":\"x\",\"name\":7}", "{\"sub\":\"x\",\"storeId\":\"Zara Store\"}")) {
+            assertEquals(400, devToken(bad).status(), bad);
+        }
+    }
+
     private ApiGatewayEvents.HttpReply devToken(String json) {
         return app.serve(new ApiGatewayEvents.HttpRequest("POST", "/local/dev-token", null, List.of(),
                 json.getBytes(StandardCharsets.UTF_8), "127.0.0.1", "HTTP/1.1")).orElseThrow();
