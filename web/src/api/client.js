@@ -84,10 +84,10 @@ export function createClient({ baseUrl = '', getToken = () => null, onUnauthoriz
   /** Server time minus this browser's, from the last Date header seen (ms). */
   let skewMs = 0;
 
-  async function request(method, path, { query, body, signal } = {}) {
+  async function request(method, path, { query, body, signal, headers: extra } = {}) {
     const url = new URL(baseUrl + path, globalThis.location?.origin ?? 'http://localhost');
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
-    const headers = { Accept: 'application/json' };
+    const headers = { Accept: 'application/json', ...(extra ?? {}) };
     const token = getToken();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -130,6 +130,10 @@ export function createClient({ baseUrl = '', getToken = () => null, onUnauthoriz
     get: async (path, options) => (await request('GET', path, options)).body,
     /** POST → {status, body} (201 vs 200 replay vs 202 pending matter to callers). */
     post: (path, body, options) => request('POST', path, { ...options, body }),
+    /** PUT → {status, body, headers} (201 created vs 200 replaced; `headers: {'If-Match': etag}` for a versioned replace). */
+    put: (path, body, options) => request('PUT', path, { ...options, body }),
+    /** DELETE → {status, body, headers}. */
+    delete: (path, options) => request('DELETE', path, options),
     request,
     /** The server's clock in ms since the epoch, as far as its last Date header tells. */
     serverNow: () => Date.now() + skewMs,

@@ -1,23 +1,29 @@
 /**
- * The operator dashboard (/ops, admin only): GET /metrics every 5 s turned into charts over time, the routes'
- * latest figures, cache and business counters; GET /health with its reasons. A signed-in user who is not an
- * operator gets the API's 403 and no dashboard.
+ * The operator console (/ops, admin only). Figures: GET /metrics every 5 s turned into charts over time, the
+ * routes' latest figures, cache and business counters, GET /health with its reasons, the review queue. Stores
+ * (with their signing keys), the rewards catalogue and the audit trail are the other views (`?view=stores`,
+ * `rewards`, `audit`). A signed-in user who is not an operator gets the API's 403 and no console.
  */
 import '../../styles/base.css';
 import '../../styles/ops.css';
 import { ApiError, createClient, describeError } from '../../api/client.js';
 import { loadConfig } from '../../api/config.js';
 import { createPoller } from '../../poll/poller.js';
+import { completeSignIn } from '../../session/oidc.js';
 import { captureFragmentToken, clearToken, currentSession } from '../../session/token.js';
 import { $, fill, formatNumber, h } from '../../ui/dom.js';
-import { renderSignIn } from '../../ui/signin.js';
+import { renderSignIn, renderSwitchConsent, signOutOf } from '../../ui/signin.js';
 import { notify, showError, showLoading } from '../../ui/states.js';
 import { renderChart } from './chart.js';
 import { renderHealth } from './health.js';
+import { createAudit } from './audit.js';
 import { createReviewQueue } from './review.js';
+import { createRewardsCatalogue } from './rewards.js';
+import { createStores } from './stores.js';
 import { SeriesSet, samplesOf } from './series.js';
 
-captureFragmentToken();
+// a link's token (#token=…): signs in an empty tab; someone else's waits for the person's answer
+let offer = captureFragmentToken();
 
 const main = $('#main');
 const who = $('#who');
@@ -61,6 +67,15 @@ function cacheSummary(metrics) {
 async function boot(reason) {
   stopAll();
   const config = await loadConfig();
+  const answer = await completeSignIn(window, config.cognito);
+  if (answer?.status === 'error') reason = answer.message;
+  if (offer?.status === 'needs-consent') {
+    const pending = offer;
+    offer = null;
+    fill(who);
+    renderSwitchConsent(main, { offer: pending, onDecided: () => boot() });
+    return;
+  }
   const session = currentSession();
   if (!session) {
     fill(who);
@@ -68,8 +83,10 @@ async function boot(reason) {
     return;
   }
   const signOut = (why) => {
-    clearToken();
-    boot(why);
+    if (why || !signOutOf(config)) {
+      clearToken();
+      boot(why);
+    }
   };
   const onUnauthorized = () => signOut('Your sign-in has expired or is not valid. Sign in again.');
   const client = createClient({ baseUrl: config.apiBase, getToken: () => currentSession()?.token ?? null, onUnauthorized });
@@ -102,8 +119,40 @@ async function boot(reason) {
   const routesPanel = h('div', { id: 'routes' });
   const cachePanel = h('div', { id: 'cache' });
   const updated = h('p', { class: 'hint', id: 'updated', 'aria-live': 'polite' });
-  fill(main,
-    h('h1', {}, 'Fleet figures'), updated,
+  const views = {
+    figures: h('section', { id: 'view-figures', 'aria-labelledby': 'figures-heading' }),
+    stores: h('section', { id: 'view-stores', 'aria-label': 'Stores', hidden: true }),
+    rewards: h('section', { id: 'view-rewards', 'aria-label': 'Rewards catalogue', hidden: true }),
+    audit: h('section', { id: 'view-audit', 'aria-label': 'Audit trail', hidden: true }),
+  };
+  const labels = { figures: 'Figures', stores: 'Stores', rewards: 'Rewards', audit: 'Audit trail' };
+  const consoles = {
+    stores: createStores(views.stores, { client, onUnauthorized }),
+    rewards: createRewardsCatalogue(views.rewards, { client, onUnauthorized }),
+    audit: createAudit(views.audit, { client, onUnauthorized }),
+  };
+  const tabs = Object.keys(views).map((name) => h('button', { type: 'button', class: 'tab', id: `tab-${name}`, dataset: { view: name }, onclick: () => show(name) }, labels[name]));
+  const loaded = new Set();
+  function show(name) {
+    const view = views[name] ? name : 'figures';
+    for (const [k, el] of Object.entries(views)) el.hidden = k !== view;
+    for (const t of tabs) {
+      if (t.dataset.view === view) t.setAttribute('aria-current', 'page');
+      else t.removeAttribute('aria-current');
+    }
+    const url = new URL(window.location.href);
+    if (view === 'figures') url.searchParams.delete('view');
+    else url.searchParams.set('view', view);
+    window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+    if (consoles[view] && !loaded.has(view)) {
+      loaded.add(view);
+      consoles[view].load();
+    }
+  }
+  fill(main, h('nav', { class: 'tabs', 'aria-label': 'Console' }, tabs),
+    views.figures, views.stores, views.rewards, views.audit);
+  fill(views.figures,
+    h('h1', { id: 'figures-heading' }, 'Fleet figures'), updated,
     h('div', { class: 'ops' },
       healthPanel,
       reviewPanel,
@@ -129,6 +178,7 @@ async function boot(reason) {
     updated.dataset.samples = String(series.get('rps').length);
   };
   draw(first);
+  show(new URLSearchParams(window.location.search).get('view') ?? 'figures');
   const review = createReviewQueue(reviewPanel, { client, onUnauthorized });
   review.reload();
 
@@ -152,7 +202,8 @@ async function boot(reason) {
 }
 
 boot();
-// a token pasted into the address bar of an open tab (#token=…) signs it in as on load
+// a token pasted into the address bar of an open tab (#token=…): as on load, never a silent switch of account
 window.addEventListener('hashchange', () => {
-  if (captureFragmentToken()) boot();
+  offer = captureFragmentToken();
+  if (offer?.status === 'signed-in' || offer?.status === 'needs-consent') boot();
 });
