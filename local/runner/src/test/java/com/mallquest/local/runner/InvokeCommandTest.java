@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,9 +30,37 @@ class InvokeCommandTest {
     private static final List<String> HTTP_FUNCTIONS = List.of("SubmitReceiptFunction", "StoreAdminFunction", "GetUserFunction",
             "TriggerEffectFunction", "MetricsFunction", "AdminBatchFunction", "RewardsFunction");
 
+    /**
+     * What each function's sample must answer beyond a 2xx, given the sample's body and the answer's body (the one
+     * sample-event check of every function: the handlers' own tests cover the rest).
+     */
+    private static final Map<String, BiConsumer<JsonNode, JsonNode>> SAMPLE_ANSWERS = Map.of(
+            "AdminBatchFunction", (sample, body) ->
+                    assertEquals("applied", body.path("results").get(0).path("status").asText(), body.toString()),
+            "GamificationFunction", (sample, body) -> {
+                assertEquals("week", body.path("period").asText(), body.toString());
+                assertEquals(0, body.path("score").asLong(), body.toString());
+            },
+            "GetUserFunction", (sample, body) -> {
+                assertEquals("demo-user", body.path("userId").asText(), body.toString());
+                assertEquals(1, body.path("level").asInt(), body.toString());
+            },
+            "MetricsFunction", (sample, body) -> {
+                // fleet-wide from a shared cache, or this instance's figures alone and a note that says why
+                String scope = body.path("scope").asText();
+                assertTrue(scope.equals("fleet") || scope.equals("instance"), body.toString());
+                assertEquals(scope.equals("instance"), body.hasNonNull("scopeNote"), body.toString());
+            },
+            "TriggerEffectFunction", (sample, body) ->
+                    assertEquals(sample.path("type").asText(), body.path("type").asText(), body.toString()));
+
     private static CommandRun invoke(String function, String eventFile, String stdin) {
+        return invoke(function, eventFile, stdin, "inv-" + UUID.randomUUID().toString().substring(0, 8) + "-");
+    }
+
+    private static CommandRun invoke(String function, String eventFile, String stdin, String tablePrefix) {
         return CommandRun.withStdin(FixtureStack.shell(Map.of()), stdin, "invoke", function, "-e", eventFile,
-                "--table-prefix", "inv-" + UUID.randomUUID().toString().substring(0, 8) + "-");
+                "--table-prefix", tablePrefix);
     }
 
     @TestFactory
@@ -48,7 +77,8 @@ class InvokeCommandTest {
         return samples.stream().map(sample -> DynamicTest.dynamicTest(sample.getFileName().toString(), () -> {
             String function = sample.getFileName().toString().replace(".json", "");
             // WHEN the sample is invoked
-            CommandRun run = invoke(function, sample.toString(), "");
+            String tables = "inv-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+            CommandRun run = invoke(function, sample.toString(), "", tables);
             // THEN the function answered (exit 0, the result JSON on stdout, its logs on stderr)
             assertEquals(0, run.status(), run.stderr());
             JsonNode result = JsonText.MAPPER.readTree(run.stdout());
@@ -57,6 +87,16 @@ class InvokeCommandTest {
                 // AND the sample succeeds against the seeded local data
                 int status = result.get("statusCode").asInt();
                 assertTrue(status >= 200 && status < 300, function + " answered " + result);
+                // AND it answers what the sample asks for
+                JsonNode sent = JsonText.MAPPER.readTree(JsonText.MAPPER.readTree(Files.readString(sample)).path("body").asText("{}"));
+                SAMPLE_ANSWERS.getOrDefault(function, (s, b) -> { })
+                        .accept(sent, JsonText.MAPPER.readTree(result.path("body").asText()));
+            }
+            if (function.equals("AdminBatchFunction")) {
+                // AND the same batch sent again is a replay: each adjustment applies once
+                JsonNode again = JsonText.MAPPER.readTree(invoke(function, sample.toString(), "", tables).stdout());
+                assertEquals("replayed", JsonText.MAPPER.readTree(again.path("body").asText())
+                        .path("results").get(0).path("status").asText(), again.toString());
             }
         }));
     }
