@@ -9,7 +9,6 @@ import com.mallquest.core.api.http.ApiRequest;
 import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
-import com.mallquest.core.platform.wiring.Platform;
 
 import java.util.List;
 
@@ -18,17 +17,13 @@ import java.util.List;
  * the ledger ({@link BatchAdjustments}); 200 with a result per adjustment.
  */
 public final class AdminBatchHandler extends ApiHandler {
-    private static final class Container {
-        static final Services SERVICES = new Services(Platform.fromEnvironment());
-    }
-
     /** Users whose adjustments are applied at a time. */
     static final int PARALLELISM = 8;
 
     private final BatchAdjustments adjustments;
 
     public AdminBatchHandler() {
-        this(Container.SERVICES);
+        this(Services.container());
     }
 
     AdminBatchHandler(Services services) {

@@ -26,15 +26,11 @@ import java.util.Map;
 public final class CleanupHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private static final Log LOG = Log.of(CleanupHandler.class);
 
-    private static final class Container {
-        static final Services SERVICES = new Services(Platform.fromEnvironment());
-    }
-
     private final CleanupJob job;
     private final LeaderboardRebuild rebuild;
 
     public CleanupHandler() {
-        this(Container.SERVICES);
+        this(Services.container());
     }
 
     CleanupHandler(Services services) {

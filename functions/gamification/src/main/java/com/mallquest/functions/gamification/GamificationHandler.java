@@ -8,7 +8,6 @@ import com.mallquest.core.api.http.ApiRequest;
 import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
-import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.stores.Store;
 import com.mallquest.core.domain.stores.StoreCatalogue;
 import com.mallquest.core.platform.errors.DomainException;
@@ -20,15 +19,11 @@ import java.util.List;
  * {@code GET /users/me/badges} and {@code PUT /users/me/preferences} over {@link Gamification}.
  */
 public final class GamificationHandler extends ApiHandler {
-    private static final class Container {
-        static final Services SERVICES = new Services(Platform.fromEnvironment());
-    }
-
     private final Gamification game;
     private final StoreCatalogue stores;
 
     public GamificationHandler() {
-        this(Container.SERVICES);
+        this(Services.container());
     }
 
     GamificationHandler(Services services) {

@@ -6,7 +6,6 @@ import com.mallquest.core.api.http.ApiRequest;
 import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
-import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.users.UserView;
 import com.mallquest.core.domain.users.UserViewService;
 
@@ -17,14 +16,10 @@ import java.util.List;
  * and {@code GET /users/{userId}/activity?limit=&cursor=} ({@code me} works there too) over {@link UserViewService}.
  */
 public final class GetUserHandler extends ApiHandler {
-    private static final class Container {
-        static final Services SERVICES = new Services(Platform.fromEnvironment());
-    }
-
     private final UserViewService users;
 
     public GetUserHandler() {
-        this(Container.SERVICES);
+        this(Services.container());
     }
 
     GetUserHandler(Services services) {

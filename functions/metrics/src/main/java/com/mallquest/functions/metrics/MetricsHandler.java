@@ -1,5 +1,6 @@
 package com.mallquest.functions.metrics;
 
+import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Access;
 import com.mallquest.core.operations.fleet.CacheServiceStatus;
 import com.mallquest.core.operations.fleet.MetricsReporter;
@@ -19,15 +20,11 @@ import java.util.List;
  * {@link MetricsReporter} and {@link HealthCheck}.
  */
 public final class MetricsHandler extends ApiHandler {
-    private static final class Container {
-        static final Platform CORE = Platform.fromEnvironment();
-    }
-
     private final MetricsReporter reporter;
     private final HealthCheck health;
 
     public MetricsHandler() {
-        this(Container.CORE);
+        this(Services.container().platform());
     }
 
     MetricsHandler(Platform core) {

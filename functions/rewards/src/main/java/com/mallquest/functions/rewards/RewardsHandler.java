@@ -7,7 +7,6 @@ import com.mallquest.core.api.http.ApiRequest;
 import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
-import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.platform.metrics.InvocationMetrics;
 import com.mallquest.core.domain.spending.CouponService;
 import com.mallquest.core.domain.spending.ReceiptRefund;
@@ -35,17 +34,13 @@ import java.util.Map;
  * and {@code RedemptionsRejected.<code>}, {@code CouponsUsed}, {@code ReceiptRefunds}, {@code CoinsReversed}; the same business counters go to {@code GET /metrics}.
  */
 public final class RewardsHandler extends ApiHandler {
-    private static final class Container {
-        static final Services SERVICES = new Services(Platform.fromEnvironment());
-    }
-
     private final RewardCatalogue catalogue;
     private final RedemptionService redemptions;
     private final CouponService coupons;
     private final ReceiptRefunds refunds;
 
     public RewardsHandler() {
-        this(Container.SERVICES);
+        this(Services.container());
     }
 
     RewardsHandler(Services services) {

@@ -8,7 +8,6 @@ import com.mallquest.core.api.http.ApiRequest;
 import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
-import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.receipts.ReceiptResult;
 import com.mallquest.core.domain.receipts.ReceiptReviews;
 import com.mallquest.core.domain.stores.StoreKey;
@@ -32,15 +31,11 @@ import java.util.Map;
  * </ul>
  */
 public final class StoreAdminHandler extends ApiHandler {
-    private static final class Container {
-        static final Services SERVICES = new Services(Platform.fromEnvironment());
-    }
-
     private final StoreKeys keys;
     private final ReceiptReviews reviews;
 
     public StoreAdminHandler() {
-        this(Container.SERVICES);
+        this(Services.container());
     }
 
     StoreAdminHandler(Services services) {

@@ -10,7 +10,6 @@ import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.DomainErrors;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
-import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.platform.metrics.InvocationMetrics;
 import com.mallquest.core.domain.receipts.PendingReview;
 import com.mallquest.core.domain.receipts.ReceiptRequest;
@@ -34,15 +33,11 @@ import java.util.Map;
  * counters of {@code GET /metrics} ({@link FleetRecorder#business}).
  */
 public final class SubmitReceiptHandler extends ApiHandler {
-    private static final class Container {
-        static final Services SERVICES = new Services(Platform.fromEnvironment());
-    }
-
     private final ReceiptService receipts;
     private final StoreCatalogue stores;
 
     public SubmitReceiptHandler() {
-        this(Container.SERVICES);
+        this(Services.container());
     }
 
     SubmitReceiptHandler(Services services) {

@@ -8,7 +8,6 @@ import com.mallquest.core.api.http.ApiRequest;
 import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
-import com.mallquest.core.platform.wiring.Platform;
 
 import java.util.List;
 
@@ -17,14 +16,10 @@ import java.util.List;
  * ones, newest first) over {@link EffectsService}.
  */
 public final class EffectsHandler extends ApiHandler {
-    private static final class Container {
-        static final Services SERVICES = new Services(Platform.fromEnvironment());
-    }
-
     private final EffectsService effects;
 
     public EffectsHandler() {
-        this(Container.SERVICES);
+        this(Services.container());
     }
 
     EffectsHandler(Services services) {

@@ -31,10 +31,7 @@ import java.util.function.Supplier;
  * service; no domain class builds another. A handler holds one {@code Services} in its static init:
  *
  * <pre>{@code
- * private static final class Container {
- *     static final Services SERVICES = new Services(Platform.fromEnvironment());
- * }
- * public GetUserHandler() { this(Container.SERVICES); }
+ * public GetUserHandler() { this(Services.container()); }     // the Lambda runtime's constructor
  * GetUserHandler(Services services) { super(services.platform()); this.users = services.users(); }
  * }</pre>
  *
@@ -109,6 +106,18 @@ public final class Services {
         this.users = new Lazy<>(() -> new UserViewService(ledger.get(), platform.dynamoDb(), settings.usersTable(),
                 platform.cache(), new RateLimiter(platform.cache(), platform.clock()), settings.userReadRateLimit(),
                 settings.userCacheTtl(), platform.clock()));
+    }
+
+    /**
+     * The services of this container, from the process environment, built once on first use: in a handler's
+     * static init or no-argument constructor, so that SnapStart's snapshot holds them.
+     */
+    public static Services container() {
+        return Container.SERVICES;
+    }
+
+    private static final class Container {
+        static final Services SERVICES = new Services(Platform.fromEnvironment());
     }
 
     public Platform platform() { return platform; }
