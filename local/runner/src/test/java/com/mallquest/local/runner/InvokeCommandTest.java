@@ -42,8 +42,11 @@ class InvokeCommandTest {
                 assertEquals(0, body.path("score").asLong(), body.toString());
             },
             "GetUserFunction", (sample, body) -> {
+                // the caller's own view (the seed's demo-user: its welcome bonus, level 3)
                 assertEquals("demo-user", body.path("userId").asText(), body.toString());
-                assertEquals(1, body.path("level").asInt(), body.toString());
+                assertEquals(body.path("progress").path("level").asInt(), body.path("level").asInt(), body.toString());
+                assertEquals(body.path("recentActivity").get(0).path("coins").asLong(), body.path("coins").asLong(),
+                        body.toString());
             },
             "MetricsFunction", (sample, body) -> {
                 // fleet-wide from a shared cache, or this instance's figures alone and a note that says why
