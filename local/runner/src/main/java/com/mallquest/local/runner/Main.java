@@ -39,6 +39,8 @@ public final class Main {
 
     /** The benchmarks' jar (JMH and the Lambda bench), relative to the repository root; the launcher builds it. */
     static final String BENCHMARKS_JAR = "benchmarks/target/benchmarks.jar";
+    /** The Lambda bench's main class, in the benchmarks jar (which depends on this module, not the other way). */
+    static final String LAMBDA_BENCH = "com.mallquest.benchmarks.lambda.LambdaBench";
 
     private final Map<String, String> shell;
     private final InputStream stdin;
@@ -87,7 +89,7 @@ public final class Main {
                 new Command("bench lambda", List.of("[--before CHECKOUT] [--cold-runs 5] [--warm 300] [--warm-up 200] [--clients 16]",
                         "[--seconds 20] [--only cold,warm,artifacts,ceiling] [--max-containers N]"),
                         "cold start, warm latency, artifact sizes and start-api's ceiling beside their baselines",
-                        argv -> benchLambda(Args.parse(argv))),
+                        this::benchLambda),
                 new Command("help", List.of(), "this text", argv -> {
                     stdout.println(usage());
                     return 0;
@@ -228,26 +230,18 @@ public final class Main {
         }
     }
 
-    private int benchLambda(Args args) {
-        args.allow("cold-runs", "warm", "warm-up", "clients", "seconds", "before", "only", "max-containers");
+    /**
+     * {@code bench lambda [options]}: the Lambda bench from the benchmarks jar, in a JVM started with the runner's own
+     * options (its load generator runs as the runner does); it reads its options itself.
+     */
+    private int benchLambda(List<String> benchArgs) {
         Path root = root();
-        Path runtimeLib = Optional.ofNullable(System.getProperty(RUNTIME_LIB_PROPERTY)).map(Path::of)
-                .orElse(root.resolve("local/runner/target/lambda-runtime"));
-        LambdaBench.Options options = new LambdaBench.Options(args.integer("cold-runs", 5), args.integer("warm", 300),
-                args.integer("warm-up", 200), args.integer("clients", 16), args.integer("seconds", 20),
-                args.one("before").map(b -> Path.of(b).toAbsolutePath().normalize()),
-                java.util.Set.of(args.one("only").orElse("cold,warm,artifacts,ceiling").split(",")),
-                args.one("max-containers").map(n -> args.integer("max-containers", 0)));
-        if (options.coldRuns() < 1 || options.warm() < 1 || options.clients() < 1 || options.seconds() < 1) {
-            throw new UsageError("--cold-runs, --warm, --clients and --seconds must be at least 1");
-        }
-        if (options.warmUp() < 0) {
-            throw new UsageError("--warm-up must be 0 or more");
-        }
-        return new LambdaBench(root, shell, runtimeLib, options, line -> {
-            stdout.println(line);
-            stdout.flush();
-        }).run();
+        List<String> command = new ArrayList<>(List.of(javaCommand()));
+        command.addAll(RunnerJvmOptions.of(root).orElse(List.of()));
+        command.addAll(List.of("-D" + RepositoryRoot.PROPERTY + "=" + root, "-D" + RUNTIME_LIB_PROPERTY + "=" + runtimeLib(root),
+                "-cp", root.resolve(BENCHMARKS_JAR).toString(), LAMBDA_BENCH));
+        command.addAll(benchArgs);
+        return children.run(command, root);
     }
 
     private int rebuildLeaderboards(Args args) {
@@ -337,12 +331,10 @@ public final class Main {
 
     private LocalStack.Options options(Args args, LocalStack.FunctionLog log, boolean invoke) {
         Path root = root();
-        Path runtimeLib = Optional.ofNullable(System.getProperty(RUNTIME_LIB_PROPERTY)).map(Path::of)
-                .orElse(root.resolve("local/runner/target/lambda-runtime"));
         return new LocalStack.Options(root,
                 args.one("template").map(Path::of).orElse(root.resolve("template.yaml")),
                 shell, parameterOverrides(args), envVarsFile(args, root, invoke),
-                args.one("table-prefix").orElse(""), args.integer("max-containers", DEFAULT_MAX_CONTAINERS), runtimeLib,
+                args.one("table-prefix").orElse(""), args.integer("max-containers", DEFAULT_MAX_CONTAINERS), runtimeLib(root),
                 line -> {
                     stderr.println(line);
                     stderr.flush();
@@ -360,6 +352,12 @@ public final class Main {
         }
         Path samples = root.resolve(SAMPLE_ENV_VARS);
         return Files.isRegularFile(samples) ? Optional.of(samples) : Optional.empty();
+    }
+
+    /** The Lambda runtime's jars: the launcher's {@value #RUNTIME_LIB_PROPERTY}, else the build's. */
+    private static Path runtimeLib(Path root) {
+        return Optional.ofNullable(System.getProperty(RUNTIME_LIB_PROPERTY)).map(Path::of)
+                .orElse(root.resolve("local/runner/target/lambda-runtime"));
     }
 
     private static Path root() {

@@ -122,6 +122,21 @@ class CommandLineTest {
     }
 
     @Test
+    void benchLambda_shouldRunTheLambdaBenchFromTheBenchmarksJar_withTheRunnersJvmOptions_andItsArguments() {
+        // GIVEN the bench's options  WHEN bench lambda runs (its JVM answering 2, a bad option of its own)
+        Run run = run(2, "bench", "lambda", "--only", "warm", "--warm", "50");
+
+        // THEN the Lambda bench's class ran from the benchmarks jar, in a JVM started with the runner's options, with
+        // exactly those arguments (the bench reads them), and its status is the command's
+        assertEquals(2, run.status());
+        java.nio.file.Path root = com.mallquest.local.services.RepositoryRoot.locate();
+        List<String> java = run.children().get(0);
+        assertEquals(RunnerJvmOptions.of(root).orElseThrow(), java.subList(1, 1 + RunnerJvmOptions.of(root).orElseThrow().size()));
+        assertEquals(List.of("-cp", root.resolve(Main.BENCHMARKS_JAR).toString(), Main.LAMBDA_BENCH, "--only", "warm", "--warm", "50"),
+                java.subList(java.size() - 7, java.size()));
+    }
+
+    @Test
     void test_shouldRunMavenVerify_thenTheWebUnitTests_thenTheBrowserTests_andAdvanceTheBuildStamp() throws Exception {
         // GIVEN a repository whose children all pass
         Path root = Files.createTempDirectory("repo-");
