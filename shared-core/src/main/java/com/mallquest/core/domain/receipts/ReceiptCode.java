@@ -41,7 +41,9 @@ import java.util.regex.Pattern;
  *   <li>{@code alg} is {@code EdDSA} or {@code Ed25519}, exactly so spelled (never {@code none}, never an HMAC or RSA
  *       alg): else 422 {@code receipt_alg_refused}; both name Ed25519 here, the only curve a store key can have;</li>
  *   <li>the key: known (422 {@code receipt_key_unknown}), of the payload's {@code storeId} (422
- *       {@code receipt_key_wrong_store}), not revoked (422 {@code receipt_key_revoked});</li>
+ *       {@code receipt_key_wrong_store}), not revoked (422 {@code receipt_key_revoked}), not weak (422
+ *       {@code receipt_key_weak}: small order or non-canonical, under which a constant signature verifies any
+ *       payload; registration refuses such keys, this refuses any stored before it did);</li>
  *   <li>the signature over {@code header.payload} (the bytes as sent): else 422 {@code receipt_signature_invalid}
  *       (a forged signature and a tampered header or payload are one and the same fact to a verifier);</li>
  *   <li>the payload's fields ({@link ReceiptSubmission}'s rules; {@code registerId}, {@code currency}, {@code iat}
@@ -135,6 +137,10 @@ public final class ReceiptCode {
         if (key.revoked()) {
             throw DomainException.rejected("receipt_key_revoked",
                     "Key '" + kid + "' was revoked; receipts signed with it are no longer accepted", "code");
+        }
+        if (key.weakness().isPresent()) { // stored before registration refused such keys: trust nothing it "signed"
+            throw DomainException.rejected("receipt_key_weak", "Key '" + kid + "' is not a safe Ed25519 public key ("
+                    + key.weakness().get() + "); receipts signed with it are refused", "code");
         }
         if (signature.length != 64 || !signatureValid(key, parts[0] + "." + parts[1], signature)) {
             throw DomainException.rejected("receipt_signature_invalid",

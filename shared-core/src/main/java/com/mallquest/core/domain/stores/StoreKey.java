@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -57,6 +58,18 @@ public record StoreKey(String kid, String storeId, String x, Instant createdAt, 
         jwk.put("crv", CRV);
         jwk.put("x", x);
         return jwk;
+    }
+
+    /**
+     * Why this key must not verify anything, or empty when it may: its {@code x} is no 32 bytes, not canonical, no
+     * point of the curve, or of small order ({@link Ed25519PublicKeys}).
+     */
+    public Optional<String> weakness() {
+        try {
+            return Ed25519PublicKeys.weakness(rawBytes(x));
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** The key as the JDK's verifier takes it. */

@@ -6,7 +6,8 @@ import com.mallquest.core.platform.errors.DomainException;
  * The body of {@code PUT /admin/stores/{storeId}/keys/{kid}}: a public JWK, {@code {"kty":"OKP","crv":"Ed25519","x":…}}.
  * {@code kid} (the path's), {@code alg} ({@code EdDSA} of RFC 8037 or {@code Ed25519} of RFC 9864) and {@code use}
  * ({@code sig}) may come along as JWKs usually carry them;
- * a JWK holding a private part ({@code d}) is refused: the backend must never see a store's private key.
+ * a JWK holding a private part ({@code d}) is refused: the backend must never see a store's private key. A key that is
+ * not canonical, no point of the curve or of small order is refused ({@code weak_key}, {@link Ed25519PublicKeys}).
  */
 public record StoreKeyRequest(String kty, String crv, String x, String d, String kid, String alg, String use) {
 
@@ -21,11 +22,16 @@ public record StoreKeyRequest(String kty, String crv, String x, String d, String
         if (!StoreKey.CRV.equals(crv)) {
             throw DomainException.invalid("crv", "crv must be \"Ed25519\"");
         }
+        byte[] raw;
         try {
-            StoreKey.publicKey(StoreKey.rawBytes(x));
+            raw = StoreKey.rawBytes(x);
+            StoreKey.publicKey(raw);
         } catch (IllegalArgumentException e) {
             throw DomainException.invalid("x", e.getMessage());
         }
+        Ed25519PublicKeys.weakness(raw).ifPresent(why -> {
+            throw DomainException.invalid("weak_key", "This public key is refused: " + why, "x");
+        });
         if (alg != null && !StoreKey.ALGS.contains(alg)) {
             throw DomainException.invalid("alg", "alg must be \"EdDSA\" or \"Ed25519\" when given");
         }

@@ -2,6 +2,7 @@ package com.mallquest.core.domain.receipts;
 
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.domain.stores.StoreKey;
+import com.mallquest.core.testing.WeakEd25519Keys;
 import com.mallquest.local.services.DevReceiptSigner;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +92,23 @@ class ReceiptCodeTest {
     void verify_shouldRefuseAnUnknownKid() {
         String code = DevReceiptSigner.signPayload("nobody-1", zara.getPrivate(), payload("zara", "R-1", "10"));
         assertRefused(code, DomainException.Kind.REJECTED, "receipt_key_unknown");
+    }
+
+    @Test
+    void verify_shouldRefuseCodesOfAStoredWeakKey_whoseConstantSignatureVerifiesForAnyPayload() {
+        // GIVEN the forger's constant signature: R = the identity, S = 0 ([0]B = R + [k]A for every k when [8]A is the identity)
+        byte[] constant = new byte[64];
+        constant[0] = 1;
+        for (String hex : WeakEd25519Keys.all()) {
+            // AND a weak key stored before registration refused such keys
+            keys.put("zara-weak", new StoreKey("zara-weak", "zara", WeakEd25519Keys.x(hex), AT, null));
+            for (String amount : new String[] {"10", "1500.00"}) {
+                String[] parts = DevReceiptSigner.signPayload("zara-weak", zara.getPrivate(), payload("zara", "R-1", amount)).split("\\.");
+                // WHEN a code "signed" with it arrives THEN it is refused for its key, whatever the signature
+                assertRefused(parts[0] + "." + parts[1] + "." + DevReceiptSigner.base64url(constant), DomainException.Kind.REJECTED, "receipt_key_weak");
+                assertRefused(parts[0] + "." + parts[1] + "." + parts[2], DomainException.Kind.REJECTED, "receipt_key_weak");
+            }
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.platform.metrics.Metrics;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.StoreSeed;
+import com.mallquest.core.testing.WeakEd25519Keys;
 import com.mallquest.local.services.DevReceiptSigner;
 import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,6 +110,26 @@ class StoreKeysTest {
         // AND a kid other than the path's is refused
         assertEquals("kid", assertThrows(DomainException.class, () -> keys().register(ADMIN, "zara", "zara-a",
                 new StoreKeyRequest("OKP", "Ed25519", x, null, "zara-b", "Ed25519", "sig"))).field());
+    }
+
+    @Test
+    void register_shouldRefuseSmallOrderAndNonCanonicalKeys_andStillRegisterANormalKey() {
+        // GIVEN the identity point as the issue registered it, every other point of small order, and non-canonical encodings
+        assertEquals("AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", WeakEd25519Keys.x(WeakEd25519Keys.SMALL_ORDER.get(0)));
+        for (String hex : WeakEd25519Keys.all()) {
+            // WHEN each is sent as a store key THEN 400 weak_key naming x
+            DomainException e = assertThrows(DomainException.class, () -> keys().register(ADMIN, "zara", "zara-weak",
+                    new StoreKeyRequest("OKP", "Ed25519", WeakEd25519Keys.x(hex), null, null, null, null)), hex);
+            assertEquals("weak_key", e.code(), hex);
+            assertEquals("x", e.field(), hex);
+            assertEquals(DomainException.Kind.INVALID, e.kind(), hex);
+        }
+        // AND nothing was stored
+        assertTrue(keys().find("zara-weak").isEmpty());
+        // AND normal keys still register
+        for (int i = 0; i < 20; i++) {
+            assertTrue(keys().register(ADMIN, "zara", "zara-good-" + i, jwk(DevReceiptSigner.generate())).created());
+        }
     }
 
     @Test
