@@ -1,11 +1,10 @@
 package com.mallquest.core.domain.gamification;
 
 import com.mallquest.core.domain.ledger.UsersTable;
+import com.mallquest.core.platform.dynamo.BatchReader;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -42,10 +41,12 @@ public final class PlayerRecords {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final BatchReader reader;
 
     public PlayerRecords(DynamoDbClient dynamo, String usersTable) {
         this.dynamo = dynamo;
         this.table = usersTable;
+        this.reader = new BatchReader(dynamo);
     }
 
     static Map<String, AttributeValue> key(String userId) {
@@ -125,8 +126,8 @@ public final class PlayerRecords {
     }
 
     /**
-     * The public side (visibility and display name) of up to 100 users in one {@code BatchGetItem} (unprocessed
-     * keys retried); a user without a record is visible and unnamed.
+     * The public side (visibility and display name) of any number of users ({@link BatchReader}: 100 keys a call,
+     * unprocessed keys retried); a user without a record is visible and unnamed.
      */
     public Map<String, PlayerState> publicSides(Set<String> userIds) {
         Map<String, PlayerState> out = new HashMap<>();
@@ -135,20 +136,10 @@ public final class PlayerRecords {
         }
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         userIds.forEach(id -> keys.add(key(id)));
-        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys)
-                .projectionExpression("#pk, publicLeaderboards, displayName")
-                .expressionAttributeNames(Map.of("#pk", UsersTable.PK)).build());
-        for (int attempt = 0; !request.isEmpty() && attempt < 5; attempt++) {
-            Map<String, KeysAndAttributes> current = request;
-            BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(current));
-            for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
-                String userId = UsersTable.userIdOf(item);
-                out.put(userId, state(userId, item));
-            }
-            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
-        }
-        if (!request.isEmpty()) {
-            throw new IllegalStateException("DynamoDB left keys unprocessed after 5 attempts");
+        for (Map<String, AttributeValue> item : reader.read(table, keys, "#pk, publicLeaderboards, displayName",
+                Map.of("#pk", UsersTable.PK))) {
+            String userId = UsersTable.userIdOf(item);
+            out.put(userId, state(userId, item));
         }
         for (String id : userIds) {
             out.putIfAbsent(id, PlayerState.empty(id));

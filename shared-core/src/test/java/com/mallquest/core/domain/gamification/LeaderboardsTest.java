@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -107,6 +108,24 @@ class LeaderboardsTest {
         credit(bob, "same", 20, "zara");
         assertEquals(10, score(ann, Period.WEEK, null, null));
         assertEquals(20, score(bob, Period.WEEK, null, null));
+    }
+
+    @Test
+    void top_shouldListAHundred_whenTheBoardHasMoreThanAHundredShoppers() {
+        // GIVEN 150 shoppers on a store's week board (scores 1..150), the best one private, the second named
+        String store = "big-" + run;
+        for (int i = 1; i <= 150; i++) {
+            boards.add(new Leaderboards.Points(user("s" + i), "receipt:" + store + ":" + i, i, clock.instant(), store), Set.of(Period.WEEK));
+        }
+        game.savePreferences(user("s150"), new Gamification.Preferences(false, null));
+        game.savePreferences(user("s149"), new Gamification.Preferences(true, "Number Two"));
+        // WHEN the top 100 are read (one page of up to 200 members, whose public sides are read together)
+        List<Leaderboards.Entry> top = boards.top(Period.WEEK, null, store, 100).entries();
+        // THEN 100 rows, 149 down to 50: the private shopper left out, the named one by name
+        assertEquals(100, top.size());
+        assertEquals("Number Two", top.get(0).name());
+        assertEquals(149, top.get(0).score());
+        assertEquals(50, top.get(99).score());
     }
 
     @Test

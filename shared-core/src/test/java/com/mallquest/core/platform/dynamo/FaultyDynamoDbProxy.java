@@ -40,7 +40,8 @@ import java.util.function.Predicate;
  * <p>{@link #holdFirst} models a request that stalls on the wire: the first call matching it is held (the
  * SDK's attempt times out and it retries), and forwarded to the server only when the test calls
  * {@link #releaseHeld}, long after its client gave up on it. {@link #failNext} answers matching calls with
- * a 500 without forwarding them.
+ * a 500 without forwarding them. {@link #readPartly} makes {@code BatchGetItem} calls read only some of their keys and
+ * hand the rest back as {@code UnprocessedKeys}, as DynamoDB does under load.
  */
 public final class FaultyDynamoDbProxy implements AutoCloseable {
 
@@ -88,6 +89,9 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
     private volatile Predicate<Call> conflict = c -> false;
     private volatile int conflictsLeft;
     private final AtomicInteger conflicts = new AtomicInteger();
+    private final AtomicInteger batchGets = new AtomicInteger();
+    private final AtomicInteger partialGetsLeft = new AtomicInteger();
+    private volatile int keysPerGet;
 
     public FaultyDynamoDbProxy(URI upstream) throws IOException {
         this.upstream = upstream;
@@ -182,6 +186,21 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
         return conflicts.get();
     }
 
+    /**
+     * Answers the next {@code calls} BatchGetItem requests with only their first {@code keys} keys read; the other
+     * keys come back as {@code UnprocessedKeys}.
+     */
+    public FaultyDynamoDbProxy readPartly(int calls, int keys) {
+        this.keysPerGet = keys;
+        this.partialGetsLeft.set(calls);
+        return this;
+    }
+
+    /** How many BatchGetItem requests reached the proxy. */
+    public int batchGets() {
+        return batchGets.get();
+    }
+
     /** How many calls {@link #failNext} answered with a 500. */
     public int failures() {
         return failures.get();
@@ -204,6 +223,13 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            if (target != null && target.endsWith(".BatchGetItem")) {
+                batchGets.incrementAndGet();
+                if (partialGetsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    batchGetPartly(exchange, body);
+                    return;
+                }
+            }
             if (target == null || !target.endsWith(".BatchWriteItem")) {
                 Call call = new Call(target == null ? "" : target.substring(target.indexOf('.') + 1),
                         new String(body, StandardCharsets.UTF_8));
@@ -332,6 +358,42 @@ public final class FaultyDynamoDbProxy implements AutoCloseable {
         }
         ObjectNode answer = JSON.createObjectNode();
         answer.set("UnprocessedItems", unprocessed);
+        reply(exchange, 200, JSON.writeValueAsBytes(answer), null); // body rewritten: no x-amz-crc32
+    }
+
+    private void batchGetPartly(HttpExchange exchange, byte[] body) throws IOException {
+        ObjectNode request = (ObjectNode) JSON.readTree(body);
+        ObjectNode forwardItems = JSON.createObjectNode();
+        ObjectNode unprocessed = JSON.createObjectNode();
+        int budget = keysPerGet;
+        for (var tables = request.get("RequestItems").fields(); tables.hasNext(); ) {
+            var table = tables.next();
+            ObjectNode read = ((ObjectNode) table.getValue()).deepCopy();
+            ObjectNode left = ((ObjectNode) table.getValue()).deepCopy();
+            ArrayNode readKeys = read.putArray("Keys");
+            ArrayNode leftKeys = left.putArray("Keys");
+            for (JsonNode key : table.getValue().get("Keys")) {
+                (budget-- > 0 ? readKeys : leftKeys).add(key);
+            }
+            if (!readKeys.isEmpty()) {
+                forwardItems.set(table.getKey(), read);
+            }
+            if (!leftKeys.isEmpty()) {
+                unprocessed.set(table.getKey(), left);
+            }
+        }
+        ObjectNode answer = JSON.createObjectNode();
+        answer.putObject("Responses");
+        if (!forwardItems.isEmpty()) {
+            request.set("RequestItems", forwardItems);
+            HttpResponse<byte[]> response = forward(exchange, JSON.writeValueAsBytes(request));
+            if (response.statusCode() != 200) {
+                reply(exchange, response.statusCode(), response.body(), null);
+                return;
+            }
+            answer.set("Responses", JSON.readTree(response.body()).path("Responses"));
+        }
+        answer.set("UnprocessedKeys", unprocessed);
         reply(exchange, 200, JSON.writeValueAsBytes(answer), null); // body rewritten: no x-amz-crc32
     }
 
