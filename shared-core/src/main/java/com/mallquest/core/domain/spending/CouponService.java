@@ -16,8 +16,11 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import static com.mallquest.core.domain.spending.SpendingItems.COUPON_USED;
 import static com.mallquest.core.domain.spending.SpendingItems.ISSUED;
@@ -37,12 +40,19 @@ import static com.mallquest.core.platform.dynamo.Attributes.s;
  *
  * <p>Lifecycle: {@code ISSUED} → {@code USED} (one conditional write: {@code state = ISSUED AND validUntil > now}), or
  * past {@code validUntil} → {@code REFUNDING} → {@code REFUNDED}: the coins come back through the ledger (credit
- * {@code redemption-refund:<redemptionId>}, exactly once) and a unit of stock comes back under the hold
- * {@code ret:<redemptionId>}, so a repeated refund (a crash, two cleanup runs) returns each once.
+ * {@code redemption-refund:<redemptionId>}, exactly once) and a unit of stock comes back once: the run that marks
+ * {@code stockReturned} on the coupon (a conditional write: it fails for an overlapping run) returns it under the
+ * hold {@code ret:<redemptionId>} and alone may finish the coupon, so two cleanup runs or a crash return it once.
  */
 public final class CouponService {
 
     private static final Log LOG = Log.of(CouponService.class);
+
+    /**
+     * How long a run's claim to return a coupon's stock stands before another run may take it over: longer than the
+     * cleanup function may run (its timeout is 60 s), so the claimant is surely gone.
+     */
+    static final Duration STOCK_RETURN_LEASE = Duration.ofMinutes(2);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -63,6 +73,48 @@ public final class CouponService {
         this.clock = clock;
     }
 
+
+    /**
+     * Records on the coupon that this run returns its unit of stock: the mark for the one run whose conditional write
+     * sets {@code stockReturned} (or takes over a mark older than {@link #STOCK_RETURN_LEASE}, left by a run that
+     * died before it finished); null for every other run, which must neither give the unit back nor finish the
+     * coupon. The stock itself comes back under the hold {@code ret:<redemptionId>}, so a run taking over after a
+     * crash cannot add it twice either.
+     */
+    private String claimStockReturn(Map<String, AttributeValue> key, Instant now) {
+        Map<String, String> names = Map.of("#state", STATE, "#returned", SpendingItems.STOCK_RETURNED);
+        String mark = now + " " + UUID.randomUUID();
+        AttributeValue stale;
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(key)
+                    .updateExpression("SET #returned = :mark")
+                    .conditionExpression("#state = :refunding AND attribute_not_exists(#returned)")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(Map.of(":mark", s(mark), ":refunding", s(REFUNDING)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .build());
+            return mark;
+        } catch (ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> current = e.hasItem() && !e.item().isEmpty() ? e.item()
+                    : dynamo.getItem(GetItemRequest.builder().tableName(table).key(key).consistentRead(true).build()).item();
+            stale = current.get(SpendingItems.STOCK_RETURNED);
+            if (!REFUNDING.equals(current.containsKey(STATE) ? current.get(STATE).s() : null) || stale == null
+                    || Instant.parse(stale.s().split(" ")[0]).plus(STOCK_RETURN_LEASE).isAfter(now)) {
+                return null; // refunded already, or another run is returning it now
+            }
+        }
+        try { // the run that marked it died long ago: take over its mark, once
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(key)
+                    .updateExpression("SET #returned = :mark")
+                    .conditionExpression("#state = :refunding AND #returned = :stale")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(Map.of(":mark", s(mark), ":refunding", s(REFUNDING), ":stale", stale))
+                    .build());
+            return mark;
+        } catch (ConditionalCheckFailedException e) {
+            return null;
+        }
+    }
 
     /** The coupon {@code typedCode} names, for its store's staff or an admin. */
     public CouponView find(Caller caller, String typedCode) {
@@ -139,24 +191,37 @@ public final class CouponService {
         } else if (!REFUNDING.equals(coupon.storedState())) {
             return 0;
         }
+        String mark = null;
+        if (coupon.stockLimited()) {
+            mark = claimStockReturn(key, now);
+            if (mark == null) {
+                return 0; // another run is returning this coupon; it finishes it (or a later run, if it dies)
+            }
+        }
         boolean applied = ledger.credit(new Credit(coupon.userId(), coupon.refundCreditId(), coupon.costCoins(), 0,
                 CreditKind.REDEMPTION_REFUND, Map.of("rewardId", coupon.rewardId(), "redemptionId", coupon.redemptionId(),
                 "couponCode", coupon.couponCode(), "title", coupon.title()))).applied();
         String hold = "ret:" + coupon.userId() + "#" + coupon.redemptionId();
         Map<String, AttributeValue> rewardKey = SpendingItems.rewardKey(coupon.rewardId());
-        if (coupon.stockLimited()) {
+        Map<String, String> names = new HashMap<>(Map.of("#state", STATE, "#dueShard", SpendingItems.DUE_SHARD,
+                "#dueAt", SpendingItems.DUE_AT));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":refunded", s(REFUNDED), ":refunding", s(REFUNDING),
+                ":now", s(now.toString())));
+        String condition = "#state = :refunding";
+        if (mark != null) {
             counters.take(rewardKey, REMAINING, 1, hold, "attribute_exists(#c)", Map.of());
+            condition += " AND #returned = :mark"; // finished by the run whose mark stands, after its stock went back
+            names.put("#returned", SpendingItems.STOCK_RETURNED);
+            values.put(":mark", s(mark));
         }
         try {
             dynamo.updateItem(UpdateItemRequest.builder()
                     .tableName(table)
                     .key(key)
                     .updateExpression("SET #state = :refunded, refundedAt = :now REMOVE #dueShard, #dueAt")
-                    .conditionExpression("#state = :refunding")
-                    .expressionAttributeNames(Map.of("#state", STATE, "#dueShard", SpendingItems.DUE_SHARD,
-                            "#dueAt", SpendingItems.DUE_AT))
-                    .expressionAttributeValues(Map.of(":refunded", s(REFUNDED), ":refunding", s(REFUNDING),
-                            ":now", s(now.toString())))
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
                     .build());
         } catch (ConditionalCheckFailedException e) {
             return 0; // a concurrent run finished it

@@ -183,6 +183,8 @@ final class SpendingItems {
     static final String COUPON_USED = "USED";
     static final String REFUNDING = "REFUNDING";
     static final String REFUNDED = "REFUNDED";
+    /** On a refunding coupon: which run returns its unit of stock, and since when ({@code <instant> <random>}). */
+    static final String STOCK_RETURNED = "stockReturned";
 
     static Map<String, AttributeValue> newCoupon(RedemptionRecord r, Instant issuedAt) {
         Map<String, AttributeValue> item = new HashMap<>(couponKey(CouponCode.canonical(r.couponCode())));

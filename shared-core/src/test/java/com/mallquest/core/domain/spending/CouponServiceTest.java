@@ -5,12 +5,16 @@ import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.testing.CrashingDynamoDb;
+import com.mallquest.core.testing.PausingDynamoDb;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -168,6 +172,62 @@ class CouponServiceTest {
             assertFalse(f.coupons(user).get(0).containsKey("dueAt"), user);
             f.assertBalanceEqualsActivity(user);
         }
+    }
+
+    @Test
+    void cleanup_shouldReturnStockExactlyOnce_whenTwoRunsOverlapOnTheSameExpiredCoupons() throws Exception {
+        // GIVEN 3 expired coupons of a reward that had 10 in stock (7 left)
+        f.reward("mug", "zara", 10, 10L, null);
+        f.fund("olga", 30, 0);
+        for (int i = 0; i < 3; i++) {
+            redeem("olga", "mug", "o-" + i);
+        }
+        assertEquals(7, f.remaining("mug"));
+        f.clock.advance(Duration.ofDays(8));
+        // AND run A, which stalls right before it gives its first coupon's unit of stock back (a frozen container)
+        PausingDynamoDb pausing = new PausingDynamoDb(f.dynamo, r -> r instanceof UpdateItemRequest u
+                && u.key().equals(SpendingItems.rewardKey("mug")) && u.updateExpression().startsWith("ADD"));
+        CompletableFuture<SpendingCleanup.Result> a = CompletableFuture.supplyAsync(
+                () -> new Services(f.core(pausing.client()), f.effects).spendingCleanup().run(100));
+        assertTrue(pausing.awaitPaused(30_000), "run A reached its stock return");
+        // WHEN run B (the lock fell back to per-container memory) goes over the same coupons meanwhile
+        SpendingCleanup.Result b = f.cleanup().run(100);
+        // AND then A wakes up and goes on
+        pausing.release();
+        SpendingCleanup.Result resumed = a.get(30, TimeUnit.SECONDS);
+        // THEN each coupon's coins and stock came back exactly once
+        assertEquals(10, f.remaining("mug"), b + " / " + resumed);
+        assertEquals(3, b.couponsRefunded() + resumed.couponsRefunded(), b + " / " + resumed);
+        assertEquals(30, f.ledger().account("olga").coins());
+        assertEquals(3, f.activity("olga", CreditKind.REDEMPTION_REFUND).size());
+        f.coupons("olga").forEach(c -> assertEquals("REFUNDED", c.get("state").s()));
+        // AND a third run finds nothing left to do
+        assertEquals(0, f.cleanup().run(100).visited());
+        assertEquals(10, f.remaining("mug"));
+        f.assertBalanceEqualsActivity("olga");
+    }
+
+    @Test
+    void refundExpired_shouldReturnTheStock_whenTheRunThatClaimedItDiedAndItsLeasePassed() {
+        // GIVEN a run that marked a coupon's stock return as its own and died right then
+        f.reward("pin", "zara", 5, 3L, null);
+        f.fund("pia", 5, 0);
+        redeem("pia", "pin", "p-1");
+        f.clock.advance(Duration.ofDays(8));
+        Map<String, AttributeValue> coupon = f.coupons("pia").get(0);
+        CouponService dying = new Services(f.core(new CrashingDynamoDb(f.dynamo, 2)), f.effects).coupons(); // REFUNDING, then the mark
+        assertThrows(CrashingDynamoDb.Crash.class, () -> dying.refundExpired(coupon));
+        assertTrue(f.coupons("pia").get(0).containsKey(SpendingItems.STOCK_RETURNED));
+        // WHEN another run comes within the lease THEN it leaves the coupon to its claimant
+        assertEquals(0, f.coupons().refundExpired(f.coupons("pia").get(0)));
+        assertEquals(2, f.remaining("pin"));
+        // AND once the lease passed, a run takes the claim over and finishes it, once
+        f.clock.advance(CouponService.STOCK_RETURN_LEASE);
+        assertEquals(5, f.coupons().refundExpired(f.coupons("pia").get(0)));
+        assertEquals(0, f.coupons().refundExpired(f.coupons("pia").get(0)));
+        assertEquals(3, f.remaining("pin"));
+        assertEquals(5, f.ledger().account("pia").coins());
+        assertEquals("REFUNDED", f.coupons("pia").get(0).get("state").s());
     }
 
     @Test
