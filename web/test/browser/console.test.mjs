@@ -160,7 +160,7 @@ test('rewards catalogue: create, edit, add stock, and a stale "set stock" is ref
   await page.locator(`#catalogue-table tr[data-reward="${rewardId}"]`).getByRole('button', { name: 'Edit Console mug' }).click();
   await page.getByLabel('Stock change').selectOption('set');
   await page.getByLabel('Amount').fill('20');
-  const elsewhere = await api('PUT', `/admin/rewards/${rewardId}`, admin, { title: 'Console mug', description: 'A mug from the console test', costCoins: 45, perUserLimit: 2, minLevel: 1, couponValidDays: 14, active: true, stockDelta: 1 });
+  const elsewhere = await api('PUT', `/admin/rewards/${rewardId}`, admin, { title: 'Console mug', description: 'A mug from the console test', costCoins: 45, perUserLimit: 2, minLevel: 1, couponValidDays: 14, active: true, stockDelta: 1, expectedVersion: reward.version });
   assert.equal(elsewhere.status, 200, JSON.stringify(elsewhere.body));
   await page.getByRole('button', { name: 'Save reward' }).click();
 

@@ -26,19 +26,20 @@ test('key form: a whole public JWK or just its x; anything else is no key', () =
   assert.equal(jwkOf('short'), null);
 });
 
-test('reward form: stock as stock (new), stockDelta (add) or stock with expectedStock (set); the window kept', () => {
+test('reward form: stock as stock (new), stockDelta with expectedVersion (add) or stock with expectedStock (set); the window kept', () => {
   const inputs = { title: input('Mug'), description: input(''), storeId: input(''), costCoins: input('40'), perUserLimit: input(''),
     minLevel: input('1'), couponValidDays: input('14'), stockMode: input('add'), stock: input('5'), active: { checked: true } };
   // GIVEN a new reward THEN its stock is the stock
   assert.deepEqual(rewardChangeOf(inputs, null), { title: 'Mug', costCoins: 40, active: true, minLevel: 1, couponValidDays: 14, stock: 5 });
   // GIVEN an existing one with 8 left in a window
-  const loaded = { remaining: 8, validFrom: '2026-12-01T00:00:00Z', validTo: '2027-01-01T00:00:00Z' };
+  const loaded = { remaining: 8, version: 3, validFrom: '2026-12-01T00:00:00Z', validTo: '2027-01-01T00:00:00Z' };
   const added = rewardChangeOf(inputs, loaded);
   assert.equal(added.stockDelta, 5);
+  assert.equal(added.expectedVersion, 3, 'an addition names the version it applies to: applied once');
   assert.equal(added.stock, undefined);
   assert.equal(added.validTo, '2027-01-01T00:00:00Z');
   const set = rewardChangeOf({ ...inputs, stockMode: input('set'), stock: input('20') }, loaded);
-  assert.deepEqual([set.stock, set.expectedStock, set.stockDelta], [20, 8, undefined]);
+  assert.deepEqual([set.stock, set.expectedStock, set.stockDelta, set.expectedVersion], [20, 8, undefined, undefined]);
   // AND no amount: the stock is not touched
   const none = rewardChangeOf({ ...inputs, stock: input('') }, loaded);
   assert.ok(!('stock' in none) && !('stockDelta' in none) && !('expectedStock' in none));

@@ -1,8 +1,10 @@
 /**
  * The rewards catalogue of the console: the rewards on offer (GET /rewards: active and in their window) with their
  * stock; create one or edit one (PUT /admin/rewards/{rewardId}, the whole reward each time); stock changes that
- * cannot lose an update: "add" sends `stockDelta` (added atomically), "set to" sends `stock` with `expectedStock`,
- * the stock the operator saw (409 `stock_changed` when it moved: the page shows the stock now). GET /rewards is
+ * cannot lose an update nor apply twice: "add" sends `stockDelta` with `expectedVersion`, the reward's version the
+ * operator saw (added once; 409 `reward_changed` when the reward changed meanwhile), "set to" sends `stock` with
+ * `expectedStock`, the stock the operator saw (409 `stock_changed` when it moved); on either 409 the page shows the
+ * stock now and saving again applies the change to it. GET /rewards is
  * cached for a few seconds; the answer of a PUT is fresher, so the table shows that until the list catches up.
  */
 import { ApiError } from '../../api/client.js';
@@ -31,7 +33,10 @@ export function rewardChangeOf(inputs, loaded) {
   const amount = numberOf(inputs.stock);
   if (amount !== undefined) {
     if (!loaded) change.stock = amount;
-    else if (inputs.stockMode.value === 'add') change.stockDelta = amount;
+    else if (inputs.stockMode.value === 'add') {
+      change.stockDelta = amount;
+      change.expectedVersion = loaded.version ?? 0;
+    }
     else {
       change.stock = amount;
       change.expectedStock = loaded.remaining ?? 0;
@@ -126,11 +131,14 @@ export function createRewardsCatalogue(panel, { client, onUnauthorized }) {
         editor.hidden = true;
         load();
       } catch (error) {
-        if (error instanceof ApiError && error.code === 'stock_changed') {
+        if (error instanceof ApiError && (error.code === 'stock_changed' || error.code === 'reward_changed')) {
           const now = error.body?.error?.remaining;
+          const version = error.body?.error?.version;
           if (loaded && typeof now === 'number') loaded = { ...loaded, remaining: now };
-          fill(note, h('p', { class: 'notice notice-error', role: 'alert', dataset: { code: 'stock_changed' } },
-            `The stock moved while you edited (it is ${now ?? 'different'} now): nothing was saved. Check the figure and save again.`));
+          if (loaded && typeof version === 'number') loaded = { ...loaded, version };
+          const what = error.code === 'stock_changed' ? 'The stock moved' : 'The reward changed';
+          fill(note, h('p', { class: 'notice notice-error', role: 'alert', dataset: { code: error.code } },
+            `${what} while you edited (the stock is ${now ?? 'different'} now): nothing was saved. Check the figure and save again.`));
           stockNow.textContent = stockText(loaded);
         } else {
           showProblem(note, form, error, { onUnauthorized });

@@ -68,7 +68,7 @@ class RewardsHandlerTest {
         core = Platform.fromEnvironment(TestBackends.environment());
         StoreSeed.loadWithKeys(core);
         new Services(core).rewards().put("free-coffee", new RewardChange("A free coffee", "Filter, any size", "starbucks",
-                100L, 50L, null, null, null, null, null, null, 14, null));
+                100L, 50L, null, null, null, null, null, null, 14, null, null));
         Ledger ledger = new Services(core).ledger();
         for (String user : List.of("shopper-1", "shopper-2", "barista-1", "nike-1", "admin-1")) {
             ledger.credit(new Credit(user, "adj:welcome-" + user, 1000, 0, CreditKind.ADJUSTMENT, Map.of()));
@@ -175,10 +175,24 @@ class RewardsHandlerTest {
         assertEquals(422, store.getStatusCode(), store.getBody());
         APIGatewayV2HTTPResponse created = send("PUT", "/admin/rewards/x-1", "{\"title\":\"X\",\"costCoins\":1,\"stock\":3}", ADMIN);
         assertEquals(201, created.getStatusCode(), created.getBody());
-        APIGatewayV2HTTPResponse delta = send("PUT", "/admin/rewards/x-1", "{\"title\":\"X\",\"costCoins\":1,\"stockDelta\":-2}", ADMIN);
+        assertEquals(1, json(created).path("version").asLong(), created.getBody());
+        // a stockDelta names the version it applies to: without one 400, applied once, a repeat answers the same
+        APIGatewayV2HTTPResponse unversioned = send("PUT", "/admin/rewards/x-1", "{\"title\":\"X\",\"costCoins\":1,\"stockDelta\":-2}", ADMIN);
+        assertEquals(400, unversioned.getStatusCode(), unversioned.getBody());
+        assertEquals("expectedVersion", json(unversioned).path("error").path("field").asText());
+        String withdraw = "{\"title\":\"X\",\"costCoins\":1,\"stockDelta\":-2,\"expectedVersion\":1}";
+        APIGatewayV2HTTPResponse delta = send("PUT", "/admin/rewards/x-1", withdraw, ADMIN);
         assertEquals(200, delta.getStatusCode(), delta.getBody());
         assertEquals(1, json(delta).path("remaining").asLong());
-        assertEquals(409, send("PUT", "/admin/rewards/x-1", "{\"title\":\"X\",\"costCoins\":1,\"stockDelta\":-2}", ADMIN).getStatusCode());
+        assertEquals(2, json(delta).path("version").asLong());
+        APIGatewayV2HTTPResponse repeat = send("PUT", "/admin/rewards/x-1", withdraw, ADMIN);
+        assertEquals(200, repeat.getStatusCode(), repeat.getBody());
+        assertEquals(1, json(repeat).path("remaining").asLong());
+        APIGatewayV2HTTPResponse stale = send("PUT", "/admin/rewards/x-1", "{\"title\":\"X\",\"costCoins\":1,\"stockDelta\":-1,\"expectedVersion\":1}", ADMIN);
+        assertEquals(409, stale.getStatusCode(), stale.getBody());
+        assertEquals("reward_changed", json(stale).path("error").path("code").asText());
+        assertEquals(2, json(stale).path("error").path("version").asLong());
+        assertEquals(409, send("PUT", "/admin/rewards/x-1", "{\"title\":\"X\",\"costCoins\":1,\"stockDelta\":-2,\"expectedVersion\":2}", ADMIN).getStatusCode());
     }
 
     @Test
@@ -227,7 +241,7 @@ class RewardsHandlerTest {
     void sampleEvent_shouldRedeemOnce_thenReplay() throws Exception {
         // GIVEN the sample event (demo-user redeems the seeded mall-wide parking reward) and its seed
         new Services(core).rewards().put("mall-parking-2h", new RewardChange("Two hours' free parking", null, null, 80L, null,
-                null, null, null, null, null, null, 7, null));
+                null, null, null, null, null, null, 7, null, null));
         new Services(core).ledger().credit(new Credit("demo-user", "adj:seed-welcome", 120, 340, CreditKind.ADJUSTMENT, Map.of()));
         APIGatewayV2HTTPEvent sample = SampleEvents.httpApi("RewardsFunction");
         APIGatewayV2HTTPResponse first = ApiContract.handle(handler, sample);

@@ -16,10 +16,13 @@ import java.time.Instant;
  * @param minLevel        the shopper's level must be at least this (1..100)
  * @param couponValidDays how long a coupon is valid after redemption (1..365 days)
  * @param active          inactive rewards are hidden and refused ({@code reward_unavailable})
+ * @param updatedAt       when the definition last changed
+ * @param version         how many changes {@code PUT /admin/rewards/{rewardId}} made (0 before versions were kept);
+ *                        a {@code stockDelta} names the version it applies to
  */
 public record CatalogueReward(String rewardId, String title, String description, String storeId, long costCoins,
                               Long remaining, Integer perUserLimit, Instant validFrom, Instant validTo, int minLevel,
-                              int couponValidDays, boolean active, Instant updatedAt) {
+                              int couponValidDays, boolean active, Instant updatedAt, long version) {
 
     /** True when the reward is active and {@code now} lies in its window. */
     public boolean availableAt(Instant now) {

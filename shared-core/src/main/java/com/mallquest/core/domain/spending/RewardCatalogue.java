@@ -20,10 +20,14 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -105,12 +109,22 @@ public final class RewardCatalogue {
                 i++;
             }
         }
+        String fingerprint = fingerprint(rewardId, change);
+        names.put("#ver", SpendingItems.REWARD_VERSION);
+        names.put("#last", SpendingItems.LAST_CHANGE);
+        values.put(":zero", n(0));
+        values.put(":one", n(1));
+        values.put(":fp", s(fingerprint));
+        set.add("#ver = if_not_exists(#ver, :zero) + :one");
+        set.add("#last = :fp");
         boolean exists = read(rewardId).isPresent();
         String condition;
         String add = "";
         if (!exists) {
-            if (change.stockDelta() != null || change.expectedStock() != null) {
-                throw DomainException.invalid("stockDelta", "stockDelta and expectedStock change the stock of an existing reward; a new one takes stock");
+            if (change.stockDelta() != null || change.expectedStock() != null || change.expectedVersion() != null) {
+                throw DomainException.invalid(change.stockDelta() != null ? "stockDelta" : change.expectedStock() != null
+                        ? "expectedStock" : "expectedVersion", "stockDelta, expectedStock and expectedVersion change an existing"
+                        + " reward; a new one takes stock");
             }
             condition = "attribute_not_exists(pk)";
             if (change.stock() != null) {
@@ -119,6 +133,12 @@ public final class RewardCatalogue {
             }
         } else {
             condition = "attribute_exists(pk)";
+            if (change.expectedVersion() != null) {
+                condition += change.expectedVersion() == 0 ? " AND attribute_not_exists(#ver)" : " AND #ver = :expectedVersion";
+                if (change.expectedVersion() != 0) {
+                    values.put(":expectedVersion", n(change.expectedVersion()));
+                }
+            }
             if (change.stockDelta() != null) {
                 add = " ADD #rem :delta";
                 values.put(":delta", n(change.stockDelta()));
@@ -164,7 +184,19 @@ public final class RewardCatalogue {
                 // created by a concurrent request a moment ago: apply this change as an update
                 return put(rewardId, change);
             }
+            long version = SpendingItems.versionOf(current);
             Long remaining = SpendingItems.optNum(current, REMAINING);
+            if (current.containsKey(SpendingItems.LAST_CHANGE) && fingerprint.equals(current.get(SpendingItems.LAST_CHANGE).s())
+                    && (change.expectedVersion() == null || version == change.expectedVersion() + 1)) {
+                // this very change was applied (its first copy, or an earlier retry): answer what it left, add nothing
+                cache.delete(CACHE_KEY);
+                return new Saved(false, SpendingItems.reward(current));
+            }
+            if (change.expectedVersion() != null && version != change.expectedVersion()) {
+                throw DomainException.conflict("reward_changed", "The reward is at version " + version + ", not "
+                                + change.expectedVersion() + ": read it again and send its version as expectedVersion")
+                        .detail("version", version).detail("remaining", remaining);
+            }
             throw DomainException.conflict("stock_changed", remaining == null
                             ? "This reward has unlimited stock: there is no stock to change"
                             : "The remaining stock is " + remaining + ": send stockDelta, or stock with expectedStock " + remaining)
@@ -240,6 +272,17 @@ public final class RewardCatalogue {
     private Map<String, AttributeValue> readItem(Map<String, AttributeValue> key) {
         var response = dynamo.getItem(GetItemRequest.builder().tableName(table).key(key).consistentRead(true).build());
         return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
+    }
+
+    /** What identifies a change: the reward and every field of the request (the same request again is the same change). */
+    private static String fingerprint(String rewardId, RewardChange change) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((rewardId + "\n" + Json.write(change)).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     private static void requireId(String rewardId) {

@@ -10,16 +10,19 @@ import java.time.Instant;
  * overwritten blindly (redemptions decrement it concurrently):
  * <ul>
  *   <li>{@code stock} on a new reward: its initial stock (absent: unlimited);</li>
- *   <li>{@code stockDelta} on an existing limited reward: added atomically (negative to withdraw units; the stock
- *       never goes below zero);</li>
+ *   <li>{@code stockDelta} on an existing limited reward, with {@code expectedVersion} (the reward's {@code version}
+ *       you read): added once, only to that version (negative to withdraw units; the stock never goes below zero). A
+ *       repeat of the same change (an SDK or client retry) answers the reward as that change left it and adds
+ *       nothing; a change sent from an older version is 409 {@code reward_changed};</li>
  *   <li>{@code stock} with {@code expectedStock}: set only if the remaining stock is still {@code expectedStock}
  *       (compare-and-set); {@code stock} alone on an existing reward only limits a reward that was unlimited.</li>
  * </ul>
- * A refused stock condition is 409 {@code stock_changed} with the current {@code remaining}.
+ * {@code expectedVersion} may come with any change of an existing reward (an optimistic lock). A refused stock
+ * condition is 409 {@code stock_changed} with the current {@code remaining}.
  */
 public record RewardChange(String title, String description, String storeId, Long costCoins, Long stock,
                            Long stockDelta, Long expectedStock, Integer perUserLimit, Instant validFrom, Instant validTo,
-                           Integer minLevel, Integer couponValidDays, Boolean active) {
+                           Integer minLevel, Integer couponValidDays, Boolean active, Long expectedVersion) {
 
     static final long MAX_COST = 1_000_000;
     static final long MAX_STOCK = 10_000_000;
@@ -45,6 +48,13 @@ public record RewardChange(String title, String description, String storeId, Lon
         }
         if (stockDelta != null && (stock != null || stockDelta == 0 || Math.abs(stockDelta) > MAX_STOCK)) {
             throw DomainException.invalid("stockDelta", "stockDelta is a non-zero change of at most " + MAX_STOCK + ", not combined with stock");
+        }
+        if (stockDelta != null && expectedVersion == null) {
+            throw DomainException.invalid("expectedVersion", "stockDelta needs expectedVersion, the reward's version you read:"
+                    + " each change is applied once, to that version");
+        }
+        if (expectedVersion != null && expectedVersion < 0) {
+            throw DomainException.invalid("expectedVersion", "expectedVersion must be at least 0");
         }
         if (perUserLimit != null && (perUserLimit < 1 || perUserLimit > 1000)) {
             throw DomainException.invalid("perUserLimit", "perUserLimit must be 1 to 1000 (absent: no limit)");

@@ -130,6 +130,10 @@ final class SpendingItems {
     }
 
     /** Optional definition attributes: removed on an update that leaves them out. */
+    /** A reward's change counter, and the fingerprint of the change that set it (a repeat of it is recognised). */
+    static final String REWARD_VERSION = "version";
+    static final String LAST_CHANGE = "lastChange";
+
     static final String[] OPTIONAL_DEFINITION = {"description", "storeId", "perUserLimit", "validFrom", "validTo"};
 
     static CatalogueReward reward(Map<String, AttributeValue> item) {
@@ -138,7 +142,13 @@ final class SpendingItems {
                 optNum(item, "perUserLimit") == null ? null : optNum(item, "perUserLimit").intValue(),
                 instant(item, "validFrom"), instant(item, "validTo"), (int) number(item, "minLevel"),
                 (int) number(item, "couponValidDays"), !item.containsKey("active") || Boolean.TRUE.equals(item.get("active").bool()),
-                instant(item, "updatedAt"));
+                instant(item, "updatedAt"), versionOf(item));
+    }
+
+    /** A reward's {@code version} (0 for an item written before versions were kept). */
+    static long versionOf(Map<String, AttributeValue> item) {
+        Long version = optNum(item, REWARD_VERSION);
+        return version == null ? 0 : version;
     }
 
     // ---- redemptions ---------------------------------------------------------------------------------

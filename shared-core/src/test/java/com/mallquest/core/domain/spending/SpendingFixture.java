@@ -100,7 +100,7 @@ final class SpendingFixture {
     /** A reward with the given stock (null: unlimited) and per-user limit (null: none). */
     CatalogueReward reward(String rewardId, String storeId, long cost, Long stock, Integer perUserLimit) {
         return catalogue().put(rewardId, new RewardChange("Reward " + rewardId, null, storeId, cost, stock, null, null,
-                perUserLimit, null, null, null, 7, null)).reward();
+                perUserLimit, null, null, null, 7, null, null)).reward();
     }
 
     long remaining(String rewardId) {

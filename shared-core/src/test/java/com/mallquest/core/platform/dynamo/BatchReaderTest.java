@@ -16,7 +16,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** BatchReader against a real dynalite, through a proxy that counts calls and hands keys back unprocessed. */
+/** BatchReader against a real moto_server, through a proxy that counts calls and hands keys back unprocessed. */
 class BatchReaderTest {
 
     private final DynamoDbClient direct = TestBackends.dynamoDb();
