@@ -42,6 +42,8 @@ public class CacheBatchBenchmark {
     private Cache cache;
     private final String[] boards = new String[6];
     private final Instant expireAt = Instant.now().plusSeconds(3_600);
+    private final Instant markedAt = Instant.now();
+    private final Instant markersFrom = markedAt.minusSeconds(7 * 86_400);
     private long marker;
 
     @Setup
@@ -59,16 +61,16 @@ public class CacheBatchBenchmark {
         if (variant.equals("baseline-one-by-one")) {
             int added = 0;
             for (String board : boards) {
-                added += cache.rankedAddOnce(CacheKeys.build("lb", board, "scores"), CacheKeys.build("lb", board, "credits"),
-                        credit, "ann", 10, 1, expireAt) ? 1 : 0;
+                added += cache.rankedAddOnce(CacheKeys.build("lb", board, "scores"), CacheKeys.build("lb", board, "marks"),
+                        credit, "ann", 10, 1, markedAt, markersFrom, expireAt) ? 1 : 0;
             }
             return added;
         }
         CacheBatch batch = new CacheBatch();
         java.util.List<CacheBatch.Result<Boolean>> results = new java.util.ArrayList<>();
         for (String board : boards) {
-            results.add(batch.rankedAddOnce(CacheKeys.build("lb", board, "scores"), CacheKeys.build("lb", board, "credits"),
-                    credit, "ann", 10, 1, expireAt));
+            results.add(batch.rankedAddOnce(CacheKeys.build("lb", board, "scores"), CacheKeys.build("lb", board, "marks"),
+                    credit, "ann", 10, 1, markedAt, markersFrom, expireAt));
         }
         cache.execute(batch);
         return (int) results.stream().filter(CacheBatch.Result::get).count();

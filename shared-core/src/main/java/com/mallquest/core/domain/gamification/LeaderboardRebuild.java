@@ -11,11 +11,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Recomputes leaderboards from the ledger: every activity entry is replayed through the same
- * {@link Leaderboards#add} as the live hook. Because a board counts each credit once (its marker set), a replay
- * adds exactly what is missing: nothing on a healthy board, everything after a {@code FLUSHALL}, the credits
- * that went to per-container memory during a Redis outage. Scores are sums and the tie-break a maximum, so the
- * order of the replay does not matter: a rebuilt board equals the live one.
+ * Recomputes leaderboards from the ledger: for every shopper met in the table, their score on each board is set
+ * to the total of their activity entries ({@link Leaderboards#set}, with the same points rule as the live hook),
+ * together with the markers of their recent credits. Setting a total is idempotent and needs no marker of old
+ * credits: it restores a board after a {@code FLUSHALL}, markers lost while scores stayed, the credits that went to
+ * per-container memory during a Redis outage, and changes nothing on a healthy board. Scores are sums and the
+ * tie-break a maximum, so a rebuilt board equals the live one. A credit that lands between the read of a shopper's
+ * entries and the write of their totals is counted by the next pass (its marker keeps it from being counted
+ * twice).
  *
  * <ul>
  *   <li>{@link #step} is the cleanup job's bounded step: {@code LEADERBOARD_REBUILD_MAX_ITEMS} Users-table items
@@ -35,8 +38,8 @@ public final class LeaderboardRebuild {
      * What a rebuild did. {@code cursor}: where to continue; null when the table is done.
      *
      * @param scanned       Users-table items read
-     * @param entries       activity entries replayed
-     * @param boardsChanged board updates that were missing (0 on healthy boards)
+     * @param entries       activity entries added up (each shopper met in the page: all of theirs)
+     * @param boardsChanged shopper scores that differed from their total (0 on healthy boards)
      */
     public record Result(int scanned, int entries, int boardsChanged, String cursor) {
         public boolean complete() {
@@ -103,19 +106,21 @@ public final class LeaderboardRebuild {
     private Result page(String cursor, int maxItems, BoardPeriod only) {
         ActivityScanner.Page page = scanner.page(cursor, maxItems);
         Set<Period> periods = only == null ? EnumSet.allOf(Period.class) : EnumSet.of(only.period());
+        Set<String> shoppers = new java.util.LinkedHashSet<>();
+        page.entries().forEach(scanned -> shoppers.add(scanned.userId()));
         int entries = 0;
         int changed = 0;
-        for (ActivityScanner.Scanned scanned : page.entries()) {
-            var entry = scanned.entry();
-            if (only != null && !only.contains(entry.at())) {
-                continue;
+        for (String userId : shoppers) {
+            java.util.List<Leaderboards.Points> points = new java.util.ArrayList<>();
+            for (var entry : scanner.entriesOf(userId)) {
+                if (only != null && !only.contains(entry.at())) {
+                    continue;
+                }
+                Gamification.points(userId, entry.creditId(), entry.kind(), entry.xp(), entry.at(), entry.details())
+                        .ifPresent(points::add);
             }
-            var points = Gamification.points(scanned.userId(), entry.creditId(), entry.kind(), entry.xp(), entry.at(),
-                    entry.details());
-            if (points.isPresent()) {
-                entries++;
-                changed += leaderboards.add(points.get(), periods);
-            }
+            entries += points.size();
+            changed += leaderboards.set(userId, points, periods);
         }
         return new Result(page.scanned(), entries, changed, page.cursor());
     }

@@ -29,13 +29,17 @@ import java.util.Set;
  *
  * <p><b>Keys.</b> One board is two keys with one hash tag, so the script that updates them runs in one cluster
  * slot: {@code mq:lb:{<period>:<label>:<scope>}:scores} (member = user id, score = {@link RankedScore}: XP, ties
- * broken by who reached it first) and {@code …:credits} (the {@code <userId>/<creditId>} of every credit already counted), e.g.
- * {@code mq:lb:{week:2026-W49:mall}:scores}, {@code mq:lb:{month:2026-12:store:zara}:credits}.
+ * broken by who reached it first) and {@code …:marks} (a {@link #marker} of each credit counted in the last
+ * {@link #MARKER_WINDOW}, and one {@code ~<userId>} per shopper whose markers it holds), e.g.
+ * {@code mq:lb:{week:2026-W49:mall}:scores}, {@code mq:lb:{month:2026-12:store:zara}:marks}.
  *
- * <p><b>Exactly once.</b> {@link #add} adds a credit's XP with {@link Cache#rankedAddOnce}: the credit id goes
- * into the board's marker set and the score moves only if it was new, atomically, so a replay, a retry or a
- * rebuild that meets the same credit again never adds twice. The ledger stays the source of truth: a board is
- * a function of the activity entries, and {@link LeaderboardRebuild} replays them into it.
+ * <p><b>Exactly once, in bounded memory.</b> {@link #add} adds a credit's XP with {@link Cache#rankedAddOnce}: the
+ * credit's marker goes into the board's markers and the score moves only if it was new, atomically, so a replay
+ * or a retry never adds twice. Markers live {@link #MARKER_WINDOW} after the credit (the activity time) and a
+ * credit older than that is never added live; so the markers of a board grow with the credits of a week, not with
+ * history. A shopper whose score stayed while their markers went (eviction, a partial wipe) is never counted again
+ * live: only the rebuild sets them. The ledger stays the source of truth: {@link LeaderboardRebuild} sets each
+ * shopper's score to the total of their activity entries ({@link #set}), with the markers of their recent credits.
  *
  * <p><b>Retention.</b> A weekly board expires {@code LEADERBOARD_WEEKS_KEPT} weeks after its week ends, a
  * monthly one {@code LEADERBOARD_MONTHS_KEPT} months after; older periods are 410 {@code period_expired}.
@@ -72,6 +76,14 @@ public final class Leaderboards {
                            Entry above, Entry below) { }
 
     private static final double LOWEST_POSITIVE = RankedScore.lowestWith(1);
+
+    /**
+     * How long after a credit (its activity time) its markers are kept, and so the longest a live add or a replay of
+     * the hook may come after it: far longer than any retry or a pending claim's completion by the cleanup job (a
+     * lease and a five-minute schedule). A later one is left to the rebuild: slower to show, never counted twice.
+     * Each day of window costs about 0.3 GB of markers at 16 million credits a month (docs/capacity.md).
+     */
+    public static final Duration MARKER_WINDOW = Duration.ofDays(2);
 
     private final Cache cache;
     private final PlayerRecords players;
@@ -113,12 +125,67 @@ public final class Leaderboards {
             Instant expireAt = expireAt(board, now);
             long tick = board.tick(p.at());
             for (String scope : scopes(p.storeId())) {
-                added.add(batch.rankedAddOnce(scoresKey(board, scope), creditsKey(board, scope), marker(p), p.userId(),
-                        p.points(), tick, expireAt));
+                added.add(batch.rankedAddOnce(scoresKey(board, scope), marksKey(board, scope), marker(p), p.userId(),
+                        p.points(), tick, p.at(), now.minus(MARKER_WINDOW), expireAt));
             }
         }
         cache.execute(batch);
         return (int) added.stream().filter(CacheBatch.Result::get).count();
+    }
+
+    /**
+     * The rebuild of one shopper: sets their score on every board of {@code periods} that {@code all} (every credit
+     * of theirs, from the ledger) reaches to the sum of its points, the latest tick kept, and records the markers of
+     * the credits within {@link #MARKER_WINDOW}, so that a late live add of one of them is not counted again.
+     * Periods past retention are skipped. Returns how many boards' scores changed.
+     */
+    public int set(String userId, List<Points> all, Set<Period> periods) {
+        Instant now = clock.instant();
+        Instant markersFrom = now.minus(MARKER_WINDOW);
+        Map<String, Total> totals = new java.util.LinkedHashMap<>();
+        for (Points p : all) {
+            if (p.points() == 0) {
+                continue;
+            }
+            for (Period period : periods) {
+                BoardPeriod board = BoardPeriod.containing(period, p.at());
+                if (expired(board, now)) {
+                    continue;
+                }
+                for (String scope : scopes(p.storeId())) {
+                    Total total = totals.computeIfAbsent(scoresKey(board, scope),
+                            k -> new Total(board, scope, new java.util.LinkedHashMap<>()));
+                    total.points += p.points();
+                    total.tick = Math.max(total.tick, board.tick(p.at()));
+                    if (!p.at().isBefore(markersFrom)) {
+                        total.markers.put(marker(p), p.at());
+                    }
+                }
+            }
+        }
+        int changed = 0;
+        for (Total t : totals.values()) {
+            if (cache.rankedSet(scoresKey(t.board, t.scope), marksKey(t.board, t.scope), userId, t.points, t.tick,
+                    t.markers, markersFrom, expireAt(t.board, now))) {
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    /** A shopper's sum on one board while a rebuild adds it up. */
+    private static final class Total {
+        final BoardPeriod board;
+        final String scope;
+        final Map<String, Instant> markers;
+        long points;
+        long tick;
+
+        Total(BoardPeriod board, String scope, Map<String, Instant> markers) {
+            this.board = board;
+            this.scope = scope;
+            this.markers = markers;
+        }
     }
 
     /** The top {@code limit} visible shoppers of a board. */
@@ -206,17 +273,28 @@ public final class Leaderboards {
         };
     }
 
-    /** Credit ids are unique per user, not across users: the marker names both ({@code <userId>/<creditId>}). */
-    private static String marker(Points p) {
-        return p.userId() + "/" + p.creditId();
+    /**
+     * A credit's marker: the first 72 bits of the SHA-256 of {@code <userId>/<creditId>} (credit ids are unique per
+     * user, not across users), as 12 base64url characters: a fifth of the text's bytes. Two credits of one board
+     * sharing a marker in the same week (about 10^-8 for a board with 4 million markers) would make the second one
+     * wait for the rebuild: never a double count.
+     */
+    static String marker(Points p) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest((p.userId() + "/" + p.creditId()).getBytes(StandardCharsets.UTF_8));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(hash, 9));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String scoresKey(BoardPeriod board, String scope) {
         return CacheKeys.build("lb", tag(board, scope), "scores");
     }
 
-    static String creditsKey(BoardPeriod board, String scope) {
-        return CacheKeys.build("lb", tag(board, scope), "credits");
+    static String marksKey(BoardPeriod board, String scope) {
+        return CacheKeys.build("lb", tag(board, scope), "marks");
     }
 
     private static String tag(BoardPeriod board, String scope) {

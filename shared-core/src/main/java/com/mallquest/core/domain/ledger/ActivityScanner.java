@@ -60,6 +60,28 @@ public final class ActivityScanner {
         return count;
     }
 
+    /** Every activity entry of {@code userId} (a {@code Query} of the user's {@code ACT#} keys, page after page). */
+    public List<ActivityEntry> entriesOf(String userId) {
+        List<ActivityEntry> entries = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            var request = software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder()
+                    .tableName(table)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :act)")
+                    .expressionAttributeValues(Map.of(
+                            ":pk", com.mallquest.core.platform.dynamo.Attributes.s(UsersTable.userPk(userId)),
+                            ":act", com.mallquest.core.platform.dynamo.Attributes.s(UsersTable.ACTIVITY_PREFIX)))
+                    .consistentRead(true);
+            if (start != null) {
+                request.exclusiveStartKey(start);
+            }
+            var response = dynamo.query(request.build());
+            response.items().forEach(item -> entries.add(UsersTable.activityEntry(item)));
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+        } while (start != null);
+        return entries;
+    }
+
     /** Up to {@code maxItems} items from {@code cursor} (null: the start of the table). */
     public Page page(String cursor, int maxItems) {
         ScanRequest.Builder request = ScanRequest.builder()

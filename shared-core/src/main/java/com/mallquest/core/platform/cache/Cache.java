@@ -89,17 +89,32 @@ public interface Cache {
 
     /**
      * Ranked sets (leaderboards): adds {@code points} to {@code member} of the sorted set {@code key}, once per
-     * {@code marker}. The marker goes into the set {@code markersKey} and the points are added only when it was
-     * not there yet, atomically (one script on Redis), so a replay or a retry of the same addition changes
-     * nothing. The score is a {@link RankedScore}: points summed, the latest {@code tick} kept; since both are
-     * order-independent, any order of the same additions gives the same score. Both keys expire at
-     * {@code expireAt}; they must share a hash tag (one cluster slot). If the ranked set is gone while its
-     * markers are not (evicted), the markers are dropped first, so a later rebuild counts everything again.
+     * {@code marker}, atomically (one script on Redis), so a replay or a retry of the same addition changes nothing.
+     * The score is a {@link RankedScore}: points summed, the latest {@code tick} kept; both are order-independent.
+     * Both keys expire at {@code expireAt} and must share a hash tag (one cluster slot).
      *
-     * @return true when this call added the points, false when the marker had been counted before
+     * <p>Markers are bounded: {@code markersKey} holds each marker with the time it stands for ({@code markedAt}),
+     * and those older than {@code markersFrom} are dropped; an addition with {@code markedAt} before
+     * {@code markersFrom} is refused (only a rebuild, {@link #rankedSet}, may count it). Markers and scores are kept
+     * in step per member: the markers key holds a sentinel for each member it has markers of, and a member with a
+     * score but no sentinel (markers evicted or deleted) is refused, never counted again, until a rebuild sets it.
+     * If the ranked set is gone (evicted), its markers are dropped and counting starts over.
+     *
+     * @return true when this call added the points; false when it did not (see above)
      */
     boolean rankedAddOnce(String key, String markersKey, String marker, String member, long points, long tick,
-                          java.time.Instant expireAt);
+                          java.time.Instant markedAt, java.time.Instant markersFrom, java.time.Instant expireAt);
+
+    /**
+     * Ranked sets, the rebuild: sets {@code member}'s score to {@code points} reached at {@code tick} (a total
+     * recomputed from the source of truth) and records {@code markers} (marker → its time; those older than
+     * {@code markersFrom} are left out) with the member's sentinel, so that a later {@link #rankedAddOnce} of a
+     * credit the total holds is refused. Atomic; both keys expire at {@code expireAt}.
+     *
+     * @return true when the score changed
+     */
+    boolean rankedSet(String key, String markersKey, String member, long points, long tick,
+                      Map<String, java.time.Instant> markers, java.time.Instant markersFrom, java.time.Instant expireAt);
 
     /** Where values live right now (as of the last call; see {@link #probe()} for a fresh check). */
     Mode mode();

@@ -97,13 +97,15 @@ public final class CacheBatch {
     }
 
     record RankedAddOnce(String key, String markersKey, String marker, String member, long points, long tick,
-                         Instant expireAt, Result<Boolean> result) implements Operation {
+                         Instant markedAt, Instant markersFrom, Instant expireAt, Result<Boolean> result)
+            implements Operation {
         RankedAddOnce {
             RankedScore.check(points, tick);
         }
 
         public void runOn(Cache cache) {
-            result.set(cache.rankedAddOnce(key, markersKey, marker, member, points, tick, expireAt));
+            result.set(cache.rankedAddOnce(key, markersKey, marker, member, points, tick, markedAt, markersFrom,
+                    expireAt));
         }
     }
 
@@ -148,8 +150,9 @@ public final class CacheBatch {
 
     /** {@link Cache#rankedAddOnce}: true when this addition was new. */
     public Result<Boolean> rankedAddOnce(String key, String markersKey, String marker, String member, long points,
-                                         long tick, Instant expireAt) {
-        return add(new RankedAddOnce(key, markersKey, marker, member, points, tick, expireAt, new Result<>())).result();
+                                         long tick, Instant markedAt, Instant markersFrom, Instant expireAt) {
+        return add(new RankedAddOnce(key, markersKey, marker, member, points, tick, markedAt, markersFrom, expireAt,
+                new Result<>())).result();
     }
 
     /** True when nothing was added. */

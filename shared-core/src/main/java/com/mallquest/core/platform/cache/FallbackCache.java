@@ -240,8 +240,15 @@ public final class FallbackCache implements Cache {
 
     @Override
     public boolean rankedAddOnce(String key, String markersKey, String marker, String member, long points, long tick,
-                                 java.time.Instant expireAt) {
-        return call(c -> c.rankedAddOnce(key, markersKey, marker, member, points, tick, expireAt));
+                                 java.time.Instant markedAt, java.time.Instant markersFrom, java.time.Instant expireAt) {
+        return call(c -> c.rankedAddOnce(key, markersKey, marker, member, points, tick, markedAt, markersFrom, expireAt));
+    }
+
+    @Override
+    public boolean rankedSet(String key, String markersKey, String member, long points, long tick,
+                             Map<String, java.time.Instant> markers, java.time.Instant markersFrom,
+                             java.time.Instant expireAt) {
+        return call(c -> c.rankedSet(key, markersKey, member, points, tick, markers, markersFrom, expireAt));
     }
 
     /** {@link Mode#REDIS}, or {@link Mode#MEMORY_FALLBACK} while Redis is out. */

@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MemoryCache implements Cache {
 
+    /** The member of a markers set that says it holds {@code <member>}'s markers (as the Redis script's). */
+    private static final String SENTINEL = "~";
+
     /** An entry and the moment (epoch nanos of the ticker) it expires. */
     private record Entry(Object value, long expiresAtNanos) { }
 
@@ -294,22 +297,56 @@ public final class MemoryCache implements Cache {
     /** One lock for the marker check and the score change of every ranked set of this container. */
     @Override
     public synchronized boolean rankedAddOnce(String key, String markersKey, String marker, String member, long points,
-                                              long tick, java.time.Instant expireAt) {
+                                              long tick, java.time.Instant markedAt, java.time.Instant markersFrom,
+                                              java.time.Instant expireAt) {
+        RankedScore.check(points, tick);
+        if (markedAt.isBefore(markersFrom)) {
+            return false;
+        }
+        Duration ttl = Duration.ofMillis(Math.max(1, expireAt.toEpochMilli() - System.currentTimeMillis()));
+        if (sortedSet(key) == null) {
+            entries.remove(markersKey);
+        }
+        SortedSet set = structure(key, SortedSet.class, SortedSet::new, ttl, true);
+        SortedSet markers = structure(markersKey, SortedSet.class, SortedSet::new, ttl, true);
+        synchronized (set) {
+            Double old = set.scores.get(member);
+            if (old != null && !markers.scores.containsKey(SENTINEL + member)) {
+                return false; // markers lost while the score stayed: only a rebuild may set it
+            }
+            if (markers.scores.putIfAbsent(marker, (double) markedAt.toEpochMilli()) != null) {
+                return false;
+            }
+            markers.scores.put(SENTINEL + member, Double.POSITIVE_INFINITY);
+            markers.scores.values().removeIf(at -> at < markersFrom.toEpochMilli());
+            set.scores.put(member, RankedScore.add(old, points, tick));
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized boolean rankedSet(String key, String markersKey, String member, long points, long tick,
+                                          Map<String, java.time.Instant> markers, java.time.Instant markersFrom,
+                                          java.time.Instant expireAt) {
         RankedScore.check(points, tick);
         Duration ttl = Duration.ofMillis(Math.max(1, expireAt.toEpochMilli() - System.currentTimeMillis()));
         if (sortedSet(key) == null) {
             entries.remove(markersKey);
         }
-        @SuppressWarnings("unchecked")
-        java.util.Set<String> markers = structure(markersKey, java.util.Set.class, ConcurrentHashMap::newKeySet, ttl, true);
-        if (!markers.add(marker)) {
-            return false;
-        }
         SortedSet set = structure(key, SortedSet.class, SortedSet::new, ttl, true);
+        SortedSet marks = structure(markersKey, SortedSet.class, SortedSet::new, ttl, true);
         synchronized (set) {
-            set.scores.put(member, RankedScore.add(set.scores.get(member), points, tick));
+            double score = RankedScore.of(points, tick);
+            Double old = set.scores.put(member, score);
+            markers.forEach((marker, at) -> {
+                if (!at.isBefore(markersFrom)) {
+                    marks.scores.put(marker, (double) at.toEpochMilli());
+                }
+            });
+            marks.scores.put(SENTINEL + member, Double.POSITIVE_INFINITY);
+            marks.scores.values().removeIf(at -> at < markersFrom.toEpochMilli());
+            return old == null || old != score;
         }
-        return true;
     }
 
     @Override

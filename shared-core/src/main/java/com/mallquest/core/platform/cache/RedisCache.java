@@ -163,7 +163,8 @@ public final class RedisCache implements Cache, AutoCloseable {
         }
         if (operation instanceof CacheBatch.RankedAddOnce op) {
             Response<Object> reply = p.eval(RedisScripts.RANKED_ADD_ONCE, List.of(op.key(), op.markersKey()),
-                    rankedAddOnceArgs(op.marker(), op.member(), op.points(), op.tick(), op.expireAt()));
+                    rankedAddOnceArgs(op.marker(), op.member(), op.points(), op.tick(), op.markedAt(),
+                            op.markersFrom(), op.expireAt()));
             return () -> op.result().set(Long.valueOf(1).equals(reply.get()));
         }
         throw new IllegalArgumentException("no pipelined form for " + operation);
@@ -223,17 +224,36 @@ public final class RedisCache implements Cache, AutoCloseable {
 
     @Override
     public boolean rankedAddOnce(String key, String markersKey, String marker, String member, long points, long tick,
-                                 java.time.Instant expireAt) {
+                                 java.time.Instant markedAt, java.time.Instant markersFrom, java.time.Instant expireAt) {
         RankedScore.check(points, tick);
         Object added = redis().eval(RedisScripts.RANKED_ADD_ONCE, List.of(key, markersKey),
-                rankedAddOnceArgs(marker, member, points, tick, expireAt));
+                rankedAddOnceArgs(marker, member, points, tick, markedAt, markersFrom, expireAt));
         return Long.valueOf(1).equals(added);
     }
 
     private static List<String> rankedAddOnceArgs(String marker, String member, long points, long tick,
+                                                  java.time.Instant markedAt, java.time.Instant markersFrom,
                                                   java.time.Instant expireAt) {
         return List.of(marker, member, Long.toString(points), Long.toString(tick),
-                Long.toString(expireAt.toEpochMilli()), Long.toString((long) RankedScore.SCALE));
+                Long.toString(expireAt.toEpochMilli()), Long.toString((long) RankedScore.SCALE),
+                Long.toString(markedAt.toEpochMilli()), Long.toString(markersFrom.toEpochMilli()));
+    }
+
+    @Override
+    public boolean rankedSet(String key, String markersKey, String member, long points, long tick,
+                             Map<String, java.time.Instant> markers, java.time.Instant markersFrom,
+                             java.time.Instant expireAt) {
+        RankedScore.check(points, tick);
+        List<String> args = new java.util.ArrayList<>(4 + 2 * markers.size());
+        args.add(member);
+        args.add(String.format("%.0f", RankedScore.of(points, tick)));
+        args.add(Long.toString(expireAt.toEpochMilli()));
+        args.add(Long.toString(markersFrom.toEpochMilli()));
+        markers.forEach((marker, at) -> {
+            args.add(Long.toString(at.toEpochMilli()));
+            args.add(marker);
+        });
+        return Long.valueOf(1).equals(redis().eval(RedisScripts.RANKED_SET, List.of(key, markersKey), args));
     }
 
     @Override

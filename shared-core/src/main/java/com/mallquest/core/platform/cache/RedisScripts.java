@@ -58,22 +58,34 @@ final class RedisScripts {
             """;
 
     /**
-     * {@link Cache#rankedAddOnce}: KEYS = ranked set, markers set; ARGV = marker, member, points, tick, expire-at ms,
-     * 2^TICK_BITS. SADD decides whether the addition is new; only then is the score recombined (points summed,
-     * the latest tick kept) and written. Returns 1 when added, 0 for a marker counted before.
+     * {@link Cache#rankedAddOnce}: KEYS = ranked set, markers (a sorted set: marker → when it was counted, plus one
+     * sentinel {@code ~<member>} scored +inf per member whose markers it holds); ARGV = marker, member, points, tick,
+     * expire-at ms, 2^TICK_BITS, marked-at ms, markers-from ms. Refuses (0) an addition older than markers-from, a
+     * marker counted before, and any addition for a member that has a score but no sentinel (its markers were lost:
+     * only a rebuild may restore it). Otherwise adds the marker and the sentinel, drops markers older than
+     * markers-from, recombines the score (points summed, the latest tick kept) and returns 1.
      */
     static final String RANKED_ADD_ONCE = """
+            if tonumber(ARGV[7]) < tonumber(ARGV[8]) then
+              return 0
+            end
             if redis.call('EXISTS', KEYS[1]) == 0 then
               redis.call('DEL', KEYS[2])
             end
-            if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then
+            local old = redis.call('ZSCORE', KEYS[1], ARGV[2])
+            local sentinel = '~' .. ARGV[2]
+            if old and not redis.call('ZSCORE', KEYS[2], sentinel) then
               return 0
             end
+            if redis.call('ZADD', KEYS[2], 'NX', ARGV[7], ARGV[1]) == 0 then
+              return 0
+            end
+            redis.call('ZADD', KEYS[2], '+inf', sentinel)
+            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[8])
             local scale = tonumber(ARGV[6])
             local maxTick = scale - 1
             local points = tonumber(ARGV[3])
             local tick = tonumber(ARGV[4])
-            local old = redis.call('ZSCORE', KEYS[1], ARGV[2])
             if old then
               old = tonumber(old)
               local oldPoints = math.floor(old / scale)
@@ -86,6 +98,32 @@ final class RedisScripts {
             redis.call('ZADD', KEYS[1], string.format('%.0f', points * scale + (maxTick - tick)), ARGV[2])
             redis.call('PEXPIREAT', KEYS[1], ARGV[5])
             redis.call('PEXPIREAT', KEYS[2], ARGV[5])
+            return 1
+            """;
+
+    /**
+     * {@link Cache#rankedSet}: KEYS = ranked set, markers; ARGV = member, score, expire-at ms, markers-from ms, then
+     * marked-at ms / marker pairs. Sets the member's score, adds the markers not older than markers-from and the
+     * member's sentinel, drops older markers. Returns 1 when the score changed, 0 when it was already that.
+     */
+    static final String RANKED_SET = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              redis.call('DEL', KEYS[2])
+            end
+            local old = redis.call('ZSCORE', KEYS[1], ARGV[1])
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+            for i = 5, #ARGV, 2 do
+              if tonumber(ARGV[i]) >= tonumber(ARGV[4]) then
+                redis.call('ZADD', KEYS[2], ARGV[i], ARGV[i + 1])
+              end
+            end
+            redis.call('ZADD', KEYS[2], '+inf', '~' .. ARGV[1])
+            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[4])
+            redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+            redis.call('PEXPIREAT', KEYS[2], ARGV[3])
+            if old and tonumber(old) == tonumber(ARGV[2]) then
+              return 0
+            end
             return 1
             """;
 }

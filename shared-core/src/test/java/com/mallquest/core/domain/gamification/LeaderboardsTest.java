@@ -258,9 +258,12 @@ class LeaderboardsTest {
         Instant expected = w48.end().plus(Duration.ofDays(7 * Settings.fromEnvironment(redis.environment()).leaderboardWeeksKept()));
         assertEquals(expected, boards.expireAt(w48, clock.instant()));
         assertTrue(cache.sortedScore(Leaderboards.scoresKey(w48, "mall"), ann).isPresent());
-        // AND a credit replayed (by a rebuild) after its week expired does not bring the board back
+        // AND a credit that late is never counted live (older than the marker window), and the rebuild that
+        // counts it does not bring the week's board back
         clock.set(expected.plusSeconds(1));
-        assertEquals(2, boards.add(new Leaderboards.Points(ann, "late", 5, w48.start(), null)),
+        Leaderboards.Points late = new Leaderboards.Points(ann, "late", 5, w48.start(), null);
+        assertEquals(0, boards.add(late));
+        assertEquals(2, boards.set(ann, List.of(late), java.util.EnumSet.allOf(Period.class)),
                 "only the month and all-time boards change");
         assertTrue(boards.expired(w48, clock.instant()));
     }

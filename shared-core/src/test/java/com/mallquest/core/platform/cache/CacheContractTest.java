@@ -306,6 +306,54 @@ abstract class CacheContractTest {
         assertEquals(Optional.empty(), cache.sortedRankDescending(key("absent"), "high"));
     }
 
+    /** When the additions of the ranked-set tests happened, and where their markers' window starts. */
+    static final java.time.Instant MARKED = java.time.Instant.now();
+    static final java.time.Instant FROM = MARKED.minus(java.time.Duration.ofDays(7));
+
+    @Test
+    void rankedAddOnce_shouldNeverCountAgain_whenTheMarkersVanishedButTheScoreDidNot() {
+        // GIVEN a counted addition
+        String board = key("board");
+        String markers = key("board-markers");
+        java.time.Instant expireAt = java.time.Instant.now().plus(LONG);
+        assertTrue(cache.rankedAddOnce(board, markers, "c1", "ann", 5, 1, MARKED, FROM, expireAt));
+        // WHEN the markers alone are lost (evicted, deleted) and the addition is replayed, or ann has a new one
+        cache.delete(markers);
+        // THEN both are refused: a score without markers is for the rebuild, never counted again
+        assertFalse(cache.rankedAddOnce(board, markers, "c1", "ann", 5, 1, MARKED, FROM, expireAt));
+        assertFalse(cache.rankedAddOnce(board, markers, "c2", "ann", 5, 2, MARKED, FROM, expireAt));
+        assertEquals(5, RankedScore.points(cache.sortedScore(board, "ann").orElseThrow()));
+        // AND a shopper new to the board still counts
+        assertTrue(cache.rankedAddOnce(board, markers, "b1", "bob", 7, 1, MARKED, FROM, expireAt));
+        // AND once the rebuild has set ann with her markers, her new credits count and the old ones do not
+        assertTrue(cache.rankedSet(board, markers, "ann", 10, 2, Map.of("c1", MARKED, "c2", MARKED), FROM, expireAt));
+        assertFalse(cache.rankedAddOnce(board, markers, "c1", "ann", 5, 1, MARKED, FROM, expireAt));
+        assertTrue(cache.rankedAddOnce(board, markers, "c3", "ann", 1, 3, MARKED, FROM, expireAt));
+        assertEquals(11, RankedScore.points(cache.sortedScore(board, "ann").orElseThrow()));
+        assertFalse(cache.rankedSet(board, markers, "ann", 11, 3, Map.of(), FROM, expireAt), "unchanged");
+    }
+
+    @Test
+    void rankedAddOnce_shouldDropMarkersOlderThanTheWindow_andRefuseAdditionsOlderThanIt() {
+        // GIVEN 50 additions, one a day, each with a window of the week before it
+        String board = key("board");
+        String markers = key("board-markers");
+        java.time.Instant expireAt = java.time.Instant.now().plus(LONG);
+        java.time.Instant start = MARKED.minus(java.time.Duration.ofDays(60));
+        java.time.Duration week = java.time.Duration.ofDays(7);
+        for (int day = 0; day < 50; day++) {
+            java.time.Instant at = start.plus(java.time.Duration.ofDays(day));
+            assertTrue(cache.rankedAddOnce(board, markers, "c" + day, "ann", 1, day, at, at.minus(week), expireAt));
+        }
+        // THEN the markers hold the last week's eight and ann's sentinel, not fifty; the score has all fifty
+        assertEquals(9, cache.sortedSize(markers));
+        assertEquals(50, RankedScore.points(cache.sortedScore(board, "ann").orElseThrow()));
+        // AND a replay older than the window is refused (the rebuild counts it), though its marker is gone
+        java.time.Instant last = start.plus(java.time.Duration.ofDays(49));
+        assertFalse(cache.rankedAddOnce(board, markers, "c0", "ann", 1, 0, start, last.minus(week), expireAt));
+        assertEquals(50, RankedScore.points(cache.sortedScore(board, "ann").orElseThrow()));
+    }
+
     @Test
     void rankedAddOnce_shouldAddPointsOncePerMarker_andKeepTheLatestTick() {
         // GIVEN a ranked set and its markers
@@ -313,10 +361,10 @@ abstract class CacheContractTest {
         String markers = key("board-markers");
         java.time.Instant expireAt = java.time.Instant.now().plus(LONG);
         // WHEN two additions are made, the first one twice, and a negative one
-        assertTrue(cache.rankedAddOnce(board, markers, "c1", "ann", 100, 50, expireAt));
-        assertFalse(cache.rankedAddOnce(board, markers, "c1", "ann", 100, 50, expireAt));
-        assertTrue(cache.rankedAddOnce(board, markers, "c2", "ann", 20, 70, expireAt));
-        assertTrue(cache.rankedAddOnce(board, markers, "c3", "ann", -30, 60, expireAt));
+        assertTrue(cache.rankedAddOnce(board, markers, "c1", "ann", 100, 50, MARKED, FROM, expireAt));
+        assertFalse(cache.rankedAddOnce(board, markers, "c1", "ann", 100, 50, MARKED, FROM, expireAt));
+        assertTrue(cache.rankedAddOnce(board, markers, "c2", "ann", 20, 70, MARKED, FROM, expireAt));
+        assertTrue(cache.rankedAddOnce(board, markers, "c3", "ann", -30, 60, MARKED, FROM, expireAt));
         // THEN the points count each marker once and the tick is the latest one
         double score = cache.sortedScore(board, "ann").orElseThrow();
         assertEquals(90, RankedScore.points(score));
@@ -329,10 +377,10 @@ abstract class CacheContractTest {
         String markers = key("board-markers");
         java.time.Instant expireAt = java.time.Instant.now().plus(LONG);
         // GIVEN bob reaches 50 points at tick 20, ann at tick 10 (her additions arriving latest first)
-        cache.rankedAddOnce(board, markers, "b1", "bob", 50, 20, expireAt);
-        cache.rankedAddOnce(board, markers, "a2", "ann", 30, 10, expireAt);
-        cache.rankedAddOnce(board, markers, "a1", "ann", 20, 5, expireAt);
-        cache.rankedAddOnce(board, markers, "c1", "cid", 60, 99, expireAt);
+        cache.rankedAddOnce(board, markers, "b1", "bob", 50, 20, MARKED, FROM, expireAt);
+        cache.rankedAddOnce(board, markers, "a2", "ann", 30, 10, MARKED, FROM, expireAt);
+        cache.rankedAddOnce(board, markers, "a1", "ann", 20, 5, MARKED, FROM, expireAt);
+        cache.rankedAddOnce(board, markers, "c1", "cid", 60, 99, MARKED, FROM, expireAt);
         // THEN more points first, then who reached the points first
         List<String> order = cache.sortedRangeByScore(board, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, true, 10)
                 .stream().map(ScoredMember::member).toList();
@@ -351,7 +399,7 @@ abstract class CacheContractTest {
             // GIVEN 10 distinct additions, each sent 4 times at once
             for (int i = 0; i < 40; i++) {
                 String marker = "credit-" + (i % 10);
-                results.add(pool.submit(() -> cache.rankedAddOnce(board, markers, marker, "ann", 7, 1, expireAt)));
+                results.add(pool.submit(() -> cache.rankedAddOnce(board, markers, marker, "ann", 7, 1, MARKED, FROM, expireAt)));
             }
             int added = 0;
             for (Future<Boolean> f : results) {
@@ -369,11 +417,11 @@ abstract class CacheContractTest {
     void rankedAddOnce_shouldExpireBothKeysAtTheGivenInstant() throws Exception {
         String board = key("board");
         String markers = key("board-markers");
-        cache.rankedAddOnce(board, markers, "c1", "ann", 5, 1, java.time.Instant.now().plus(SHORT));
+        cache.rankedAddOnce(board, markers, "c1", "ann", 5, 1, MARKED, FROM, java.time.Instant.now().plus(SHORT));
         sleep(SHORT.multipliedBy(2));
         assertEquals(0, cache.sortedSize(board));
         // the marker expired with the set: the same addition counts again
-        assertTrue(cache.rankedAddOnce(board, markers, "c1", "ann", 5, 1, java.time.Instant.now().plus(LONG)));
+        assertTrue(cache.rankedAddOnce(board, markers, "c1", "ann", 5, 1, MARKED, FROM, java.time.Instant.now().plus(LONG)));
     }
 
     @Test
@@ -381,12 +429,12 @@ abstract class CacheContractTest {
         String board = key("board");
         String markers = key("board-markers");
         java.time.Instant expireAt = java.time.Instant.now().plus(LONG);
-        cache.rankedAddOnce(board, markers, "c1", "ann", 5, 1, expireAt);
+        cache.rankedAddOnce(board, markers, "c1", "ann", 5, 1, MARKED, FROM, expireAt);
         // GIVEN the set alone is lost (evicted)
         cache.delete(board);
         // WHEN the addition is replayed (a rebuild)
         // THEN it counts again: stale markers never hide points
-        assertTrue(cache.rankedAddOnce(board, markers, "c1", "ann", 5, 1, expireAt));
+        assertTrue(cache.rankedAddOnce(board, markers, "c1", "ann", 5, 1, MARKED, FROM, expireAt));
         assertEquals(5, RankedScore.points(cache.sortedScore(board, "ann").orElseThrow()));
     }
 
@@ -414,8 +462,8 @@ abstract class CacheContractTest {
         batch.sortedAdd(z, 5, "new", LONG);
         CacheBatch.Result<Long> trimmed = batch.sortedRemoveByScore(z, Double.NEGATIVE_INFINITY, 2);
         CacheBatch.Result<Long> size = batch.sortedSize(z);
-        CacheBatch.Result<Boolean> added = batch.rankedAddOnce(key("board"), key("board-markers"), "c1", "ann", 10, 3, expireAt);
-        CacheBatch.Result<Boolean> again = batch.rankedAddOnce(key("board"), key("board-markers"), "c1", "ann", 10, 3, expireAt);
+        CacheBatch.Result<Boolean> added = batch.rankedAddOnce(key("board"), key("board-markers"), "c1", "ann", 10, 3, MARKED, FROM, expireAt);
+        CacheBatch.Result<Boolean> again = batch.rankedAddOnce(key("board"), key("board-markers"), "c1", "ann", 10, 3, MARKED, FROM, expireAt);
         batch.hashIncrementAll(fleet, Map.of("a", 1L, "b", 2L), LONG);
         assertThrows(IllegalStateException.class, count::get, "no result before the batch ran");
         cache.execute(batch);
