@@ -32,12 +32,12 @@ class LeaderboardRebuildRateTest {
     static final OwnRedis<RedisServer> redis = OwnRedis.standalone();
 
     static final EffectPublisher NO_EFFECTS = (userId, type, data) -> { };
-    static final int SHOPPERS = 200;
-    static final int CREDITS_EACH = 8;
+    static final int SHOPPERS = 50;
+    static final int CREDITS_EACH = 4;
 
     @Test
     void rebuild_shouldRestoreEveryShopper_andReportItsRate() {
-        // GIVEN 200 shoppers with 8 receipts each (a month of an average shopper), then the boards wiped
+        // GIVEN 50 shoppers with 4 receipts each, then the boards wiped
         MutableClock clock = new MutableClock(Instant.parse("2026-11-02T08:00:00Z"));
         Platform core = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
         Services services = new Services(core, NO_EFFECTS);
