@@ -16,12 +16,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The HTTP API's JWT authorizer, emulated with a shared secret (HS256) instead of Cognito's keys.
  *
- * <p>{@link #verify} checks what API Gateway checks: the signature, {@code exp} (required), {@code nbf}, and the
- * issuer and audience when the template's parameters set them ({@code aud}, or Cognito's {@code client_id}).
+ * <p>{@link #verify} checks what API Gateway checks: the signature, {@code exp} (required, after now), {@code nbf}
+ * and {@code iat} (when present, not after now; {@value #CLOCK_SKEW_SECONDS} s of clock skew allowed), and the
+ * issuer and audience when the template's parameters set them: {@code aud} when the token has one, else (an access
+ * token such as Cognito's) {@code client_id}; API Gateway reads {@code client_id} only when {@code aud} is absent.
+ * A time claim must be a number of seconds between 0 and the end of year 9999: a value that would wrap around a
+ * {@code long} ({@code 2^64 + now}) or saturate it ({@code 1e300}) is refused, not read as some other time.
  * Only {@code HS256} is accepted ({@code none} and every other algorithm are rejected). The verified claims are
  * handed to the function as API Gateway does: every value as a string, a list as {@code [a b]}.
  *
@@ -43,6 +48,11 @@ public final class LocalJwt {
 
     /** A verified token's claims and scopes, in the shape of the payload-v2 {@code authorizer.jwt} block. */
     public record Verified(Map<String, String> claims, List<String> scopes) { }
+
+    /** How far in the future {@code iat} and {@code nbf} may be (the issuer's clock running ahead of ours). */
+    static final long CLOCK_SKEW_SECONDS = 5;
+    /** The largest time claim accepted: 9999-12-31T23:59:59Z, in epoch seconds. */
+    static final long LAST_NUMERIC_DATE = 253_402_300_799L;
 
     /** How many verified tokens are remembered at most (all are forgotten when it is reached). */
     static final int REMEMBERED = 10_000;
@@ -152,10 +162,16 @@ public final class LocalJwt {
             if (payload == null || !payload.isObject()) {
                 return Optional.empty();
             }
-            if (!payload.path("exp").isNumber() || payload.get("exp").asLong() <= now) {
+            OptionalLong exp = numericDate(payload.get("exp"));
+            if (exp.isEmpty() || exp.getAsLong() <= now) {
                 return Optional.empty();
             }
-            if (payload.has("nbf") && (!payload.get("nbf").isNumber() || payload.get("nbf").asLong() > now)) {
+            OptionalLong nbf = payload.has("nbf") ? numericDate(payload.get("nbf")) : OptionalLong.of(0);
+            if (nbf.isEmpty() || nbf.getAsLong() > now + CLOCK_SKEW_SECONDS) {
+                return Optional.empty();
+            }
+            OptionalLong iat = payload.has("iat") ? numericDate(payload.get("iat")) : OptionalLong.of(0);
+            if (iat.isEmpty() || iat.getAsLong() > now + CLOCK_SKEW_SECONDS) {
                 return Optional.empty();
             }
             if (rules.issuer().isPresent() && !rules.issuer().get().equals(payload.path("iss").asText(null))) {
@@ -177,26 +193,47 @@ public final class LocalJwt {
             if (remembered.size() >= REMEMBERED) {
                 remembered.clear();
             }
-            remembered.put(token, new Remembered(verified, payload.get("exp").asLong(),
-                    payload.has("nbf") ? payload.get("nbf").asLong() : 0));
+            remembered.put(token, new Remembered(verified, exp.getAsLong(), nbf.getAsLong() - CLOCK_SKEW_SECONDS));
             return Optional.of(verified);
         } catch (IllegalArgumentException | java.io.IOException e) {
             return Optional.empty();
         }
     }
 
+    /** API Gateway's rule: {@code aud} when the token has it (one of its values matches), else {@code client_id}. */
     private boolean audienceMatches(JsonNode payload) {
         List<String> presented = new ArrayList<>();
-        JsonNode aud = payload.path("aud");
-        if (aud.isArray()) {
-            aud.forEach(a -> presented.add(a.asText()));
-        } else if (aud.isTextual()) {
-            presented.add(aud.asText());
-        }
-        if (payload.path("client_id").isTextual()) {
+        if (payload.has("aud")) {
+            JsonNode aud = payload.get("aud");
+            if (aud.isArray()) {
+                aud.forEach(a -> {
+                    if (a.isTextual()) {
+                        presented.add(a.asText());
+                    }
+                });
+            } else if (aud.isTextual()) {
+                presented.add(aud.asText());
+            }
+        } else if (payload.path("client_id").isTextual()) {
             presented.add(payload.get("client_id").asText());
         }
         return presented.stream().anyMatch(rules.audience()::contains);
+    }
+
+    /**
+     * A JWT NumericDate (RFC 7519: seconds, possibly fractional) as whole seconds, or empty when it is not a number
+     * or lies outside 0 .. {@value #LAST_NUMERIC_DATE}: a {@code long} read of {@code 2^64 + t} gives {@code t}, and
+     * of {@code 1e300} gives {@code Long.MAX_VALUE}; both must be refused rather than read as a valid time.
+     */
+    static OptionalLong numericDate(JsonNode value) {
+        if (value == null || !value.isNumber()) {
+            return OptionalLong.empty();
+        }
+        java.math.BigDecimal exact = value.decimalValue();
+        if (exact.signum() < 0 || exact.compareTo(java.math.BigDecimal.valueOf(LAST_NUMERIC_DATE)) > 0) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(exact.longValue());
     }
 
     /** A claim as API Gateway passes it: strings as is, lists as {@code [a b]}, other values as their JSON text. */

@@ -218,6 +218,43 @@ class LocalApiFidelityTest {
     }
 
     @Test
+    void authorizer_shouldRefuseFutureIatAbsurdExpAndClientIdMatch_whenApiGatewayWould() throws Exception {
+        long now = Instant.now().getEpochSecond();
+        String base = "\"sub\":\"mallory\",\"iss\":\"https://issuer.example\"";
+        String good = ",\"aud\":\"local-client\",\"exp\":" + (now + 600);
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("iat in the future", "{" + base + good + ",\"iat\":" + (now + 600) + "}");
+        refused.put("iat not a number", "{" + base + good + ",\"iat\":\"yesterday\"}");
+        refused.put("nbf in the future", "{" + base + good + ",\"nbf\":" + (now + 60) + "}");
+        refused.put("exp wrapping around a long", "{" + base + ",\"aud\":\"local-client\",\"exp\":"
+                + java.math.BigInteger.ONE.shiftLeft(64).add(java.math.BigInteger.valueOf(now + 600)) + "}");
+        refused.put("exp saturating a long", "{" + base + ",\"aud\":\"local-client\",\"exp\":1e300}");
+        refused.put("exp negative", "{" + base + ",\"aud\":\"local-client\",\"exp\":-1}");
+        refused.put("aud wrong, client_id right", "{" + base + ",\"aud\":\"someone-else\",\"client_id\":\"local-client\",\"exp\":"
+                + (now + 600) + "}");
+        refused.put("aud an empty list, client_id right", "{" + base + ",\"aud\":[],\"client_id\":\"local-client\",\"exp\":"
+                + (now + 600) + "}");
+        LocalFunction echo = stack.function("EchoFunction");
+        for (Map.Entry<String, String> c : refused.entrySet()) {
+            // GIVEN a correctly signed token whose claims API Gateway refuses
+            String token = jwt.sign("{\"alg\":\"HS256\"}", c.getValue());
+            long before = echo.invocations();
+            // WHEN it is sent to a JWT route
+            HttpResponse<String> response = send(get("/items/7").header("Authorization", "Bearer " + token));
+            // THEN 401, and the function never ran
+            assertEquals(401, response.statusCode(), c.getKey());
+            assertEquals(before, echo.invocations(), c.getKey() + ": the function must not be invoked");
+        }
+        // AND an access token without aud is matched by its client_id (Cognito's access tokens), a current iat passes
+        String access = jwt.sign("{\"alg\":\"HS256\"}", "{" + base + ",\"client_id\":\"local-client\",\"token_use\":\"access\","
+                + "\"iat\":" + now + ",\"exp\":" + (now + 600) + "}");
+        assertEquals(201, send(get("/items/7").header("Authorization", "Bearer " + access)).statusCode());
+        // AND an aud list holding the audience passes
+        String listed = jwt.sign("{\"alg\":\"HS256\"}", "{" + base + ",\"aud\":[\"other\",\"local-client\"],\"exp\":" + (now + 600) + "}");
+        assertEquals(201, send(get("/items/7").header("Authorization", "Bearer " + listed)).statusCode());
+    }
+
+    @Test
     void publicRoute_shouldInvokeWithoutAuthorizerBlock() throws Exception {
         JsonNode event = JsonText.MAPPER.readTree(send(get("/open/7")).body()).get("event");
         assertEquals("GET /open/{id}", event.get("routeKey").asText());
