@@ -1,8 +1,6 @@
 package com.mallquest.local.runner;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -16,6 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,23 +23,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * {@code start-api}: serves every HttpApi route of the template on one local port (JWT authorizer emulated by
- * {@link LocalJwt}, events built by {@link ApiGatewayEvents}) and fires the template's schedules; what no route
- * matches goes to the web app ({@link LocalWebApp}: the pages at {@code /}, {@code /screen}, {@code /ops}).
+ * {@code start-api}: serves every HttpApi route of the template on one local port (requests read and limited as API
+ * Gateway does by {@link GatewayListener}, JWT authorizer emulated by {@link LocalJwt}, events built by
+ * {@link ApiGatewayEvents}) and fires the template's schedules; what no route matches goes to the web app
+ * ({@link LocalWebApp}: the pages at {@code /}, {@code /screen}, {@code /ops}). The access log writes each request's
+ * method and path, never its query, and a path parameter the template lists as secret
+ * ({@code Metadata.SecretPathParameters} of the HttpApi) as {@code {name}}, never its value.
  */
 public final class LocalApi implements AutoCloseable {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    static {
-        LocalHttp.noDelay();
-    }
-
     private final LocalStack stack;
     private final RouteTable routes;
     private final LocalJwt jwt;
     private final LocalWebApp webApp;
-    private final HttpServer server;
+    private final DevTokenGuard devTokenGuard;
+    private final Set<String> secretPathParameters;
+    private final GatewayListener listener;
     private final ExecutorService requestThreads;
     private final ScheduledExecutorService scheduler;
     private final Consumer<String> out;
@@ -48,12 +48,13 @@ public final class LocalApi implements AutoCloseable {
     private final Instant created;
     private final ApiDescription apiDescription;
 
-    private LocalApi(LocalStack stack, String host, int port, LocalJwt jwt, boolean fireSchedulesNow, Clock clock) {
+    private LocalApi(LocalStack stack, String host, int port, LocalJwt jwt, boolean fireSchedulesNow, boolean allowNetworkDevToken,
+                     Clock clock) {
         this.stack = stack;
         this.out = stack.options().out();
         this.routes = new RouteTable(stack.template().routes());
+        this.secretPathParameters = Set.copyOf(stack.template().secretPathParameters());
         this.jwt = jwt;
-        this.webApp = new LocalWebApp(stack.options().root().resolve("web/dist"), jwt);
         this.clock = clock;
         this.created = clock.instant();
         this.apiDescription = new ApiDescription(stack.options().root());
@@ -63,17 +64,19 @@ public final class LocalApi implements AutoCloseable {
                 schedules.add(Map.entry(schedule, ScheduleExpression.parse(schedule.expression())));
             }
         }
+        this.requestThreads = Executors.newCachedThreadPool(daemon("http"));
         try {
-            this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
+            this.listener = new GatewayListener(host, port, this::handle, requestThreads, out);
         } catch (BindException e) {
+            requestThreads.shutdownNow();
             throw new UserError("Port " + port + " on " + host + " is already in use; stop what uses it or pick another with --port N");
         } catch (IOException e) {
+            requestThreads.shutdownNow();
             throw new UserError("Cannot listen on " + host + ":" + port + ": " + e.getMessage());
         }
-        this.requestThreads = Executors.newCachedThreadPool(daemon("http"));
-        server.setExecutor(requestThreads);
-        server.createContext("/", this::handle);
-        server.start();
+        this.devTokenGuard = DevTokenGuard.of(host, listener.port(), allowNetworkDevToken);
+        this.webApp = new LocalWebApp(stack.options().root().resolve("web/dist"), jwt, devTokenGuard);
+        listener.start();
         this.scheduler = Executors.newScheduledThreadPool(1, daemon("schedule"));
         for (Map.Entry<LocalTemplate.Schedule, ScheduleExpression> entry : schedules) {
             if (fireSchedulesNow) {
@@ -83,11 +86,21 @@ public final class LocalApi implements AutoCloseable {
         }
     }
 
-    /** Starts serving on {@code host:port} (0: a free port). */
+    /** Starts serving on {@code host:port} (0: a free port), the dev sign-in on loopback only. */
     public static LocalApi start(LocalStack stack, String host, int port, boolean fireSchedulesNow) {
+        return start(stack, host, port, fireSchedulesNow, false);
+    }
+
+    /**
+     * Starts serving on {@code host:port} (0: a free port).
+     *
+     * @param allowNetworkDevToken {@code --allow-network-dev-token}: keep {@code POST /local/dev-token} on when
+     *                             {@code host} is not a loopback address (see {@link DevTokenGuard})
+     */
+    public static LocalApi start(LocalStack stack, String host, int port, boolean fireSchedulesNow, boolean allowNetworkDevToken) {
         LocalTemplate.JwtRules rules = stack.template().jwtRules();
         LocalJwt jwt = new LocalJwt(LocalJwt.secretFrom(stack.options().shell()), rules, Clock.systemUTC());
-        return new LocalApi(stack, host, port, jwt, fireSchedulesNow, Clock.systemUTC());
+        return new LocalApi(stack, host, port, jwt, fireSchedulesNow, allowNetworkDevToken, Clock.systemUTC());
     }
 
     /** Fails with one clear line when {@code host:port} cannot be listened on. */
@@ -107,12 +120,21 @@ public final class LocalApi implements AutoCloseable {
 
     /** The port served (useful with port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return listener.port();
     }
 
     /** What {@code start-api} prints when it is up: the URL, the routes and the schedules. */
     public List<String> banner(String host) {
         List<String> lines = new ArrayList<>();
+        if (!DevTokenGuard.isLoopbackBinding(host)) {
+            boolean developmentSecret = LocalJwt.secretFrom(stack.options().shell()).equals(LocalJwt.DEVELOPMENT_SECRET);
+            lines.add("WARNING: --host " + host + " serves the API beyond this machine: anyone who can reach port " + port()
+                    + " can call it" + (developmentSecret ? ", with admin tokens signed by the published development secret"
+                    + " (set " + LocalJwt.SECRET_VARIABLE + " to a secret of your own)" : "") + ".");
+            lines.add(devTokenGuard.enabled()
+                    ? "WARNING: --allow-network-dev-token: POST /local/dev-token mints admin tokens for any device on the network."
+                    : "WARNING: POST /local/dev-token (the dev sign-in) is off on this address; --allow-network-dev-token turns it on.");
+        }
         lines.add("MallQuest local API on http://" + host + ":" + port() + " (" + stack.options().template().getFileName() + ")");
         lines.add("Routes:");
         for (LocalTemplate.Route route : stack.template().routes()) {
@@ -133,82 +155,73 @@ public final class LocalApi implements AutoCloseable {
 
     // ---- HTTP -------------------------------------------------------------------------------------------
 
-    private void handle(HttpExchange exchange) throws IOException {
+    private ApiGatewayEvents.HttpReply handle(ApiGatewayEvents.HttpRequest request) {
         long started = System.nanoTime();
         String requestId = newRequestId();
         ApiGatewayEvents.HttpReply reply;
         String target = "-";
-        try (exchange) {
-            try {
-                ApiGatewayEvents.HttpRequest request = request(exchange);
-                Optional<RouteTable.Match> match = routes.select(request.method(), request.rawPath());
-                Optional<ApiGatewayEvents.HttpReply> description = match.isEmpty()
-                        ? apiDescription.reply(request.method(), request.rawPath()) : Optional.empty();
-                if (description.isPresent()) {
-                    target = "openapi.yaml";
-                    reply = description.get();
-                } else if (match.isEmpty()) {
-                    Optional<ApiGatewayEvents.HttpReply> page = webApp.serve(request);
-                    target = page.isPresent() ? "web" : target;
-                    reply = page.orElseGet(() -> ApiGatewayEvents.HttpReply.json(404, "{\"message\":\"Not Found\"}"));
+        try {
+            Optional<RouteTable.Match> match = routes.select(request.method(), request.rawPath());
+            Optional<ApiGatewayEvents.HttpReply> description = match.isEmpty()
+                    ? apiDescription.reply(request.method(), request.rawPath()) : Optional.empty();
+            if (description.isPresent()) {
+                target = "openapi.yaml";
+                reply = description.get();
+            } else if (match.isEmpty()) {
+                Optional<ApiGatewayEvents.HttpReply> page = webApp.serve(request);
+                target = page.isPresent() ? "web" : target;
+                reply = page.orElseGet(() -> ApiGatewayEvents.HttpReply.json(404, "{\"message\":\"Not Found\"}"));
+            } else {
+                target = match.get().route().functionId();
+                LocalJwt.Verified verified = null;
+                if (match.get().route().authorized()) {
+                    verified = jwt.verify(header(request, "Authorization")).orElse(null);
+                }
+                if (match.get().route().authorized() && verified == null) {
+                    reply = new ApiGatewayEvents.HttpReply(401, List.of(Map.entry("Content-Type", "application/json"),
+                            Map.entry("WWW-Authenticate", "Bearer"), Map.entry("Apigw-Requestid", requestId)),
+                            "{\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8));
                 } else {
-                    target = match.get().route().functionId();
-                    LocalJwt.Verified verified = null;
-                    if (match.get().route().authorized()) {
-                        verified = jwt.verify(exchange.getRequestHeaders().getFirst("Authorization")).orElse(null);
-                    }
-                    if (match.get().route().authorized() && verified == null) {
-                        reply = new ApiGatewayEvents.HttpReply(401, List.of(Map.entry("Content-Type", "application/json"),
-                                Map.entry("WWW-Authenticate", "Bearer"), Map.entry("Apigw-Requestid", requestId)),
-                                "{\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8));
+                    ObjectNode event = ApiGatewayEvents.toEvent(request, match.get(), verified, requestId, clock.instant(),
+                            hostOf(request));
+                    InvocationResult result = stack.function(target).invoke(JsonText.bytes(event));
+                    if (result.succeeded()) {
+                        reply = ApiGatewayEvents.toReply(result.payload(), requestId);
                     } else {
-                        ObjectNode event = ApiGatewayEvents.toEvent(request, match.get(), verified, requestId, clock.instant(),
-                                hostOf(exchange));
-                        InvocationResult result = stack.function(target).invoke(JsonText.bytes(event));
-                        if (result.succeeded()) {
-                            reply = ApiGatewayEvents.toReply(result.payload(), requestId);
-                        } else {
-                            out.accept(target + " failed (" + result.outcome() + "): " + result.payloadText());
-                            reply = ApiGatewayEvents.internalError(requestId);
-                        }
+                        out.accept(target + " failed (" + result.outcome() + "): " + result.payloadText());
+                        reply = ApiGatewayEvents.internalError(requestId);
                     }
                 }
-            } catch (RuntimeException e) {
-                out.accept("ERROR serving " + exchange.getRequestMethod() + " " + exchange.getRequestURI() + ": " + e);
-                reply = ApiGatewayEvents.internalError(requestId);
             }
-            write(exchange, reply);
-            out.accept(String.format("%s %s -> %s %d (%d ms)", exchange.getRequestMethod(), exchange.getRequestURI(),
-                    target, reply.status(), (System.nanoTime() - started) / 1_000_000));
+        } catch (RuntimeException e) {
+            out.accept("ERROR serving " + request.method() + " " + loggedPath(request) + ": " + e);
+            reply = ApiGatewayEvents.internalError(requestId);
         }
+        out.accept(String.format("%s %s -> %s %d (%d ms)", request.method(), loggedPath(request),
+                target, reply.status(), (System.nanoTime() - started) / 1_000_000));
+        return reply;
     }
 
-    private static ApiGatewayEvents.HttpRequest request(HttpExchange exchange) throws IOException {
-        List<Map.Entry<String, String>> headers = new ArrayList<>();
-        exchange.getRequestHeaders().forEach((name, values) -> values.forEach(v -> headers.add(Map.entry(name, v))));
-        byte[] body = exchange.getRequestBody().readAllBytes();
-        return new ApiGatewayEvents.HttpRequest(exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT),
-                exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(), headers, body,
-                exchange.getRemoteAddress().getAddress().getHostAddress(), exchange.getProtocol());
+    /** The path as the access log writes it: secret path parameters as {@code {name}}, no query. */
+    private String loggedPath(ApiGatewayEvents.HttpRequest request) {
+        return routes.forLog(request.rawPath(), secretPathParameters);
     }
 
-    private static String hostOf(HttpExchange exchange) {
-        String host = exchange.getRequestHeaders().getFirst("Host");
+    private static String header(ApiGatewayEvents.HttpRequest request, String name) {
+        for (Map.Entry<String, String> header : request.headers()) {
+            if (header.getKey().equalsIgnoreCase(name)) {
+                return header.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static String hostOf(ApiGatewayEvents.HttpRequest request) {
+        String host = header(request, "Host");
         if (host == null || host.isBlank()) {
             return "localhost";
         }
         return host.contains(":") ? host.substring(0, host.indexOf(':')) : host;
-    }
-
-    private static void write(HttpExchange exchange, ApiGatewayEvents.HttpReply reply) throws IOException {
-        for (Map.Entry<String, String> header : reply.headers()) {
-            exchange.getResponseHeaders().add(header.getKey(), header.getValue());
-        }
-        boolean noBody = reply.body().length == 0 || exchange.getRequestMethod().equalsIgnoreCase("HEAD");
-        exchange.sendResponseHeaders(reply.status(), noBody ? -1 : reply.body().length);
-        if (!noBody) {
-            exchange.getResponseBody().write(reply.body());
-        }
     }
 
     /** A request id in API Gateway's style (16 random bytes, base64). */
@@ -272,7 +285,7 @@ public final class LocalApi implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
-        server.stop(0);
+        listener.close();
         requestThreads.shutdownNow();
     }
 }

@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * What the runner needs from {@code template.yaml}: the functions (Globals merged), the HttpApi routes with
- * their authorization, the JWT authorizer's issuer/audience, and the schedules.
+ * their authorization, the JWT authorizer's issuer/audience, the path parameters that are secrets (an HttpApi's
+ * {@code Metadata.SecretPathParameters}: logs write their name, never their value), and the schedules.
  */
 public final class LocalTemplate {
 
@@ -40,6 +41,7 @@ public final class LocalTemplate {
     private final List<Route> routes = new ArrayList<>();
     private final List<Schedule> schedules = new ArrayList<>();
     private final JwtRules jwtRules;
+    private final List<String> secretPathParameters = new ArrayList<>();
 
     /**
      * @param template the parsed template
@@ -53,6 +55,13 @@ public final class LocalTemplate {
         boolean apiHasDefaultAuthorizer = false;
         JwtRules rules = new JwtRules(Optional.empty(), List.of());
         for (SamTemplate.Resource api : template.resourcesOfType(HTTP_API_TYPE).values()) {
+            Object secrets = api.metadata().get("SecretPathParameters");
+            if (secrets != null && !(secrets instanceof List<?>)) {
+                throw new UserError(api.logicalId() + ".Metadata.SecretPathParameters must be a list of path parameter names");
+            }
+            if (secrets != null) {
+                ((List<?>) secrets).forEach(name -> secretPathParameters.add(String.valueOf(name)));
+            }
             Map<String, Object> auth = SamTemplate.map(api.properties().get("Auth"), api.logicalId() + ".Auth");
             if (auth.get("DefaultAuthorizer") != null) {
                 apiHasDefaultAuthorizer = true;
@@ -145,6 +154,11 @@ public final class LocalTemplate {
 
     public JwtRules jwtRules() {
         return jwtRules;
+    }
+
+    /** Path parameters whose values are secrets (never logged), from the HttpApi's {@code Metadata.SecretPathParameters}. */
+    public List<String> secretPathParameters() {
+        return List.copyOf(secretPathParameters);
     }
 
     /**

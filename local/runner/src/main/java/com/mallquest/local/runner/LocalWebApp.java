@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  *       local dev sign-in available); in AWS the deploy writes this file into the bucket instead;</li>
  *   <li>{@code POST /local/dev-token} {@code {"sub":"shopper-1","groups":["admin"]}}: the local dev sign-in, the same
  *       token {@code ./mallquest token} prints (HS256 with the local secret); optionally {@code "name"} (the name a
- *       Cognito ID token carries) and {@code "storeId"} (a store manager's or cashier's {@code custom:storeId}). It
+ *       Cognito ID token carries) and {@code "storeId"} (a store manager's or cashier's {@code custom:storeId}). Only
+ *       for requests that {@link DevTokenGuard} lets through (this runner's own loopback origin; 403 otherwise). It
  *       exists only in this runner.</li>
  * </ul>
  * When {@code web/dist} has not been built, a page answers 503 with the command that builds it.
@@ -51,14 +52,17 @@ public final class LocalWebApp {
 
     private final Path dist;
     private final LocalJwt jwt;
+    private final DevTokenGuard devTokenGuard;
 
     /**
-     * @param dist the built app ({@code web/dist}); may not exist yet
-     * @param jwt  signs the dev sign-in's tokens
+     * @param dist          the built app ({@code web/dist}); may not exist yet
+     * @param jwt           signs the dev sign-in's tokens
+     * @param devTokenGuard who may use the dev sign-in
      */
-    public LocalWebApp(Path dist, LocalJwt jwt) {
+    LocalWebApp(Path dist, LocalJwt jwt, DevTokenGuard devTokenGuard) {
         this.dist = dist.toAbsolutePath().normalize();
         this.jwt = jwt;
+        this.devTokenGuard = devTokenGuard;
     }
 
     /** The reply for a request no API route matched, or empty when the web app has nothing at that path either. */
@@ -66,14 +70,18 @@ public final class LocalWebApp {
         String method = request.method();
         String path = request.rawPath();
         if (path.equals("/local/dev-token")) {
-            return Optional.of(method.equals("POST") ? devToken(request.body()) : error(405, "method_not_allowed", "Use POST"));
+            if (!method.equals("POST")) {
+                return Optional.of(error(405, "method_not_allowed", "Use POST"));
+            }
+            Optional<String> refusal = devTokenGuard.refusal(request);
+            return Optional.of(refusal.isPresent() ? error(403, "forbidden", refusal.get()) : devToken(request.body()));
         }
         if (!method.equals("GET") && !method.equals("HEAD")) {
             return Optional.empty();
         }
         if (path.equals("/config.json")) {
             return Optional.of(reply(200, "application/json", "no-store",
-                    "{\"apiBase\":\"\",\"devSignIn\":true,\"cognito\":null}".getBytes(StandardCharsets.UTF_8)));
+                    ("{\"apiBase\":\"\",\"devSignIn\":" + devTokenGuard.enabled() + ",\"cognito\":null}").getBytes(StandardCharsets.UTF_8)));
         }
         String page = PAGES.get(path);
         if (page != null) {

@@ -61,7 +61,7 @@ public final class Main {
     private List<Command> commands() {
         return List.of(
                 new Command("start-api", List.of("[--port 3000] [--host 127.0.0.1] [--env-vars FILE] [--parameter-overrides K=V ...]",
-                        "[--fire-schedules-now] [--max-containers " + DEFAULT_MAX_CONTAINERS + "]"),
+                        "[--fire-schedules-now] [--max-containers " + DEFAULT_MAX_CONTAINERS + "] [--allow-network-dev-token]"),
                         "serve template.yaml's HttpApi routes, the web app (/, /screen, /ops) and the schedules",
                         argv -> startApi(Args.parse(argv))),
                 new Command("invoke", List.of("<FunctionLogicalId> -e <event.json|-> [--env-vars FILE] [--parameter-overrides K=V ...]"),
@@ -174,7 +174,8 @@ public final class Main {
     }
 
     private int startApi(Args args) {
-        args.allow("port", "host", "env-vars", "parameter-overrides", "fire-schedules-now", "max-containers", "table-prefix", "template");
+        args.allow("port", "host", "env-vars", "parameter-overrides", "fire-schedules-now", "max-containers", "table-prefix", "template",
+                "allow-network-dev-token");
         String host = args.one("host").orElse("127.0.0.1");
         int port = args.integer("port", 3000);
         long started = System.nanoTime();
@@ -182,7 +183,7 @@ public final class Main {
         LocalStack stack = LocalStack.open(options(args, (id, line) -> stderr.println("[" + id + "] " + line)), Optional.empty());
         LocalApi api;
         try {
-            api = LocalApi.start(stack, host, port, args.flag("fire-schedules-now"));
+            api = LocalApi.start(stack, host, port, args.flag("fire-schedules-now"), args.flag("allow-network-dev-token"));
         } catch (RuntimeException e) {
             stack.close();
             throw e;

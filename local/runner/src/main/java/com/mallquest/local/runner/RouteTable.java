@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Selects the HttpApi route of a request as API Gateway does: a route with the exact method before {@code ANY},
@@ -64,6 +65,41 @@ public final class RouteTable {
             }
         }
         return fallback.map(route -> new Match(route, Map.of()));
+    }
+
+    /**
+     * {@code rawPath} as a log may write it: each path parameter named in {@code secrets} replaced by {@code {name}},
+     * read against the first route whose path matches whatever the method (a secret sent with the wrong method is
+     * hidden too). A path no route matches is returned as it is.
+     */
+    public String forLog(String rawPath, Set<String> secrets) {
+        if (secrets.isEmpty()) {
+            return rawPath;
+        }
+        String[] parts = split(rawPath);
+        for (Compiled compiled : routes) {
+            if (match(compiled, parts) != null) {
+                StringBuilder logged = new StringBuilder();
+                for (int i = 0; i < compiled.segments.length; i++) {
+                    String segment = compiled.segments[i];
+                    boolean greedy = segment.startsWith("{") && segment.endsWith("+}");
+                    boolean parameter = segment.startsWith("{") && segment.endsWith("}");
+                    String name = greedy ? segment.substring(1, segment.length() - 2) : parameter ? segment.substring(1, segment.length() - 1) : null;
+                    if (name != null && secrets.contains(name)) {
+                        logged.append('/').append(segment);
+                    } else if (greedy) {
+                        logged.append('/').append(String.join("/", java.util.Arrays.copyOfRange(parts, i, parts.length)));
+                    } else {
+                        logged.append('/').append(parts[i]);
+                    }
+                    if (greedy) {
+                        break;
+                    }
+                }
+                return logged.toString();
+            }
+        }
+        return rawPath;
     }
 
     private static Map<String, String> match(Compiled compiled, String[] parts) {

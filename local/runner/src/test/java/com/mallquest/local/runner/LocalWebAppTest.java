@@ -34,7 +34,7 @@ class LocalWebAppTest {
         Files.writeString(dist.resolve("assets/app-1234.js"), "console.log(1)");
         Files.writeString(dist.resolve(".built"), "");
         Files.writeString(dist.getParent().resolve("secret.txt"), "outside");
-        app = new LocalWebApp(dist, jwt);
+        app = new LocalWebApp(dist, jwt, DevTokenGuard.of("127.0.0.1", 3000, false));
     }
 
     private Optional<ApiGatewayEvents.HttpReply> get(String path) {
@@ -130,8 +130,20 @@ class LocalWebAppTest {
         }
     }
 
+    @Test
+    void devToken_shouldBeRefused_whenAddressedByAnotherName() {
+        // GIVEN the dev sign-in asked through a name that is not this runner's loopback (a DNS-rebinding page)
+        ApiGatewayEvents.HttpReply reply = app.serve(new ApiGatewayEvents.HttpRequest("POST", "/local/dev-token", null,
+                List.of(java.util.Map.entry("Host", "rebound.example:3000")),
+                "{\"sub\":\"x\",\"groups\":[\"admin\"]}".getBytes(StandardCharsets.UTF_8), "127.0.0.1", "HTTP/1.1")).orElseThrow();
+        // THEN 403 JSON, no token
+        assertEquals(403, reply.status());
+        assertEquals("forbidden", JsonText.parse(reply.body(), "reply").at("/error/code").asText());
+    }
+
     private ApiGatewayEvents.HttpReply devToken(String json) {
-        return app.serve(new ApiGatewayEvents.HttpRequest("POST", "/local/dev-token", null, List.of(),
+        return app.serve(new ApiGatewayEvents.HttpRequest("POST", "/local/dev-token", null,
+                List.of(java.util.Map.entry("Host", "127.0.0.1:3000")),
                 json.getBytes(StandardCharsets.UTF_8), "127.0.0.1", "HTTP/1.1")).orElseThrow();
     }
 }

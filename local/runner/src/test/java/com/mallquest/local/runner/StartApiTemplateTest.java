@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -182,6 +183,24 @@ class StartApiTemplateTest {
             }
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures) + "\nlog:\n" + String.join("\n", LOG));
+    }
+
+    @Test
+    void accessLog_shouldNeverWriteACouponCode() throws Exception {
+        // GIVEN the template lists couponCode among its secret path parameters
+        assertTrue(stack.template().secretPathParameters().contains("couponCode"), stack.template().secretPathParameters().toString());
+        String code = "ZQ9X-SECR-ETCO-DE42";
+        // WHEN both coupon routes are called with a code: without a token, with one, and with the wrong method
+        raw("GET", "/coupons/" + code, null, Optional.empty());
+        raw("GET", "/coupons/" + code, null, Optional.of(token("demo-user", "admin")));
+        raw("POST", "/coupons/" + code + "/redeem", "{}", Optional.empty());
+        raw("GET", "/coupons/" + code + "/redeem", null, Optional.empty());
+        // THEN the runner's access log names the parameter, never the code
+        List<String> access = LOG.stream().filter(l -> !l.startsWith("[")).toList();
+        assertTrue(access.stream().anyMatch(l -> l.startsWith("GET /coupons/{couponCode} -> ")), String.join("\n", access));
+        assertTrue(access.stream().anyMatch(l -> l.startsWith("POST /coupons/{couponCode}/redeem -> ")), String.join("\n", access));
+        assertTrue(access.stream().anyMatch(l -> l.startsWith("GET /coupons/{couponCode}/redeem -> - 404")), String.join("\n", access));
+        assertFalse(access.stream().anyMatch(l -> l.contains(code)), String.join("\n", access));
     }
 
     @Test
