@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 const here = import.meta.dirname;
+const api = process.env.MALLQUEST_API ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
   base: '/',
@@ -20,9 +21,14 @@ export default defineConfig({
     },
   },
   server: {
-    // `npm run dev` serves the pages with hot reload and sends API calls to a running start-api.
-    proxy: Object.fromEntries(
-      ['/receipts', '/stores', '/users', '/effects', '/metrics', '/health', '/admin', '/rewards', '/redemptions',
-        '/coupons', '/leaderboards', '/config.json', '/local'].map((p) => [p, process.env.MALLQUEST_API ?? 'http://127.0.0.1:3000'])),
+    // `npm run dev` serves the pages with hot reload and sends API calls to a running start-api. The dev sign-in
+    // (/local/dev-token) answers only requests addressed to start-api itself from its own origin (DNS rebinding), so
+    // the proxy presents them as such; Vite's own host and CORS checks guard this dev server.
+    proxy: {
+      ...Object.fromEntries(
+        ['/receipts', '/stores', '/users', '/effects', '/metrics', '/health', '/admin', '/rewards', '/redemptions',
+          '/coupons', '/leaderboards', '/config.json'].map((p) => [p, api])),
+      '/local': { target: api, changeOrigin: true, headers: { origin: new URL(api).origin } },
+    },
   },
 });
