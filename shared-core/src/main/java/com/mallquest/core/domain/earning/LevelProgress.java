@@ -3,7 +3,7 @@ package com.mallquest.core.domain.earning;
 /**
  * A user's position on the level ladder, for display ("250 / 500 XP to level 6").
  *
- * @param level          current level (1..{@link RewardRules#MAX_LEVEL})
+ * @param level          current level (1..{@link EarningRules#MAX_LEVEL})
  * @param xp             total XP
  * @param levelStartXp   total XP at which the current level began
  * @param nextLevelXp    total XP needed for the next level; null at the maximum level

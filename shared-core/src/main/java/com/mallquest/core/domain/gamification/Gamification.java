@@ -230,7 +230,7 @@ public final class Gamification {
     }
 
     /**
-     * What a read of the shopper's gamification item ({@link com.mallquest.core.domain.ledger.UsersTable#gamificationKey})
+     * What a read of the shopper's gamification item ({@link com.mallquest.core.domain.ledger.UserItems#gamificationKey})
      * must project for {@link #summaryOf}: placeholder → attribute name.
      */
     public static Map<String, String> summaryAttributes() {

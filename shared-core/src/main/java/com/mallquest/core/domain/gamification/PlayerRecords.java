@@ -1,6 +1,6 @@
 package com.mallquest.core.domain.gamification;
 
-import com.mallquest.core.domain.ledger.UsersTable;
+import com.mallquest.core.domain.ledger.UserItems;
 import com.mallquest.core.platform.dynamo.BatchReader;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -21,7 +21,7 @@ import java.util.Set;
 
 /**
  * The Users-table item of a shopper's gamification state, and the one place its attributes are spelled (its key:
- * {@link UsersTable#gamificationKey}, {@code pk=USER#<id>, sk=GAMIFICATION}):
+ * {@link UserItems#gamificationKey}, {@code pk=USER#<id>, sk=GAMIFICATION}):
  * <ul>
  *   <li>{@code visitWeeks} (string set of ISO weeks) and {@code stores} (string set of store ids): grown with
  *       {@code ADD}, which is idempotent and order-independent, so a replayed or late credit changes nothing and a
@@ -50,7 +50,7 @@ public final class PlayerRecords {
     }
 
     static Map<String, AttributeValue> key(String userId) {
-        return UsersTable.gamificationKey(userId);
+        return UserItems.gamificationKey(userId);
     }
 
     /** The user's state (strongly consistent); {@link PlayerState#empty} when there is none. */
@@ -137,8 +137,8 @@ public final class PlayerRecords {
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         userIds.forEach(id -> keys.add(key(id)));
         for (Map<String, AttributeValue> item : reader.read(table, keys, "#pk, publicLeaderboards, displayName",
-                Map.of("#pk", UsersTable.PK))) {
-            String userId = UsersTable.userIdOf(item);
+                Map.of("#pk", UserItems.PK))) {
+            String userId = UserItems.userIdOf(item);
             out.put(userId, state(userId, item));
         }
         for (String id : userIds) {

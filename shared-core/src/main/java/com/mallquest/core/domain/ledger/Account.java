@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * A user's balance as the ledger keeps it (the profile item {@code pk=USER#<id>, sk=PROFILE}).
- * {@code level} is always derived from {@code xp} by {@link com.mallquest.core.domain.earning.RewardRules}.
+ * {@code level} is always derived from {@code xp} by {@link com.mallquest.core.domain.earning.EarningRules}.
  *
  * @param receiptsCredited how many receipts have been credited
  * @param version          increases by one with every credit or adjustment applied

@@ -46,8 +46,8 @@ public final class ActivityScanner {
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :month)")
                     .filterExpression("#kind = :kind")
                     .expressionAttributeNames(Map.of("#kind", "kind"))
-                    .expressionAttributeValues(Map.of(":pk", com.mallquest.core.platform.dynamo.Attributes.s(UsersTable.userPk(userId)),
-                            ":month", com.mallquest.core.platform.dynamo.Attributes.s(UsersTable.ACTIVITY_PREFIX + month), ":kind", com.mallquest.core.platform.dynamo.Attributes.s(kind.wireName())))
+                    .expressionAttributeValues(Map.of(":pk", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.userPk(userId)),
+                            ":month", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.ACTIVITY_PREFIX + month), ":kind", com.mallquest.core.platform.dynamo.Attributes.s(kind.wireName())))
                     .select(software.amazon.awssdk.services.dynamodb.model.Select.COUNT)
                     .consistentRead(true);
             if (start != null) {
@@ -69,14 +69,14 @@ public final class ActivityScanner {
                     .tableName(table)
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :act)")
                     .expressionAttributeValues(Map.of(
-                            ":pk", com.mallquest.core.platform.dynamo.Attributes.s(UsersTable.userPk(userId)),
-                            ":act", com.mallquest.core.platform.dynamo.Attributes.s(UsersTable.ACTIVITY_PREFIX)))
+                            ":pk", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.userPk(userId)),
+                            ":act", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.ACTIVITY_PREFIX)))
                     .consistentRead(true);
             if (start != null) {
                 request.exclusiveStartKey(start);
             }
             var response = dynamo.query(request.build());
-            response.items().forEach(item -> entries.add(UsersTable.activityEntry(item)));
+            response.items().forEach(item -> entries.add(UserItems.activityEntry(item)));
             start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
         } while (start != null);
         return entries;
@@ -88,14 +88,14 @@ public final class ActivityScanner {
                 .tableName(table)
                 .limit(maxItems)
                 .filterExpression("begins_with(sk, :act)")
-                .expressionAttributeValues(Map.of(":act", com.mallquest.core.platform.dynamo.Attributes.s(UsersTable.ACTIVITY_PREFIX)));
+                .expressionAttributeValues(Map.of(":act", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.ACTIVITY_PREFIX)));
         if (cursor != null) {
             request.exclusiveStartKey(decode(cursor));
         }
         ScanResponse response = dynamo.scan(request.build());
         List<Scanned> entries = new ArrayList<>();
         for (Map<String, AttributeValue> item : response.items()) {
-            entries.add(new Scanned(item.get("userId").s(), UsersTable.activityEntry(item)));
+            entries.add(new Scanned(item.get("userId").s(), UserItems.activityEntry(item)));
         }
         Map<String, AttributeValue> last = response.hasLastEvaluatedKey() ? response.lastEvaluatedKey() : Map.of();
         String next = last.isEmpty() ? null : encode(last);
@@ -104,7 +104,7 @@ public final class ActivityScanner {
 
     /** A cursor is the scan's last key, {@code pk\nsk} in base64url: opaque, and safe in a URL or a shell. */
     private static String encode(Map<String, AttributeValue> key) {
-        String raw = key.get(UsersTable.PK).s() + "\n" + key.get(UsersTable.SK).s();
+        String raw = key.get(UserItems.PK).s() + "\n" + key.get(UserItems.SK).s();
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
@@ -116,10 +116,10 @@ public final class ActivityScanner {
             throw new IllegalArgumentException("not a cursor this scanner returned");
         }
         String[] parts = raw.split("\n", 2);
-        if (parts.length != 2 || !parts[0].startsWith(UsersTable.userPk(""))) {
+        if (parts.length != 2 || !parts[0].startsWith(UserItems.userPk(""))) {
             throw new IllegalArgumentException("not a cursor this scanner returned");
         }
-        return Map.of(UsersTable.PK, com.mallquest.core.platform.dynamo.Attributes.s(parts[0]),
-                UsersTable.SK, com.mallquest.core.platform.dynamo.Attributes.s(parts[1]));
+        return Map.of(UserItems.PK, com.mallquest.core.platform.dynamo.Attributes.s(parts[0]),
+                UserItems.SK, com.mallquest.core.platform.dynamo.Attributes.s(parts[1]));
     }
 }

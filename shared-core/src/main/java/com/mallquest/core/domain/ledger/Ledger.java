@@ -5,7 +5,7 @@ import com.mallquest.core.platform.cache.CacheKeys;
 import com.mallquest.core.platform.dynamo.Transaction;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.platform.dynamo.PageCursor;
-import com.mallquest.core.domain.earning.RewardRules;
+import com.mallquest.core.domain.earning.EarningRules;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -44,7 +44,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Refusals are {@link DomainException}s with stable codes: conflict {@code credit_mismatch} (the credit id was
  * used with other amounts), rejected {@code insufficient_balance} (a debit larger than the balance; recorded with
  * the profile's version it was decided on, so the same credit id keeps that answer), 503 {@code ledger_busy} (too
- * many concurrent changes to one account). The item layout is {@link UsersTable}'s; the items of the transaction are
+ * many concurrent changes to one account). The item layout is {@link UserItems}'s; the items of the transaction are
  * built by {@link LedgerRequests}.
  *
  * <pre>{@code
@@ -95,8 +95,8 @@ public final class Ledger {
         for (int tries = 1; ; tries++) {
             Account before;
             try {
-                Map<String, AttributeValue> profile = get(UsersTable.profileKey(userId));
-                before = profile == null ? Account.empty(userId) : UsersTable.account(userId, profile);
+                Map<String, AttributeValue> profile = get(UserItems.profileKey(userId));
+                before = profile == null ? Account.empty(userId) : UserItems.account(userId, profile);
             } catch (SdkException e) {
                 throw new CreditIncompleteException(credit, CreditIncompleteException.Progress.NOT_APPLIED, e);
             }
@@ -149,32 +149,32 @@ public final class Ledger {
     /** The account right after {@code credit}: amounts added, level derived, version raised. */
     private static Account after(Credit credit, Account before, Instant at) {
         long xp = before.xp() + credit.xpDelta();
-        return new Account(credit.userId(), before.coins() + credit.coinsDelta(), xp, RewardRules.levelFor(xp),
+        return new Account(credit.userId(), before.coins() + credit.coinsDelta(), xp, EarningRules.levelFor(xp),
                 before.receiptsCredited() + (credit.kind() == CreditKind.RECEIPT ? 1 : 0), before.version() + 1,
                 before.createdAt() == null ? at : before.createdAt(), at);
     }
 
     /** The answer to a credit id used before: its recorded result, or its recorded refusal. */
     private CreditResult replay(Credit credit, Map<String, AttributeValue> recorded) {
-        Map<String, AttributeValue> record = recorded.isEmpty() ? get(UsersTable.creditKey(credit)) : recorded;
+        Map<String, AttributeValue> record = recorded.isEmpty() ? get(UserItems.creditKey(credit)) : recorded;
         if (record == null) {
             throw new IllegalStateException("credit record " + credit.creditId() + " reported existing but cannot be read");
         }
-        UsersTable.requireSameAmounts(credit, record);
-        if (UsersTable.REJECTED.equals(UsersTable.state(record))) {
+        UserItems.requireSameAmounts(credit, record);
+        if (UserItems.REJECTED.equals(UserItems.state(record))) {
             throw insufficient(credit);
         }
-        if (!UsersTable.APPLIED.equals(UsersTable.state(record))) {
-            throw new IllegalStateException("credit record " + credit.creditId() + " in state " + UsersTable.state(record)
+        if (!UserItems.APPLIED.equals(UserItems.state(record))) {
+            throw new IllegalStateException("credit record " + credit.creditId() + " in state " + UserItems.state(record)
                     + " (left by the lease protocol this ledger replaced)");
         }
-        return UsersTable.replayedResult(credit.userId(), record);
+        return UserItems.replayedResult(credit.userId(), record);
     }
 
     /** The user's account (a strongly consistent read); {@link Account#empty} for a user never credited. */
     public Account account(String userId) {
-        Map<String, AttributeValue> item = get(UsersTable.profileKey(userId));
-        return item == null ? Account.empty(userId) : UsersTable.account(userId, item);
+        Map<String, AttributeValue> item = get(UserItems.profileKey(userId));
+        return item == null ? Account.empty(userId) : UserItems.account(userId, item);
     }
 
     /**
@@ -192,10 +192,10 @@ public final class Ledger {
         QueryResponse response = dynamo.query(requests.activityPage(userId, limit, startSk));
         List<ActivityEntry> entries = new ArrayList<>();
         for (Map<String, AttributeValue> item : response.items()) {
-            entries.add(UsersTable.activityEntry(item));
+            entries.add(UserItems.activityEntry(item));
         }
         String next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                ? PageCursor.encode(response.lastEvaluatedKey().get(UsersTable.SK).s()) : null;
+                ? PageCursor.encode(response.lastEvaluatedKey().get(UserItems.SK).s()) : null;
         return new ActivityPage(List.copyOf(entries), next);
     }
 
@@ -234,6 +234,6 @@ public final class Ledger {
     }
 
     static String decodeCursor(String cursor) {
-        return PageCursor.decode(cursor, 1, parts -> UsersTable.isActivitySk(parts.get(0))).get(0);
+        return PageCursor.decode(cursor, 1, parts -> UserItems.isActivitySk(parts.get(0))).get(0);
     }
 }

@@ -12,21 +12,21 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-import static com.mallquest.core.domain.ledger.UsersTable.COINS;
-import static com.mallquest.core.domain.ledger.UsersTable.CREATED_AT;
-import static com.mallquest.core.domain.ledger.UsersTable.LEVEL;
-import static com.mallquest.core.domain.ledger.UsersTable.PK;
-import static com.mallquest.core.domain.ledger.UsersTable.RECEIPTS;
-import static com.mallquest.core.domain.ledger.UsersTable.SK;
-import static com.mallquest.core.domain.ledger.UsersTable.UPDATED_AT;
-import static com.mallquest.core.domain.ledger.UsersTable.USER_ID;
-import static com.mallquest.core.domain.ledger.UsersTable.VERSION;
-import static com.mallquest.core.domain.ledger.UsersTable.XP;
+import static com.mallquest.core.domain.ledger.UserItems.COINS;
+import static com.mallquest.core.domain.ledger.UserItems.CREATED_AT;
+import static com.mallquest.core.domain.ledger.UserItems.LEVEL;
+import static com.mallquest.core.domain.ledger.UserItems.PK;
+import static com.mallquest.core.domain.ledger.UserItems.RECEIPTS;
+import static com.mallquest.core.domain.ledger.UserItems.SK;
+import static com.mallquest.core.domain.ledger.UserItems.UPDATED_AT;
+import static com.mallquest.core.domain.ledger.UserItems.USER_ID;
+import static com.mallquest.core.domain.ledger.UserItems.VERSION;
+import static com.mallquest.core.domain.ledger.UserItems.XP;
 import static com.mallquest.core.platform.dynamo.Attributes.n;
 import static com.mallquest.core.platform.dynamo.Attributes.s;
 
 /**
- * The DynamoDB requests of the {@link Ledger} over the {@link UsersTable} layout: the items of a credit's one
+ * The DynamoDB requests of the {@link Ledger} over the {@link UserItems} layout: the items of a credit's one
  * transaction and under which condition each is written. The ledger decides what a failed condition means.
  */
 final class LedgerRequests {
@@ -44,14 +44,14 @@ final class LedgerRequests {
     /** The credit record {@code APPLIED} with the result a replay returns, unless the credit id was used before. */
     TransactWriteItem recordApplied(Credit credit, Instant at, int levelBefore, Account after) {
         return TransactWriteItem.builder().put(Put.builder().tableName(table)
-                .item(UsersTable.appliedCredit(credit, at, levelBefore, after))
+                .item(UserItems.appliedCredit(credit, at, levelBefore, after))
                 .conditionExpression("attribute_not_exists(" + PK + ")").build()).build();
     }
 
     /** The credit record {@code REJECTED} (a refused debit keeps its answer), unless the credit id was used before. */
     TransactWriteItem recordRejected(Credit credit, Instant at) {
         return TransactWriteItem.builder().put(Put.builder().tableName(table)
-                .item(UsersTable.rejectedCredit(credit, at))
+                .item(UserItems.rejectedCredit(credit, at))
                 .conditionExpression("attribute_not_exists(" + PK + ")").build()).build();
     }
 
@@ -71,7 +71,7 @@ final class LedgerRequests {
         values.put(":uid", s(credit.userId()));
         values.put(":now", s(now.toString()));
         return TransactWriteItem.builder().update(Update.builder().tableName(table)
-                .key(UsersTable.profileKey(credit.userId()))
+                .key(UserItems.profileKey(credit.userId()))
                 .updateExpression("SET #userId = :uid, #createdAt = if_not_exists(#createdAt, :now), #updatedAt = :now, "
                         + "#level = :level, #version = :next ADD #coins :coins, #xp :xp, #receipts :receipts")
                 .conditionExpression(before.version() == 0 ? "attribute_not_exists(#version) OR #version = :read" : "#version = :read")
@@ -84,7 +84,7 @@ final class LedgerRequests {
     /** The profile is still at the version {@code before} was read at (what a refusal was decided on). */
     TransactWriteItem profileUnchanged(String userId, Account before) {
         return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
-                .key(UsersTable.profileKey(userId))
+                .key(UserItems.profileKey(userId))
                 .conditionExpression(before.version() == 0 ? "attribute_not_exists(#version) OR #version = :read" : "#version = :read")
                 .expressionAttributeNames(Map.of("#version", VERSION))
                 .expressionAttributeValues(Map.of(":read", n(before.version())))
@@ -93,7 +93,7 @@ final class LedgerRequests {
 
     /** The activity entry of a credit. */
     TransactWriteItem recordActivity(Credit credit, Instant at) {
-        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(UsersTable.activity(credit, at)).build()).build();
+        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(UserItems.activity(credit, at)).build()).build();
     }
 
     /**
@@ -106,12 +106,12 @@ final class LedgerRequests {
                 .tableName(table)
                 .keyConditionExpression("#pk = :pk AND begins_with(#sk, :act)")
                 .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
-                .expressionAttributeValues(Map.of(":pk", s(UsersTable.userPk(userId)), ":act", s(UsersTable.ACTIVITY_PREFIX)))
+                .expressionAttributeValues(Map.of(":pk", s(UserItems.userPk(userId)), ":act", s(UserItems.ACTIVITY_PREFIX)))
                 .scanIndexForward(false)
                 .consistentRead(true)
                 .limit(limit);
         if (startSk != null) {
-            query.exclusiveStartKey(UsersTable.activityKey(userId, startSk));
+            query.exclusiveStartKey(UserItems.activityKey(userId, startSk));
         }
         return query.build();
     }

@@ -15,8 +15,8 @@ import com.mallquest.logging.Log;
 import com.mallquest.logging.LogContext;
 import com.mallquest.core.platform.ratelimit.RateLimit;
 import com.mallquest.core.platform.ratelimit.RateLimiter;
-import com.mallquest.core.domain.earning.Reward;
-import com.mallquest.core.domain.earning.RewardRules;
+import com.mallquest.core.domain.earning.Earning;
+import com.mallquest.core.domain.earning.EarningRules;
 import com.mallquest.core.domain.stores.Store;
 import com.mallquest.core.domain.stores.StoreCatalogue;
 import com.mallquest.core.domain.stores.StoreKeys;
@@ -172,7 +172,7 @@ public final class ReceiptService {
         }
         Store verified = verify(receipt, kid != null, store.get());
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Reward reward = RewardRules.reward(receipt.amount(), verified.multiplier());
+        Earning reward = EarningRules.reward(receipt.amount(), verified.multiplier());
         ReceiptClaim claim = new ReceiptClaim(userId, receipt.storeId(), receipt.receiptId(), receipt.amount(),
                 receipt.purchasedAt(), now, reward.coins(), reward.xp(),
                 kid != null ? ReceiptClaim.PENDING : ReceiptClaim.PENDING_REVIEW, kid, null, null);

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * @param name             display name
  * @param category         e.g. {@code fashion}, {@code food}, {@code electronics}
  * @param floor            where it is, e.g. {@code L1}
- * @param multiplier       coins per currency unit spent here (0 < m ≤ 10), see {@link com.mallquest.core.domain.earning.RewardRules}
+ * @param multiplier       coins per currency unit spent here (0 < m ≤ 10), see {@link com.mallquest.core.domain.earning.EarningRules}
  * @param maxReceiptAmount the largest receipt this store can plausibly issue; null: only the mall's ceiling applies
  * @param active           inactive stores (closed, not yet open) are hidden and their receipts refused
  * @param verification     how the store's receipts are trusted ({@link Verification}); null reads as {@code signed}

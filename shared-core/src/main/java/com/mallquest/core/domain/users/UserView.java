@@ -4,7 +4,7 @@ import com.mallquest.core.domain.gamification.Gamification;
 import com.mallquest.core.domain.ledger.Account;
 import com.mallquest.core.domain.ledger.ActivityEntry;
 import com.mallquest.core.domain.earning.LevelProgress;
-import com.mallquest.core.domain.earning.RewardRules;
+import com.mallquest.core.domain.earning.EarningRules;
 
 import java.time.Instant;
 import java.util.List;
@@ -46,7 +46,7 @@ public record UserView(String userId, long coins, long coinsOwed, long xp, int l
 
     static UserView of(Account account, List<ActivityEntry> recent) {
         return new UserView(account.userId(), Math.max(0, account.coins()), Math.max(0, -account.coins()), account.xp(), account.level(),
-                RewardRules.progress(account.xp()), new Counts(account.receiptsCredited()),
+                EarningRules.progress(account.xp()), new Counts(account.receiptsCredited()),
                 recent.stream().map(Activity::of).toList(), account.version(), account.updatedAt(), null, null);
     }
 

@@ -1,7 +1,7 @@
 package com.mallquest.core.domain.users;
 
 import com.mallquest.core.domain.gamification.Gamification;
-import com.mallquest.core.domain.ledger.UsersTable;
+import com.mallquest.core.domain.ledger.UserItems;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
@@ -29,10 +29,10 @@ record ViewReads(Optional<ProfileStamp> stamp, Gamification.Summary gamification
     static ViewReads read(DynamoDbClient dynamo, String usersTable, String userId, Instant now) {
         Map<String, String> names = new HashMap<>(ProfileStamp.ATTRIBUTES);
         names.putAll(Gamification.summaryAttributes());
-        names.put("#sk", UsersTable.SK);
+        names.put("#sk", UserItems.SK);
         String projection = String.join(", ", names.keySet());
         Map<String, KeysAndAttributes> request = Map.of(usersTable, KeysAndAttributes.builder()
-                .keys(List.of(UsersTable.profileKey(userId), UsersTable.gamificationKey(userId)))
+                .keys(List.of(UserItems.profileKey(userId), UserItems.gamificationKey(userId)))
                 .projectionExpression(projection)
                 .expressionAttributeNames(names)
                 .consistentRead(true)
@@ -46,7 +46,7 @@ record ViewReads(Optional<ProfileStamp> stamp, Gamification.Summary gamification
             Map<String, KeysAndAttributes> current = request;
             BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(current).build());
             for (Map<String, AttributeValue> item : response.responses().getOrDefault(usersTable, List.of())) {
-                if (UsersTable.gamificationKey(userId).get(UsersTable.SK).equals(item.get(UsersTable.SK))) {
+                if (UserItems.gamificationKey(userId).get(UserItems.SK).equals(item.get(UserItems.SK))) {
                     game = item;
                 } else {
                     profile = item;

@@ -1,4 +1,4 @@
-package com.mallquest.functions.users;
+package com.mallquest.functions.getuser;
 
 import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;

@@ -1,4 +1,4 @@
-package com.mallquest.functions.admin;
+package com.mallquest.functions.adminbatch;
 
 import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.domain.admin.AdjustmentBatch;

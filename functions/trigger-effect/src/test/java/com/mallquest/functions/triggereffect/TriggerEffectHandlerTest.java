@@ -1,4 +1,4 @@
-package com.mallquest.functions.effects;
+package com.mallquest.functions.triggereffect;
 
 import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -21,9 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The HTTP contract of POST/GET /effects: status codes, bodies and headers through the real handler. */
-class EffectsHandlerTest {
+class TriggerEffectHandlerTest {
 
-    private final EffectsHandler handler = new EffectsHandler(new Services(TestCores.inMemory("trigger-effect",
+    private final TriggerEffectHandler handler = new TriggerEffectHandler(new Services(TestCores.inMemory("trigger-effect",
             Clock.fixed(Instant.now(), ZoneOffset.UTC), // fixed: every request falls in one throttle second
             Map.of("EFFECTS_MAX_PER_SECOND", "2"))));
 

@@ -7,23 +7,23 @@ import java.math.BigDecimal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-class RewardRulesTest {
+class EarningRulesTest {
 
     @Test
     void coinsFor_shouldRoundDown_whenProductHasAFraction() {
         // GIVEN/WHEN/THEN 19.99 × 1.5 = 29.985 → 29; 125.50 × 2 = 251; 0.99 × 1 = 0
-        assertEquals(29, RewardRules.coinsFor(new BigDecimal("19.99"), new BigDecimal("1.5")));
-        assertEquals(251, RewardRules.coinsFor(new BigDecimal("125.50"), new BigDecimal("2.0")));
-        assertEquals(0, RewardRules.coinsFor(new BigDecimal("0.99"), BigDecimal.ONE));
-        assertEquals(3, RewardRules.coinsFor(new BigDecimal("10.00"), new BigDecimal("0.35")));
+        assertEquals(29, EarningRules.coinsFor(new BigDecimal("19.99"), new BigDecimal("1.5")));
+        assertEquals(251, EarningRules.coinsFor(new BigDecimal("125.50"), new BigDecimal("2.0")));
+        assertEquals(0, EarningRules.coinsFor(new BigDecimal("0.99"), BigDecimal.ONE));
+        assertEquals(3, EarningRules.coinsFor(new BigDecimal("10.00"), new BigDecimal("0.35")));
     }
 
     @Test
     void xpFor_shouldGiveOnePerWholeUnit_whateverTheStore() {
         // GIVEN amounts WHEN converted THEN XP is the whole part
-        assertEquals(125, RewardRules.xpFor(new BigDecimal("125.99")));
-        assertEquals(0, RewardRules.xpFor(new BigDecimal("0.50")));
-        assertEquals(new Reward(251, 125), RewardRules.reward(new BigDecimal("125.50"), new BigDecimal("2")));
+        assertEquals(125, EarningRules.xpFor(new BigDecimal("125.99")));
+        assertEquals(0, EarningRules.xpFor(new BigDecimal("0.50")));
+        assertEquals(new Earning(251, 125), EarningRules.reward(new BigDecimal("125.50"), new BigDecimal("2")));
     }
 
     @Test
@@ -34,32 +34,32 @@ class RewardRulesTest {
             int level = (int) row[0];
             long threshold = row[1];
             // WHEN/THEN the threshold is reached exactly at that XP, not one before
-            assertEquals(threshold, RewardRules.thresholdOf(level));
-            assertEquals(level, RewardRules.levelFor(threshold));
+            assertEquals(threshold, EarningRules.thresholdOf(level));
+            assertEquals(level, EarningRules.levelFor(threshold));
             if (level > 1) {
-                assertEquals(level - 1, RewardRules.levelFor(threshold - 1));
+                assertEquals(level - 1, EarningRules.levelFor(threshold - 1));
             }
         }
-        assertEquals(1, RewardRules.levelFor(-5));
-        assertEquals(RewardRules.MAX_LEVEL, RewardRules.levelFor(Long.MAX_VALUE / 4));
+        assertEquals(1, EarningRules.levelFor(-5));
+        assertEquals(EarningRules.MAX_LEVEL, EarningRules.levelFor(Long.MAX_VALUE / 4));
         for (long xp = 0; xp < 30_000; xp += 7) { // the closed form agrees with the definition everywhere
-            int level = RewardRules.levelFor(xp);
-            assertEquals(true, RewardRules.thresholdOf(level) <= xp && (level == RewardRules.MAX_LEVEL || RewardRules.thresholdOf(level + 1) > xp), "xp " + xp);
+            int level = EarningRules.levelFor(xp);
+            assertEquals(true, EarningRules.thresholdOf(level) <= xp && (level == EarningRules.MAX_LEVEL || EarningRules.thresholdOf(level + 1) > xp), "xp " + xp);
         }
     }
 
     @Test
     void progress_shouldShowTheWayToTheNextLevel() {
         // GIVEN 1250 XP (level 5 from 1000, level 6 at 1500) WHEN asked THEN 250 of 500, 50 %
-        LevelProgress p = RewardRules.progress(1250);
+        LevelProgress p = EarningRules.progress(1250);
         assertEquals(new LevelProgress(5, 1250, 1000, 1500L, 250, 250, 50), p);
-        LevelProgress top = RewardRules.progress(RewardRules.thresholdOf(RewardRules.MAX_LEVEL) + 10);
+        LevelProgress top = EarningRules.progress(EarningRules.thresholdOf(EarningRules.MAX_LEVEL) + 10);
         assertEquals(null, top.nextLevelXp());
         assertEquals(100, top.percent());
     }
 
     @Test
     void coinsFor_shouldRefuse_whenAmountIsNegative() {
-        assertThrows(IllegalArgumentException.class, () -> RewardRules.coinsFor(new BigDecimal("-1"), BigDecimal.ONE));
+        assertThrows(IllegalArgumentException.class, () -> EarningRules.coinsFor(new BigDecimal("-1"), BigDecimal.ONE));
     }
 }

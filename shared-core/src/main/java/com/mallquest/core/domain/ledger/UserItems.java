@@ -1,7 +1,7 @@
 package com.mallquest.core.domain.ledger;
 
 import com.mallquest.core.platform.errors.DomainException;
-import com.mallquest.core.domain.earning.RewardRules;
+import com.mallquest.core.domain.earning.EarningRules;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Instant;
@@ -36,7 +36,7 @@ import static com.mallquest.core.platform.dynamo.Attributes.stringMap;
  *       attributes), newest last in key order.</li>
  * </ul>
  */
-public final class UsersTable {
+public final class UserItems {
 
     public static final String PK = "pk";
     public static final String SK = "sk";
@@ -83,7 +83,7 @@ public final class UsersTable {
     private static final Pattern ACTIVITY_SK = Pattern.compile(
             "ACT#\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#" + Credit.CREDIT_ID_RULE);
 
-    private UsersTable() { }
+    private UserItems() { }
 
     // ---- keys -------------------------------------------------------------------------------------------
 
@@ -175,7 +175,7 @@ public final class UsersTable {
 
     static Account account(String userId, Map<String, AttributeValue> profile) {
         long xp = number(profile, XP);
-        return new Account(userId, number(profile, COINS), xp, RewardRules.levelFor(xp), number(profile, RECEIPTS),
+        return new Account(userId, number(profile, COINS), xp, EarningRules.levelFor(xp), number(profile, RECEIPTS),
                 number(profile, VERSION), instant(profile, CREATED_AT), instant(profile, UPDATED_AT));
     }
 
@@ -201,7 +201,7 @@ public final class UsersTable {
     /** The result recorded on an {@code APPLIED} credit record. */
     static CreditResult replayedResult(String userId, Map<String, AttributeValue> record) {
         long xpAfter = number(record, XP_AFTER);
-        Account after = new Account(userId, number(record, COINS_AFTER), xpAfter, RewardRules.levelFor(xpAfter),
+        Account after = new Account(userId, number(record, COINS_AFTER), xpAfter, EarningRules.levelFor(xpAfter),
                 number(record, RECEIPTS_AFTER), number(record, VERSION_AFTER), instant(record, CREATED_AFTER),
                 instant(record, UPDATED_AFTER));
         return new CreditResult(false, credit(userId, record), at(record), after,

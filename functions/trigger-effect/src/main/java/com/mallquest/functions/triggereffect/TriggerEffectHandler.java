@@ -1,4 +1,4 @@
-package com.mallquest.functions.effects;
+package com.mallquest.functions.triggereffect;
 
 import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Access;
@@ -15,14 +15,14 @@ import java.util.List;
  * {@code POST /effects} (trigger a throttled, expiring effect: 202) and {@code GET /effects} (the active
  * ones, newest first) over {@link EffectsService}.
  */
-public final class EffectsHandler extends ApiHandler {
+public final class TriggerEffectHandler extends ApiHandler {
     private final EffectsService effects;
 
-    public EffectsHandler() {
+    public TriggerEffectHandler() {
         this(Services.container());
     }
 
-    EffectsHandler(Services services) {
+    TriggerEffectHandler(Services services) {
         super(services.platform());
         this.effects = services.effectsService();
     }

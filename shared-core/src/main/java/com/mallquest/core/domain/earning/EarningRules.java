@@ -17,12 +17,12 @@ import java.math.RoundingMode;
  * </ul>
  *
  * <pre>{@code
- * Reward r = RewardRules.reward(new BigDecimal("125.50"), new BigDecimal("2.0")); // 251 coins, 125 XP
- * int level = RewardRules.levelFor(1_250);                                         // 5
- * LevelProgress p = RewardRules.progress(1_250);                                   // 250 of 500 XP to level 6
+ * Earning r = EarningRules.reward(new BigDecimal("125.50"), new BigDecimal("2.0")); // 251 coins, 125 XP
+ * int level = EarningRules.levelFor(1_250);                                         // 5
+ * LevelProgress p = EarningRules.progress(1_250);                                   // 250 of 500 XP to level 6
  * }</pre>
  */
-public final class RewardRules {
+public final class EarningRules {
 
     /** The highest level; XP beyond its threshold still counts but no longer levels up. */
     public static final int MAX_LEVEL = 100;
@@ -30,7 +30,7 @@ public final class RewardRules {
     /** XP step between consecutive level thresholds grows by this much per level. */
     static final long XP_STEP = 100;
 
-    private RewardRules() { }
+    private EarningRules() { }
 
     /** Coins for {@code amount} spent at a store with coin {@code multiplier}: the product, rounded down. */
     public static long coinsFor(BigDecimal amount, BigDecimal multiplier) {
@@ -46,8 +46,8 @@ public final class RewardRules {
     }
 
     /** Coins and XP of one purchase. */
-    public static Reward reward(BigDecimal amount, BigDecimal multiplier) {
-        return new Reward(coinsFor(amount, multiplier), xpFor(amount));
+    public static Earning reward(BigDecimal amount, BigDecimal multiplier) {
+        return new Earning(coinsFor(amount, multiplier), xpFor(amount));
     }
 
     /** Total XP needed to reach {@code level} (level 1 needs 0). */

@@ -1,4 +1,4 @@
-package com.mallquest.functions.stores;
+package com.mallquest.functions.storeadmin;
 
 import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Access;
