@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.domain.effects.EffectsService;
 import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Credit;
+import com.mallquest.core.domain.ledger.CreditItems;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.domain.gamification.Gamification;
@@ -48,10 +49,13 @@ class GamificationHandlerTest {
         return com.mallquest.core.testing.ApiContract.handle(handler, event);
     }
 
+    /** A receipt's credit as ReceiptService makes it: the visit (week, store) rides in the credit's transaction. */
     private void credit(String user, String id, long xp) {
-        var result = new Services(core).ledger().credit(new Credit(user, "receipt:" + store + ":" + id, xp, xp, CreditKind.RECEIPT,
-                Map.of("storeId", store, "receiptId", id, "amount", xp + ".00")));
-        new Services(core, new EffectsService(core.cache(), core.clock(), core.settings())).gamification().onCredited(result);
+        Services services = new Services(core, new EffectsService(core.cache(), core.clock(), core.settings()));
+        Credit credit = new Credit(user, "receipt:" + store + ":" + id, xp, xp, CreditKind.RECEIPT,
+                Map.of("storeId", store, "receiptId", id, "amount", xp + ".00"));
+        var result = services.ledger().credit(credit, CreditItems.none().with(services.gamification().visit(credit)));
+        services.gamification().onCredited(result);
     }
 
     @Test
