@@ -111,6 +111,13 @@ test('the operator dashboard and the mall screen', async () => {
   await page.goto(`${BASE_URL}/ops#token=${await devToken('a11y-operator', ['admin'])}`);
   await page.locator('#health-status').waitFor({ timeout: 15000 });
   assert.deepEqual(await pageProblems(page), []);
+  // the console's views and their forms: labelled, named, readable
+  for (const [tab, opens] of [['Stores', 'New store'], ['Rewards', 'New reward'], ['Audit trail', null]]) {
+    await page.getByRole('button', { name: tab, exact: true }).click();
+    await page.locator('#main section:not([hidden]) [aria-busy=true]').waitFor({ state: 'detached', timeout: 15000 }).catch(() => {});
+    if (opens) await page.getByRole('button', { name: opens }).click();
+    assert.deepEqual(await pageProblems(page), [], tab);
+  }
   await page.close();
   const screen = await browser.context.newPage(); // a tab of its own: the token above stays in the other one
   await screen.goto(`${BASE_URL}/screen?channel=atrium`);
