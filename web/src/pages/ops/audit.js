@@ -95,7 +95,10 @@ export function createAudit(panel, { client, onUnauthorized }) {
       else body.append(...entries.map(row));
       table.hidden = first && !entries.length;
       if (first && !entries.length) showEmpty(status, 'No entries match.');
-      else fill(status), status.removeAttribute('aria-busy');
+      else {
+        fill(status);
+        status.removeAttribute('aria-busy');
+      }
       cursor = answer.nextCursor ?? null;
       more.hidden = !cursor;
     } catch (error) {

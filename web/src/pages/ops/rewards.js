@@ -88,7 +88,10 @@ export function createRewardsCatalogue(panel, { client, onUnauthorized }) {
         h('td', { class: 'num' }, String(r.minLevel ?? 1)),
         h('td', {}, h('button', { type: 'button', 'aria-label': `Edit ${r.title}`, onclick: () => openEditor(r) }, 'Edit')))));
       if (!rewards.length) showEmpty(status, 'No rewards on offer: create the first one with "New reward".');
-      else fill(status), status.removeAttribute('aria-busy');
+      else {
+        fill(status);
+        status.removeAttribute('aria-busy');
+      }
     } catch (error) {
       showError(status, error, { retry: load, onUnauthorized });
     }

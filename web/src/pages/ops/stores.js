@@ -96,7 +96,10 @@ export function createStores(panel, { client, onUnauthorized }) {
       if (first) fill(body, stores.map(row));
       else body.append(...stores.map(row));
       if (first && !stores.length) showEmpty(status, 'No stores yet: create the first one with "New store".');
-      else fill(status), status.removeAttribute('aria-busy');
+      else {
+        fill(status);
+        status.removeAttribute('aria-busy');
+      }
       cursor = answer.nextCursor ?? null;
       more.hidden = !cursor;
     } catch (error) {
