@@ -1,7 +1,7 @@
 // The operator console against the real API: stores (create, edit, a stale edit refused, keys rotated without a
 // gap, deactivate), the rewards catalogue (create, edit, stock that cannot lose an update), the audit trail.
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { BASE_URL, DESKTOP, PHONE, api, devToken, openBrowser, screenshot } from './browser.mjs';
 
@@ -39,7 +39,18 @@ async function eventually(read, check, timeoutMs = 20000) {
   }
 }
 
-const publicJwk = () => generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
+/** A till's key pair: the public JWK to register, and a signer of receipt codes (compact JWS, EdDSA). */
+function tillKey(kid) {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return {
+    jwk: publicKey.export({ format: 'jwk' }),
+    code(payload) {
+      const input = `${part({ alg: 'EdDSA', kid })}.${part(payload)}`;
+      return `${input}.${sign(null, Buffer.from(input), privateKey).toString('base64url')}`;
+    },
+  };
+}
 
 test('stores: create, edit, a stale edit is refused, keys rotated without a gap, deactivate', async (t) => {
   if (!(await hasRoute('GET', '/admin/stores'))) return t.skip('GET /admin/stores is not on this API yet');
@@ -97,12 +108,14 @@ test('stores: create, edit, a stale edit is refused, keys rotated without a gap,
   // WHEN the operator registers the tills' key, then a new one, then revokes the old one (rotation)
   await page.locator(`#stores-table tr[data-store="${storeId}"]`).getByRole('button', { name: /^Keys of/ }).click();
   await page.locator('#store-keys').getByText(/No keys/).waitFor({ timeout: 15000 });
+  const till1 = tillKey(`${storeId}-till-1`);
+  const till2 = tillKey(`${storeId}-till-2`);
   await page.getByLabel('Key id').fill(`${storeId}-till-1`);
-  await page.getByLabel('Public key').fill(JSON.stringify(publicJwk()));
+  await page.getByLabel('Public key').fill(JSON.stringify(till1.jwk));
   await page.getByRole('button', { name: 'Register key' }).click();
   await page.locator(`#keys-table tr[data-kid="${storeId}-till-1"]`).waitFor({ timeout: 15000 });
   await page.getByLabel('Key id').fill(`${storeId}-till-2`);
-  await page.getByLabel('Public key').fill(publicJwk().x);
+  await page.getByLabel('Public key').fill(till2.jwk.x);
   await page.getByRole('button', { name: 'Register key' }).click();
   await page.locator('#keys-outcome').getByText(/Both keys verify now/).waitFor({ timeout: 15000 });
   await page.locator(`#keys-table tr[data-kid="${storeId}-till-2"]`).waitFor();
@@ -113,6 +126,16 @@ test('stores: create, edit, a stale edit is refused, keys rotated without a gap,
   const keys = (await api('GET', `/admin/stores/${storeId}/keys`, admin)).body.keys;
   assert.deepEqual(Object.fromEntries(keys.map((k) => [k.kid, k.status])), { [`${storeId}-till-1`]: 'revoked', [`${storeId}-till-2`]: 'active' });
   await screenshot(page, 'console-keys');
+
+  // AND a code the tills sign with the new key credits a shopper once
+  const shopper = await devToken(`console-shopper-${suffix}`);
+  const code = till2.code({ storeId, receiptId: `C-${suffix}`, amount: 12.5, purchasedAt: new Date(Date.now() - 60000).toISOString() });
+  const credited = await api('POST', '/receipts', shopper, { code });
+  assert.equal(credited.status, 201, JSON.stringify(credited.body));
+  assert.ok(credited.body.coinsEarned > 0, JSON.stringify(credited.body));
+  const again = await api('POST', '/receipts', shopper, { code });
+  assert.equal(again.status, 200, 'the same code again is a replay, not a second credit');
+  assert.equal(again.body.replayed, true);
 
   // WHEN the operator deactivates the store THEN it leaves the public list and is marked inactive
   await page.getByRole('button', { name: 'Deactivate Console Books & Maps' }).click();
