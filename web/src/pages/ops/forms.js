@@ -46,7 +46,8 @@ export function showProblem(outcome, form, error, { onUnauthorized, prefix = '' 
   return true;
 }
 
-/** A success note in `outcome`. */
+/** A success note in `outcome`, scrolled into view (the form that was saved may have been far below it). */
 export function showDone(outcome, text) {
   fill(outcome, h('p', { class: 'notice notice-ok', role: 'status' }, text));
+  outcome.scrollIntoView?.({ block: 'nearest' });
 }
