@@ -2,9 +2,14 @@ package com.mallquest.core.domain.earning;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The reward rules of MallQuest, in one place. Every number a shopper earns comes from here.
+ * The earning rules of MallQuest, in one place. Every number a shopper earns comes from here.
  *
  * <ul>
  *   <li><b>Coins</b> = purchase amount × the store's coin multiplier, <b>rounded down</b> to a whole coin
@@ -16,8 +21,24 @@ import java.math.RoundingMode;
  *       each level takes 100 XP more than the one before. Levels are capped at {@value #MAX_LEVEL}.</li>
  * </ul>
  *
+ *
+ * <p><b>Campaigns</b> ({@link #earn}): the base rule above is the first line of every earning; each running
+ * {@link Campaign} whose window holds the purchase time and whose conditions the purchase meets adds a line:
+ * <ul>
+ *   <li>its coins are the base coins times {@code multiplier − 1} (rounded down, exactly as the base) plus its
+ *       {@code bonusCoins}, at most its {@code maxCoinsPerReceipt}; its XP is its {@code bonusXp};</li>
+ *   <li>when its budget (or the shopper's cap) has less room than that, it gives the part that fits
+ *       ({@code overflow: partial}) or nothing ({@code overflow: none}); a campaign whose coins are cut to nothing
+ *       gives no XP either (it does not apply);</li>
+ *   <li>stacking: every {@code additive} campaign adds its line; of the {@code best-of} campaigns only the one
+ *       with the most coins (then the higher priority, then the smaller id) adds its line, on top of the additive
+ *       ones;</li>
+ *   <li>lines follow the base in priority order (higher first, then id).</li>
+ * </ul>
+ *
  * <pre>{@code
  * Earning r = EarningRules.reward(new BigDecimal("125.50"), new BigDecimal("2.0")); // 251 coins, 125 XP
+ * Earning e = EarningRules.earn(purchase, campaigns, mallZone, Map.of());          // base + each campaign's line
  * int level = EarningRules.levelFor(1_250);                                         // 5
  * LevelProgress p = EarningRules.progress(1_250);                                   // 250 of 500 XP to level 6
  * }</pre>
@@ -48,6 +69,58 @@ public final class EarningRules {
     /** Coins and XP of one purchase. */
     public static Earning reward(BigDecimal amount, BigDecimal multiplier) {
         return new Earning(coinsFor(amount, multiplier), xpFor(amount));
+    }
+
+    /**
+     * What {@code purchase} earns with the mall's {@code campaigns}: the base line, then a line per campaign that
+     * applies (see the class).
+     *
+     * @param campaigns the campaigns to consider (any status: those not running are left out)
+     * @param mallZone  the zone of the campaigns' windows
+     * @param room      per campaign id, the most coins it may still give this purchase (its budget's or the shopper's
+     *                  cap's room); a campaign absent here is not limited
+     */
+    public static Earning earn(Purchase purchase, List<Campaign> campaigns, ZoneId mallZone, Map<String, Long> room) {
+        Earning base = reward(purchase.amount(), purchase.storeMultiplier());
+        List<Campaign> applying = campaigns.stream().filter(c -> c.appliesTo(purchase, mallZone)).sorted(ORDER).toList();
+        List<EarningLine> lines = new ArrayList<>(base.lines());
+        EarningLine bestOf = null;
+        for (Campaign campaign : applying) {
+            EarningLine line = lineOf(campaign, purchase, room.get(campaign.campaignId()));
+            if (line == null) {
+                continue;
+            }
+            if (campaign.stacking() == Campaign.Stacking.ADDITIVE) {
+                lines.add(line);
+            } else if (bestOf == null || line.coins() > bestOf.coins()) {
+                bestOf = line;
+            }
+        }
+        if (bestOf != null) {
+            lines.add(bestOf);
+            List<String> order = applying.stream().map(Campaign::campaignId).toList();
+            lines.sort(Comparator.comparingInt(l -> l.base() ? -1 : order.indexOf(l.source())));
+        }
+        return new Earning(lines.stream().mapToLong(EarningLine::coins).sum(),
+                lines.stream().mapToLong(EarningLine::xp).sum(), lines);
+    }
+
+    /** Higher priority first, then the smaller id. */
+    private static final Comparator<Campaign> ORDER = Comparator.comparingInt(Campaign::priority).reversed()
+            .thenComparing(Campaign::campaignId);
+
+    /** The line of a campaign that applies; null when its room leaves it nothing to give. */
+    private static EarningLine lineOf(Campaign campaign, Purchase purchase, Long room) {
+        Campaign.Effect effect = campaign.effect();
+        long wanted = effect.coinsFor(purchase.amount(), purchase.storeMultiplier());
+        long coins = wanted;
+        if (room != null && room < wanted) {
+            coins = campaign.budget().overflow() == Campaign.Overflow.PARTIAL ? Math.max(0, room) : 0;
+        }
+        if ((wanted > 0 && coins == 0) || (coins == 0 && effect.bonusXp() == 0)) {
+            return null;
+        }
+        return new EarningLine(campaign.campaignId(), campaign.name(), coins, effect.bonusXp());
     }
 
     /** Total XP needed to reach {@code level} (level 1 needs 0). */
