@@ -95,7 +95,7 @@ public final class Services {
         this.rewards = new Lazy<>(() -> new RewardCatalogue(platform.dynamoDb(), settings.spendingTable(),
                 platform.cache(), settings.rewardCacheTtl(), platform.clock(), stores.get()));
         this.redemptions = new Lazy<>(() -> new RedemptionService(platform.dynamoDb(), settings.spendingTable(),
-                rewards.get(), ledger.get(), this.effects, platform.clock(), settings.creditLease(),
+                rewards.get(), ledger.get(), this.effects, platform.clock(),
                 new RateLimiter(platform.cache(), platform.clock()), settings.redemptionRateLimit()));
         this.coupons = new Lazy<>(() -> new CouponService(platform.dynamoDb(), settings.spendingTable(), ledger.get(),
                 rewards.get(), this.effects, platform.clock()));

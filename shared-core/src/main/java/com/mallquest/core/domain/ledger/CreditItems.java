@@ -12,6 +12,9 @@ import java.util.function.Function;
  * The caller's items written in a credit's one transaction ({@link Ledger#credit(Credit, CreditItems)}), each with
  * the refusal its failed condition means: e.g. a receipt claim (409 {@code receipt_already_claimed}), daily-limit
  * counters (422), a campaign's budget, coin lots, an audit entry. All or none of them are written with the credit.
+ * It may also carry requirements on the account as the ledger read it (e.g. a reward's minimum level): checked before
+ * the transaction, which is conditioned on that very version of the profile, so a refusal is never decided on a
+ * stale balance and writes nothing.
  *
  * <pre>{@code
  * CreditItems extras = CreditItems.none()
@@ -30,12 +33,20 @@ public final class CreditItems {
         RuntimeException refused(Map<String, AttributeValue> oldItem);
     }
 
-    private static final CreditItems NONE = new CreditItems(List.of());
+    /** A condition on the account the credit applies to: {@link #refusal} is null when it holds. */
+    public interface Requirement {
+        /** The refusal when {@code before} (the account as read for this credit) does not meet it; null when it does. */
+        RuntimeException refusal(Account before);
+    }
+
+    private static final CreditItems NONE = new CreditItems(List.of(), List.of());
 
     private final List<Item> items;
+    private final List<Requirement> requirements;
 
-    private CreditItems(List<Item> items) {
+    private CreditItems(List<Item> items, List<Requirement> requirements) {
         this.items = items;
+        this.requirements = requirements;
     }
 
     /** No extra items: the credit alone. */
@@ -47,7 +58,14 @@ public final class CreditItems {
     public CreditItems with(Item item) {
         List<Item> more = new ArrayList<>(items);
         more.add(item);
-        return new CreditItems(List.copyOf(more));
+        return new CreditItems(List.copyOf(more), requirements);
+    }
+
+    /** These items, applied only when {@code requirement} holds for the account as read (else its refusal is thrown). */
+    public CreditItems requiring(Requirement requirement) {
+        List<Requirement> more = new ArrayList<>(requirements);
+        more.add(requirement);
+        return new CreditItems(items, List.copyOf(more));
     }
 
     /** These items and a fixed write. */
@@ -85,5 +103,10 @@ public final class CreditItems {
     /** The items, in the order they were added. */
     public List<Item> items() {
         return items;
+    }
+
+    /** The requirements on the account, in the order they were added. */
+    public List<Requirement> requirements() {
+        return requirements;
     }
 }

@@ -100,6 +100,12 @@ public final class Ledger {
             } catch (SdkException e) {
                 throw new CreditIncompleteException(credit, CreditIncompleteException.Progress.NOT_APPLIED, e);
             }
+            for (CreditItems.Requirement requirement : extras.requirements()) {
+                RuntimeException refusal = requirement.refusal(before);
+                if (refusal != null) {
+                    throw refusal;
+                }
+            }
             Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             Transaction.Outcome outcome;
             CreditResult result = null;

@@ -34,7 +34,12 @@ record RedemptionRecord(String userId, String redemptionId, String payloadHash, 
     }
 
     Redemption view(boolean replayed) {
+        return view(balanceAfter == null ? 0 : balanceAfter, replayed);
+    }
+
+    /** The answer, with the balance the debit left. */
+    Redemption view(long balance, boolean replayed) {
         return new Redemption(redemptionId, rewardId, title, storeId, couponCode, couponExpiresAt, costCoins,
-                balanceAfter == null ? 0 : balanceAfter, createdAt, null, replayed);
+                balance, createdAt, null, replayed);
     }
 }

@@ -1,12 +1,11 @@
 package com.mallquest.core.domain.spending;
 
 import com.mallquest.logging.Log;
-import com.mallquest.core.platform.dynamo.Attributes;
 import com.mallquest.core.platform.dynamo.PageCursor;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.domain.effects.EffectPublisher;
-import com.mallquest.core.domain.ledger.Account;
 import com.mallquest.core.domain.ledger.Credit;
+import com.mallquest.core.domain.ledger.CreditItems;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.CreditResult;
 import com.mallquest.core.domain.ledger.Ledger;
@@ -17,11 +16,13 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import com.mallquest.core.platform.ratelimit.RateLimit;
 import com.mallquest.core.platform.ratelimit.RateLimiter;
@@ -36,37 +37,35 @@ import java.util.List;
 import java.util.Map;
 
 import static com.mallquest.core.domain.spending.SpendingItems.COMPLETED;
-import static com.mallquest.core.domain.spending.SpendingItems.INPROGRESS;
-import static com.mallquest.core.domain.spending.SpendingItems.LEASE_UNTIL;
 import static com.mallquest.core.domain.spending.SpendingItems.REJECTED;
 import static com.mallquest.core.domain.spending.SpendingItems.REMAINING;
-import static com.mallquest.core.domain.spending.SpendingItems.STATE;
 import static com.mallquest.core.domain.spending.SpendingItems.USED;
 import static com.mallquest.core.platform.dynamo.Attributes.n;
 import static com.mallquest.core.platform.dynamo.Attributes.s;
 
 /**
- * {@code POST /redemptions}: coins for a coupon, exactly once per {@code redemptionId}, without transactions. A
- * redemption is a chain of single-item conditional writes, each safe to repeat:
+ * {@code POST /redemptions}: coins for a coupon, exactly once per {@code redemptionId}, as one ledger debit
+ * ({@link Ledger#credit(Credit, CreditItems)}: one consistent read of the profile, one transaction). The debit of
+ * {@code -costCoins} (credit id {@code redemption:<id>}) carries as extra items, all or nothing:
  * <ol>
- *   <li><b>record</b> {@code USER#<u>/REDEMPTION#<id>} put with {@code attribute_not_exists}: {@code INPROGRESS}, a
- *       lease, the payload hash, and everything fixed for every later attempt (price, coupon code, expiry). Found
- *       {@code COMPLETED}: the same coupon is replayed (200); {@code REJECTED}: the same refusal; another payload:
- *       409 {@code redemption_details_differ}; a live lease: 409 {@code redemption_in_progress}; an expired lease (the
- *       attempt died): taken over and continued from step 3.</li>
- *   <li>first attempt only: the reward is on offer ({@code reward_unavailable}), the level ({@code level_too_low}),
- *       a balance pre-check ({@code insufficient_balance}). A refusal marks the record {@code REJECTED}.</li>
- *   <li><b>per-user limit</b> ({@code USER#<u>/LIMIT#<reward>}: {@code used < perUserLimit}) and <b>stock</b>
- *       ({@code remaining >= 1}, decremented): {@link HeldCounters} holds keyed by the redemption id, so a repeat
- *       never counts twice; refused: {@code limit_reached} / {@code out_of_stock}, what was taken is released.</li>
- *   <li><b>debit</b>: {@link Ledger#credit} of {@code -costCoins} with credit id {@code redemption:<id>} (exactly once;
- *       the ledger never lets it take the balance below zero: {@code insufficient_balance}, stock and limit released).</li>
- *   <li><b>coupon</b> {@code COUPON#<code>} put with {@code attribute_not_exists} (a repeat finds its own).</li>
- *   <li>record → {@code COMPLETED} (listed in {@code owner-index}), then the holds are settled.</li>
+ *   <li>the <b>redemption record</b> {@code USER#<u>/REDEMPTION#<id>}, {@code attribute_not_exists}, written
+ *       {@code COMPLETED} at once (payload hash, price, coupon code, balance after; listed in {@code owner-index});
+ *       found: same payload → the recorded answer, another payload → 409 {@code redemption_details_differ};</li>
+ *   <li>the <b>coupon</b> {@code COUPON#<code>}, {@code attribute_not_exists} (80 random bits: a collision is a bug);</li>
+ *   <li>the reward's <b>stock</b>: {@code ADD remaining -1} if {@code remaining >= 1}, else {@code out_of_stock};</li>
+ *   <li>the <b>per-user count</b> {@code USER#<u>/LIMIT#<reward>}: {@code ADD used 1} if {@code used < perUserLimit},
+ *       else {@code limit_reached};</li>
  * </ol>
- * A crash after any write leaves an {@code INPROGRESS} record in the {@code due-index}: the same request after the
- * lease, or the cleanup job ({@link #resume}), completes it forward, or compensates when a step refuses. The
- * failure table is in {@code docs/rewards.md}.
+ * and two requirements on the profile as read ({@code level_too_low}, {@code insufficient_balance}), decided on the
+ * version the transaction is conditioned on. The debit's credit record existing means the redemption was made before
+ * (a retry, a concurrent or late copy): the answer is its record. A crash before the transaction leaves nothing, after
+ * it the whole redemption: the retry is a replay. A refusal changes nothing; it is recorded {@code REJECTED} with a
+ * TTL ({@link #REFUSAL_KEPT}) so that a repeat gets the same answer, unless the record exists (then that answers).
+ *
+ * <p>Conflicts: a debit whose profile moved on since the read (another credit of the same user) is read again and
+ * retried by the ledger (bounded, jittered); a transaction cancelled by {@code TransactionConflict} (real DynamoDB,
+ * e.g. 50 shoppers on one reward's stock item) is retried by {@code Transaction} with exponential backoff and full
+ * jitter, then answered 503 {@code ledger_busy} with {@code Retry-After}. The failure table is in {@code docs/rewards.md}.
  */
 public final class RedemptionService {
 
@@ -77,51 +76,46 @@ public final class RedemptionService {
     /** How long a refused redemption's record answers its repeats with the same refusal; then DynamoDB's TTL drops it. */
     static final Duration REFUSAL_KEPT = Duration.ofDays(7);
 
-    /** How long a call waits for a concurrent attempt of the same redemption. */
-    static final Duration WAIT_FOR_CONCURRENT = Duration.ofSeconds(2);
-
     private final DynamoDbClient dynamo;
     private final String table;
     private final RewardCatalogue catalogue;
     private final Ledger ledger;
-    private final HeldCounters counters;
     private final EffectPublisher effects;
     private final Clock clock;
-    private final Duration lease;
-    private final Duration grace;
     private final RateLimiter limiter;
     private final RateLimit rateLimit;
 
-    /**
-     * @param lease how long one attempt owns a redemption; longer than the function's timeout
-     *              ({@code CREDIT_LEASE_SECONDS}, the ledger's lease)
-     * @param rateLimit redemption requests per user per window ({@code REDEMPTION_RATE_LIMIT}), counted by {@code limiter}
-     */
+    /** @param rateLimit redemption requests per user per window ({@code REDEMPTION_RATE_LIMIT}), counted by {@code limiter} */
     public RedemptionService(DynamoDbClient dynamo, String spendingTable, RewardCatalogue catalogue, Ledger ledger,
-                             EffectPublisher effects, Clock clock, Duration lease, RateLimiter limiter,
-                             RateLimit rateLimit) {
+                             EffectPublisher effects, Clock clock, RateLimiter limiter, RateLimit rateLimit) {
         this.dynamo = dynamo;
         this.table = spendingTable;
         this.catalogue = catalogue;
         this.ledger = ledger;
-        this.counters = new HeldCounters(dynamo, spendingTable);
         this.effects = effects;
         this.clock = clock;
-        this.lease = lease;
-        this.grace = Duration.ofSeconds(30);
         this.limiter = limiter;
         this.rateLimit = rateLimit;
     }
 
+    /** The redemption record found in the debit's transaction (or on a refusal's put): it answers the request. */
+    private static final class Recorded extends RuntimeException {
+        private final Map<String, AttributeValue> item;
+
+        Recorded(Map<String, AttributeValue> item) {
+            super("redemption recorded before", null, false, false);
+            this.item = item;
+        }
+    }
 
     /**
-     * Redeems for {@code userId}: the redemption with {@code replayed=false} when this call completed it.
+     * Redeems for {@code userId}: the redemption with {@code replayed=false} when this call made it.
      *
-     * @throws DomainException 409 {@code redemption_details_differ} / {@code redemption_in_progress}; 422
-     *                         {@code unknown_reward}, {@code reward_unavailable}, {@code level_too_low},
-     *                         {@code insufficient_balance}, {@code out_of_stock}, {@code limit_reached}; 429
-     *                         {@code rate_limited} past {@code REDEMPTION_RATE_LIMIT} requests of the user (every
-     *                         request counts, replays and refusals too: the limit bounds a caller's work)
+     * @throws DomainException 409 {@code redemption_details_differ}; 422 {@code unknown_reward},
+     *                         {@code reward_unavailable}, {@code level_too_low}, {@code insufficient_balance},
+     *                         {@code out_of_stock}, {@code limit_reached}; 429 {@code rate_limited} past
+     *                         {@code REDEMPTION_RATE_LIMIT} requests of the user (every request counts, replays and
+     *                         refusals too: the limit bounds a caller's work); 503 {@code ledger_busy}
      */
     public Redemption redeem(String userId, RedemptionRequest request) {
         limiter.acquire(userId, ACTION, rateLimit).throwIfRefused();
@@ -132,48 +126,124 @@ public final class RedemptionService {
             if (earlier == null) {
                 throw DomainException.rejected("unknown_reward", "There is no reward '" + request.rewardId() + "'", "rewardId");
             }
-            return continueExisting(SpendingItems.redemption(earlier), request);
+            return recorded(earlier, request);
         }
-        RedemptionRecord fresh = new RedemptionRecord(userId, request.redemptionId(), request.payloadHash(),
+        RedemptionRecord record = new RedemptionRecord(userId, request.redemptionId(), request.payloadHash(),
                 reward.rewardId(), reward.title(), reward.storeId(), reward.costCoins(), reward.stockLimited(),
                 reward.perUserLimit(), CouponCode.generate(), now.plus(Duration.ofDays(reward.couponValidDays())), now,
-                INPROGRESS, null, null, null, null);
+                COMPLETED, null, null, null, null);
+        try {
+            if (!reward.availableAt(now)) {
+                throw DomainException.rejected("reward_unavailable", "'" + reward.title() + "' is not on offer at the moment");
+            }
+            CreditResult debit = ledger.credit(new Credit(userId, record.debitId(), -record.costCoins(), 0,
+                    CreditKind.REDEMPTION, Map.of("rewardId", record.rewardId(), "redemptionId", record.redemptionId(),
+                            "couponCode", record.couponCode(), "title", record.title())), items(record, reward.minLevel()));
+            if (!debit.applied()) {
+                return recorded(get(SpendingItems.redemptionKey(userId, record.redemptionId())), request);
+            }
+            if (record.stockLimited()) {
+                catalogue.invalidate();
+            }
+            publish(record);
+            return record.view(debit.account().coins(), false);
+        } catch (Recorded e) {
+            return recorded(e.item, request);
+        } catch (DomainException e) {
+            if ("credit_mismatch".equals(e.code())) {
+                // the debit id was used for another price: another reward under this redemption id
+                return recorded(get(SpendingItems.redemptionKey(userId, record.redemptionId())), request);
+            }
+            if (e.kind() != DomainException.Kind.REJECTED) {
+                throw e;
+            }
+            return refused(record, request, e);
+        }
+    }
+
+    /**
+     * The debit's extra items, in the order a cancellation is explained: the record first (a repeat is answered by
+     * it, whatever else would refuse), then the coupon, the stock and the per-user count; and the profile's
+     * requirements. Audit entries or campaign items would be more {@code .with(...)} here.
+     */
+    private CreditItems items(RedemptionRecord record, int minLevel) {
+        CreditItems items = CreditItems.none()
+                .with(outcome -> put(SpendingItems.completedRedemption(record, outcome.account().coins(), outcome.creditedAt())),
+                        old -> new Recorded(old.isEmpty() ? get(SpendingItems.redemptionKey(record.userId(), record.redemptionId())) : old))
+                .with(put(SpendingItems.newCoupon(record, record.createdAt())), old -> new IllegalStateException(
+                        // 80 random bits: a collision is not expected in the life of the universe; never hand out another's coupon
+                        "coupon code collision for redemption " + record.redemptionId()))
+                .requiring(before -> before.level() >= minLevel ? null : DomainException.rejected("level_too_low",
+                        "'" + record.title() + "' needs level " + minLevel + "; you are level " + before.level()))
+                .requiring(before -> before.coins() >= record.costCoins() ? null
+                        : DomainException.rejected("insufficient_balance", insufficientMessage(record, before.coins())));
+        if (record.stockLimited()) {
+            items = items.with(add(SpendingItems.rewardKey(record.rewardId()), REMAINING, -1, "#c >= :one", Map.of(":one", n(1))),
+                    old -> DomainException.rejected("out_of_stock", "'" + record.title() + "' is out of stock"));
+        }
+        if (record.perUserLimit() != null) {
+            items = items.with(add(SpendingItems.limitKey(record.userId(), record.rewardId()), USED, 1,
+                            "attribute_not_exists(#c) OR #c < :limit", Map.of(":limit", n(record.perUserLimit()))),
+                    old -> DomainException.rejected("limit_reached", "You have redeemed '" + record.title() + "' "
+                            + record.perUserLimit() + " time(s), the most one shopper may"));
+        }
+        return items;
+    }
+
+    private TransactWriteItem put(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                .conditionExpression("attribute_not_exists(pk)").build()).build();
+    }
+
+    /** {@code ADD counter :delta} under {@code bound} (a condition on {@code #c}). */
+    private TransactWriteItem add(Map<String, AttributeValue> key, String counter, long delta, String bound,
+                                  Map<String, AttributeValue> boundValues) {
+        Map<String, AttributeValue> values = new HashMap<>(boundValues);
+        values.put(":d", n(delta));
+        return TransactWriteItem.builder().update(Update.builder().tableName(table).key(key)
+                .updateExpression("ADD #c :d").conditionExpression(bound)
+                .expressionAttributeNames(Map.of("#c", counter)).expressionAttributeValues(values).build()).build();
+    }
+
+    /**
+     * A refusal: recorded {@code REJECTED} (for {@link #REFUSAL_KEPT}) unless the redemption was recorded before, in
+     * which case that record answers (a replay of a completed redemption is never refused by a later balance).
+     */
+    private Redemption refused(RedemptionRecord record, RedemptionRequest request, DomainException refusal) {
         try {
             dynamo.putItem(PutItemRequest.builder()
                     .tableName(table)
-                    .item(SpendingItems.newRedemption(fresh, now.plus(lease), now.plus(lease).plus(grace)))
+                    .item(SpendingItems.rejectedRedemption(record, refusal.code(), refusal.getMessage(),
+                            clock.instant().plus(REFUSAL_KEPT)))
                     .conditionExpression("attribute_not_exists(pk)")
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .build());
         } catch (ConditionalCheckFailedException e) {
-            Map<String, AttributeValue> existing = e.hasItem() && !e.item().isEmpty() ? e.item()
-                    : get(SpendingItems.redemptionKey(userId, request.redemptionId()));
-            return continueExisting(SpendingItems.redemption(existing), request);
+            return recorded(e.hasItem() && !e.item().isEmpty() ? e.item()
+                    : get(SpendingItems.redemptionKey(record.userId(), record.redemptionId())), request);
         }
-        precheck(fresh, reward, now);
-        return run(fresh);
+        throw refusal;
     }
 
-    /**
-     * Finishes a redemption left {@code INPROGRESS} past its lease (the cleanup job): forward when every step still
-     * succeeds, else compensated and {@code REJECTED}.
-     *
-     * @return true when this call finished it; false when it was finished already or a live attempt owns it
-     */
-    boolean resume(Map<String, AttributeValue> item) {
+    /** The answer a redemption's record gives a repeat of it. */
+    private static Redemption recorded(Map<String, AttributeValue> item, RedemptionRequest request) {
+        if (item == null) {
+            throw new IllegalStateException("redemption " + request.redemptionId() + " has a debit but no record");
+        }
         RedemptionRecord record = SpendingItems.redemption(item);
-        if (!INPROGRESS.equals(record.state())) {
-            return false;
+        if (!record.payloadHash().equals(request.payloadHash())) {
+            throw DomainException.conflict("redemption_details_differ",
+                    "Redemption " + request.redemptionId() + " was made for another reward; use a new redemptionId");
         }
-        if (!takeOver(record)) {
-            return false;
+        switch (record.state()) {
+            case COMPLETED:
+                return record.view(true);
+            case REJECTED:
+                throw DomainException.rejected(record.errorCode(), record.errorMessage());
+            default: // INPROGRESS: left by the lease protocol of an earlier release (docs/deployment.md)
+                throw DomainException.conflict("redemption_in_progress",
+                        "This redemption is being completed; retry shortly").retryAfter(Duration.ofSeconds(1));
         }
-        try {
-            run(record);
-        } catch (DomainException e) {
-            // refused and compensated: the record says REJECTED
-        }
-        return true;
     }
 
     /** A page of the user's completed redemptions, newest first. */
@@ -223,189 +293,6 @@ public final class RedemptionService {
         return states;
     }
 
-    // ---- the chain -------------------------------------------------------------------------------------
-
-    private Redemption continueExisting(RedemptionRecord existing, RedemptionRequest request) {
-        long waitUntil = System.nanoTime() + WAIT_FOR_CONCURRENT.toNanos();
-        RedemptionRecord record = existing;
-        while (true) {
-            if (!record.payloadHash().equals(request.payloadHash())) {
-                throw DomainException.conflict("redemption_details_differ",
-                        "Redemption " + request.redemptionId() + " was made for another reward; use a new redemptionId");
-            }
-            switch (record.state()) {
-                case COMPLETED:
-                    return record.view(true);
-                case REJECTED:
-                    throw DomainException.rejected(record.errorCode(), record.errorMessage());
-                default:
-                    break;
-            }
-            if (takeOver(record)) {
-                return run(record);
-            }
-            if (System.nanoTime() > waitUntil) {
-                throw DomainException.conflict("redemption_in_progress",
-                        "This redemption is being completed by another request; retry shortly").retryAfter(Duration.ofSeconds(1));
-            }
-            sleep();
-            record = SpendingItems.redemption(get(SpendingItems.redemptionKey(record.userId(), record.redemptionId())));
-        }
-    }
-
-    /** Compare-and-set of an expired lease: true when this attempt now owns the record. */
-    private boolean takeOver(RedemptionRecord record) {
-        Instant now = clock.instant();
-        if (record.leaseUntil() == null || record.leaseUntil() > now.toEpochMilli()) {
-            return false;
-        }
-        try {
-            dynamo.updateItem(SpendingItems.takeOverLease(table, SpendingItems.redemptionKey(record.userId(), record.redemptionId()),
-                    record.leaseUntil(), now.plus(lease).toEpochMilli()));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
-    }
-
-    private void precheck(RedemptionRecord record, CatalogueReward reward, Instant now) {
-        if (!reward.availableAt(now)) {
-            throw reject(record, "reward_unavailable", "'" + reward.title() + "' is not on offer at the moment");
-        }
-        Account account = ledger.account(record.userId());
-        if (account.level() < reward.minLevel()) {
-            throw reject(record, "level_too_low", "'" + reward.title() + "' needs level " + reward.minLevel()
-                    + "; you are level " + account.level());
-        }
-        if (account.coins() < reward.costCoins()) {
-            throw reject(record, "insufficient_balance", insufficientMessage(record, account.coins()));
-        }
-    }
-
-    private Redemption run(RedemptionRecord record) {
-        String rid = record.redemptionId();
-        String hold = record.holdId();
-        Map<String, AttributeValue> limitKey = SpendingItems.limitKey(record.userId(), record.rewardId());
-        Map<String, AttributeValue> rewardKey = SpendingItems.rewardKey(record.rewardId());
-        if (record.perUserLimit() != null) {
-            HeldCounters.Take taken = counters.take(limitKey, USED, 1, hold,
-                    "attribute_not_exists(#c) OR #c < :limit", Map.of(":limit", n(record.perUserLimit())));
-            if (taken == HeldCounters.Take.REFUSED) {
-                throw reject(record, "limit_reached", "You have redeemed '" + record.title() + "' "
-                        + record.perUserLimit() + " time(s), the most one shopper may");
-            }
-        }
-        if (record.stockLimited()) {
-            HeldCounters.Take taken = counters.take(rewardKey, REMAINING, -1, hold, "#c >= :one", Map.of(":one", n(1)));
-            if (taken == HeldCounters.Take.REFUSED) {
-                releaseLimit(record);
-                throw reject(record, "out_of_stock", "'" + record.title() + "' is out of stock");
-            }
-        }
-        CreditResult debit;
-        try {
-            debit = ledger.credit(new Credit(record.userId(), record.debitId(), -record.costCoins(), 0, CreditKind.REDEMPTION,
-                    Map.of("rewardId", record.rewardId(), "redemptionId", rid, "couponCode", record.couponCode(),
-                            "title", record.title())));
-        } catch (DomainException e) {
-            if (!"insufficient_balance".equals(e.code())) {
-                throw e;
-            }
-            releaseCounters(record);
-            throw reject(record, "insufficient_balance", insufficientMessage(record, ledger.account(record.userId()).coins()));
-        }
-        issueCoupon(record);
-        long balance = debit.account().coins();
-        complete(record, balance);
-        if (record.stockLimited()) {
-            counters.settle(rewardKey, hold);
-            catalogue.invalidate();
-        }
-        if (record.perUserLimit() != null) {
-            counters.settle(limitKey, hold);
-        }
-        RedemptionRecord done = new RedemptionRecord(record.userId(), rid, record.payloadHash(), record.rewardId(),
-                record.title(), record.storeId(), record.costCoins(), record.stockLimited(), record.perUserLimit(),
-                record.couponCode(), record.couponExpiresAt(), record.createdAt(), COMPLETED, balance, null, null, null);
-        if (debit.applied()) {
-            publish(record);
-        }
-        return done.view(false);
-    }
-
-    private void issueCoupon(RedemptionRecord record) {
-        try {
-            dynamo.putItem(PutItemRequest.builder()
-                    .tableName(table)
-                    .item(SpendingItems.newCoupon(record, record.createdAt()))
-                    .conditionExpression("attribute_not_exists(pk)")
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                    .build());
-        } catch (ConditionalCheckFailedException e) {
-            Map<String, AttributeValue> existing = e.hasItem() && !e.item().isEmpty() ? e.item()
-                    : get(SpendingItems.couponKey(CouponCode.canonical(record.couponCode())));
-            if (existing == null || !record.redemptionId().equals(Attributes.string(existing, "redemptionId"))
-                    || !record.userId().equals(Attributes.string(existing, "userId"))) {
-                // 80 random bits: a collision is not expected in the life of the universe; never hand out another's coupon
-                throw new IllegalStateException("coupon code collision for redemption " + record.redemptionId());
-            }
-        }
-    }
-
-    private void complete(RedemptionRecord record, long balance) {
-        Instant now = clock.instant();
-        try {
-            dynamo.updateItem(UpdateItemRequest.builder()
-                    .tableName(table)
-                    .key(SpendingItems.redemptionKey(record.userId(), record.redemptionId()))
-                    .updateExpression("SET #state = :completed, balanceAfter = :balance, completedAt = :now, "
-                            + "#owner = :owner, #ownedAt = :ownedAt REMOVE #lease, #dueShard, #dueAt")
-                    .conditionExpression("#state = :inprogress OR #state = :completed")
-                    .expressionAttributeNames(Map.of("#state", STATE, "#owner", SpendingItems.OWNER_ID,
-                            "#ownedAt", SpendingItems.OWNED_AT, "#lease", LEASE_UNTIL,
-                            "#dueShard", SpendingItems.DUE_SHARD, "#dueAt", SpendingItems.DUE_AT))
-                    .expressionAttributeValues(Map.of(":completed", s(COMPLETED), ":inprogress", s(INPROGRESS),
-                            ":balance", n(balance), ":now", s(now.toString()), ":owner", s(record.userId()),
-                            ":ownedAt", s(SpendingItems.SORTABLE_TIME.format(record.createdAt()) + "#" + record.redemptionId())))
-                    .build());
-        } catch (ConditionalCheckFailedException e) {
-            throw new IllegalStateException("redemption " + record.redemptionId() + " was rejected while its coupon was issued");
-        }
-    }
-
-    /** Releases the limit and stock this redemption holds (compensation before a refusal). */
-    private void releaseCounters(RedemptionRecord record) {
-        if (record.stockLimited()) {
-            counters.release(SpendingItems.rewardKey(record.rewardId()), REMAINING, -1, record.holdId());
-        }
-        releaseLimit(record);
-    }
-
-    private void releaseLimit(RedemptionRecord record) {
-        if (record.perUserLimit() != null) {
-            counters.release(SpendingItems.limitKey(record.userId(), record.rewardId()), USED, 1, record.holdId());
-        }
-    }
-
-    /**
-     * Marks the record REJECTED with the refusal a repeat will get (for {@link #REFUSAL_KEPT}: the record then
-     * expires), and throws it (what it held is released first).
-     */
-    private DomainException reject(RedemptionRecord record, String code, String message) {
-        dynamo.updateItem(UpdateItemRequest.builder()
-                .tableName(table)
-                .key(SpendingItems.redemptionKey(record.userId(), record.redemptionId()))
-                .updateExpression("SET #state = :rejected, errorCode = :code, errorMessage = :message, #ttl = :ttl "
-                        + "REMOVE #lease, #dueShard, #dueAt")
-                .expressionAttributeNames(Map.of("#state", STATE, "#lease", LEASE_UNTIL,
-                        "#dueShard", SpendingItems.DUE_SHARD, "#dueAt", SpendingItems.DUE_AT,
-                        "#ttl", SpendingItems.EXPIRES_AT))
-                .expressionAttributeValues(Map.of(":rejected", s(REJECTED), ":code", s(code), ":message", s(message),
-                        ":ttl", n(clock.instant().plus(REFUSAL_KEPT).getEpochSecond())))
-                .build());
-        throw DomainException.rejected(code, message);
-    }
-
     private static String insufficientMessage(RedemptionRecord record, long balance) {
         return "'" + record.title() + "' costs " + record.costCoins() + " coins; the balance is " + balance;
     }
@@ -429,15 +316,6 @@ public final class RedemptionService {
     private Map<String, AttributeValue> get(Map<String, AttributeValue> key) {
         var response = dynamo.getItem(GetItemRequest.builder().tableName(table).key(key).consistentRead(true).build());
         return response.hasItem() && !response.item().isEmpty() ? response.item() : null;
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a concurrent redemption", e);
-        }
     }
 
     private static String encodeCursor(Map<String, AttributeValue> lastKey) {

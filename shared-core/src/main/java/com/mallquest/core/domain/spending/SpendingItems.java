@@ -157,7 +157,29 @@ final class SpendingItems {
     static final String COMPLETED = "COMPLETED";
     static final String REJECTED = "REJECTED";
 
-    static Map<String, AttributeValue> newRedemption(RedemptionRecord r, Instant leaseUntil, Instant dueAt) {
+    /**
+     * A completed redemption's record, written once in the debit's transaction: listed in {@code owner-index}, with
+     * the balance the debit left.
+     */
+    static Map<String, AttributeValue> completedRedemption(RedemptionRecord r, long balanceAfter, Instant completedAt) {
+        Map<String, AttributeValue> item = redemptionItem(r, COMPLETED);
+        item.put("balanceAfter", n(balanceAfter));
+        item.put("completedAt", s(completedAt.toString()));
+        item.put(OWNER_ID, s(r.userId()));
+        item.put(OWNED_AT, s(SORTABLE_TIME.format(r.createdAt()) + "#" + r.redemptionId()));
+        return item;
+    }
+
+    /** A refused redemption's record: a repeat gets the same refusal until {@code expiresAt}, when DynamoDB's TTL drops it. */
+    static Map<String, AttributeValue> rejectedRedemption(RedemptionRecord r, String code, String message, Instant expiresAt) {
+        Map<String, AttributeValue> item = redemptionItem(r, REJECTED);
+        item.put("errorCode", s(code));
+        item.put("errorMessage", s(message));
+        item.put(EXPIRES_AT, n(expiresAt.getEpochSecond()));
+        return item;
+    }
+
+    private static Map<String, AttributeValue> redemptionItem(RedemptionRecord r, String state) {
         Map<String, AttributeValue> item = new HashMap<>(redemptionKey(r.userId(), r.redemptionId()));
         item.put("userId", s(r.userId()));
         item.put("redemptionId", s(r.redemptionId()));
@@ -171,9 +193,7 @@ final class SpendingItems {
         item.put("couponCode", s(r.couponCode()));
         item.put("couponExpiresAt", s(r.couponExpiresAt().toString()));
         item.put("createdAt", s(SORTABLE_TIME.format(r.createdAt())));
-        item.put(STATE, s(INPROGRESS));
-        item.put(LEASE_UNTIL, n(leaseUntil.toEpochMilli()));
-        putDue(item, dueAt);
+        item.put(STATE, s(state));
         return item;
     }
 

@@ -81,6 +81,16 @@ class RedemptionServiceTest {
         assertEquals("redemption_details_differ", e.code());
         assertEquals(DomainException.Kind.CONFLICT, e.kind());
         assertEquals(700, f.ledger().account("bob").coins());
+        // AND a repeat is still the replay once the balance no longer covers the price (the refusal never wins)
+        f.redemptions().redeem("bob", request("rd-3", "cinema-ticket"));
+        f.redemptions().redeem("bob", request("rd-4", "cinema-ticket"));
+        assertEquals(100, f.ledger().account("bob").coins());
+        Redemption late = f.redemptions().redeem("bob", request("rd-2", "cinema-ticket"));
+        assertTrue(late.replayed());
+        assertEquals(first.couponCode(), late.couponCode());
+        assertEquals(first.couponCode(), f.redemptions().redeem("bob", request("rd-2", "cinema-ticket")).couponCode());
+        assertEquals(3, f.coupons("bob").size());
+        f.assertBalanceEqualsActivity("bob");
     }
 
     @Test
@@ -165,19 +175,25 @@ class RedemptionServiceTest {
     }
 
     @Test
-    void redeem_shouldDebitOnce_whenTheSameRedemptionIsSent10TimesAtOnce() throws Exception {
+    void redeem_shouldDebitOnceAndAnswerEveryCopyWithTheCoupon_whenTheSameRedemptionIsSent10TimesAtOnce() throws Exception {
+        // GIVEN a funded shopper and a reward with stock
         f.fund("erin", 1000, 0);
         f.reward("scarf", "uniqlo", 100, 20L, null);
+        // WHEN the same redemption is sent ten times at once
         List<Object> outcomes = Concurrently.run(10, i -> () -> f.redemptions().redeem("erin", request("erin-1", "scarf")));
+        // THEN every copy is answered with the one coupon (no in-progress state to wait for), one of them first
         Set<String> codes = new HashSet<>();
+        int made = 0;
         for (Object o : outcomes) {
-            if (o instanceof Redemption r) {
-                codes.add(r.couponCode());
-            } else {
-                assertEquals("redemption_in_progress", code((RuntimeException) o), String.valueOf(o));
+            if (!(o instanceof Redemption r)) {
+                throw new AssertionError("a copy was not answered with the coupon: " + o);
             }
+            codes.add(r.couponCode());
+            made += r.replayed() ? 0 : 1;
         }
         assertEquals(1, codes.size());
+        assertEquals(1, made);
+        // AND one debit, one coupon, one unit of stock
         assertEquals(900, f.ledger().account("erin").coins());
         assertEquals(19, f.remaining("scarf"));
         assertEquals(1, f.coupons("erin").size());
@@ -185,30 +201,32 @@ class RedemptionServiceTest {
     }
 
     @Test
-    void redeem_shouldCompleteExactlyOnce_whenCrashedAfterEachWriteThenRetriedOrCleanedUp() {
-        // GIVEN the number of writes one redemption with stock and a per-user limit makes
+    void redeem_shouldCompleteExactlyOnce_whenCrashedBeforeOrAfterItsOneWriteThenRetried() {
+        // GIVEN a redemption with stock and a per-user limit is one write: the debit's transaction
         f.reward("hoodie", "nike", 100, 1000L, 5);
         f.fund("probe", 100, 0);
         CrashingDynamoDb counter = new CrashingDynamoDb(f.dynamo, Integer.MAX_VALUE);
         f.redemptions(counter).redeem("probe", request("probe-1", "hoodie"));
-        int writes = counter.writes();
-        assertTrue(writes >= 8, "record, limit, stock, ledger (one transaction), coupon, complete, settle: made " + writes);
+        assertEquals(1, counter.writes(), "record, coupon, stock, limit and debit are one transaction");
         long stock = f.remaining("hoodie");
-        for (int crashAfter = 1; crashAfter <= writes; crashAfter++) {
+        for (boolean afterTheWrite : new boolean[] {false, true}) {
             for (boolean byCleanup : new boolean[] {false, true}) {
-                String user = "crash-" + crashAfter + (byCleanup ? "-cleanup" : "-retry");
+                String user = "crash-" + (afterTheWrite ? "after" : "before") + (byCleanup ? "-cleanup" : "-retry");
                 f.fund(user, 250, 0);
-                // WHEN the process dies right after write number crashAfter
-                RedemptionService dying = f.redemptions(new CrashingDynamoDb(f.dynamo, crashAfter));
+                // WHEN the process dies right before the transaction is sent, or right after it applied
+                RedemptionService dying = f.redemptions(afterTheWrite ? new CrashingDynamoDb(f.dynamo, 1)
+                        : CrashingDynamoDb.beforeWrite(f.dynamo, 1));
                 assertThrows(CrashingDynamoDb.Crash.class, () -> dying.redeem(user, request("rd", "hoodie")));
-                // AND later than the lease the client retries, or the cleanup job runs
-                f.clock.advance(Duration.ofMinutes(3));
+                // THEN nothing or everything happened: no half-made redemption for anyone to finish
+                assertEquals(afterTheWrite ? 150 : 250, f.ledger().account(user).coins(), user);
+                assertEquals(afterTheWrite ? 1 : 0, f.coupons(user).size(), user);
+                // AND the cleanup job finds nothing to do, then the client's retry (at once: there is no lease) gets it
                 if (byCleanup) {
-                    f.cleanup().run(100);
-                } else {
-                    Redemption retried = f.redemptions().redeem(user, request("rd", "hoodie"));
-                    assertEquals(150, retried.balance(), user);
+                    assertEquals(0, f.cleanup().run(100).failed(), user);
                 }
+                Redemption retried = f.redemptions().redeem(user, request("rd", "hoodie"));
+                assertEquals(150, retried.balance(), user);
+                assertEquals(afterTheWrite, retried.replayed(), user);
                 // THEN exactly one debit, one coupon, one unit of stock, one use of the allowance
                 stock--;
                 assertEquals(150, f.ledger().account(user).coins(), user);
@@ -221,47 +239,54 @@ class RedemptionServiceTest {
                 Redemption replay = f.redemptions().redeem(user, request("rd", "hoodie"));
                 assertTrue(replay.replayed(), user);
                 assertEquals(f.coupons(user).get(0).get("couponCode").s(), replay.couponCode(), user);
+                assertEquals(retried.couponCode(), replay.couponCode(), user);
             }
         }
     }
 
     @Test
-    void resume_shouldReturnStockAndAllowance_whenTheDebitIsRefusedAfterACrash() {
-        // GIVEN a redemption that died after taking the stock (write 3: record, limit, stock)
+    void redeem_shouldLeaveStockAndAllowanceUntouched_whenTheDebitIsRefused() {
+        // GIVEN a redemption that died before its transaction was sent (replaces the lease protocol's compensation:
+        // nothing is taken before the debit, so nothing needs giving back)
         f.reward("watch", "pandora", 200, 3L, 2);
         f.fund("frank", 200, 0);
-        RedemptionService dying = f.redemptions(new CrashingDynamoDb(f.dynamo, 3));
+        RedemptionService dying = f.redemptions(CrashingDynamoDb.beforeWrite(f.dynamo, 1));
         assertThrows(CrashingDynamoDb.Crash.class, () -> dying.redeem("frank", request("rd-w", "watch")));
-        assertEquals(2, f.remaining("watch"));
+        assertEquals(3, f.remaining("watch"));
         // AND meanwhile the coins went on another reward
         f.reward("other", null, 150, null, null);
         f.redemptions().redeem("frank", request("rd-o", "other"));
-        // WHEN the cleanup job finds the unfinished redemption
-        f.clock.advance(Duration.ofMinutes(3));
-        SpendingCleanup.Result result = f.cleanup().run(100);
-        // THEN it is compensated: stock and allowance back, nothing debited for it, and its refusal is final
-        assertEquals(1, result.redemptionsSettled());
+        // WHEN the same redemption is retried
+        DomainException refused = assertThrows(DomainException.class, () -> f.redemptions().redeem("frank", request("rd-w", "watch")));
+        // THEN it is refused, and stock and allowance were never taken
+        assertEquals("insufficient_balance", refused.code());
         assertEquals(3, f.remaining("watch"));
-        assertEquals(0, Attributes.number(f.item(SpendingItems.limitKey("frank", "watch")), SpendingItems.USED));
+        assertTrue(f.item(SpendingItems.limitKey("frank", "watch")).isEmpty());
         assertEquals(50, f.ledger().account("frank").coins());
-        assertEquals("insufficient_balance", code(assertThrows(DomainException.class,
-                () -> f.redemptions().redeem("frank", request("rd-w", "watch")))));
         assertEquals(1, f.coupons("frank").size());
         f.assertBalanceEqualsActivity("frank");
+        // AND its refusal is final for that id, even once the coins are back
+        f.fund("frank", 1000, 0);
+        assertEquals("insufficient_balance", code(assertThrows(DomainException.class,
+                () -> f.redemptions().redeem("frank", request("rd-w", "watch")))));
+        assertEquals(3, f.remaining("watch"));
     }
 
     @Test
-    void redeem_shouldAnswerInProgress_whileALiveAttemptHoldsTheLease() {
+    void redeem_shouldAnswerTheCoupon_whenRetriedAtOnceAfterACrashAfterTheWrite() {
+        // GIVEN a redemption whose process died right after its transaction applied (formerly: a live lease made
+        // the retry wait and answer redemption_in_progress)
         f.reward("mug", "starbucks", 10, null, null);
         f.fund("gina", 100, 0);
         RedemptionService dying = f.redemptions(new CrashingDynamoDb(f.dynamo, 1));
         assertThrows(CrashingDynamoDb.Crash.class, () -> dying.redeem("gina", request("rd-m", "mug")));
-        // WHEN the client retries within the lease (the first attempt could still be alive)
-        DomainException e = assertThrows(DomainException.class, () -> f.redemptions().redeem("gina", request("rd-m", "mug")));
-        // THEN it is told to retry, and nothing was spent
-        assertEquals("redemption_in_progress", e.code());
-        assertNotNull(e.retryAfter());
-        assertEquals(100, f.ledger().account("gina").coins());
+        // WHEN the client retries at once, no time having passed
+        Redemption retried = f.redemptions().redeem("gina", request("rd-m", "mug"));
+        // THEN it gets the one coupon, spent once
+        assertTrue(retried.replayed());
+        assertEquals(90, retried.balance());
+        assertEquals(90, f.ledger().account("gina").coins());
+        assertEquals(retried.couponCode(), f.coupons("gina").get(0).get("couponCode").s());
     }
 
     @Test
