@@ -65,7 +65,7 @@ public final class RewardsHandler extends ApiHandler {
                 Route.get("/coupons/{couponCode}", Access.STAFF,
                         r -> ApiResponse.ok(coupons.find(r.requireCaller(), r.pathParameter("couponCode")))),
                 Route.post("/coupons/{couponCode}/redeem", Access.STAFF, this::useCoupon),
-                Route.post("/admin/receipts/{storeId}/{receiptId}/refund", Access.STAFF, this::refund));
+                Route.post("/admin/receipts/{storeId}/{receiptId}/refund", Access.MANAGER, this::refund));
     }
 
     private ApiResponse putReward(ApiRequest request) {

@@ -15,6 +15,7 @@ import com.mallquest.core.domain.receipts.ReceiptSubmission;
 import com.mallquest.core.domain.spending.RewardCatalogue;
 import com.mallquest.core.domain.spending.RewardChange;
 import com.mallquest.core.testing.ApiContract;
+import com.mallquest.core.testing.RoleMatrix;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.EmfOutput;
 import com.mallquest.core.testing.SampleEvents;
@@ -45,20 +46,8 @@ class RewardsHandlerTest {
     private static final Map<String, String> OTHER_STAFF = Map.of("sub", "nike-1", "cognito:groups", "[store-staff]",
             "custom:storeId", "nike");
     private static final Map<String, String> ADMIN = ApiEvents.ADMIN;
-
-    /** The callers of the matrix, in its column order; null: no token. */
-    private static final Map<String, Map<String, String>> CALLERS = callers();
-
-    private static Map<String, Map<String, String>> callers() {
-        Map<String, Map<String, String>> callers = new LinkedHashMap<>();
-        callers.put("none", null);
-        callers.put("user", SHOPPER);
-        callers.put("other user", OTHER);
-        callers.put("store staff", STAFF);
-        callers.put("other staff", OTHER_STAFF);
-        callers.put("admin", ADMIN);
-        return callers;
-    }
+    private static final Map<String, String> MANAGER = Map.of("sub", "starbucks-manager", "cognito:groups", "[store-manager]",
+            "custom:storeId", "starbucks");
 
     private Platform core;
     private RewardsHandler handler;
@@ -70,7 +59,9 @@ class RewardsHandlerTest {
         new Services(core).rewards().put("free-coffee", new RewardChange("A free coffee", "Filter, any size", "starbucks",
                 100L, 50L, null, null, null, null, null, null, 14, null, null));
         Ledger ledger = new Services(core).ledger();
-        for (String user : List.of("shopper-1", "shopper-2", "barista-1", "nike-1", "admin-1")) {
+        List<String> users = new java.util.ArrayList<>(List.of("shopper-2", "barista-1", "nike-1", "starbucks-manager"));
+        users.addAll(RoleMatrix.userIds());
+        for (String user : users) {
             ledger.credit(new Credit(user, "adj:welcome-" + user, 1000, 0, CreditKind.ADJUSTMENT, Map.of()));
         }
         handler = new RewardsHandler(new Services(core, (userId, type, data) -> { }));
@@ -92,45 +83,40 @@ class RewardsHandlerTest {
         return json(r).path("couponCode").asText();
     }
 
-    /** Sends the request as every caller and compares each status with the expected row. */
-    private void assertMatrix(String route, List<Integer> expected, java.util.function.Function<Map<String, String>, APIGatewayV2HTTPResponse> send) {
-        int i = 0;
-        StringBuilder actual = new StringBuilder();
-        boolean same = true;
-        for (Map.Entry<String, Map<String, String>> caller : CALLERS.entrySet()) {
-            APIGatewayV2HTTPResponse response = send.apply(caller.getValue());
-            actual.append(caller.getKey()).append('=').append(response.getStatusCode()).append(' ');
-            same &= response.getStatusCode() == expected.get(i++);
-            assertTrue(response.getBody().startsWith("{"), response.getBody());
-        }
-        assertTrue(same, route + ": expected " + expected + ", got " + actual);
-    }
-
     @Test
-    void authorizationMatrix() throws Exception {
-        //                                                       none user other staff other-staff admin
-        assertMatrix("GET /rewards", List.of(200, 200, 200, 200, 200, 200), c -> send("GET", "/rewards", null, c));
-        assertMatrix("GET /rewards/{id}", List.of(200, 200, 200, 200, 200, 200), c -> send("GET", "/rewards/free-coffee", null, c));
-        assertMatrix("PUT /admin/rewards/{id}", List.of(401, 403, 403, 403, 403, 200), c -> send("PUT", "/admin/rewards/free-coffee",
-                "{\"title\":\"A free coffee\",\"storeId\":\"starbucks\",\"costCoins\":100,\"couponValidDays\":14}", c));
+    void authorizationMatrix_shouldHold_forEveryRouteAndRole() throws Exception {
+        // GIVEN the roles of the mall, store A = starbucks (the reward's store), store B = nike
+        RoleMatrix matrix = new RoleMatrix(handler, "starbucks", "nike");
         int[] n = {0};
-        assertMatrix("POST /redemptions", List.of(401, 201, 201, 201, 201, 201), c -> send("POST", "/redemptions",
-                "{\"redemptionId\":\"m-" + n[0]++ + "\",\"rewardId\":\"free-coffee\"}", c));
-        assertMatrix("GET /users/me/redemptions", List.of(401, 200, 200, 200, 200, 200), c -> send("GET", "/users/me/redemptions", null, c));
-
-        String code = redeem(SHOPPER, "coupon-for-matrix");
-        assertMatrix("GET /coupons/{code}", List.of(401, 403, 403, 200, 403, 200), c -> send("GET", "/coupons/" + code, null, c));
-        // use: everyone but the store's staff first (all refused), then the store's staff (200), then an admin (409)
-        assertMatrix("POST /coupons/{code}/redeem", List.of(401, 403, 403, 200, 403, 409),
-                c -> send("POST", "/coupons/" + code + "/redeem", null, c));
-
-        // a receipt refund: the receipt's store staff and admins (each with its own refundId)
         new Services(core, (userId, type, data) -> { }).receipts().submit("shopper-1", ReceiptCodes.signed(new ReceiptSubmission("R-77", "starbucks",
                 new BigDecimal("20.00"), core.clock().instant().minusSeconds(600))));
-        int[] r = {0};
-        assertMatrix("POST /admin/receipts/{storeId}/{receiptId}/refund", List.of(401, 403, 403, 201, 403, 201),
-                c -> send("POST", "/admin/receipts/starbucks/R-77/refund", "{\"refundId\":\"ret-" + r[0]++ + "\",\"amount\":1.00}", c));
+        // WHEN every route is called as every role THEN:   anon user staffA mgrA staffB mgrB admin
+        matrix.row("GET /rewards", c -> send("GET", "/rewards", null, c), 200, 200, 200, 200, 200, 200, 200)
+                .row("GET /rewards/{rewardId}", c -> send("GET", "/rewards/free-coffee", null, c), 200, 200, 200, 200, 200, 200, 200)
+                .row("PUT /admin/rewards/{rewardId}", c -> send("PUT", "/admin/rewards/free-coffee",
+                        "{\"title\":\"A free coffee\",\"storeId\":\"starbucks\",\"costCoins\":100,\"couponValidDays\":14}", c),
+                        401, 403, 403, 403, 403, 403, 200)
+                .row("POST /redemptions", c -> send("POST", "/redemptions",
+                        "{\"redemptionId\":\"m-" + n[0]++ + "\",\"rewardId\":\"free-coffee\"}", c), 401, 201, 201, 201, 201, 201, 201)
+                .row("GET /users/me/redemptions", c -> send("GET", "/users/me/redemptions", null, c), 401, 200, 200, 200, 200, 200, 200)
+                // a coupon of store A: looked up and accepted by A's cashier and manager, never by B's
+                .row("GET /coupons/{couponCode}", c -> send("GET", "/coupons/" + freshCoupon(n[0]++), null, c), 401, 403, 200, 200, 403, 403, 200)
+                .row("POST /coupons/{couponCode}/redeem", c -> send("POST", "/coupons/" + freshCoupon(n[0]++) + "/redeem", null, c),
+                        401, 403, 200, 200, 403, 403, 200)
+                // a refund moves coins: A's manager and admins only, never a cashier
+                .row("POST /admin/receipts/{storeId}/{receiptId}/refund", c -> send("POST", "/admin/receipts/starbucks/R-77/refund",
+                        "{\"refundId\":\"ret-" + n[0]++ + "\",\"amount\":1.00}", c), 401, 403, 403, 201, 403, 403, 201)
+                .assertAll();
+    }
 
+    /** A new coupon of the starbucks reward, redeemed by a shopper with coins enough for all. */
+    private String freshCoupon(int i) {
+        try {
+            new Services(core).ledger().credit(new Credit("coupon-buyer", "adj:coupon-" + i, 100, 0, CreditKind.ADJUSTMENT, Map.of()));
+            return redeem(Map.of("sub", "coupon-buyer", "cognito:groups", "[]"), "coupon-" + i);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -208,19 +194,19 @@ class RewardsHandlerTest {
         new Services(core, (userId, type, data) -> { }).receipts().submit("shopper-2", ReceiptCodes.signed(new ReceiptSubmission("R-88", "starbucks",
                 new BigDecimal("10.00"), core.clock().instant().minusSeconds(600)))); // 30 coins at x3
         String body = "{\"refundId\":\"RET-1\",\"amount\":5.00}";
-        APIGatewayV2HTTPResponse first = send("POST", "/admin/receipts/starbucks/R-88/refund", body, STAFF);
-        APIGatewayV2HTTPResponse again = send("POST", "/admin/receipts/starbucks/R-88/refund", body, STAFF);
+        APIGatewayV2HTTPResponse first = send("POST", "/admin/receipts/starbucks/R-88/refund", body, MANAGER);
+        APIGatewayV2HTTPResponse again = send("POST", "/admin/receipts/starbucks/R-88/refund", body, MANAGER);
         assertEquals(201, first.getStatusCode(), first.getBody());
         assertEquals(200, again.getStatusCode(), again.getBody());
         assertEquals(15, json(first).path("coinsReversed").asLong());
         assertEquals(0, new BigDecimal("5.00").compareTo(json(first).path("refundable").decimalValue()), first.getBody());
         assertEquals(1000 + 30 - 15, new Services(core).ledger().account("shopper-2").coins());
-        APIGatewayV2HTTPResponse over = send("POST", "/admin/receipts/starbucks/R-88/refund", "{\"refundId\":\"RET-2\",\"amount\":6}", STAFF);
+        APIGatewayV2HTTPResponse over = send("POST", "/admin/receipts/starbucks/R-88/refund", "{\"refundId\":\"RET-2\",\"amount\":6}", MANAGER);
         assertEquals(422, over.getStatusCode(), over.getBody());
         assertEquals("refund_exceeds_purchase", json(over).path("error").path("code").asText());
-        assertEquals(404, send("POST", "/admin/receipts/starbucks/NOPE/refund", body, STAFF).getStatusCode());
-        assertEquals(400, send("POST", "/admin/receipts/starbucks/R-88/refund", "{\"refundId\":\"RET-3\",\"amount\":\"5\"}", STAFF).getStatusCode());
-        assertEquals(409, send("POST", "/admin/receipts/starbucks/R-88/refund", "{\"refundId\":\"RET-1\",\"amount\":4}", STAFF).getStatusCode());
+        assertEquals(404, send("POST", "/admin/receipts/starbucks/NOPE/refund", body, MANAGER).getStatusCode());
+        assertEquals(400, send("POST", "/admin/receipts/starbucks/R-88/refund", "{\"refundId\":\"RET-3\",\"amount\":\"5\"}", MANAGER).getStatusCode());
+        assertEquals(409, send("POST", "/admin/receipts/starbucks/R-88/refund", "{\"refundId\":\"RET-1\",\"amount\":4}", MANAGER).getStatusCode());
     }
 
     @Test

@@ -10,7 +10,11 @@ import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
 import com.mallquest.core.domain.receipts.ReceiptResult;
 import com.mallquest.core.domain.receipts.ReceiptReviews;
+import com.mallquest.core.domain.stores.Store;
+import com.mallquest.core.domain.stores.StoreChange;
 import com.mallquest.core.domain.stores.StoreKey;
+import com.mallquest.core.domain.stores.StoreRegistry;
+import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.domain.stores.StoreKeyRequest;
 import com.mallquest.core.domain.stores.StoreKeys;
 
@@ -19,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The store-facing admin routes, for admins and a store's own staff ({@code Access.STAFF}; which store is checked
+ * The store-facing admin routes, for admins and a store's own staff ({@code Access.MANAGER}; which store is checked
  * by the services with {@link Caller#mayManageStore}):
  * <ul>
  *   <li>{@code PUT /admin/stores/{storeId}/keys/{kid}} a public JWK (201 new, 200 the same key again, 409 another
@@ -32,6 +36,7 @@ import java.util.Map;
  */
 public final class StoreAdminHandler extends ApiHandler {
     private final StoreKeys keys;
+    private final StoreRegistry registry;
     private final ReceiptReviews reviews;
 
     public StoreAdminHandler() {
@@ -41,26 +46,84 @@ public final class StoreAdminHandler extends ApiHandler {
     StoreAdminHandler(Services services) {
         super(services.platform());
         this.keys = services.storeKeys();
+        this.registry = services.storeRegistry();
         this.reviews = services.reviews();
     }
 
 
     /** A key as the API shows it. */
-    record KeyView(String kid, String storeId, Map<String, String> jwk, String status, Instant createdAt, Instant revokedAt) {
+    record KeyView(String kid, String storeId, Map<String, String> jwk, String status, boolean development, Instant createdAt,
+                   Instant revokedAt) {
         static KeyView of(StoreKey key) {
-            return new KeyView(key.kid(), key.storeId(), key.jwk(), key.status(), key.createdAt(), key.revokedAt());
+            return new KeyView(key.kid(), key.storeId(), key.jwk(), key.status(), key.development(), key.createdAt(), key.revokedAt());
         }
     }
+
+    /** A store as the operators' API shows it: the store's fields, its version and the development marker. */
+    record StoreView(String storeId, String name, String category, String floor, java.math.BigDecimal multiplier,
+                     java.math.BigDecimal maxReceiptAmount, String verification, List<String> aliases, boolean active,
+                     long version, boolean development) {
+        static StoreView of(StoreRegistry.Versioned versioned) {
+            Store s = versioned.store();
+            return new StoreView(s.storeId(), s.name(), s.category(), s.floor(), s.multiplier(), s.maxReceiptAmount(),
+                    s.verification().wire(), s.aliases(), s.active(), versioned.version(), versioned.development());
+        }
+    }
+
+    /** A page of {@code GET /admin/stores}; {@code nextCursor} null on the last page. */
+    record StorePage(List<StoreView> stores, String nextCursor) { }
 
     @Override
     protected List<Route> routes() {
         return List.of(
-                Route.put("/admin/stores/{storeId}/keys/{kid}", Access.STAFF, this::putKey),
-                Route.get("/admin/stores/{storeId}/keys", Access.STAFF, this::listKeys),
-                Route.delete("/admin/stores/{storeId}/keys/{kid}", Access.STAFF, this::revokeKey),
-                Route.get("/admin/receipts", Access.STAFF, this::listReviews),
-                Route.post("/admin/receipts/{storeId}/{receiptId}/approve", Access.STAFF, this::approve),
-                Route.post("/admin/receipts/{storeId}/{receiptId}/reject", Access.STAFF, this::reject));
+                Route.get("/admin/stores", Access.ADMIN, this::listStores),
+                Route.get("/admin/stores/{storeId}", Access.MANAGER, this::getStore),
+                Route.put("/admin/stores/{storeId}", Access.ADMIN, this::putStore),
+                Route.put("/admin/stores/{storeId}/keys/{kid}", Access.MANAGER, this::putKey),
+                Route.get("/admin/stores/{storeId}/keys", Access.MANAGER, this::listKeys),
+                Route.delete("/admin/stores/{storeId}/keys/{kid}", Access.MANAGER, this::revokeKey),
+                Route.get("/admin/receipts", Access.MANAGER, this::listReviews),
+                Route.post("/admin/receipts/{storeId}/{receiptId}/approve", Access.MANAGER, this::approve),
+                Route.post("/admin/receipts/{storeId}/{receiptId}/reject", Access.MANAGER, this::reject));
+    }
+
+    private ApiResponse listStores(ApiRequest request) {
+        StoreRegistry.Page page = registry.page(request.requireCaller(), request.queryInt("limit", 50, 1, StoreRegistry.MAX_PAGE),
+                request.query("cursor").orElse(null));
+        return ApiResponse.ok(new StorePage(page.stores().stream().map(StoreView::of).toList(), page.nextCursor()));
+    }
+
+    private ApiResponse getStore(ApiRequest request) {
+        StoreRegistry.Versioned store = registry.get(request.requireCaller(), request.pathParameter("storeId"));
+        return ApiResponse.ok(StoreView.of(store)).withHeader("ETag", store.etag());
+    }
+
+    private ApiResponse putStore(ApiRequest request) {
+        Caller caller = request.requireCaller();
+        if (!caller.isAdmin()) {
+            throw DomainException.forbidden("forbidden", "Only an administrator creates or changes stores");
+        }
+        StoreChange change = request.body(StoreChange.class);
+        Store store = change.toStore(request.pathParameter("storeId"));
+        Long expected = request.header("If-Match").map(StoreAdminHandler::version).orElse(null);
+        StoreRegistry.Saved saved = registry.put(caller, store, expected, change.isDevelopment());
+        ApiResponse response = saved.created() ? ApiResponse.created(StoreView.of(saved.store())) : ApiResponse.ok(StoreView.of(saved.store()));
+        return response.withHeader("ETag", saved.store().etag());
+    }
+
+    /** The version an {@code If-Match} names: {@code "3"} (or {@code W/"3"}, {@code 3}); anything else matches no version. */
+    static long version(String ifMatch) {
+        String tag = ifMatch.strip();
+        if (tag.startsWith("W/")) {
+            tag = tag.substring(2);
+        }
+        if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
+            tag = tag.substring(1, tag.length() - 1);
+        }
+        if (!tag.matches("[1-9][0-9]{0,17}")) {
+            throw DomainException.stale("version_mismatch", "If-Match must be the ETag a GET of this store answered, e.g. \"3\"");
+        }
+        return Long.parseLong(tag);
     }
 
     private ApiResponse putKey(ApiRequest request) {

@@ -15,6 +15,7 @@ import com.mallquest.core.domain.receipts.ReceiptSubmission;
 import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.SampleEvents;
+import com.mallquest.core.testing.RoleMatrix;
 import com.mallquest.core.testing.StoreSeed;
 import com.mallquest.local.services.DevReceiptSigner;
 import com.mallquest.local.testsupport.TestBackends;
@@ -36,8 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StoreAdminHandlerTest {
 
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-    private static final Map<String, String> ZARA_STAFF = Map.of("sub", "zara-manager", "cognito:groups", "[store-staff]", "custom:storeId", "zara");
-    private static final Map<String, String> WATERSTONES_STAFF = Map.of("sub", "ws-manager", "cognito:groups", "[store-staff]", "custom:storeId", "waterstones");
+    private static final Map<String, String> ZARA_STAFF = Map.of("sub", "zara-manager", "cognito:groups", "[store-manager]", "custom:storeId", "zara");
+    private static final Map<String, String> WATERSTONES_STAFF = Map.of("sub", "ws-manager", "cognito:groups", "[store-manager]", "custom:storeId", "waterstones");
 
     private Platform core;
     private StoreAdminHandler handler;
@@ -119,6 +120,169 @@ class StoreAdminHandlerTest {
         assertEquals(403, call("POST", "/admin/receipts/waterstones/W-1/approve", null, ZARA_STAFF).getStatusCode());
         assertEquals(403, call("GET", "/admin/receipts", null, ApiEvents.SHOPPER).getStatusCode());
         assertEquals(404, call("POST", "/admin/receipts/waterstones/W-9/approve", null, ApiEvents.ADMIN).getStatusCode());
+    }
+
+    private APIGatewayV2HTTPResponse putStore(String storeId, String body, String ifMatch, Map<String, String> claims) {
+        var request = ApiEvents.request("PUT", "/admin/stores/" + storeId).body(body).claims(claims);
+        if (ifMatch != null) {
+            request.header("If-Match", ifMatch);
+        }
+        return ApiContract.handle(handler, request.build());
+    }
+
+    private static String store(String name, boolean active) {
+        return "{\"name\":\"" + name + "\",\"category\":\"books\",\"floor\":\"L2-14\",\"multiplier\":1.5,"
+                + "\"maxReceiptAmount\":400,\"verification\":\"review\",\"aliases\":[\"PAGES & CO LTD\"],\"active\":" + active + "}";
+    }
+
+    @Test
+    void putStore_shouldCreateThenReplaceOnlyFromTheCurrentVersion_whenAnAdminSendsIfMatch() throws Exception {
+        // GIVEN a store that does not exist yet
+        // WHEN an admin creates it
+        var created = putStore("pages", store("Pages", true), null, ApiEvents.ADMIN);
+        // THEN 201, version 1, its ETag
+        assertEquals(201, created.getStatusCode(), created.getBody());
+        assertEquals("\"1\"", created.getHeaders().get("ETag"));
+        assertEquals("no-store", created.getHeaders().get("Cache-Control"));
+        assertEquals("PAGES & CO LTD", json(created).get("aliases").get(0).asText());
+        // AND receipts see it at once (the catalogue cache was dropped)
+        assertTrue(new Services(core).stores().listActive().stream().anyMatch(st -> st.storeId().equals("pages")));
+        // WHEN it is put again without If-Match THEN 428: nobody overwrites what they never read
+        var blind = putStore("pages", store("Pages Books", true), null, ApiEvents.ADMIN);
+        assertEquals(428, blind.getStatusCode(), blind.getBody());
+        assertEquals("version_required", json(blind).at("/error/code").asText());
+        // WHEN replaced from version 1 THEN 200, version 2
+        var replaced = putStore("pages", store("Pages Books", true), "\"1\"", ApiEvents.ADMIN);
+        assertEquals(200, replaced.getStatusCode(), replaced.getBody());
+        assertEquals("\"2\"", replaced.getHeaders().get("ETag"));
+        assertEquals("Pages Books", json(replaced).get("name").asText());
+        // WHEN a second operator replaces it from the stale version 1 THEN 412, and the first change stands
+        var stale = putStore("pages", store("Pages Outlet", true), "\"1\"", ApiEvents.ADMIN);
+        assertEquals(412, stale.getStatusCode(), stale.getBody());
+        assertEquals("version_mismatch", json(stale).at("/error/code").asText());
+        assertEquals(2, json(stale).at("/error/currentVersion").asLong());
+        var read = call("GET", "/admin/stores/pages", null, ApiEvents.ADMIN);
+        assertEquals("Pages Books", json(read).get("name").asText());
+        assertEquals("\"2\"", read.getHeaders().get("ETag"));
+        // AND If-Match on a store that does not exist, or a tag that is no version: 412
+        assertEquals(412, putStore("nowhere", store("X", true), "\"1\"", ApiEvents.ADMIN).getStatusCode());
+        assertEquals(412, putStore("pages", store("X", true), "*", ApiEvents.ADMIN).getStatusCode());
+        // AND a bad body is a 400 naming the field
+        var bad = putStore("pages", "{\"name\":\"P\",\"category\":\"books\",\"multiplier\":11,\"active\":true}", "\"2\"", ApiEvents.ADMIN);
+        assertEquals(400, bad.getStatusCode(), bad.getBody());
+        assertEquals("multiplier", json(bad).at("/error/field").asText());
+    }
+
+    @Test
+    void putStore_shouldStopNewCreditsButKeepHistory_whenAStoreIsDeactivated() throws Exception {
+        // GIVEN waterstones (review policy) with one receipt waiting and one credited
+        ReceiptService receipts = new Services(core, (u, t, d) -> { }).receipts();
+        receipts.submit("alice", ReceiptRequest.unsigned(new ReceiptSubmission("W-1", "waterstones", new BigDecimal("20.00"), NOW.minusSeconds(3600))));
+        assertEquals(201, call("POST", "/admin/receipts/waterstones/W-1/approve", null, ApiEvents.ADMIN).getStatusCode());
+        String etag = call("GET", "/admin/stores/waterstones", null, ApiEvents.ADMIN).getHeaders().get("ETag");
+        // WHEN an admin deactivates it
+        var off = putStore("waterstones", "{\"name\":\"Waterstones\",\"category\":\"books\",\"multiplier\":2.0,\"verification\":\"review\",\"active\":false}",
+                etag, ApiEvents.ADMIN);
+        assertEquals(200, off.getStatusCode(), off.getBody());
+        // THEN it is gone from the public list, listed for operators, its new receipts are refused, alice keeps her coins
+        assertTrue(new Services(core).stores().listActive().stream().noneMatch(st -> st.storeId().equals("waterstones")));
+        JsonNode all = json(call("GET", "/admin/stores", null, ApiEvents.ADMIN)).get("stores");
+        boolean listedInactive = false;
+        for (JsonNode st : all) {
+            listedInactive |= st.get("storeId").asText().equals("waterstones") && !st.get("active").asBoolean();
+        }
+        assertTrue(listedInactive, all.toString());
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(com.mallquest.core.platform.errors.DomainException.class,
+                () -> receipts.submit("bob", ReceiptRequest.unsigned(new ReceiptSubmission("W-2", "waterstones", new BigDecimal("5.00"), NOW.minusSeconds(60)))));
+        assertEquals("store_inactive", refused.code());
+        assertEquals(40, new Services(core).ledger().account("alice").coins());
+    }
+
+    @Test
+    void listStores_shouldPageEveryStoreById_whenAskedWithACursor() throws Exception {
+        // GIVEN the seed's stores
+        int total = new Services(core).stores().all().size();
+        // WHEN an admin pages through them 7 at a time
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            var request = ApiEvents.request("GET", "/admin/stores").claims(ApiEvents.ADMIN);
+            request.query(cursor == null ? Map.of("limit", "7") : Map.of("limit", "7", "cursor", cursor));
+            JsonNode page = json(ApiContract.handle(handler, request.build()));
+            page.get("stores").forEach(st -> ids.add(st.get("storeId").asText()));
+            cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asText() : null;
+        } while (cursor != null);
+        // THEN every store once, in order
+        assertEquals(total, ids.size());
+        assertEquals(ids.stream().sorted().toList(), ids);
+        assertEquals(400, ApiContract.handle(handler, ApiEvents.request("GET", "/admin/stores").query(Map.of("cursor", "!!"))
+                .claims(ApiEvents.ADMIN).build()).getStatusCode());
+    }
+
+    @Test
+    void developmentData_shouldBeRefused_whenTheStackIsNotLocal() throws Exception {
+        // GIVEN a stack that is not local (the tests' settings: no AWS_SAM_LOCAL)
+        String x = DevReceiptSigner.x(DevReceiptSigner.generate().getPublic());
+        // WHEN a key and a store marked as development data are sent
+        var key = call("PUT", "/admin/stores/zara/keys/zara-x", "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" + x + "\",\"development\":true}", ApiEvents.ADMIN);
+        var devStore = putStore("devshop", "{\"name\":\"Dev\",\"category\":\"x\",\"multiplier\":1,\"active\":true,\"development\":true}", null, ApiEvents.ADMIN);
+        // THEN both are refused
+        assertEquals(422, key.getStatusCode(), key.getBody());
+        assertEquals("development_key_refused", json(key).at("/error/code").asText());
+        assertEquals(422, devStore.getStatusCode(), devStore.getBody());
+        assertEquals("development_data_refused", json(devStore).at("/error/code").asText());
+    }
+
+    @Test
+    void approve_shouldBeRefused_whenTheReviewerSubmittedTheReceipt() throws Exception {
+        // GIVEN waterstones' manager submitted an unsigned receipt of 500.00 at their own store
+        ReceiptService receipts = new Services(core, (u, t, d) -> { }).receipts();
+        receipts.submit("ws-manager", ReceiptRequest.unsigned(new ReceiptSubmission("W-500", "waterstones", new BigDecimal("500.00"), NOW.minusSeconds(600))));
+        // WHEN they approve (or reject) it themselves THEN 403 own_receipt, nothing credited
+        var self = call("POST", "/admin/receipts/waterstones/W-500/approve", null, WATERSTONES_STAFF);
+        assertEquals(403, self.getStatusCode(), self.getBody());
+        assertEquals("own_receipt", json(self).at("/error/code").asText());
+        assertEquals(403, call("POST", "/admin/receipts/waterstones/W-500/reject", "{\"reason\":\"mine\"}", WATERSTONES_STAFF).getStatusCode());
+        assertEquals(0, new Services(core).ledger().account("ws-manager").coins());
+        // AND the admin decides it
+        assertEquals(201, call("POST", "/admin/receipts/waterstones/W-500/approve", null, ApiEvents.ADMIN).getStatusCode());
+    }
+
+    @Test
+    void authorizationMatrix_shouldHold_forEveryRouteAndRole() throws Exception {
+        // GIVEN store A = waterstones (review policy), store B = zara; receipts waiting for review at A
+        RoleMatrix matrix = new RoleMatrix(handler, "waterstones", "zara");
+        ReceiptService receipts = new Services(core, (u, t, d) -> { }).receipts();
+        for (int i = 0; i < 14; i++) {
+            receipts.submit("alice-" + i, ReceiptRequest.unsigned(new ReceiptSubmission("M-" + i, "waterstones", new BigDecimal("1.00"), NOW.minusSeconds(600))));
+        }
+        int[] n = {0};
+        int[] approve = {0};
+        int[] reject = {7};
+        String[] etag = {call("GET", "/admin/stores/waterstones", null, ApiEvents.ADMIN).getHeaders().get("ETag")};
+        String body = "{\"name\":\"Waterstones\",\"category\":\"books\",\"multiplier\":2.0,\"verification\":\"review\",\"active\":true}";
+        // WHEN every route is called as every role THEN:                 anon user staffA mgrA staffB mgrB admin
+        matrix.row("GET /admin/stores", c -> call("GET", "/admin/stores", null, c), 401, 403, 403, 403, 403, 403, 200)
+                .row("GET /admin/stores/{storeId}", c -> call("GET", "/admin/stores/waterstones", null, c), 401, 403, 403, 200, 403, 403, 200)
+                .row("PUT /admin/stores/{storeId}", c -> {
+                    var r = putStore("waterstones", body, etag[0], c);
+                    if (r.getStatusCode() == 200) {
+                        etag[0] = r.getHeaders().get("ETag");
+                    }
+                    return r;
+                }, 401, 403, 403, 403, 403, 403, 200)
+                .row("PUT /admin/stores/{storeId}/keys/{kid}", c -> call("PUT", "/admin/stores/waterstones/keys/ws-" + n[0]++,
+                        jwk(DevReceiptSigner.x(DevReceiptSigner.generate().getPublic())), c), 401, 403, 403, 201, 403, 403, 201)
+                .row("GET /admin/stores/{storeId}/keys", c -> call("GET", "/admin/stores/waterstones/keys", null, c), 401, 403, 403, 200, 403, 403, 200)
+                .row("DELETE /admin/stores/{storeId}/keys/{kid}", c -> call("DELETE", "/admin/stores/waterstones/keys/ws-3", null, c),
+                        401, 403, 403, 200, 403, 403, 200)
+                .row("GET /admin/receipts", c -> ApiContract.handle(handler, ApiEvents.request("GET", "/admin/receipts")
+                        .query(Map.of("storeId", "waterstones")).claims(c).build()), 401, 403, 403, 200, 403, 403, 200)
+                .row("POST /admin/receipts/{storeId}/{receiptId}/approve", c -> call("POST", "/admin/receipts/waterstones/M-" + approve[0]++ + "/approve", null, c),
+                        401, 403, 403, 201, 403, 403, 201)
+                .row("POST /admin/receipts/{storeId}/{receiptId}/reject", c -> call("POST", "/admin/receipts/waterstones/M-" + reject[0]++ + "/reject",
+                        "{\"reason\":\"no\"}", c), 401, 403, 403, 200, 403, 403, 200)
+                .assertAll();
     }
 
     @Test

@@ -17,6 +17,8 @@ public final class DomainErrors {
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case GONE -> 410;
+            case STALE -> 412;
+            case VERSION_REQUIRED -> 428;
             case REJECTED -> 422;
             case TOO_MANY -> 429;
             case UNAVAILABLE -> 503;

@@ -40,6 +40,10 @@ import java.util.stream.Collectors;
  * CacheMisses) with the dimensions Function and Route. Each answered request is also given to the
  * container's {@link FleetRecorder} (the fleet-wide figures of {@code GET /metrics}).
  *
+ * <p>Headers: every answer of a route that is not {@link Access#PUBLIC} (and every answer to a path no route
+ * matched) carries {@code Cache-Control: no-store}, whatever the handler set: coupon codes and balances never sit
+ * in a shared or browser cache. Every answer carries {@code X-Content-Type-Options: nosniff} ({@link HttpEvents#toEvent}).
+ *
  * <p>It is a {@link RequestStreamHandler}: the runtime hands it the event's JSON, which {@link HttpEventJson} reads
  * with the project's own mapper (the runtime's event serialiser is never built: a shorter cold start). Of the two
  * {@code handleRequest} methods the runtime calls the stream one (it prefers the longest parameter list, and the
@@ -82,6 +86,11 @@ public abstract class ApiHandler implements RequestStreamHandler {
     /** The routes this function serves, most specific first ({@code /users/me} before {@code /users/{userId}}). */
     protected abstract List<Route> routes();
 
+    /** The keys of the routes this function serves ({@code GET /users/{userId}}), as template.yaml names them. */
+    public final List<String> routeKeys() {
+        return routes().stream().map(Route::routeKey).toList();
+    }
+
     /**
      * The runtime's entry: the event's JSON in, the response's JSON out. An input that is not JSON fails the
      * invocation, as it does under the runtime's own serialiser (API Gateway never sends one).
@@ -108,6 +117,7 @@ public abstract class ApiHandler implements RequestStreamHandler {
         CacheStats cacheBefore = core.cache().stats();
         String requestId = event == null ? "unknown" : HttpEvents.requestId(event);
         String routeKey = "unmatched";
+        boolean personal = true; // until a public route is matched: an answer no shared cache may keep
         InvocationMetrics metrics = null;
         ApiResponse response;
         String errorCode = null;
@@ -121,6 +131,7 @@ public abstract class ApiHandler implements RequestStreamHandler {
             String path = HttpEvents.path(event);
             Match match = match(method, path);
             routeKey = match.route.routeKey();
+            personal = match.route.access() != Access.PUBLIC;
             LogContext.put("route", routeKey);
             metrics = core.metrics().begin(routeKey);
             metrics.property("requestId", requestId);
@@ -152,6 +163,9 @@ public abstract class ApiHandler implements RequestStreamHandler {
                 response = ApiResponse.error(new ApiException(500, "internal_error",
                         "The request could not be completed; quote request id " + requestId));
             }
+        }
+        if (personal) {
+            response = response.withHeader("Cache-Control", "no-store");
         }
         if (record) {
             if (metrics == null) {
@@ -220,6 +234,9 @@ public abstract class ApiHandler implements RequestStreamHandler {
         Caller c = caller.orElseThrow(ApiException::unauthorized);
         if (access == Access.ADMIN && !c.isAdmin()) {
             throw ApiException.forbidden("This route is for administrators");
+        }
+        if (access == Access.MANAGER && !c.isAdminOrManager()) {
+            throw ApiException.forbidden("This route is for store managers and administrators");
         }
         if (access == Access.STAFF && !c.isAdminOrStaff()) {
             throw ApiException.forbidden("This route is for store staff and administrators");

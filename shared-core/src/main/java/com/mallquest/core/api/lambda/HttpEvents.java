@@ -106,6 +106,7 @@ public final class HttpEvents {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json; charset=utf-8");
         headers.put("X-Request-Id", requestId);
+        headers.put("X-Content-Type-Options", "nosniff");
         headers.putAll(response.headers());
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(response.status())

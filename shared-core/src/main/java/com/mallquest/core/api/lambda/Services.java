@@ -17,6 +17,7 @@ import com.mallquest.core.domain.spending.RewardCatalogue;
 import com.mallquest.core.domain.spending.SpendingCleanup;
 import com.mallquest.core.domain.stores.StoreCatalogue;
 import com.mallquest.core.domain.stores.StoreKeys;
+import com.mallquest.core.domain.stores.StoreRegistry;
 import com.mallquest.core.domain.users.UserViewService;
 import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.ratelimit.RateLimiter;
@@ -46,6 +47,7 @@ public final class Services {
     private final EffectsService effectsService;
     private final Lazy<StoreCatalogue> stores;
     private final Lazy<StoreKeys> storeKeys;
+    private final Lazy<StoreRegistry> storeRegistry;
     private final Lazy<Ledger> ledger;
     private final Lazy<Gamification> gamification;
     private final Lazy<ReceiptClaims> receiptClaims;
@@ -75,7 +77,9 @@ public final class Services {
         this.stores = new Lazy<>(() -> new StoreCatalogue(platform.dynamoDb(), settings.storesTable(), platform.cache(),
                 settings.storeCacheTtl()));
         this.storeKeys = new Lazy<>(() -> new StoreKeys(platform.dynamoDb(), settings.storesTable(), stores.get(),
-                platform.clock(), settings.storeKeyCacheTtl()));
+                platform.clock(), settings.storeKeyCacheTtl(), settings.samLocal()));
+        this.storeRegistry = new Lazy<>(() -> new StoreRegistry(platform.dynamoDb(), settings.storesTable(), stores.get(),
+                settings.samLocal()));
         this.ledger = new Lazy<>(() -> new Ledger(platform.dynamoDb(), settings.usersTable(), platform.cache(),
                 platform.clock()));
         this.gamification = new Lazy<>(() -> {
@@ -131,6 +135,8 @@ public final class Services {
     public StoreCatalogue stores() { return stores.get(); }
 
     public StoreKeys storeKeys() { return storeKeys.get(); }
+
+    public StoreRegistry storeRegistry() { return storeRegistry.get(); }
 
     public Ledger ledger() { return ledger.get(); }
 

@@ -201,10 +201,12 @@ public final class ReceiptService {
      * Approves a receipt waiting for review: it is counted against its user's daily limits, then credited exactly once
      * through the ledger. A second approval is a replay ({@code replayed=true}).
      *
-     * @throws DomainException 404 {@code receipt_not_found}, 409 {@code receipt_already_rejected}, 422 daily limits
+     * @throws DomainException 403 {@code own_receipt} (the reviewer submitted it), 404 {@code receipt_not_found},
+     *                         409 {@code receipt_already_rejected}, 422 daily limits
      */
     ReceiptResult approve(String storeId, String receiptId, String reviewerId) {
         ReceiptClaim claim = claims.find(storeId, receiptId).orElseThrow(() -> notFound(storeId, receiptId));
+        refuseOwnReceipt(claim, reviewerId);
         if (ReceiptClaim.PENDING_REVIEW.equals(claim.status())) {
             limits.count(claim); // counted at submission; counts now only if a crash skipped it then
             claim = claims.decide(claim, ReceiptClaim.PENDING, new ReceiptClaim.Review(reviewerId, now(), null));
@@ -221,10 +223,11 @@ public final class ReceiptService {
     /**
      * Rejects a receipt waiting for review; nothing is credited. Rejecting it again answers the first rejection.
      *
-     * @throws DomainException 404 {@code receipt_not_found}, 409 {@code receipt_already_approved}
+     * @throws DomainException 403 {@code own_receipt}, 404 {@code receipt_not_found}, 409 {@code receipt_already_approved}
      */
     ReceiptClaim reject(String storeId, String receiptId, String reviewerId, String reason) {
         ReceiptClaim claim = claims.find(storeId, receiptId).orElseThrow(() -> notFound(storeId, receiptId));
+        refuseOwnReceipt(claim, reviewerId);
         if (ReceiptClaim.PENDING_REVIEW.equals(claim.status())) {
             claim = claims.decide(claim, ReceiptClaim.REJECTED, new ReceiptClaim.Review(reviewerId, now(), reason));
         }
@@ -233,6 +236,14 @@ public final class ReceiptService {
                     "Receipt " + receiptId + " of store " + storeId + " was approved (or signed); it can no longer be rejected");
         }
         return claim;
+    }
+
+    /** A person never decides on a receipt they submitted (an admin or manager shopping at their own store included). */
+    private static void refuseOwnReceipt(ReceiptClaim claim, String reviewerId) {
+        if (claim.userId().equals(reviewerId)) {
+            throw DomainException.forbidden("own_receipt", "Nobody reviews a receipt they submitted: another manager "
+                    + "of the store or an administrator decides on receipt " + claim.receiptId());
+        }
     }
 
     ReceiptClaims claims() {

@@ -34,7 +34,7 @@ import static com.mallquest.core.platform.dynamo.Attributes.s;
  * Coupons after their redemption: store staff look one up ({@link #find}) and accept it exactly once
  * ({@link #use}); the cleanup job refunds the ones that expired unused ({@link #refundExpired}).
  *
- * <p>Who: an admin, or staff of the coupon's store ({@link Caller#mayManageStore}); a mall-wide coupon is accepted
+ * <p>Who: an admin, or the staff or manager of the coupon's store ({@link Caller#mayServeStore}); a mall-wide coupon is accepted
  * by admins (the information desk). Another store's staff: 403 {@code not_your_store}. A code that names no coupon
  * (or is not a code at all): 404 {@code coupon_not_found}, the same for every caller.
  *
@@ -238,7 +238,7 @@ public final class CouponService {
         if (coupon == null) {
             throw DomainException.notFound("coupon_not_found", "There is no such coupon");
         }
-        boolean allowed = coupon.storeId() == null ? caller.isAdmin() : caller.mayManageStore(coupon.storeId());
+        boolean allowed = coupon.storeId() == null ? caller.isAdmin() : caller.mayServeStore(coupon.storeId());
         if (!allowed) {
             throw DomainException.forbidden("not_your_store", coupon.storeId() == null
                     ? "Mall-wide coupons are accepted at the information desk (administrators)"

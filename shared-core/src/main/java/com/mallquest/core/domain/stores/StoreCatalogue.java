@@ -172,14 +172,17 @@ public final class StoreCatalogue {
         }
     }
 
-    /** Adds or replaces a store and drops its cached copies (see the class). */
+    /** Adds or replaces a store (no version check: seeds and tests; operators use {@link StoreRegistry}) and drops its cached copies. */
     public void save(Store store) {
         dynamo.putItem(PutItemRequest.builder().tableName(table).item(StoreItems.toItem(store)).build());
         forget(store.storeId());
     }
 
-    /** Drops the shared entries of {@code storeId} and of the list, and this container's copies. */
-    void forget(String storeId) {
+    /**
+     * Drops the shared entries of {@code storeId} and of the list, and this container's copies: this container sees a
+     * change at once, the others within {@link #LOCAL_TTL}.
+     */
+    public void forget(String storeId) {
         local.remove(storeId);
         localList = null;
         CacheBatch batch = new CacheBatch();
@@ -198,7 +201,10 @@ public final class StoreCatalogue {
             List<Store> stores = new ArrayList<>();
             for (Map<String, Object> item : items) {
                 if (!String.valueOf(item.get(StoreItems.KEY)).startsWith(StoreItems.KEY_PREFIX)) {
-                    stores.add(Json.MAPPER.convertValue(item, Store.class));
+                    Map<String, Object> store = new java.util.HashMap<>(item);
+                    store.remove(StoreItems.DEVELOPMENT); // the item's marker, not the store's
+                    store.remove(StoreItems.VERSION);
+                    stores.add(Json.MAPPER.convertValue(store, Store.class));
                 }
             }
             return stores;

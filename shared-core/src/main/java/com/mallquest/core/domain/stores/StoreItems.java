@@ -5,6 +5,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,9 +15,12 @@ import java.util.Map;
  *   <caption>Stores table items</caption>
  *   <tr><th>item</th><th>{@value #KEY}</th><th>attributes</th></tr>
  *   <tr><td>a store</td><td>the store id ({@code zara})</td>
- *       <td>{@code name, category, floor?, multiplier, maxReceiptAmount?, active, verification?}</td></tr>
+ *       <td>{@code name, category, floor?, multiplier, maxReceiptAmount?, active, verification?, aliases?} (a list of
+ *       strings), {@code version?} (a number raised by every change through the API; none reads as 1: the store
+ *       written by a seed), {@code development?} (true: local development data)</td></tr>
  *   <tr><td>a store's public key</td><td>{@code KEY#<kid>}</td>
- *       <td>{@code kid, keyOf} (the store), {@code kty, crv, x} (the public JWK), {@code createdAt, revokedAt?}</td></tr>
+ *       <td>{@code kid, keyOf} (the store), {@code kty, crv, x} (the public JWK), {@code createdAt, revokedAt?},
+ *       {@code development?}</td></tr>
  * </table>
  * A store id never contains {@code #} ({@link Store#ID}), so the two kinds can never collide; key ids are one
  * namespace for the whole mall, which is what lets a verifier tell an unknown {@code kid} from another store's key.
@@ -31,6 +35,9 @@ public final class StoreItems {
     static final String KEY_OF = "keyOf";
     static final String CREATED_AT = "createdAt";
     static final String REVOKED_AT = "revokedAt";
+    static final String VERSION = "version";
+    static final String DEVELOPMENT = "development";
+    static final String ALIASES = "aliases";
 
     /** A scan filter that keeps store items (key items carry {@value #KID}). */
     static final String STORES_ONLY = "attribute_not_exists(" + KID + ")";
@@ -65,7 +72,32 @@ public final class StoreItems {
         }
         item.put("active", AttributeValue.fromBool(store.active()));
         item.put("verification", s(store.verification().wire()));
+        if (!store.aliases().isEmpty()) {
+            item.put(ALIASES, AttributeValue.fromL(store.aliases().stream().map(StoreItems::s).toList()));
+        }
         return item;
+    }
+
+    /** A store item as the API writes it: the store, its {@code version}, and the development marker when set. */
+    static Map<String, AttributeValue> toItem(Store store, long version, boolean development) {
+        Map<String, AttributeValue> item = toItem(store);
+        item.put(VERSION, n(Long.toString(version)));
+        if (development) {
+            item.put(DEVELOPMENT, AttributeValue.fromBool(true));
+        }
+        return item;
+    }
+
+    /** The item's {@code version}; 1 for an item written without one (the seed). */
+    static long version(Map<String, AttributeValue> item) {
+        AttributeValue version = item.get(VERSION);
+        return version == null || version.n() == null ? 1 : Long.parseLong(version.n());
+    }
+
+    /** True when the item is marked as local development data. */
+    static boolean development(Map<String, AttributeValue> item) {
+        AttributeValue development = item.get(DEVELOPMENT);
+        return development != null && Boolean.TRUE.equals(development.bool());
     }
 
     static Store toStore(Map<String, AttributeValue> item) {
@@ -73,12 +105,14 @@ public final class StoreItems {
         AttributeValue max = item.get("maxReceiptAmount");
         AttributeValue active = item.get("active");
         AttributeValue verification = item.get("verification");
+        AttributeValue aliases = item.get(ALIASES);
         return new Store(item.get(KEY).s(), item.get("name").s(), item.get("category").s(),
                 floor == null ? null : floor.s(),
                 new BigDecimal(item.get("multiplier").n()),
                 max == null || max.n() == null ? null : new BigDecimal(max.n()),
                 active == null || Boolean.TRUE.equals(active.bool()),
-                Verification.fromWire(verification == null ? null : verification.s()));
+                Verification.fromWire(verification == null ? null : verification.s()),
+                aliases == null || !aliases.hasL() ? List.of() : aliases.l().stream().map(AttributeValue::s).toList());
     }
 
     static Map<String, AttributeValue> toItem(StoreKey key) {
@@ -92,13 +126,16 @@ public final class StoreItems {
         if (key.revokedAt() != null) {
             item.put(REVOKED_AT, s(key.revokedAt().toString()));
         }
+        if (key.development()) {
+            item.put(DEVELOPMENT, AttributeValue.fromBool(true));
+        }
         return item;
     }
 
     static StoreKey toKey(Map<String, AttributeValue> item) {
         AttributeValue revoked = item.get(REVOKED_AT);
         return new StoreKey(item.get(KID).s(), item.get(KEY_OF).s(), item.get("x").s(),
-                Instant.parse(item.get(CREATED_AT).s()), revoked == null ? null : Instant.parse(revoked.s()));
+                Instant.parse(item.get(CREATED_AT).s()), revoked == null ? null : Instant.parse(revoked.s()), development(item));
     }
 
     static AttributeValue s(String value) {

@@ -23,8 +23,10 @@ import java.util.regex.Pattern;
  * @param x         base64url (no padding) of the 32 raw public-key bytes
  * @param createdAt when the key was registered
  * @param revokedAt when it was revoked (codes signed with it are refused from then on); null while active
+ * @param development true for a key of the local development seed, whose private half is published: never trusted
+ *                    outside local mode's data
  */
-public record StoreKey(String kid, String storeId, String x, Instant createdAt, Instant revokedAt) {
+public record StoreKey(String kid, String storeId, String x, Instant createdAt, Instant revokedAt, boolean development) {
 
     public static final String KTY = "OKP";
     public static final String CRV = "Ed25519";
@@ -40,6 +42,11 @@ public record StoreKey(String kid, String storeId, String x, Instant createdAt, 
         Objects.requireNonNull(storeId, "storeId");
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /** A key of a real store (not development data). */
+    public StoreKey(String kid, String storeId, String x, Instant createdAt, Instant revokedAt) {
+        this(kid, storeId, x, createdAt, revokedAt, false);
     }
 
     public boolean revoked() {

@@ -8,8 +8,10 @@ import com.mallquest.core.platform.errors.DomainException;
  * ({@code sig}) may come along as JWKs usually carry them;
  * a JWK holding a private part ({@code d}) is refused: the backend must never see a store's private key. A key that is
  * not canonical, no point of the curve or of small order is refused ({@code weak_key}, {@link Ed25519PublicKeys}).
+ * {@code "development": true} marks a key of the local development seed (its private half is published): only a
+ * local stack takes one ({@link StoreKeys#register}).
  */
-public record StoreKeyRequest(String kty, String crv, String x, String d, String kid, String alg, String use) {
+public record StoreKeyRequest(String kty, String crv, String x, String d, String kid, String alg, String use, Boolean development) {
 
     public StoreKeyRequest {
         if (d != null) {
@@ -38,5 +40,15 @@ public record StoreKeyRequest(String kty, String crv, String x, String d, String
         if (use != null && !use.equals("sig")) {
             throw DomainException.invalid("use", "use must be \"sig\" when given");
         }
+    }
+
+    /** A key that is not marked as development data. */
+    public StoreKeyRequest(String kty, String crv, String x, String d, String kid, String alg, String use) {
+        this(kty, crv, x, d, kid, alg, use, null);
+    }
+
+    /** True when the key is marked as development data. */
+    public boolean isDevelopment() {
+        return Boolean.TRUE.equals(development);
     }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The stores' public keys (items {@code KEY#<kid>} of the Stores table, {@link StoreItems}): registered, listed and
- * revoked by an admin or the store's own staff ({@link Caller#mayManageStore}), and looked up by {@code kid} when a
+ * revoked by an admin or the store's manager ({@link Caller#mayManageStore}; never its cashier), and looked up by {@code kid} when a
  * receipt code is verified.
  *
  * <p>Lookups are cached in this container for {@code STORE_KEY_CACHE_TTL_SECONDS} (at most 60 s), so a revocation
@@ -50,6 +50,7 @@ public final class StoreKeys {
     private final StoreCatalogue stores;
     private final Clock clock;
     private final Duration cacheTtl;
+    private final boolean developmentKeysAllowed;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(StoreKey key, Instant until) { }
@@ -57,7 +58,17 @@ public final class StoreKeys {
     /** The outcome of {@link #register}: {@code created} false when the very same key was registered before. */
     public record Registration(StoreKey key, boolean created) { }
 
+    /** Keys that refuse development data (a deployed stack). */
     public StoreKeys(DynamoDbClient dynamo, String storesTable, StoreCatalogue stores, Clock clock, Duration cacheTtl) {
+        this(dynamo, storesTable, stores, clock, cacheTtl, false);
+    }
+
+    /**
+     * @param developmentKeysAllowed true on a local stack only: a key marked {@code development} (the seed's, whose
+     *                               private half is published) may be registered
+     */
+    public StoreKeys(DynamoDbClient dynamo, String storesTable, StoreCatalogue stores, Clock clock, Duration cacheTtl,
+                     boolean developmentKeysAllowed) {
         if (cacheTtl.compareTo(MAX_CACHE_TTL) > 0) {
             throw new IllegalArgumentException("the key cache TTL must be at most " + MAX_CACHE_TTL.toSeconds() + " s");
         }
@@ -66,6 +77,7 @@ public final class StoreKeys {
         this.stores = stores;
         this.clock = clock;
         this.cacheTtl = cacheTtl;
+        this.developmentKeysAllowed = developmentKeysAllowed;
     }
 
 
@@ -97,16 +109,21 @@ public final class StoreKeys {
      * @return created (201) or the same key again (200)
      * @throws DomainException 403 not this caller's store, 404 {@code unknown_store}, 409 {@code key_id_taken}
      *                         (another key, or a key of another store, under that id), 409 {@code key_revoked}
-     *                         (a revoked id is never reused)
+     *                         (a revoked id is never reused), 422 {@code development_key_refused} (a development key
+     *                         outside local mode)
      */
     public Registration register(Caller caller, String storeId, String kid, StoreKeyRequest jwk) {
         requireManager(caller, storeId);
         requireKid(kid);
+        if (jwk.isDevelopment() && !developmentKeysAllowed) {
+            throw DomainException.rejected("development_key_refused", "This key is marked as development data: its "
+                    + "private half is published, so only a local stack takes it. Register the store's own key", "development");
+        }
         if (jwk.kid() != null && !jwk.kid().equals(kid)) {
             throw DomainException.invalid("kid", "The JWK's kid '" + jwk.kid() + "' differs from the path's '" + kid + "'");
         }
         stores.find(storeId).orElseThrow(() -> DomainException.notFound("unknown_store", "There is no store '" + storeId + "'"));
-        StoreKey key = new StoreKey(kid, storeId, jwk.x(), clock.instant().truncatedTo(ChronoUnit.SECONDS), null);
+        StoreKey key = new StoreKey(kid, storeId, jwk.x(), clock.instant().truncatedTo(ChronoUnit.SECONDS), null, jwk.isDevelopment());
         try {
             dynamo.putItem(PutItemRequest.builder().tableName(table).item(StoreItems.toItem(key))
                     .conditionExpression("attribute_not_exists(" + StoreItems.KEY + ")")
@@ -186,7 +203,7 @@ public final class StoreKeys {
 
     private static void requireManager(Caller caller, String storeId) {
         if (!caller.mayManageStore(storeId)) {
-            throw DomainException.forbidden("forbidden", "Only an admin or the staff of store '" + storeId + "' may do this");
+            throw DomainException.forbidden("forbidden", "Only an admin or the manager of store '" + storeId + "' may do this");
         }
     }
 

@@ -30,6 +30,10 @@ public class DomainException extends RuntimeException {
         CONFLICT,
         /** The resource existed but is no longer usable, e.g. an expired coupon (410). */
         GONE,
+        /** The caller changed a resource from a version that is no longer the stored one: a lost update refused (412). */
+        STALE,
+        /** Replacing this resource needs the version the caller read (428): nobody overwrites what they never saw. */
+        VERSION_REQUIRED,
         /** Well-formed, but a business rule refuses it (422). */
         REJECTED,
         /** Too many requests; {@link #retryAfter()} says when to retry (429). */
@@ -69,6 +73,14 @@ public class DomainException extends RuntimeException {
 
     public static DomainException conflict(String code, String message) {
         return new DomainException(Kind.CONFLICT, code, message, null);
+    }
+
+    public static DomainException stale(String code, String message) {
+        return new DomainException(Kind.STALE, code, message, null);
+    }
+
+    public static DomainException versionRequired(String code, String message) {
+        return new DomainException(Kind.VERSION_REQUIRED, code, message, null);
     }
 
     public static DomainException gone(String code, String message) {

@@ -16,11 +16,20 @@ import java.util.stream.Collectors;
  */
 public record Caller(String userId, Set<String> groups, String staffStoreId) {
 
+    /** The mall's operators: every route, every store. */
     public static final String ADMIN_GROUP = "admin";
-    /** Staff of one store; the store is named by the {@value #STORE_CLAIM} claim. */
+    /**
+     * The cashier of one store (named by the {@value #STORE_CLAIM} claim): looks up and accepts its coupons, nothing
+     * that moves coins or trust (no keys, refunds, review decisions).
+     */
     public static final String STORE_STAFF_GROUP = "store-staff";
+    /**
+     * The manager of one store (named by the {@value #STORE_CLAIM} claim): its keys, refunds, review decisions and
+     * coupons, and its audit trail.
+     */
+    public static final String STORE_MANAGER_GROUP = "store-manager";
     public static final String GROUPS_CLAIM = "cognito:groups";
-    /** The store a {@value #STORE_STAFF_GROUP} member works for (a Cognito custom attribute). */
+    /** The store a {@value #STORE_STAFF_GROUP} or {@value #STORE_MANAGER_GROUP} member works for (a Cognito custom attribute). */
     public static final String STORE_CLAIM = "custom:storeId";
     /** A user id anywhere in the API (path, query, body): 1-128 letters, digits and {@code ._@:+-} (Cognito subs fit). */
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._@:+-]{1,128}");
@@ -28,12 +37,13 @@ public record Caller(String userId, Set<String> groups, String staffStoreId) {
     public static final String USER_ID_RULE = "1-128 characters of letters, digits and ._@:+-";
 
     /**
-     * @param staffStoreId the store this caller is staff of; null unless the caller is in
-     *                     {@value #STORE_STAFF_GROUP} and carries a non-blank {@value #STORE_CLAIM}
+     * @param staffStoreId the store this caller works for; null unless the caller is in {@value #STORE_STAFF_GROUP}
+     *                     or {@value #STORE_MANAGER_GROUP} and carries a non-blank {@value #STORE_CLAIM}
      */
     public Caller {
         groups = Set.copyOf(groups);
-        if (!groups.contains(STORE_STAFF_GROUP) || staffStoreId == null || staffStoreId.isBlank()) {
+        boolean storeRole = groups.contains(STORE_STAFF_GROUP) || groups.contains(STORE_MANAGER_GROUP);
+        if (!storeRole || staffStoreId == null || staffStoreId.isBlank()) {
             staffStoreId = null;
         }
     }
@@ -92,14 +102,43 @@ public record Caller(String userId, Set<String> groups, String staffStoreId) {
         return groups.contains(ADMIN_GROUP);
     }
 
-    /** True for an admin, or for staff of {@code storeId}: who may manage that store's keys, receipts and coupons. */
+    /** True for a {@value #STORE_MANAGER_GROUP} member with a store (not for an admin). */
+    public boolean isStoreManager() {
+        return staffStoreId != null && groups.contains(STORE_MANAGER_GROUP);
+    }
+
+    /**
+     * True for an admin, or for the manager of {@code storeId}: who may register and revoke its keys, refund its
+     * receipts, decide its reviews and read its audit trail. A store's staff (the cashier) may not.
+     */
     public boolean mayManageStore(String storeId) {
+        return isAdmin() || (isStoreManager() && staffStoreId.equals(storeId));
+    }
+
+    /** True for an admin, or for the staff or manager of {@code storeId}: who may look up and accept its coupons. */
+    public boolean mayServeStore(String storeId) {
         return isAdmin() || (staffStoreId != null && staffStoreId.equals(storeId));
     }
 
-    /** True for an admin or any store's staff (which store is checked against the resource: {@link #mayManageStore}). */
+    /** True for an admin or any store's manager (which store is checked against the resource: {@link #mayManageStore}). */
+    public boolean isAdminOrManager() {
+        return isAdmin() || isStoreManager();
+    }
+
+    /** True for an admin or any store's staff or manager (which store: {@link #mayServeStore}). */
     public boolean isAdminOrStaff() {
         return isAdmin() || staffStoreId != null;
+    }
+
+    /** The role an audit entry records: {@code admin}, {@code store-manager}, {@code store-staff} or {@code user}. */
+    public String role() {
+        if (isAdmin()) {
+            return ADMIN_GROUP;
+        }
+        if (isStoreManager()) {
+            return STORE_MANAGER_GROUP;
+        }
+        return staffStoreId != null ? STORE_STAFF_GROUP : "user";
     }
 
     /** True when this caller may act on {@code userId}: itself, or any user for an admin. */

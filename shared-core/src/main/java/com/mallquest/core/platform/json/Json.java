@@ -129,16 +129,22 @@ public final class Json {
         return DomainException.invalid("invalid_body", "The body nests too deeply or holds a value that is too long", null);
     }
 
-    /** The parser's one-line description of the problem, without its source excerpt or location. */
-    private static String parserProblem(JsonProcessingException e) {
+    /**
+     * What is wrong with the text, in the API's own words: the parser's message names its classes and switches
+     * ({@code JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS}, token excerpts), which a client must never see.
+     */
+    static String parserProblem(JsonProcessingException e) {
         String message = String.valueOf(e.getOriginalMessage());
-        for (String cut : new String[] {"\n", " (start marker at", " at [Source"}) {
-            int at = message.indexOf(cut);
-            if (at >= 0) {
-                message = message.substring(0, at);
-            }
+        if (message.contains("end-of-input")) {
+            return "it ends before the JSON value does";
         }
-        return message.strip();
+        if (message.contains("Non-standard token") || message.contains("NaN") || message.contains("Infinity")) {
+            return "numbers must be finite JSON numbers";
+        }
+        if (message.contains("Duplicate field")) {
+            return "a field appears twice";
+        }
+        return "an unexpected character or token";
     }
 
     /** Reads an {@link Instant} only from a JSON string (ISO-8601); any other token is a wrong type. */

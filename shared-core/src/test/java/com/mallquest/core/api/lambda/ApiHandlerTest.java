@@ -170,6 +170,44 @@ class ApiHandlerTest {
     }
 
     @Test
+    void handle_shouldNameNoParserFeature_whenABodyHoldsNaNOrGarbage() throws Exception {
+        // GIVEN bodies whose Jackson messages name JsonReadFeature switches and quote tokens
+        for (String body : List.of("{\"name\":\"mug\",\"count\":NaN}", "{\"name\":\"mug\",\"count\":-Infinity}",
+                "{\"name\":'mug'}", "{\"name\":\"mug\",,}", "{\"name\":\"a\",\"name\":\"b\"}")) {
+            // WHEN
+            var response = handler.handleRequest(event("POST", "/things", body, USER), null);
+            // THEN a 400 malformed_json in the API's own words
+            assertEquals(400, response.getStatusCode(), body);
+            assertEquals("malformed_json", json(response).at("/error/code").asText(), body);
+            String message = json(response).at("/error/message").asText();
+            assertFalse(message.contains("JsonReadFeature") || message.contains("ALLOW_") || message.contains("`")
+                    || message.contains("code 39") || message.contains("'mug'") || message.contains("enable"), message);
+            assertTrue(message.startsWith("The body is not valid JSON: "), message);
+        }
+    }
+
+    @Test
+    void handle_shouldForbidCachingAndSniffing_whenTheRouteIsNotPublic() {
+        // GIVEN a route for users, one for admins, and a public one
+        // WHEN each is answered (a success, a refusal, and a public answer)
+        var mine = handler.handleRequest(event("GET", "/things/mine", null, USER), null);
+        var refused = handler.handleRequest(event("GET", "/admin", null, USER), null);
+        var anonymous = handler.handleRequest(event("GET", "/things/mine", null, null), null);
+        var unmatched = handler.handleRequest(event("GET", "/nowhere", null, USER), null);
+        var open = handler.handleRequest(event("GET", "/things/7", null, null), null);
+        // THEN every answer of a non-public route says no-store, every answer says nosniff
+        for (var response : List.of(mine, refused, anonymous, unmatched)) {
+            assertEquals("no-store", response.getHeaders().get("Cache-Control"), response.getBody());
+            assertEquals("nosniff", response.getHeaders().get("X-Content-Type-Options"));
+        }
+        assertEquals(200, mine.getStatusCode());
+        assertEquals(403, refused.getStatusCode());
+        assertEquals(401, anonymous.getStatusCode());
+        assertFalse(open.getHeaders().containsKey("Cache-Control"), "a public answer may be cached");
+        assertEquals("nosniff", open.getHeaders().get("X-Content-Type-Options"));
+    }
+
+    @Test
     void handle_shouldAnswer413_whenBodyExceedsTheLimit() throws Exception {
         String big = "{\"name\":\"" + "x".repeat(2000) + "\",\"count\":1}";
         var response = handler.handleRequest(event("POST", "/things", big, USER), null);

@@ -35,8 +35,8 @@ class ReceiptReviewTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
     private static final Instant BOUGHT = Instant.parse("2026-11-25T10:15:30Z");
     private static final Caller ADMIN = new Caller("admin-1", Set.of(Caller.ADMIN_GROUP));
-    private static final Caller WATERSTONES = new Caller("ws-staff", Set.of(Caller.STORE_STAFF_GROUP), "waterstones");
-    private static final Caller FIVE_GUYS = new Caller("fg-staff", Set.of(Caller.STORE_STAFF_GROUP), "five-guys");
+    private static final Caller WATERSTONES = new Caller("ws-staff", Set.of(Caller.STORE_MANAGER_GROUP), "waterstones");
+    private static final Caller FIVE_GUYS = new Caller("fg-staff", Set.of(Caller.STORE_MANAGER_GROUP), "five-guys");
 
     private TableCores cores;
     private Map<String, String> env;

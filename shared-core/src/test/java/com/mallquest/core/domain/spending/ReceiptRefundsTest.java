@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReceiptRefundsTest {
 
     private static final Caller ADMIN = new Caller("admin-1", Set.of("admin"));
-    private static final Caller NIKE = new Caller("nike-1", Set.of("store-staff"), "nike");
-    private static final Caller ZARA = new Caller("zara-1", Set.of("store-staff"), "zara");
+    private static final Caller NIKE = new Caller("nike-1", Set.of("store-manager"), "nike");
+    private static final Caller ZARA = new Caller("zara-1", Set.of("store-manager"), "zara");
 
     private final SpendingFixture f = new SpendingFixture();
 

@@ -31,8 +31,8 @@ class StoreKeysTest {
 
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
     private static final Caller ADMIN = new Caller("admin-1", Set.of(Caller.ADMIN_GROUP));
-    private static final Caller ZARA_STAFF = new Caller("till-admin", Set.of(Caller.STORE_STAFF_GROUP), "zara");
-    private static final Caller HM_STAFF = new Caller("hm-manager", Set.of(Caller.STORE_STAFF_GROUP), "hm");
+    private static final Caller ZARA_STAFF = new Caller("till-admin", Set.of(Caller.STORE_MANAGER_GROUP), "zara");
+    private static final Caller HM_STAFF = new Caller("hm-manager", Set.of(Caller.STORE_MANAGER_GROUP), "hm");
 
     private Platform core;
     private MutableClock clock;

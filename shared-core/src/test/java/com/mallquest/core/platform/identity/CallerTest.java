@@ -75,16 +75,32 @@ class CallerTest {
     }
 
     @Test
-    void mayManageStore_shouldAllowAdminsAndThatStoresStaffOnly() {
+    void mayManageStore_shouldAllowAdminsAndThatStoresManagerOnly_whenStaffOnlyServe() {
+        // GIVEN a cashier and a manager of zara, an admin, and a storeId claim without a store group
         Caller staff = Caller.fromClaims(Map.of("sub", "s-1", "cognito:groups", "[store-staff]", "custom:storeId", "zara")).orElseThrow();
+        Caller manager = Caller.fromClaims(Map.of("sub", "m-1", "cognito:groups", "[store-manager]", "custom:storeId", "zara")).orElseThrow();
         Caller admin = Caller.fromClaims(Map.of("sub", "a-1", "cognito:groups", "[admin]")).orElseThrow();
         Caller claimWithoutGroup = Caller.fromClaims(Map.of("sub", "u-1", "custom:storeId", "zara")).orElseThrow();
+        Caller managerWithoutStore = Caller.fromClaims(Map.of("sub", "m-2", "cognito:groups", "[store-manager]")).orElseThrow();
 
-        assertTrue(staff.mayManageStore("zara"));
-        assertFalse(staff.mayManageStore("hm"));
-        assertTrue(staff.isAdminOrStaff());
+        // THEN only the manager and the admin manage zara; the cashier serves it (coupons) and nothing more
+        assertTrue(manager.mayManageStore("zara"));
+        assertFalse(manager.mayManageStore("hm"));
+        assertFalse(staff.mayManageStore("zara"), "a cashier never manages keys, refunds or reviews");
+        assertTrue(staff.mayServeStore("zara"));
+        assertFalse(staff.mayServeStore("hm"));
+        assertTrue(manager.mayServeStore("zara"));
         assertTrue(admin.mayManageStore("hm"));
-        assertFalse(claimWithoutGroup.mayManageStore("zara"), "a storeId claim without the store-staff group is no staff");
+        assertTrue(admin.mayServeStore("hm"));
+        assertTrue(staff.isAdminOrStaff());
+        assertFalse(staff.isAdminOrManager());
+        assertTrue(manager.isAdminOrManager());
+        assertFalse(claimWithoutGroup.mayServeStore("zara"), "a storeId claim without a store group is no staff");
         assertFalse(claimWithoutGroup.isAdminOrStaff());
+        assertFalse(managerWithoutStore.isAdminOrManager(), "a manager of no store manages nothing");
+        assertEquals("store-staff", staff.role());
+        assertEquals("store-manager", manager.role());
+        assertEquals("admin", admin.role());
+        assertEquals("user", claimWithoutGroup.role());
     }
 }
