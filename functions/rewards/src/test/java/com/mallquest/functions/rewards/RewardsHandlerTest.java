@@ -109,11 +109,11 @@ class RewardsHandlerTest {
                 .assertAll();
     }
 
-    /** A new coupon of the starbucks reward, redeemed by a shopper with coins enough for all. */
+    /** A new coupon of the starbucks reward, redeemed by a shopper of its own (the redemption rate limit is per user). */
     private String freshCoupon(int i) {
         try {
-            new Services(core).ledger().credit(new Credit("coupon-buyer", "adj:coupon-" + i, 100, 0, CreditKind.ADJUSTMENT, Map.of()));
-            return redeem(Map.of("sub", "coupon-buyer", "cognito:groups", "[]"), "coupon-" + i);
+            new Services(core).ledger().credit(new Credit("coupon-buyer-" + i, "adj:coupon-" + i, 100, 0, CreditKind.ADJUSTMENT, Map.of()));
+            return redeem(Map.of("sub", "coupon-buyer-" + i, "cognito:groups", "[]"), "coupon-" + i);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
