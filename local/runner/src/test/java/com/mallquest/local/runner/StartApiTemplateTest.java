@@ -106,9 +106,10 @@ class StartApiTemplateTest {
                 return new Call("/admin/stores/zara/keys", null);
             case "POST /admin/receipts/{storeId}/{receiptId}/approve":
             case "POST /admin/receipts/{storeId}/{receiptId}/reject":
-                if (token.isPresent()) { // an unsigned receipt of a review store, waiting for review
+                if (token.isPresent()) { // an unsigned receipt of a review store, submitted by a shopper, waiting for review
+                    // (a second identity: nobody approves or rejects a receipt they submitted themselves, own_receipt)
                     raw("POST", "/receipts", "{\"receiptId\":\"SR-" + unique + "\",\"storeId\":\"waterstones\",\"amount\":5.00,"
-                            + "\"purchasedAt\":\"" + Instant.now().minusSeconds(60) + "\"}", token);
+                            + "\"purchasedAt\":\"" + Instant.now().minusSeconds(60) + "\"}", Optional.of(token("start-api-shopper-" + unique)));
                 }
                 return new Call(route.path().replace("{storeId}", "waterstones").replace("{receiptId}", "SR-" + unique),
                         route.path().endsWith("/reject") ? "{\"reason\":\"start-api template test\"}" : null);
