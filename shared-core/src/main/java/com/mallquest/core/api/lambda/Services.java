@@ -5,6 +5,7 @@ import com.mallquest.core.domain.effects.EffectsService;
 import com.mallquest.core.domain.ledger.ActivityScanner;
 import com.mallquest.core.domain.gamification.Gamification;
 import com.mallquest.core.domain.gamification.Leaderboards;
+import com.mallquest.core.domain.gamification.PeriodTotals;
 import com.mallquest.core.domain.gamification.PlayerRecords;
 import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.domain.receipts.ReceiptClaims;
@@ -48,6 +49,7 @@ public final class Services {
     private final Lazy<StoreCatalogue> stores;
     private final Lazy<StoreKeys> storeKeys;
     private final Lazy<StoreRegistry> storeRegistry;
+    private final Lazy<PeriodTotals> periodTotals;
     private final Lazy<Ledger> ledger;
     private final Lazy<Gamification> gamification;
     private final Lazy<ReceiptClaims> receiptClaims;
@@ -80,13 +82,16 @@ public final class Services {
                 platform.clock(), settings.storeKeyCacheTtl(), settings.samLocal()));
         this.storeRegistry = new Lazy<>(() -> new StoreRegistry(platform.dynamoDb(), settings.storesTable(), stores.get(),
                 settings.samLocal()));
+        // Every credit carries its leaderboard period totals in its own transaction, whoever makes it.
+        this.periodTotals = new Lazy<>(() -> new PeriodTotals(platform.dynamoDb(), settings.usersTable(),
+                Leaderboards.Retention.from(settings)));
         this.ledger = new Lazy<>(() -> new Ledger(platform.dynamoDb(), settings.usersTable(), platform.cache(),
-                platform.clock()));
+                platform.clock(), periodTotals.get()::itemsFor));
         this.gamification = new Lazy<>(() -> {
             PlayerRecords players = new PlayerRecords(platform.dynamoDb(), settings.usersTable());
             return new Gamification(
                     new Leaderboards(platform.cache(), players, platform.clock(), Leaderboards.Retention.from(settings)),
-                    players, new ActivityScanner(platform.dynamoDb(), settings.usersTable()), ledger.get(),
+                    periodTotals.get(), players, new ActivityScanner(platform.dynamoDb(), settings.usersTable()), ledger.get(),
                     new Gamification.StoreZones(stores.get(), settings.mallTimeZone()), this.effects,
                     platform.cache(), platform.clock(), settings.bigBasketAmount());
         });

@@ -65,6 +65,7 @@ public final class Gamification {
     private static final Pattern DISPLAY_NAME = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N} .'_-]{1,23}");
 
     private final Leaderboards leaderboards;
+    private final PeriodTotals totals;
     private final PlayerRecords players;
     private final ActivityScanner activity;
     private final Ledger ledger;
@@ -74,10 +75,11 @@ public final class Gamification {
     private final Clock clock;
     private final BigDecimal bigBasketAmount;
 
-    public Gamification(Leaderboards leaderboards, PlayerRecords players, ActivityScanner activity, Ledger ledger,
-                        StoreZones zones, EffectPublisher effects, Cache cache, Clock clock,
+    public Gamification(Leaderboards leaderboards, PeriodTotals totals, PlayerRecords players, ActivityScanner activity,
+                        Ledger ledger, StoreZones zones, EffectPublisher effects, Cache cache, Clock clock,
                         BigDecimal bigBasketAmount) {
         this.leaderboards = leaderboards;
+        this.totals = totals;
         this.players = players;
         this.activity = activity;
         this.ledger = ledger;
@@ -93,9 +95,9 @@ public final class Gamification {
         return leaderboards;
     }
 
-    /** The rebuild of the leaderboards from the ledger (the cleanup step and the command). */
+    /** The rebuild of the leaderboards from the period totals (the cleanup step and the command). */
     public LeaderboardRebuild rebuild() {
-        return new LeaderboardRebuild(activity, leaderboards, cache);
+        return new LeaderboardRebuild(totals, activity, leaderboards, cache, clock);
     }
 
     /**
@@ -156,10 +158,15 @@ public final class Gamification {
      */
     public static Optional<Leaderboards.Points> points(String userId, String creditId, CreditKind kind, long xp,
                                                       Instant at, Map<String, String> details) {
-        if (xp == 0 || (kind == CreditKind.ADJUSTMENT && !"true".equals(details.get(LEADERBOARD_DETAIL)))) {
+        if (!countsOnBoards(kind, xp, details)) {
             return Optional.empty();
         }
         return Optional.of(new Leaderboards.Points(userId, creditId, xp, at, details.get("storeId")));
+    }
+
+    /** True when a credit of {@code kind} with {@code xp} and {@code details} has leaderboard points ({@link #points}). */
+    static boolean countsOnBoards(CreditKind kind, long xp, Map<String, String> details) {
+        return xp != 0 && (kind != CreditKind.ADJUSTMENT || "true".equals(details.get(LEADERBOARD_DETAIL)));
     }
 
     private void addToBoards(Leaderboards.Points points) {

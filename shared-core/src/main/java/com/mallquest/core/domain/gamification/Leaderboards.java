@@ -57,6 +57,20 @@ public final class Leaderboards {
             return new Retention(settings.leaderboardWeeksKept(), settings.leaderboardMonthsKept(),
                     settings.leaderboardAllTimeIdle());
         }
+
+        /** When {@code board} expires, given a credit (or a rebuild) at {@code now}. */
+        public Instant expireAt(BoardPeriod board, Instant now) {
+            return switch (board.period()) {
+                case WEEK -> board.end().plus(Duration.ofDays(7L * weeksKept));
+                case MONTH -> board.end().atZone(ZoneOffset.UTC).plusMonths(monthsKept).toInstant();
+                case ALL -> now.plus(allTimeIdle);
+            };
+        }
+
+        /** True once {@code board} is past retention at {@code now}. */
+        public boolean expired(BoardPeriod board, Instant now) {
+            return board.end() != null && !expireAt(board, now).isAfter(now);
+        }
     }
 
     /** A credit's contribution: {@code points} XP at {@code at} (the activity entry's time), in a store or not. */
@@ -173,6 +187,40 @@ public final class Leaderboards {
         return changed;
     }
 
+    /**
+     * The rebuild from the period totals: sets each shopper's score on every board of {@code board}'s period (the mall
+     * and each store in their {@link PeriodTotals.Totals}) to the total, reached at the scope's {@code lastAt}, with
+     * the markers of {@code recent} (per shopper: their credits within {@link #MARKER_WINDOW} that the totals hold),
+     * so that a late live add of one of them is not counted again. All of it in one {@link CacheBatch}; nothing for
+     * a period past retention. Returns how many scores changed.
+     */
+    public int setTotals(BoardPeriod board, List<PeriodTotals.Totals> shoppers, Map<String, List<Points>> recent) {
+        Instant now = clock.instant();
+        if (expired(board, now)) {
+            return 0;
+        }
+        Instant markersFrom = now.minus(MARKER_WINDOW);
+        Instant expireAt = expireAt(board, now);
+        CacheBatch batch = new CacheBatch();
+        List<CacheBatch.Result<Boolean>> changed = new ArrayList<>();
+        for (PeriodTotals.Totals shopper : shoppers) {
+            List<Points> credits = recent.getOrDefault(shopper.userId(), List.of());
+            shopper.scopes().forEach((scope, total) -> {
+                Map<String, Instant> markers = new java.util.LinkedHashMap<>();
+                for (Points p : credits) {
+                    if (p.points() != 0 && board.contains(p.at()) && !p.at().isBefore(markersFrom)
+                            && scopes(p.storeId()).contains(scope)) {
+                        markers.put(marker(p), p.at());
+                    }
+                }
+                changed.add(batch.rankedSet(scoresKey(board, scope), marksKey(board, scope), shopper.userId(),
+                        total.points(), board.tick(total.lastAt()), markers, markersFrom, expireAt));
+            });
+        }
+        cache.execute(batch);
+        return (int) changed.stream().filter(CacheBatch.Result::get).count();
+    }
+
     /** A shopper's sum on one board while a rebuild adds it up. */
     private static final class Total {
         final BoardPeriod board;
@@ -262,15 +310,11 @@ public final class Leaderboards {
     }
 
     boolean expired(BoardPeriod board, Instant now) {
-        return board.end() != null && !expireAt(board, now).isAfter(now);
+        return retention.expired(board, now);
     }
 
     Instant expireAt(BoardPeriod board, Instant now) {
-        return switch (board.period()) {
-            case WEEK -> board.end().plus(Duration.ofDays(7L * retention.weeksKept()));
-            case MONTH -> board.end().atZone(ZoneOffset.UTC).plusMonths(retention.monthsKept()).toInstant();
-            case ALL -> now.plus(retention.allTimeIdle());
-        };
+        return retention.expireAt(board, now);
     }
 
     /**

@@ -62,15 +62,29 @@ public final class ActivityScanner {
 
     /** Every activity entry of {@code userId} (a {@code Query} of the user's {@code ACT#} keys, page after page). */
     public List<ActivityEntry> entriesOf(String userId) {
+        return entries(userId, "begins_with(sk, :act)", Map.of(":act", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.ACTIVITY_PREFIX)));
+    }
+
+    /**
+     * The activity entries of {@code userId} from {@code from} on (a strongly consistent {@code Query} of the user's
+     * {@code ACT#} keys from that time): e.g. the credits of the last days.
+     */
+    public List<ActivityEntry> entriesSince(String userId, java.time.Instant from) {
+        return entries(userId, "sk BETWEEN :from AND :to", Map.of(
+                ":from", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.activitySk(from, "")),
+                ":to", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.ACTIVITY_PREFIX + "~")));
+    }
+
+    private List<ActivityEntry> entries(String userId, String skCondition, Map<String, AttributeValue> skValues) {
+        Map<String, AttributeValue> values = new java.util.HashMap<>(skValues);
+        values.put(":pk", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.userPk(userId)));
         List<ActivityEntry> entries = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
             var request = software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder()
                     .tableName(table)
-                    .keyConditionExpression("pk = :pk AND begins_with(sk, :act)")
-                    .expressionAttributeValues(Map.of(
-                            ":pk", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.userPk(userId)),
-                            ":act", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.ACTIVITY_PREFIX)))
+                    .keyConditionExpression("pk = :pk AND " + skCondition)
+                    .expressionAttributeValues(values)
                     .consistentRead(true);
             if (start != null) {
                 request.exclusiveStartKey(start);

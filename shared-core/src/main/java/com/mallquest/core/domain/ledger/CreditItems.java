@@ -68,6 +68,18 @@ public final class CreditItems {
         return new CreditItems(items, List.copyOf(more));
     }
 
+    /** These items and requirements, then {@code more}'s. */
+    public CreditItems with(CreditItems more) {
+        if (more.items.isEmpty() && more.requirements.isEmpty()) {
+            return this;
+        }
+        List<Item> allItems = new ArrayList<>(items);
+        allItems.addAll(more.items);
+        List<Requirement> allRequirements = new ArrayList<>(requirements);
+        allRequirements.addAll(more.requirements);
+        return new CreditItems(List.copyOf(allItems), List.copyOf(allRequirements));
+    }
+
     /** These items and a fixed write. */
     public CreditItems with(TransactWriteItem write, Function<Map<String, AttributeValue>, ? extends RuntimeException> refused) {
         return with(outcome -> write, refused);

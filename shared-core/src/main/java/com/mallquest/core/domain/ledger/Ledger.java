@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
  * The users' balances: the one place coins and XP change, exactly once per credit id.
@@ -47,6 +48,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * many concurrent changes to one account). The item layout is {@link UserItems}'s; the items of the transaction are
  * built by {@link LedgerRequests}.
  *
+ * <p>Items every credit carries, whoever calls ({@code standing}: the leaderboard period totals, which must hold
+ * every credit exactly once), are given to the constructor and written after the caller's extras.
+ *
  * <pre>{@code
  * Ledger ledger = services.ledger();
  * CreditResult r = ledger.credit(new Credit("u-1", "receipt:zara:R-1", 251, 125, CreditKind.RECEIPT, Map.of()));
@@ -67,14 +71,30 @@ public final class Ledger {
     private final LedgerRequests requests;
     private final Cache cache;
     private final Clock clock;
+    private final Function<Credit, CreditItems> standing;
 
-    /** @param usersTable the Users table ({@code USERS_TABLE}) */
+    /**
+     * A ledger whose credits carry only their callers' extras.
+     *
+     * @param usersTable the Users table ({@code USERS_TABLE})
+     */
     public Ledger(DynamoDbClient dynamo, String usersTable, Cache cache, Clock clock) {
+        this(dynamo, usersTable, cache, clock, credit -> CreditItems.none());
+    }
+
+    /**
+     * @param usersTable the Users table ({@code USERS_TABLE})
+     * @param standing   the items written in every credit's transaction after the caller's extras (e.g. the
+     *                   leaderboard period totals); no condition of theirs may fail
+     */
+    public Ledger(DynamoDbClient dynamo, String usersTable, Cache cache, Clock clock,
+                  Function<Credit, CreditItems> standing) {
         this.dynamo = dynamo;
         this.transaction = new Transaction(dynamo);
         this.requests = new LedgerRequests(usersTable);
         this.cache = cache;
         this.clock = clock;
+        this.standing = standing;
     }
 
     /** {@link #credit(Credit, CreditItems)} without extra items. */
@@ -83,15 +103,17 @@ public final class Ledger {
     }
 
     /**
-     * Applies {@code credit} once, together with {@code extras} (all or nothing). A second call with the same
-     * {@code (userId, creditId)} returns the first call's result with {@code applied=false} and writes nothing.
+     * Applies {@code credit} once, together with {@code callerExtras} and the standing items (all or nothing). A
+     * second call with the same {@code (userId, creditId)} returns the first call's result with {@code applied=false}
+     * and writes nothing.
      *
      * @throws DomainException           {@code credit_mismatch}, {@code insufficient_balance}, {@code ledger_busy}, or
      *                                   the refusal of an extra item whose condition failed
      * @throws CreditIncompleteException a DynamoDB failure; says whether the transaction may have applied
      */
-    public CreditResult credit(Credit credit, CreditItems extras) {
+    public CreditResult credit(Credit credit, CreditItems callerExtras) {
         String userId = credit.userId();
+        CreditItems extras = callerExtras.with(standing.apply(credit));
         for (int tries = 1; ; tries++) {
             Account before;
             try {

@@ -33,7 +33,12 @@ import static com.mallquest.core.platform.dynamo.Attributes.stringMap;
  *       ({@value #APPLIED} or {@value #REJECTED}), and when applied the result a replay returns
  *       ({@code levelBefore, coinsAfter, xpAfter, receiptsAfter, versionAfter, createdAfter, updatedAfter});</li>
  *   <li>one <b>activity entry</b> per applied credit {@code sk=ACT#<time>#<creditId>} (the credit's own
- *       attributes), newest last in key order.</li>
+ *       attributes), newest last in key order;</li>
+ *   <li>the <b>gamification</b> item {@code sk=GAMIFICATION} ({@code gamification/PlayerRecords} spells it);</li>
+ *   <li>one <b>period total</b> per leaderboard period the user earned points in, {@code sk=TOTAL#<period>#<label>}
+ *       ({@code TOTAL#week#2026-W49}, {@code TOTAL#month#2026-12}, {@code TOTAL#all}), written with each credit
+ *       ({@code gamification/PeriodTotals} spells its attributes); only it carries {@value #TOTALS_SHARD}, the hash
+ *       key of the sparse GSI {@value #TOTALS_INDEX}.</li>
  * </ul>
  */
 public final class UserItems {
@@ -45,6 +50,15 @@ public final class UserItems {
     static final String CREDIT_PREFIX = "CREDIT#";
     static final String ACTIVITY_PREFIX = "ACT#";
     static final String GAMIFICATION_SK = "GAMIFICATION";
+    static final String TOTALS_PREFIX = "TOTAL#";
+
+    /**
+     * The sparse GSI over the period totals: hash key {@value #TOTALS_SHARD} ({@code <period>#<label>#<shard>}),
+     * range key {@value #USER_ID}; projection ALL.
+     */
+    public static final String TOTALS_INDEX = "totals-index";
+    /** The totals GSI's hash key attribute, only on period-total items. */
+    public static final String TOTALS_SHARD = "periodShard";
 
     // profile attributes
     public static final String VERSION = "version";
@@ -53,7 +67,7 @@ public final class UserItems {
     static final String XP = "xp";
     static final String LEVEL = "level";
     static final String RECEIPTS = "receiptsCredited";
-    static final String USER_ID = "userId";
+    public static final String USER_ID = "userId";
     static final String CREATED_AT = "createdAt";
     static final String UPDATED_AT = "updatedAt";
 
@@ -103,6 +117,14 @@ public final class UserItems {
      */
     public static Map<String, AttributeValue> gamificationKey(String userId) {
         return Map.of(PK, s(userPk(userId)), SK, s(GAMIFICATION_SK));
+    }
+
+    /**
+     * The key of the user's total of one leaderboard period ({@code sk=TOTAL#<period>#<label>}); its attributes are
+     * spelled by {@code gamification/PeriodTotals}, which alone reads and writes it.
+     */
+    public static Map<String, AttributeValue> totalsKey(String userId, String period, String label) {
+        return Map.of(PK, s(userPk(userId)), SK, s(TOTALS_PREFIX + period + "#" + label));
     }
 
     /** The user id of an item's partition key ({@code USER#<id>}). */

@@ -109,6 +109,18 @@ public final class CacheBatch {
         }
     }
 
+    record RankedSet(String key, String markersKey, String member, long points, long tick, Map<String, Instant> markers,
+                     Instant markersFrom, Instant expireAt, Result<Boolean> result) implements Operation {
+        RankedSet {
+            RankedScore.check(points, tick);
+            markers = Map.copyOf(markers);
+        }
+
+        public void runOn(Cache cache) {
+            result.set(cache.rankedSet(key, markersKey, member, points, tick, markers, markersFrom, expireAt));
+        }
+    }
+
     private final List<Operation> operations = new ArrayList<>();
 
     /** {@link Cache#increment}: the new value. */
@@ -152,6 +164,13 @@ public final class CacheBatch {
     public Result<Boolean> rankedAddOnce(String key, String markersKey, String marker, String member, long points,
                                          long tick, Instant markedAt, Instant markersFrom, Instant expireAt) {
         return add(new RankedAddOnce(key, markersKey, marker, member, points, tick, markedAt, markersFrom, expireAt,
+                new Result<>())).result();
+    }
+
+    /** {@link Cache#rankedSet}: true when the score changed. */
+    public Result<Boolean> rankedSet(String key, String markersKey, String member, long points, long tick,
+                                     Map<String, Instant> markers, Instant markersFrom, Instant expireAt) {
+        return add(new RankedSet(key, markersKey, member, points, tick, markers, markersFrom, expireAt,
                 new Result<>())).result();
     }
 

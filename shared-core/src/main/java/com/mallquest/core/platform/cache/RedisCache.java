@@ -167,6 +167,11 @@ public final class RedisCache implements Cache, AutoCloseable {
                             op.markersFrom(), op.expireAt()));
             return () -> op.result().set(Long.valueOf(1).equals(reply.get()));
         }
+        if (operation instanceof CacheBatch.RankedSet op) {
+            Response<Object> reply = p.eval(RedisScripts.RANKED_SET, List.of(op.key(), op.markersKey()),
+                    rankedSetArgs(op.member(), op.points(), op.tick(), op.markers(), op.markersFrom(), op.expireAt()));
+            return () -> op.result().set(Long.valueOf(1).equals(reply.get()));
+        }
         throw new IllegalArgumentException("no pipelined form for " + operation);
     }
 
@@ -244,6 +249,12 @@ public final class RedisCache implements Cache, AutoCloseable {
                              Map<String, java.time.Instant> markers, java.time.Instant markersFrom,
                              java.time.Instant expireAt) {
         RankedScore.check(points, tick);
+        return Long.valueOf(1).equals(redis().eval(RedisScripts.RANKED_SET, List.of(key, markersKey),
+                rankedSetArgs(member, points, tick, markers, markersFrom, expireAt)));
+    }
+
+    private static List<String> rankedSetArgs(String member, long points, long tick, Map<String, java.time.Instant> markers,
+                                              java.time.Instant markersFrom, java.time.Instant expireAt) {
         List<String> args = new java.util.ArrayList<>(4 + 2 * markers.size());
         args.add(member);
         args.add(String.format("%.0f", RankedScore.of(points, tick)));
@@ -253,7 +264,7 @@ public final class RedisCache implements Cache, AutoCloseable {
             args.add(Long.toString(at.toEpochMilli()));
             args.add(marker);
         });
-        return Long.valueOf(1).equals(redis().eval(RedisScripts.RANKED_SET, List.of(key, markersKey), args));
+        return args;
     }
 
     @Override
