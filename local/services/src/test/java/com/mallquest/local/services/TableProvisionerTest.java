@@ -44,6 +44,9 @@ class TableProvisionerTest {
         assertEquals(TableStatus.ACTIVE, users.tableStatus());
         assertEquals(List.of(key("pk", KeyType.HASH), key("sk", KeyType.RANGE)), users.keySchema());
         assertEquals(BillingMode.PAY_PER_REQUEST, users.billingModeSummary().billingMode());
+        GlobalSecondaryIndexDescription totals = users.globalSecondaryIndexes().stream()
+                .filter(i -> i.indexName().equals("totals-index")).findFirst().orElseThrow();
+        assertEquals(List.of(key("periodShard", KeyType.HASH), key("userId", KeyType.RANGE)), totals.keySchema());
         assertEquals(List.of(key("storeId", KeyType.HASH)), describe(tables.get("StoresTable")).keySchema());
         TableDescription receipts = describe(tables.get("ReceiptsTable"));
         assertEquals(List.of(key("pk", KeyType.HASH)), receipts.keySchema());

@@ -6,6 +6,7 @@ import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.platform.wiring.Platform;
+import com.mallquest.core.testing.Concurrently;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.core.testing.TestCores;
@@ -22,9 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * How fast the rebuild restores the boards after a {@code FLUSHALL}, on the DynamoDB-API emulator of the tests and
- * a redis-server of this class's own: shoppers per second, printed as a {@code LEADERBOARD-REBUILD} line (the
- * figure docs/capacity.md extrapolates to 2 million shoppers).
+ * How fast the rebuild restores the boards from the period totals after a {@code FLUSHALL}, on the DynamoDB-API
+ * emulator of the tests and a redis-server of this class's own: items (one per shopper and period) and shoppers per
+ * second, printed as {@code LEADERBOARD-REBUILD} lines (the figures docs/capacity.md extrapolates to 2 million
+ * shoppers). {@code -Dmallquest.rebuild.shoppers=2000} measures more shoppers than the suite's default 40.
  */
 class LeaderboardRebuildRateTest {
 
@@ -32,42 +34,60 @@ class LeaderboardRebuildRateTest {
     static final OwnRedis<RedisServer> redis = OwnRedis.standalone();
 
     static final EffectPublisher NO_EFFECTS = (userId, type, data) -> { };
-    static final int SHOPPERS = 50;
-    static final int CREDITS_EACH = 4;
+    static final int SHOPPERS = Integer.getInteger("mallquest.rebuild.shoppers", 40);
+    static final int SEEDERS = 4;
 
     @Test
-    void rebuild_shouldRestoreEveryShopper_andReportItsRate() {
-        // GIVEN 50 shoppers with 4 receipts each, then the boards wiped
+    void rebuild_shouldRestoreEveryShopper_andReportItsRate() throws Exception {
+        // GIVEN shoppers with two receipts each, three days apart (the second within the marker window), then the
+        // boards wiped
         MutableClock clock = new MutableClock(Instant.parse("2026-11-02T08:00:00Z"));
         Platform core = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
         Services services = new Services(core, NO_EFFECTS);
         Ledger ledger = services.ledger();
-        Leaderboards boards = services.gamification().leaderboards();
-        for (int c = 0; c < CREDITS_EACH; c++) {
-            for (int s = 0; s < SHOPPERS; s++) {
-                String store = "store-" + (s + c) % 5;
-                boards.add(Gamification.points("shopper-" + s, "receipt:" + store + ":" + c + "-" + s, CreditKind.RECEIPT,
-                        10, ledger.credit(new Credit("shopper-" + s, "receipt:" + store + ":" + c + "-" + s, 20, 10,
-                                CreditKind.RECEIPT, Map.of("storeId", store))).creditedAt(), Map.of("storeId", store))
-                        .orElseThrow());
-            }
-            clock.advance(Duration.ofHours(20));
+        for (int c = 0; c < 2; c++) {
+            int round = c;
+            Concurrently.run(SEEDERS, t -> () -> {
+                for (int s = t; s < SHOPPERS; s += SEEDERS) {
+                    String store = "store-" + (s + round) % 5;
+                    ledger.credit(new Credit("shopper-" + s, "receipt:" + store + ":" + round + "-" + s, 20, 10,
+                            CreditKind.RECEIPT, Map.of("storeId", store)));
+                }
+                return null;
+            });
+            clock.advance(Duration.ofDays(3));
         }
+        clock.advance(Duration.ofDays(-2)); // the second receipts are a day old: in the marker window
         RedisMeter.of(redis.server()).call("FLUSHALL");
 
-        // WHEN the whole table is rebuilt
+        // WHEN every period kept is rebuilt, every shopper needing the markers of their recent receipt
+        LeaderboardRebuild rebuild = services.gamification().rebuild();
         long start = System.nanoTime();
-        var result = services.gamification().rebuild().rebuild(null, null, 100, Duration.ofMinutes(10));
-        double seconds = (System.nanoTime() - start) / 1e9;
+        var recent = rebuild.rebuild(null, null, 1_000, Duration.ofMinutes(30));
+        double recentSeconds = (System.nanoTime() - start) / 1e9;
+        // AND again a week later, when no shopper was credited within the marker window
+        clock.advance(Duration.ofDays(7));
+        RedisMeter.of(redis.server()).call("FLUSHALL");
+        start = System.nanoTime();
+        var quiet = rebuild.rebuild(null, null, 1_000, Duration.ofMinutes(30));
+        double quietSeconds = (System.nanoTime() - start) / 1e9;
 
-        // THEN every shopper is back with all their points, and the rate is printed
-        assertTrue(result.complete());
+        // THEN every shopper is back with all their points, and the rates are printed
+        assertTrue(recent.complete() && quiet.complete());
         BoardPeriod allTime = BoardPeriod.containing(Period.ALL, clock.instant());
         assertEquals(SHOPPERS, core.cache().sortedSize(Leaderboards.scoresKey(allTime, "mall")));
-        assertEquals(10L * CREDITS_EACH, boards.standing("shopper-7", Period.ALL, null, null).score());
-        System.out.printf("LEADERBOARD-REBUILD %d shoppers x %d credits: %d items scanned, %d entries, %d scores set "
-                        + "in %.1f s = %.0f shoppers/s; 2,000,000 shoppers at this rate: %.1f h%n", SHOPPERS,
-                CREDITS_EACH, result.scanned(), result.entries(), result.boardsChanged(), seconds, SHOPPERS / seconds,
+        assertEquals(20L, services.gamification().leaderboards().standing("shopper-7", Period.ALL, null, null).score());
+        assertEquals(SHOPPERS, recent.entries(), "one recent receipt read per shopper, for its markers");
+        assertEquals(0, quiet.entries());
+        print("credited within the marker window", recent, recentSeconds);
+        print("none credited within the marker window", quiet, quietSeconds);
+    }
+
+    private static void print(String what, LeaderboardRebuild.Result result, double seconds) {
+        System.out.printf("LEADERBOARD-REBUILD %d shoppers, %s: %d totals items read (shopper x period), %d activity "
+                        + "entries, %d scores set, in %.1f s = %.0f items/s, %.0f shoppers/s; 2,000,000 shoppers at "
+                        + "this rate: %.2f h%n", SHOPPERS, what, result.scanned(), result.entries(),
+                result.boardsChanged(), seconds, result.scanned() / seconds, SHOPPERS / seconds,
                 2_000_000 / (SHOPPERS / seconds) / 3600);
     }
 }

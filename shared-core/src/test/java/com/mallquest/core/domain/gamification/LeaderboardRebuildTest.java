@@ -6,6 +6,7 @@ import com.mallquest.core.domain.effects.EffectPublisher;
 import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
+import com.mallquest.core.domain.ledger.CreditResult;
 import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.OwnRedis;
@@ -27,7 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The leaderboards are a function of the ledger: a rebuild after FLUSHALL gives back exactly the live boards. */
+/**
+ * The leaderboards are a function of the ledger: a rebuild from the period totals after FLUSHALL gives back exactly
+ * the live boards (refunds and leaderboard adjustments included), never counting a late live add twice.
+ */
 class LeaderboardRebuildTest {
 
     @RegisterExtension
@@ -75,7 +79,13 @@ class LeaderboardRebuildTest {
         game.onCredited(ledger.credit(new Credit("u1", "adj:undo:1", 0, -15, CreditKind.ADJUSTMENT,
                 Map.of("leaderboard", "true", "storeId", "zara"))));
         game.onCredited(ledger.credit(new Credit("u2", "adj:gift:1", 0, 999, CreditKind.ADJUSTMENT, Map.of())));
+        // a returned purchase: the receipt's refund takes its XP back, in its store
+        lastRefund = ledger.credit(new Credit("u4", "refund:hm:R3", -20, -20, CreditKind.RECEIPT_REFUND,
+                Map.of("storeId", "hm", "receiptId", "R3", "refundId", "F1", "amount", "20.00")));
+        game.onCredited(lastRefund);
     }
+
+    CreditResult lastRefund;
 
     /** Every board of the game, raw: member → exact score (points and tie-break). */
     Map<String, Map<String, Double>> boards() {
@@ -116,6 +126,35 @@ class LeaderboardRebuildTest {
         assertTrue(result.complete());
         assertEquals(live, boards());
         assertTrue(result.boardsChanged() > 0);
+    }
+
+    @Test
+    void lateLiveAdd_shouldNotCountTwice_whenTheRebuildHadItsCreditInTheTotal() {
+        // GIVEN boards rebuilt from the totals after a FLUSHALL, the refund of the last minutes among them
+        playTwoWeeks();
+        Map<String, Map<String, Double>> live = boards();
+        flushAll();
+        game.rebuild().rebuild(null, null, 50, Duration.ofMinutes(1));
+        // WHEN the refund's hook runs again (a retry of the request that made it)
+        game.onCredited(lastRefund);
+        // THEN the markers the rebuild recorded refuse it: every board is as it was live
+        assertEquals(live, boards());
+    }
+
+    @Test
+    void hiddenShopper_shouldStayOffThePublicBoard_whenRebuilt() {
+        // GIVEN a shopper who hid from the public boards
+        playTwoWeeks();
+        game.savePreferences("u3", new Gamification.Preferences(false, null));
+        flushAll();
+        // WHEN the boards are rebuilt
+        game.rebuild().rebuild(null, null, 50, Duration.ofMinutes(1));
+        // THEN they keep their own rank, and the public list leaves them out
+        var standing = game.leaderboards().standing("u3", Period.ALL, null, null);
+        assertTrue(standing.rank() != null && standing.score() > 0);
+        assertTrue(game.leaderboards().top(Period.ALL, null, null, 10).entries().stream()
+                .noneMatch(e -> e.name().equals(Leaderboards.maskedId("u3"))));
+        assertEquals(4, game.leaderboards().top(Period.ALL, null, null, 10).entries().size());
     }
 
     @Test
