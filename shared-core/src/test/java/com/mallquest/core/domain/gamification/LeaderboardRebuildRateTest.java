@@ -12,6 +12,7 @@ import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.core.testing.TestCores;
 import com.mallquest.local.testsupport.RedisMeter;
 import com.mallquest.local.testsupport.RedisServer;
+import com.mallquest.local.testsupport.RedisWork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -62,9 +63,11 @@ class LeaderboardRebuildRateTest {
 
         // WHEN every period kept is rebuilt, every shopper needing the markers of their recent receipt
         LeaderboardRebuild rebuild = services.gamification().rebuild();
+        RedisWork work = RedisWork.start(RedisMeter.of(redis.server()));
         long start = System.nanoTime();
         var recent = rebuild.rebuild(null, null, 1_000, Duration.ofMinutes(30));
         double recentSeconds = (System.nanoTime() - start) / 1e9;
+        RedisWork.Done redisWork = work.stop();
         // AND again a week later, when no shopper was credited within the marker window
         clock.advance(Duration.ofDays(7));
         RedisMeter.of(redis.server()).call("FLUSHALL");
@@ -77,10 +80,15 @@ class LeaderboardRebuildRateTest {
         BoardPeriod allTime = BoardPeriod.containing(Period.ALL, clock.instant());
         assertEquals(SHOPPERS, core.cache().sortedSize(Leaderboards.scoresKey(allTime, "mall")));
         assertEquals(20L, services.gamification().leaderboards().standing("shopper-7", Period.ALL, null, null).score());
-        assertEquals(SHOPPERS, recent.entries(), "one recent receipt read per shopper, for its markers");
+        assertEquals(3 * SHOPPERS, recent.scanned(), "one item per shopper and period: week, month, all time");
+        assertEquals(3 * SHOPPERS, recent.entries(), "each shopper's recent receipt, read for the markers of each period");
         assertEquals(0, quiet.entries());
         print("credited within the marker window", recent, recentSeconds);
         print("none credited within the marker window", quiet, quietSeconds);
+        System.out.printf("LEADERBOARD-REBUILD-ECPU %d shoppers: %d commands, %.0f bytes, %.1f ECPU = %.1f ECPU a "
+                        + "shopper; by command: %s%n", SHOPPERS, redisWork.calls(),
+                (double) redisWork.bytesIn() + redisWork.bytesOut(), redisWork.ecpu(), redisWork.ecpu() / SHOPPERS,
+                redisWork.byCommand(SHOPPERS));
     }
 
     private static void print(String what, LeaderboardRebuild.Result result, double seconds) {

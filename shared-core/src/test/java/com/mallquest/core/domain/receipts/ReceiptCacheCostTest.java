@@ -1,0 +1,85 @@
+package com.mallquest.core.domain.receipts;
+
+import com.mallquest.core.api.lambda.Services;
+import com.mallquest.core.domain.effects.EffectPublisher;
+import com.mallquest.core.platform.wiring.Platform;
+import com.mallquest.core.testing.MutableClock;
+import com.mallquest.core.testing.OwnRedis;
+import com.mallquest.core.testing.ReceiptCodes;
+import com.mallquest.core.testing.StoreSeed;
+import com.mallquest.core.testing.TestCores;
+import com.mallquest.local.testsupport.RedisMeter;
+import com.mallquest.local.testsupport.RedisServer;
+import com.mallquest.local.testsupport.RedisWork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a credited receipt costs ElastiCache Serverless, measured on a redis-server of this class's own through the
+ * real receipt path (rate limit, store, credit, leaderboards, badges): commands, bytes and ECPU ({@link RedisWork}),
+ * printed as a {@code RECEIPT-ECPU} line for docs/capacity.md. {@code -Dmallquest.ecpu.receipts=400} measures more
+ * receipts than the suite's default 40.
+ */
+class ReceiptCacheCostTest {
+
+    @RegisterExtension
+    static final OwnRedis<RedisServer> redis = OwnRedis.standalone();
+
+    static final int RECEIPTS = Integer.getInteger("mallquest.ecpu.receipts", 40);
+    static final int SHOPPERS = 10;
+    static final List<String> STORES = List.of("zara", "hm", "nike", "decathlon", "pandora");
+    static final EffectPublisher NO_EFFECTS = (userId, type, data) -> { };
+
+    @Test
+    void creditedReceipt_shouldStayWithinItsCacheBudget_whenTheBoardsAndStoresAreWarm() {
+        // GIVEN a mall with its stores, ten shoppers who each had a receipt credited (connections open, boards exist)
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+        Map<String, String> env = redis.environment();
+        env.put("RECEIPT_RATE_LIMIT", "1000/60s");
+        env.put("RECEIPT_DAILY_STORE_LIMIT", "1000");
+        Platform core = TestCores.withClock(Platform.fromEnvironment(env), clock);
+        StoreSeed.loadWithKeys(core);
+        ReceiptService receipts = new Services(core, NO_EFFECTS).receipts();
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        for (int u = 0; u < SHOPPERS; u++) {
+            submit(receipts, "s-" + run + "-" + u, "warm-" + u, STORES.get(u % STORES.size()), clock);
+        }
+        RedisWork work = RedisWork.start(RedisMeter.of(redis.server()));
+
+        // WHEN RECEIPTS more receipts are credited
+        for (int i = 0; i < RECEIPTS; i++) {
+            clock.advance(Duration.ofSeconds(7));
+            ReceiptResult result = submit(receipts, "s-" + run + "-" + i % SHOPPERS, "R-" + i,
+                    STORES.get(i % STORES.size()), clock);
+            assertTrue(result.coinsEarned() > 0 && !result.replayed());
+        }
+        RedisWork.Done done = work.stop();
+
+        // THEN a receipt stays within a few commands and a few KB (a whole catalogue read would break it)
+        double commands = done.calls() / (double) RECEIPTS;
+        double bytes = (done.bytesIn() + done.bytesOut()) / (double) RECEIPTS;
+        double ecpu = done.ecpu() / RECEIPTS;
+        System.out.printf("RECEIPT-ECPU %d receipts of %d shoppers: %.1f commands, %.0f bytes (in %.0f, out %.0f) a "
+                        + "receipt; %.1f ECPU a receipt (commands weighted by vCPU time against a GET of %.1f us, or "
+                        + "KB moved, whichever is higher); at 300 receipts/s %.0f ECPU/s; by command: %s%n",
+                RECEIPTS, SHOPPERS, commands, bytes, done.bytesIn() / (double) RECEIPTS,
+                done.bytesOut() / (double) RECEIPTS, ecpu, done.simpleUsec(), 300 * ecpu, done.byCommand(RECEIPTS));
+        assertTrue(bytes < 4_096, "bytes a receipt: " + bytes);
+        assertTrue(commands >= 1 && commands < 40, "commands a receipt: " + commands);
+    }
+
+    private static ReceiptResult submit(ReceiptService receipts, String userId, String receiptId, String store,
+                                        MutableClock clock) {
+        return (ReceiptResult) receipts.submit(userId, ReceiptCodes.signed(new ReceiptSubmission(receiptId, store,
+                new BigDecimal("35.00"), clock.instant().minusSeconds(60))));
+    }
+}
