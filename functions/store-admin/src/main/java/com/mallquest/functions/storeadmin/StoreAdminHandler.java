@@ -10,6 +10,9 @@ import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
 import com.mallquest.core.domain.receipts.ReceiptResult;
 import com.mallquest.core.domain.receipts.ReceiptReviews;
+import com.mallquest.core.domain.audit.AuditEntry;
+import com.mallquest.core.domain.audit.AuditTrail;
+import com.mallquest.core.platform.json.Json;
 import com.mallquest.core.domain.stores.Store;
 import com.mallquest.core.domain.stores.StoreChange;
 import com.mallquest.core.domain.stores.StoreKey;
@@ -37,6 +40,7 @@ import java.util.Map;
 public final class StoreAdminHandler extends ApiHandler {
     private final StoreKeys keys;
     private final StoreRegistry registry;
+    private final AuditTrail audit;
     private final ReceiptReviews reviews;
 
     public StoreAdminHandler() {
@@ -47,6 +51,7 @@ public final class StoreAdminHandler extends ApiHandler {
         super(services.platform());
         this.keys = services.storeKeys();
         this.registry = services.storeRegistry();
+        this.audit = services.auditTrail();
         this.reviews = services.reviews();
     }
 
@@ -77,6 +82,7 @@ public final class StoreAdminHandler extends ApiHandler {
     protected List<Route> routes() {
         return List.of(
                 Route.get("/admin/stores", Access.ADMIN, this::listStores),
+                Route.get("/admin/audit", Access.MANAGER, this::auditTrail),
                 Route.get("/admin/stores/{storeId}", Access.MANAGER, this::getStore),
                 Route.put("/admin/stores/{storeId}", Access.ADMIN, this::putStore),
                 Route.put("/admin/stores/{storeId}/keys/{kid}", Access.MANAGER, this::putKey),
@@ -85,6 +91,48 @@ public final class StoreAdminHandler extends ApiHandler {
                 Route.get("/admin/receipts", Access.MANAGER, this::listReviews),
                 Route.post("/admin/receipts/{storeId}/{receiptId}/approve", Access.MANAGER, this::approve),
                 Route.post("/admin/receipts/{storeId}/{receiptId}/reject", Access.MANAGER, this::reject));
+    }
+
+    /** An audit entry as the API shows it: {@code before} and {@code after} as JSON values. */
+    record AuditView(String entryId, Instant at, String actorId, String actorRole, String action, String storeId, String target,
+                     com.fasterxml.jackson.databind.JsonNode before, com.fasterxml.jackson.databind.JsonNode after, String requestId) {
+        static AuditView of(AuditEntry e) {
+            return new AuditView(e.entryId(), e.at(), e.actorId(), e.actorRole(), e.action().wire(), e.storeId(), e.target(),
+                    tree(e.before()), tree(e.after()), e.requestId());
+        }
+
+        private static com.fasterxml.jackson.databind.JsonNode tree(String json) {
+            try {
+                return json == null ? null : Json.MAPPER.readTree(json);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("an audit entry holds no JSON", e);
+            }
+        }
+    }
+
+    /** A page of {@code GET /admin/audit}, newest first. */
+    record AuditPage(List<AuditView> entries, String nextCursor) { }
+
+    private ApiResponse auditTrail(ApiRequest request) {
+        AuditTrail.Page page = audit.page(request.requireCaller(), request.query("storeId").orElse(null),
+                request.query("actor").orElse(null), instant(request, "from", false), instant(request, "to", true),
+                request.queryInt("limit", 50, 1, AuditTrail.MAX_PAGE), request.query("cursor").orElse(null));
+        return ApiResponse.ok(new AuditPage(page.entries().stream().map(AuditView::of).toList(), page.nextCursor()));
+    }
+
+    /** {@code ?name=} as an instant ({@code 2026-12-01T10:00:00Z}) or a UTC day ({@code 2026-12-01}: its start, or its end for {@code to}). */
+    private static Instant instant(ApiRequest request, String name, boolean endOfDay) {
+        return request.query(name).map(value -> {
+            try {
+                if (value.length() == 10) {
+                    java.time.LocalDate day = java.time.LocalDate.parse(value);
+                    return (endOfDay ? day.plusDays(1) : day).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().minusMillis(endOfDay ? 1 : 0);
+                }
+                return Instant.parse(value);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw DomainException.invalid(name, name + " must be an ISO-8601 instant (2026-12-01T10:00:00Z) or a day (2026-12-01)");
+            }
+        }).orElse(null);
     }
 
     private ApiResponse listStores(ApiRequest request) {

@@ -40,7 +40,7 @@ public final class SubmitReceiptHandler extends ApiHandler {
         this(Services.container());
     }
 
-    SubmitReceiptHandler(Services services) {
+    public SubmitReceiptHandler(Services services) {
         super(services.platform());
         this.receipts = services.receipts();
         this.stores = services.stores();

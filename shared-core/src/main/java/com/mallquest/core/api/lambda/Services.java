@@ -19,6 +19,7 @@ import com.mallquest.core.domain.spending.SpendingCleanup;
 import com.mallquest.core.domain.stores.StoreCatalogue;
 import com.mallquest.core.domain.stores.StoreKeys;
 import com.mallquest.core.domain.stores.StoreRegistry;
+import com.mallquest.core.domain.audit.AuditTrail;
 import com.mallquest.core.domain.users.UserViewService;
 import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.ratelimit.RateLimiter;
@@ -50,6 +51,7 @@ public final class Services {
     private final Lazy<StoreKeys> storeKeys;
     private final Lazy<StoreRegistry> storeRegistry;
     private final Lazy<PeriodTotals> periodTotals;
+    private final Lazy<AuditTrail> auditTrail;
     private final Lazy<Ledger> ledger;
     private final Lazy<Gamification> gamification;
     private final Lazy<ReceiptClaims> receiptClaims;
@@ -78,10 +80,11 @@ public final class Services {
         this.effects = effects != null ? effects : effectsService;
         this.stores = new Lazy<>(() -> new StoreCatalogue(platform.dynamoDb(), settings.storesTable(), platform.cache(),
                 settings.storeCacheTtl()));
-        this.storeKeys = new Lazy<>(() -> new StoreKeys(platform.dynamoDb(), settings.storesTable(), stores.get(),
-                platform.clock(), settings.storeKeyCacheTtl(), settings.samLocal()));
-        this.storeRegistry = new Lazy<>(() -> new StoreRegistry(platform.dynamoDb(), settings.storesTable(), stores.get(),
-                settings.samLocal()));
+        this.storeKeys = new Lazy<>(() -> new StoreKeys(platform.dynamoDb(), settings.storesTable(), settings.auditTable(),
+                stores.get(), platform.clock(), settings.storeKeyCacheTtl(), settings.samLocal()));
+        this.storeRegistry = new Lazy<>(() -> new StoreRegistry(platform.dynamoDb(), settings.storesTable(), settings.auditTable(),
+                stores.get(), platform.clock(), settings.samLocal()));
+        this.auditTrail = new Lazy<>(() -> new AuditTrail(platform.dynamoDb(), settings.auditTable(), platform.clock()));
         // Every credit carries its leaderboard period totals in its own transaction, whoever makes it.
         this.periodTotals = new Lazy<>(() -> new PeriodTotals(platform.dynamoDb(), settings.usersTable(),
                 Leaderboards.Retention.from(settings)));
@@ -142,6 +145,8 @@ public final class Services {
     public StoreKeys storeKeys() { return storeKeys.get(); }
 
     public StoreRegistry storeRegistry() { return storeRegistry.get(); }
+
+    public AuditTrail auditTrail() { return auditTrail.get(); }
 
     public Ledger ledger() { return ledger.get(); }
 

@@ -1,16 +1,20 @@
 package com.mallquest.core.domain.stores;
 
+import com.mallquest.core.domain.audit.AuditAction;
+import com.mallquest.core.domain.audit.AuditEntry;
+import com.mallquest.core.domain.audit.AuditItems;
+import com.mallquest.core.platform.dynamo.Transaction;
 import com.mallquest.core.platform.identity.Caller;
+import com.mallquest.core.platform.json.Json;
 import com.mallquest.core.platform.errors.DomainException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The stores' public keys (items {@code KEY#<kid>} of the Stores table, {@link StoreItems}): registered, listed and
- * revoked by an admin or the store's manager ({@link Caller#mayManageStore}; never its cashier), and looked up by {@code kid} when a
+ * revoked by an admin or the store's manager (each change written with its audit entry, {@link AuditItems}), ({@link Caller#mayManageStore}; never its cashier), and looked up by {@code kid} when a
  * receipt code is verified.
  *
  * <p>Lookups are cached in this container for {@code STORE_KEY_CACHE_TTL_SECONDS} (at most 60 s), so a revocation
@@ -51,6 +55,7 @@ public final class StoreKeys {
     private final Clock clock;
     private final Duration cacheTtl;
     private final boolean developmentKeysAllowed;
+    private final String auditTable;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(StoreKey key, Instant until) { }
@@ -58,17 +63,14 @@ public final class StoreKeys {
     /** The outcome of {@link #register}: {@code created} false when the very same key was registered before. */
     public record Registration(StoreKey key, boolean created) { }
 
-    /** Keys that refuse development data (a deployed stack). */
-    public StoreKeys(DynamoDbClient dynamo, String storesTable, StoreCatalogue stores, Clock clock, Duration cacheTtl) {
-        this(dynamo, storesTable, stores, clock, cacheTtl, false);
-    }
-
     /**
+     * @param auditTable             the audit trail's table: each registration and revocation is written there in
+     *                               the same transaction
      * @param developmentKeysAllowed true on a local stack only: a key marked {@code development} (the seed's, whose
      *                               private half is published) may be registered
      */
-    public StoreKeys(DynamoDbClient dynamo, String storesTable, StoreCatalogue stores, Clock clock, Duration cacheTtl,
-                     boolean developmentKeysAllowed) {
+    public StoreKeys(DynamoDbClient dynamo, String storesTable, String auditTable, StoreCatalogue stores, Clock clock,
+                     Duration cacheTtl, boolean developmentKeysAllowed) {
         if (cacheTtl.compareTo(MAX_CACHE_TTL) > 0) {
             throw new IllegalArgumentException("the key cache TTL must be at most " + MAX_CACHE_TTL.toSeconds() + " s");
         }
@@ -78,6 +80,7 @@ public final class StoreKeys {
         this.clock = clock;
         this.cacheTtl = cacheTtl;
         this.developmentKeysAllowed = developmentKeysAllowed;
+        this.auditTable = auditTable;
     }
 
 
@@ -124,25 +127,30 @@ public final class StoreKeys {
         }
         stores.find(storeId).orElseThrow(() -> DomainException.notFound("unknown_store", "There is no store '" + storeId + "'"));
         StoreKey key = new StoreKey(kid, storeId, jwk.x(), clock.instant().truncatedTo(ChronoUnit.SECONDS), null, jwk.isDevelopment());
-        try {
-            dynamo.putItem(PutItemRequest.builder().tableName(table).item(StoreItems.toItem(key))
-                    .conditionExpression("attribute_not_exists(" + StoreItems.KEY + ")")
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                    .build());
+        AuditEntry entry = AuditEntry.of(caller, clock.instant(), AuditAction.KEY_REGISTERED, storeId, "key:" + kid,
+                "key:" + kid + ":registered", null, Json.write(Map.of("kid", kid, "x", key.x(), "status", key.status())));
+        Transaction.Outcome outcome = new Transaction(dynamo).write(List.of(
+                TransactWriteItem.builder().put(Put.builder().tableName(table).item(StoreItems.toItem(key))
+                        .conditionExpression("attribute_not_exists(" + StoreItems.KEY + ")").build()).build(),
+                AuditItems.put(auditTable, entry)));
+        if (outcome.applied()) {
             return new Registration(key, true);
-        } catch (ConditionalCheckFailedException e) {
-            StoreKey existing = e.hasItem() && !e.item().isEmpty() ? StoreItems.toKey(e.item())
-                    : read(kid).orElseThrow(() -> new IllegalStateException("key " + kid + " reported existing but cannot be read"));
-            if (!existing.storeId().equals(storeId) || !existing.x().equals(jwk.x())) {
-                throw DomainException.conflict("key_id_taken", "Another key is registered under the id '" + kid
-                        + "'; key ids are unique in the mall: choose a new one");
-            }
-            if (existing.revoked()) {
-                throw DomainException.conflict("key_revoked", "Key '" + kid + "' was revoked at " + existing.revokedAt()
-                        + "; a revoked key is never reinstated: register a new key under a new id");
-            }
-            return new Registration(existing, false);
         }
+        if (!outcome.conditionFailed(0)) {
+            throw new IllegalStateException("audit entry " + entry.entryId() + " exists without its key");
+        }
+        // an id registered before: the same key again (no new entry: nothing changed) or a refusal
+        StoreKey existing = !outcome.oldItem(0).isEmpty() ? StoreItems.toKey(outcome.oldItem(0))
+                : read(kid).orElseThrow(() -> new IllegalStateException("key " + kid + " reported existing but cannot be read"));
+        if (!existing.storeId().equals(storeId) || !existing.x().equals(jwk.x())) {
+            throw DomainException.conflict("key_id_taken", "Another key is registered under the id '" + kid
+                    + "'; key ids are unique in the mall: choose a new one");
+        }
+        if (existing.revoked()) {
+            throw DomainException.conflict("key_revoked", "Key '" + kid + "' was revoked at " + existing.revokedAt()
+                    + "; a revoked key is never reinstated: register a new key under a new id");
+        }
+        return new Registration(existing, false);
     }
 
     /** The keys of {@code storeId}, active and revoked, by id. */
@@ -176,16 +184,21 @@ public final class StoreKeys {
         requireManager(caller, storeId);
         requireKid(kid);
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        try {
-            dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(StoreItems.keyItemKey(kid))
-                    .updateExpression("SET #revoked = :now")
-                    .conditionExpression("#keyOf = :store AND attribute_not_exists(#revoked)")
-                    .expressionAttributeNames(Map.of("#revoked", StoreItems.REVOKED_AT, "#keyOf", StoreItems.KEY_OF))
-                    .expressionAttributeValues(Map.of(":now", StoreItems.s(now.toString()), ":store", StoreItems.s(storeId)))
-                    .build());
-        } catch (ConditionalCheckFailedException e) {
-            // no such key of this store, or revoked before: the read below tells which
+        AuditEntry entry = AuditEntry.of(caller, clock.instant(), AuditAction.KEY_REVOKED, storeId, "key:" + kid,
+                "key:" + kid + ":revoked", Json.write(Map.of("status", "active")),
+                Json.write(Map.of("status", "revoked", "revokedAt", now.toString())));
+        Transaction.Outcome outcome = new Transaction(dynamo).write(List.of(
+                TransactWriteItem.builder().update(Update.builder().tableName(table).key(StoreItems.keyItemKey(kid))
+                        .updateExpression("SET #revoked = :now")
+                        .conditionExpression("#keyOf = :store AND attribute_not_exists(#revoked)")
+                        .expressionAttributeNames(Map.of("#revoked", StoreItems.REVOKED_AT, "#keyOf", StoreItems.KEY_OF))
+                        .expressionAttributeValues(Map.of(":now", StoreItems.s(now.toString()), ":store", StoreItems.s(storeId)))
+                        .build()).build(),
+                AuditItems.put(auditTable, entry)));
+        if (!outcome.applied() && !outcome.conditionFailed(0)) {
+            throw new IllegalStateException("audit entry " + entry.entryId() + " exists without its revocation");
         }
+        // not applied: no such key of this store, or revoked before (its entry was written then); the read tells which
         cache.remove(kid);
         StoreKey key = read(kid).filter(k -> k.storeId().equals(storeId))
                 .orElseThrow(() -> DomainException.notFound("key_not_found", "Store '" + storeId + "' has no key '" + kid + "'"));

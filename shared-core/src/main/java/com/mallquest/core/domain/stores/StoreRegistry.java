@@ -4,9 +4,15 @@ import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.platform.identity.Caller;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import com.mallquest.core.domain.audit.AuditAction;
+import com.mallquest.core.domain.audit.AuditEntry;
+import com.mallquest.core.domain.audit.AuditItems;
+import com.mallquest.core.platform.dynamo.Transaction;
+import com.mallquest.core.platform.json.Json;
+import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
@@ -22,11 +28,12 @@ import java.util.Optional;
 /**
  * The stores as the mall's operators change them: created and replaced through the API with a version that makes a
  * lost update impossible (optimistic concurrency: the caller sends the version it read, the write is conditional on
- * it), listed with the inactive ones, paged. Every change drops the cached catalogue ({@link StoreCatalogue}), so
+ * it), listed with the inactive ones, paged. Each change is one {@code TransactWriteItems}: the store and its audit
+ * entry ({@link AuditItems}) are written together or not at all. Every change drops the cached catalogue ({@link StoreCatalogue}), so
  * receipts see it at once (in every container that shares the cache; within the catalogue TTL otherwise).
  *
  * <pre>{@code
- * StoreRegistry registry = new StoreRegistry(dynamo, storesTable, catalogue, false);
+ * StoreRegistry registry = new StoreRegistry(dynamo, storesTable, auditTable, catalogue, clock, false);
  * StoreRegistry.Saved saved = registry.put(admin, change.toStore("zara"), null, false);   // created, version 1
  * registry.put(admin, changed, saved.store().version(), false);                         // replaced, version 2
  * }</pre>
@@ -41,6 +48,8 @@ public final class StoreRegistry {
     private final String table;
     private final StoreCatalogue catalogue;
     private final boolean developmentAllowed;
+    private final String auditTable;
+    private final Clock clock;
 
     /**
      * A store with its version (the ETag of the API) and its development marker.
@@ -69,10 +78,14 @@ public final class StoreRegistry {
     public record Page(List<Versioned> stores, String nextCursor) { }
 
     /**
+     * @param auditTable         the audit trail's table: each change is written there in the same transaction
      * @param developmentAllowed true on a local stack only: a store marked {@code development} may be written
      */
-    public StoreRegistry(DynamoDbClient dynamo, String storesTable, StoreCatalogue catalogue, boolean developmentAllowed) {
+    public StoreRegistry(DynamoDbClient dynamo, String storesTable, String auditTable, StoreCatalogue catalogue, Clock clock,
+                         boolean developmentAllowed) {
         this.dynamo = dynamo;
+        this.auditTable = auditTable;
+        this.clock = clock;
         this.table = storesTable;
         this.catalogue = catalogue;
         this.developmentAllowed = developmentAllowed;
@@ -94,32 +107,42 @@ public final class StoreRegistry {
             throw DomainException.rejected("development_data_refused", "This store is marked as development data; "
                     + "only a local stack takes it", "development");
         }
+        Map<String, AttributeValue> current = currentItem(store.storeId());
+        if (current != null && expectedVersion == null || current == null && expectedVersion != null
+                || current != null && StoreItems.version(current) != expectedVersion) {
+            throw refusal(store.storeId(), expectedVersion, current);
+        }
         long version = expectedVersion == null ? 1 : expectedVersion + 1;
-        PutItemRequest.Builder put = PutItemRequest.builder().tableName(table)
-                .item(StoreItems.toItem(store, version, development))
+        Put.Builder put = Put.builder().tableName(table).item(StoreItems.toItem(store, version, development))
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
         if (expectedVersion == null) {
             put.conditionExpression("attribute_not_exists(#id)").expressionAttributeNames(Map.of("#id", StoreItems.KEY));
         } else if (expectedVersion == 1) {
-            put.conditionExpression("attribute_exists(#id) AND attribute_not_exists(#kid) AND (attribute_not_exists(#v) OR #v = :v)")
-                    .expressionAttributeNames(Map.of("#id", StoreItems.KEY, "#kid", StoreItems.KID, "#v", StoreItems.VERSION))
+            put.conditionExpression("attribute_exists(#id) AND (attribute_not_exists(#v) OR #v = :v)")
+                    .expressionAttributeNames(Map.of("#id", StoreItems.KEY, "#v", StoreItems.VERSION))
                     .expressionAttributeValues(Map.of(":v", StoreItems.n("1")));
         } else {
-            put.conditionExpression("#v = :v AND attribute_not_exists(#kid)")
-                    .expressionAttributeNames(Map.of("#v", StoreItems.VERSION, "#kid", StoreItems.KID))
+            put.conditionExpression("#v = :v")
+                    .expressionAttributeNames(Map.of("#v", StoreItems.VERSION))
                     .expressionAttributeValues(Map.of(":v", StoreItems.n(Long.toString(expectedVersion))));
         }
-        Map<String, AttributeValue> old;
-        try {
-            old = dynamo.putItem(put.returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD).build()).attributes();
-        } catch (ConditionalCheckFailedException e) {
-            // the item as it is comes with the refusal (DynamoDB); an emulator that omits it costs one read
-            Map<String, AttributeValue> current = e.hasItem() && !e.item().isEmpty() ? e.item() : currentItem(store.storeId());
-            throw refusal(store.storeId(), expectedVersion, current);
+        Store before = current == null ? null : StoreItems.toStore(current);
+        Versioned after = new Versioned(store, version, development);
+        AuditEntry entry = AuditEntry.of(caller, clock.instant(), before == null ? AuditAction.STORE_CREATED : AuditAction.STORE_CHANGED,
+                store.storeId(), "store:" + store.storeId(), "store:" + store.storeId() + ":v" + version,
+                before == null ? null : Json.write(before), Json.write(store));
+        Transaction.Outcome outcome = new Transaction(dynamo).write(List.of(
+                TransactWriteItem.builder().put(put.build()).build(), AuditItems.put(auditTable, entry)));
+        if (!outcome.applied()) {
+            if (!outcome.conditionFailed(0)) {
+                throw new IllegalStateException("audit entry " + entry.entryId() + " was written before its change");
+            }
+            // another operator's change came between the read and the write: refused, and no audit entry exists
+            Map<String, AttributeValue> now = outcome.oldItem(0).isEmpty() ? currentItem(store.storeId()) : outcome.oldItem(0);
+            throw refusal(store.storeId(), expectedVersion, now);
         }
         catalogue.forget(store.storeId());
-        Store before = old == null || old.isEmpty() ? null : StoreItems.toStore(old);
-        return new Saved(new Versioned(store, version, development), before);
+        return new Saved(after, before);
     }
 
     /** The refusal of a write whose condition failed, from the item as it is ({@code current}, null: none). */

@@ -25,6 +25,7 @@ public final class Settings {
     private final String receiptsTable;
     private final String storesTable;
     private final Optional<String> spendingTable;
+    private final Optional<String> auditTable;
     private final int cleanupMaxSpendingItems;
     private final Duration rewardCacheTtl;
     private final String region;
@@ -69,6 +70,7 @@ public final class Settings {
         this.receiptsTable = env.required("RECEIPTS_TABLE");
         this.storesTable = env.required("STORES_TABLE");
         this.spendingTable = env.optional("SPENDING_TABLE");
+        this.auditTable = env.optional("AUDIT_TABLE");
         this.cleanupMaxSpendingItems = env.integer("CLEANUP_MAX_SPENDING_ITEMS", 100, 1, 10_000);
         this.rewardCacheTtl = Duration.ofSeconds(env.integer("REWARD_CACHE_TTL_SECONDS", 10, 1, 86_400));
         this.region = env.optional("AWS_REGION").orElse("us-east-1");
@@ -132,6 +134,15 @@ public final class Settings {
     public String spendingTable() {
         return spendingTable.orElseThrow(() -> new SettingsException(
                 "Missing required environment variable SPENDING_TABLE (see docs/configuration.md)"));
+    }
+
+    /**
+     * DynamoDB table of the audit trail, the staff actions written with their changes ({@code AUDIT_TABLE}). Required by
+     * the functions whose routes change stores, keys, receipts, rewards, balances or coupons (template.yaml passes it to all).
+     */
+    public String auditTable() {
+        return auditTable.orElseThrow(() -> new SettingsException(
+                "Missing required environment variable AUDIT_TABLE (see the configuration table in README.md)"));
     }
 
     /** {@code CLEANUP_MAX_SPENDING_ITEMS}: due spending items (expired coupons, unfinished redemptions and refunds) one cleanup run handles. Default 100. */

@@ -169,7 +169,7 @@ class StoreKeysTest {
     void find_shouldServeACachedKeyForAtMostTheTtl_soARevocationElsewhereTakesEffectWithinIt() {
         // GIVEN a container (its own StoreKeys, TTL 30 s) that has looked a key up
         keys().register(ADMIN, "zara", "zara-till-1", jwk(DevReceiptSigner.generate()));
-        StoreKeys container = new StoreKeys(core.dynamoDb(), core.settings().storesTable(), new Services(core).stores(), clock, Duration.ofSeconds(30));
+        StoreKeys container = new StoreKeys(core.dynamoDb(), core.settings().storesTable(), core.settings().auditTable(), new Services(core).stores(), clock, Duration.ofSeconds(30), false);
         assertFalse(container.find("zara-till-1").orElseThrow().revoked());
         // WHEN another container revokes it
         keys().revoke(ADMIN, "zara", "zara-till-1");
@@ -180,7 +180,7 @@ class StoreKeysTest {
         assertTrue(container.find("zara-till-1").orElseThrow().revoked(), "read again once the TTL passed");
         // AND a TTL above a minute is refused
         assertThrows(IllegalArgumentException.class,
-                () -> new StoreKeys(core.dynamoDb(), core.settings().storesTable(), new Services(core).stores(), clock, Duration.ofSeconds(61)));
+                () -> new StoreKeys(core.dynamoDb(), core.settings().storesTable(), core.settings().auditTable(), new Services(core).stores(), clock, Duration.ofSeconds(61), false));
     }
 
     @Test
