@@ -285,6 +285,8 @@ class StoreAdminHandlerTest {
                         401, 403, 403, 201, 403, 403, 201)
                 .row("POST /admin/receipts/{storeId}/{receiptId}/reject", c -> call("POST", "/admin/receipts/waterstones/M-" + reject[0]++ + "/reject",
                         "{\"reason\":\"no\"}", c), 401, 403, 403, 200, 403, 403, 200)
+                .row("GET /admin/audit", c -> ApiContract.handle(handler, ApiEvents.request("GET", "/admin/audit")
+                        .query(Map.of("storeId", "waterstones")).claims(c).build()), 401, 403, 403, 200, 403, 403, 200)
                 .assertAll();
     }
 
