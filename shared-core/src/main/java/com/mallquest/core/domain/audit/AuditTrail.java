@@ -1,6 +1,7 @@
 package com.mallquest.core.domain.audit;
 
 import com.mallquest.core.domain.stores.Store;
+import com.mallquest.core.platform.dynamo.PageCursor;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.platform.identity.Caller;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -8,14 +9,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,7 @@ public final class AuditTrail {
     public static final int MAX_PAGE = 100;
     public static final int MAX_DAYS = 92;
     private static final Duration DEFAULT_SPAN = Duration.ofDays(7);
-    /** A cursor is the base64url of the last entry's sort key. */
+    /** What a cursor holds ({@link PageCursor}): the sort key of the last entry of its page. */
     private static final Pattern CURSOR = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z#[^#]{1,300}");
 
     private final DynamoDbClient dynamo;
@@ -104,8 +103,8 @@ public final class AuditTrail {
                 resume = false;
             }
         }
-        String next = entries.size() < limit ? null : Base64.getUrlEncoder().withoutPadding().encodeToString(
-                AuditItems.sk(entries.get(entries.size() - 1).at(), entries.get(entries.size() - 1).entryId()).getBytes(StandardCharsets.UTF_8));
+        AuditEntry last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+        String next = entries.size() < limit ? null : PageCursor.encode(AuditItems.sk(last.at(), last.entryId()));
         return new Page(List.copyOf(entries), next);
     }
 
@@ -152,21 +151,9 @@ public final class AuditTrail {
         } while (from != null && entries.size() < limit);
     }
 
+    /** The sort key a page's cursor ends at; null for the first page. */
     private static String decodeCursor(String cursor) {
-        if (cursor == null) {
-            return null;
-        }
-        try {
-            if (cursor.length() > 500) {
-                throw new IllegalArgumentException("too long");
-            }
-            String sk = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (!CURSOR.matcher(sk).matches()) {
-                throw new IllegalArgumentException("not a cursor");
-            }
-            return sk;
-        } catch (IllegalArgumentException e) {
-            throw DomainException.invalid("invalid_cursor", "cursor is not one this API gave out", "cursor");
-        }
+        List<String> parts = PageCursor.decode(cursor, 1, p -> CURSOR.matcher(p.get(0)).matches());
+        return parts == null ? null : parts.get(0);
     }
 }
