@@ -7,6 +7,7 @@ import com.mallquest.core.domain.cleanup.CleanupJob;
 import com.mallquest.core.domain.cleanup.ExpiredItemSweeper;
 import com.mallquest.core.domain.gamification.BoardPeriod;
 import com.mallquest.core.domain.gamification.LeaderboardRebuild;
+import com.mallquest.core.domain.gamification.PeriodTotalsBackfill;
 import com.mallquest.core.domain.gamification.Period;
 import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.api.lambda.Invocations;
@@ -28,6 +29,7 @@ public final class CleanupHandler implements RequestHandler<Map<String, Object>,
 
     private final CleanupJob job;
     private final LeaderboardRebuild rebuild;
+    private final PeriodTotalsBackfill backfill;
 
     public CleanupHandler() {
         this(Services.container());
@@ -39,6 +41,7 @@ public final class CleanupHandler implements RequestHandler<Map<String, Object>,
         ExpiredItemSweeper sweeper = new ExpiredItemSweeper(core.dynamoDb(), BatchWriter.builder(core.dynamoDb()).build(),
                 core.cache(), core.clock(), List.of(core.settings().usersTable(), core.settings().receiptsTable()));
         this.rebuild = services.gamification().rebuild();
+        this.backfill = services.gamification().backfill();
         this.job = new CleanupJob(services.effectsService(), receipts::completePending, sweeper,
                 services.spendingCleanup()::run, rebuild::step, core.cache(), core.metrics(),
                 CleanupJob.Limits.from(core.settings()), receipts::overdue);
@@ -52,6 +55,9 @@ public final class CleanupHandler implements RequestHandler<Map<String, Object>,
         try (LogContext.Scope invocation = Invocations.begin(context)) {
             if (event != null && event.get("rebuildLeaderboards") instanceof Map<?, ?> command) {
                 return rebuildLeaderboards(command, context);
+            }
+            if (event != null && event.get("backfillLeaderboardTotals") instanceof Map<?, ?> command) {
+                return backfillLeaderboardTotals(command, context);
             }
             LOG.info("cleanup: scheduled event", "eventId", id, "eventTime", time);
             return job.run().toMap();
@@ -75,6 +81,19 @@ public final class CleanupHandler implements RequestHandler<Map<String, Object>,
         Map<String, Object> out = new java.util.LinkedHashMap<>(result.toMap());
         out.put("period", only == null ? "every board" : only.period().wireName() + " " + only.label());
         LOG.info("cleanup: leaderboard rebuild", out);
+        return out;
+    }
+
+    /**
+     * The one-off backfill of the leaderboard period totals from the ledger's history
+     * ({@code {"backfillLeaderboardTotals": {"cursor": null}}}), until done or 10 s before the function's timeout; the
+     * answer's {@code cursor} continues it.
+     */
+    private Map<String, Object> backfillLeaderboardTotals(Map<?, ?> command, Context context) {
+        long remaining = context == null ? 50_000 : Math.max(1_000, context.getRemainingTimeInMillis() - 10_000);
+        Map<String, Object> out = backfill.run(text(command.get("cursor")), 1_000,
+                java.time.Duration.ofMillis(remaining)).toMap();
+        LOG.info("cleanup: leaderboard totals backfill", out);
         return out;
     }
 

@@ -100,6 +100,11 @@ public final class Gamification {
         return new LeaderboardRebuild(totals, activity, leaderboards, cache, clock);
     }
 
+    /** The one-off backfill of the period totals from the ledger's history (the cleanup function's command). */
+    public PeriodTotalsBackfill backfill() {
+        return new PeriodTotalsBackfill(activity, ledger, totals, clock);
+    }
+
     /**
      * The receipt's visit as an item of its credit's transaction ({@link CreditItems}): its purchase week and store
      * and its credit id in its month's receipts ({@link PlayerRecords#visit}); it never refuses (no condition).

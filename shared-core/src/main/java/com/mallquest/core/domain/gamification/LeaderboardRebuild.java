@@ -103,14 +103,29 @@ public final class LeaderboardRebuild {
     private final Leaderboards leaderboards;
     private final Cache cache;
     private final Clock clock;
+    private final int parallelism;
 
+    /** A rebuild reading each period's {@value PeriodTotals#SHARDS} shards all at once. */
     public LeaderboardRebuild(PeriodTotals totals, ActivityScanner activity, Leaderboards leaderboards, Cache cache,
                               Clock clock) {
+        this(totals, activity, leaderboards, cache, clock, PeriodTotals.SHARDS);
+    }
+
+    /**
+     * @param parallelism shards read at once by {@link #rebuild} (1..{@value PeriodTotals#SHARDS}; fewer for a
+     *                    DynamoDB-API emulator that serves one request at a time)
+     */
+    public LeaderboardRebuild(PeriodTotals totals, ActivityScanner activity, Leaderboards leaderboards, Cache cache,
+                              Clock clock, int parallelism) {
+        if (parallelism < 1 || parallelism > PeriodTotals.SHARDS) {
+            throw new IllegalArgumentException("parallelism must be 1.." + PeriodTotals.SHARDS);
+        }
         this.totals = totals;
         this.activity = activity;
         this.leaderboards = leaderboards;
         this.cache = cache;
         this.clock = clock;
+        this.parallelism = parallelism;
     }
 
     /**
@@ -161,7 +176,7 @@ public final class LeaderboardRebuild {
         }
         long deadline = System.nanoTime() + budget.toNanos();
         Result done = new Result(0, 0, 0, null);
-        ExecutorService shards = Executors.newFixedThreadPool(PeriodTotals.SHARDS, task -> {
+        ExecutorService shards = Executors.newFixedThreadPool(parallelism, task -> {
             Thread thread = new Thread(task, "leaderboard-rebuild");
             thread.setDaemon(true);
             return thread;

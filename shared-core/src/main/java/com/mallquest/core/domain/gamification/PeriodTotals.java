@@ -1,11 +1,13 @@
 package com.mallquest.core.domain.gamification;
 
+import com.mallquest.core.domain.ledger.ActivityEntry;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditItems;
 import com.mallquest.core.domain.ledger.CreditResult;
 import com.mallquest.core.domain.ledger.UserItems;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -114,6 +116,48 @@ public final class PeriodTotals {
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
                 .build()).build();
+    }
+
+    /**
+     * The totals items of every period kept at {@code now} that {@code entries} (a shopper's whole activity) reach, each
+     * set (not added) to the sum of its credits, the latest credit's time kept: the backfill's writes
+     * ({@link PeriodTotalsBackfill}), made in one transaction fenced on the account's version.
+     */
+    List<TransactWriteItem> fromHistory(String userId, List<ActivityEntry> entries, Instant now) {
+        Map<BoardPeriod, Map<String, Scope>> sums = new LinkedHashMap<>();
+        for (ActivityEntry e : entries) {
+            Gamification.points(userId, e.creditId(), e.kind(), e.xp(), e.at(), e.details()).ifPresent(p -> {
+                for (Period period : Period.values()) {
+                    BoardPeriod board = BoardPeriod.containing(period, p.at());
+                    if (retention.expired(board, now)) {
+                        continue;
+                    }
+                    Map<String, Scope> scopes = sums.computeIfAbsent(board, b -> new LinkedHashMap<>());
+                    List<String> names = p.storeId() == null ? List.of("mall") : List.of("mall", "store:" + p.storeId());
+                    for (String scope : names) {
+                        scopes.merge(scope, new Scope(p.points(), p.at()), (a, b) -> new Scope(a.points() + b.points(),
+                                a.lastAt().isAfter(b.lastAt()) ? a.lastAt() : b.lastAt()));
+                    }
+                }
+            });
+        }
+        List<TransactWriteItem> puts = new ArrayList<>();
+        sums.forEach((board, scopes) -> {
+            Map<String, AttributeValue> item = new HashMap<>(
+                    UserItems.totalsKey(userId, board.period().wireName(), board.label()));
+            item.put(UserItems.USER_ID, AttributeValue.fromS(userId));
+            item.put(UserItems.TOTALS_SHARD, AttributeValue.fromS(shardKey(board, shardOf(userId))));
+            scopes.forEach((scope, total) -> {
+                String suffix = scope.equals("mall") ? "" : STORE + scope.substring("store:".length());
+                item.put(XP + suffix, AttributeValue.fromN(Long.toString(total.points())));
+                item.put(LAST_AT + suffix, AttributeValue.fromN(Long.toString(total.lastAt().toEpochMilli())));
+            });
+            if (board.end() != null) {
+                item.put(EXPIRES_AT, AttributeValue.fromN(Long.toString(retention.expireAt(board, now).getEpochSecond())));
+            }
+            puts.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(item).build()).build());
+        });
+        return puts;
     }
 
     /**

@@ -72,6 +72,7 @@ public final class Ledger {
     private final Cache cache;
     private final Clock clock;
     private final Function<Credit, CreditItems> standing;
+    private final ActivityScanner history;
 
     /**
      * A ledger whose credits carry only their callers' extras.
@@ -95,6 +96,7 @@ public final class Ledger {
         this.cache = cache;
         this.clock = clock;
         this.standing = standing;
+        this.history = new ActivityScanner(dynamo, usersTable);
     }
 
     /** {@link #credit(Credit, CreditItems)} without extra items. */
@@ -166,6 +168,31 @@ public final class Ledger {
                 }
             }
             // The profile moved on since it was read: another credit of the user applied. Read it again.
+            if (tries >= MAX_TRIES) {
+                throw DomainException.unavailable("ledger_busy",
+                        "Too many changes to the account of " + userId + " at once; retry shortly", Duration.ofSeconds(1));
+            }
+            backOff(tries);
+        }
+    }
+
+    /**
+     * Writes items computed from the user's whole activity as of one version of their account, for jobs that recompute
+     * what credits keep (the leaderboard totals' backfill): reads the profile and every activity entry (strongly
+     * consistent), then writes {@code compute}'s items in one transaction with a check that the profile's version is
+     * still the one read; when a credit applied in between, reads again (bounded, like {@link #credit}). Returns how
+     * many items were written (0 when {@code compute} gave none).
+     *
+     * @throws DomainException 503 {@code ledger_busy} when the account kept moving
+     */
+    public int writeFromActivity(String userId, Function<List<ActivityEntry>, List<TransactWriteItem>> compute) {
+        for (int tries = 1; ; tries++) {
+            Account before = account(userId);
+            List<TransactWriteItem> items = new ArrayList<>(List.of(requests.profileUnchanged(userId, before)));
+            items.addAll(compute.apply(history.entriesOf(userId)));
+            if (items.size() == 1 || transaction.write(items).applied()) {
+                return items.size() - 1;
+            }
             if (tries >= MAX_TRIES) {
                 throw DomainException.unavailable("ledger_busy",
                         "Too many changes to the account of " + userId + " at once; retry shortly", Duration.ofSeconds(1));

@@ -94,25 +94,54 @@ class PeriodTotalsTest {
         // WHEN the totals of every period are read from the GSI, one item per shopper and period
         // THEN each equals the sum of the shopper's activity entries in that period, store by store
         ActivityScanner activity = new ActivityScanner(core.dynamoDb(), core.settings().usersTable());
+        for (String userId : shoppers) {
+            assertEquals(userId.equals(shoppers.get(0)) ? 21 : 20, activity.entriesOf(userId).size(), "each credit once");
+            assertTotalsMatchActivity(userId);
+        }
+    }
+
+    @Test
+    void backfill_shouldSetTheTotalsOfCreditsMadeBeforeThem_andNeverAddTwice() {
+        // GIVEN credits made by the release before the totals (a ledger without them), then one with them
+        String userId = "p-" + run + "-old";
+        Ledger older = new Ledger(core.dynamoDb(), core.settings().usersTable(), core.cache(), clock);
+        for (int k = 0; k < 6; k++) {
+            older.credit(credit(userId, k));
+        }
+        clock.set(TUESDAY);
+        ledger.credit(credit(userId, 10));
+        assertEquals(List.of(), readAll(BoardPeriod.parseWeek("2026-W48")).stream()
+                .filter(t -> t.userId().equals(userId)).toList(), "no totals for the older credits yet");
+        // WHEN the backfill runs over the table, twice, and a credit comes after it
+        Gamification game = new Services(core, NO_EFFECTS).gamification();
+        var first = game.backfill().run(null, 25, java.time.Duration.ofMinutes(2));
+        game.backfill().run(null, 25, java.time.Duration.ofMinutes(2));
+        ledger.credit(credit(userId, 11));
+        // THEN every period's totals equal the sum of the activity: set once from history, then added to by credits
+        assertTrue(first.cursor() == null && first.shoppers() >= 1 && first.items() >= 5, first.toMap().toString());
+        assertTotalsMatchActivity(userId);
+    }
+
+    /** Every period's totals of {@code userId} equal the sums of their activity entries in it, store by store. */
+    void assertTotalsMatchActivity(String userId) {
+        ActivityScanner activity = new ActivityScanner(core.dynamoDb(), core.settings().usersTable());
+        List<ActivityEntry> entries = activity.entriesOf(userId);
         List<BoardPeriod> boards = List.of(BoardPeriod.parseWeek("2026-W48"), BoardPeriod.parseWeek("2026-W49"),
                 BoardPeriod.containing(Period.MONTH, SUNDAY), BoardPeriod.containing(Period.MONTH, TUESDAY),
                 BoardPeriod.containing(Period.ALL, TUESDAY));
         for (BoardPeriod board : boards) {
-            for (String userId : shoppers) {
-                Map<String, Long> expected = new TreeMap<>();
-                List<ActivityEntry> entries = activity.entriesOf(userId);
-                assertEquals(userId.equals(shoppers.get(0)) ? 21 : 20, entries.size(), "each credit once");
-                for (ActivityEntry e : entries) {
-                    Gamification.points(userId, e.creditId(), e.kind(), e.xp(), e.at(), e.details())
-                            .filter(p -> board.contains(p.at())).ifPresent(p -> {
-                                expected.merge("mall", p.points(), Long::sum);
-                                expected.merge("store:" + p.storeId(), p.points(), Long::sum);
-                            });
-                }
-                Map<String, Long> found = new TreeMap<>();
-                read(board, userId).scopes().forEach((scope, total) -> found.put(scope, total.points()));
-                assertEquals(expected, found, board.label() + " " + userId);
+            Map<String, Long> expected = new TreeMap<>();
+            for (ActivityEntry e : entries) {
+                Gamification.points(userId, e.creditId(), e.kind(), e.xp(), e.at(), e.details())
+                        .filter(p -> board.contains(p.at())).ifPresent(p -> {
+                            expected.merge("mall", p.points(), Long::sum);
+                            expected.merge("store:" + p.storeId(), p.points(), Long::sum);
+                        });
             }
+            Map<String, Long> found = new TreeMap<>();
+            readAll(board).stream().filter(t -> t.userId().equals(userId)).forEach(t ->
+                    t.scopes().forEach((scope, total) -> found.put(scope, total.points())));
+            assertEquals(expected, found, board.label() + " " + userId);
         }
     }
 
@@ -135,11 +164,6 @@ class PeriodTotalsTest {
         // WHEN / THEN the rebuild refuses it rather than start anywhere
         assertThrows(IllegalArgumentException.class,
                 () -> rebuild.rebuild(null, "bm90LWEtY3Vyc29y", 10, java.time.Duration.ofSeconds(5)));
-    }
-
-    PeriodTotals.Totals read(BoardPeriod board, String userId) {
-        return readAll(board).stream().filter(t -> t.userId().equals(userId)).findFirst()
-                .orElseThrow(() -> new AssertionError("no totals of " + userId + " in " + board.label()));
     }
 
     /** Every item of one period, every shard, a small page at a time. */
