@@ -8,6 +8,9 @@ import com.mallquest.core.domain.effects.EffectTarget;
 import com.mallquest.core.domain.effects.EffectsService;
 import com.mallquest.core.domain.effects.TriggerEffectRequest;
 import com.mallquest.core.platform.wiring.Platform;
+import com.mallquest.core.domain.gamification.Period;
+import com.mallquest.core.domain.ledger.Credit;
+import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.domain.receipts.ReceiptRequest;
 import com.mallquest.core.domain.receipts.ReceiptReviews;
@@ -31,6 +34,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The cleanup function end to end on moto_server and Redis: the sample scheduled event of {@code events/}, a
- * receipt credit left pending by a crashed request, and expired effects.
+ * receipt credit left pending by a crashed request, and expired effects; the leaderboard totals' backfill and rebuild.
  */
 class CleanupHandlerTest {
 
@@ -105,5 +109,23 @@ class CleanupHandlerTest {
         Map<String, Object> again = new CleanupHandler(new Services(core)).handleRequest(event, null);
         assertEquals(0, ((Number) again.get("pendingCreditsCompleted")).intValue());
         assertEquals(coins, new Services(core).ledger().account("shopper-1").coins());
+    }
+
+    @Test
+    void backfillThenRebuild_shouldPutACreditMadeBeforeTheTotalsOnTheBoards() {
+        // GIVEN a receipt credited by the release before the period totals (a ledger without them)
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
+        Platform core = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
+        String shopper = "shopper-" + UUID.randomUUID().toString().substring(0, 8);
+        new Ledger(core.dynamoDb(), core.settings().usersTable(), core.cache(), clock).credit(
+                new Credit(shopper, "receipt:zara:R-old", 30, 30, CreditKind.RECEIPT, Map.of("storeId", "zara")));
+        CleanupHandler handler = new CleanupHandler(new Services(core));
+        // WHEN the backfill command runs, then the rebuild of the all-time boards
+        Map<String, Object> backfill = handler.handleRequest(Map.of("backfillLeaderboardTotals", Map.of()), null);
+        Map<String, Object> rebuild = handler.handleRequest(Map.of("rebuildLeaderboards", Map.of("period", "all")), null);
+        // THEN both answer complete, and the shopper is on the all-time board with the receipt's XP
+        assertEquals(true, backfill.get("complete"), backfill.toString());
+        assertEquals(true, rebuild.get("complete"), rebuild.toString());
+        assertEquals(30, new Services(core).gamification().leaderboards().standing(shopper, Period.ALL, null, null).score());
     }
 }
