@@ -3,9 +3,60 @@
  * (POST /local/dev-token, the token `./mallquest token` prints); in AWS, Cognito's Hosted UI by the authorization
  * code flow with PKCE (session/oidc.js). Also the question a page asks when a link carries someone else's token.
  */
-import { beginSignIn, redirectUriOf, signOutUrl } from '../session/oidc.js';
-import { claimsOf, clearToken, isExpired, looksLikeJwt, saveToken } from '../session/token.js';
+import { createClient } from '../api/client.js';
+import { beginSignIn, completeSignIn, redirectUriOf, signOutUrl } from '../session/oidc.js';
+import { captureFragmentToken, claimsOf, clearToken, currentSession, isExpired, looksLikeJwt, saveToken } from '../session/token.js';
 import { fill, h } from './dom.js';
+
+/**
+ * A page's way in: the sign-in a Hosted UI redirect completes, the question a link's token asks
+ * (#token=…, on load and on hashchange: never a silent switch of account), the sign-in panel, then the signed-in
+ * header with its sign-out button and an API client that signs out on a 401.
+ *
+ * @param {{main: Element, who: Element, boot: (reason?: string) => void, signIn?: {heading?: string, operator?: boolean}}} page
+ *   boot is the page's start, called again after each decision
+ */
+export function createSignInGate({ main, who, boot, signIn = {} }) {
+  let offer = captureFragmentToken();
+  window.addEventListener('hashchange', () => {
+    offer = captureFragmentToken();
+    if (offer?.status === 'signed-in' || offer?.status === 'needs-consent') boot();
+  });
+  return {
+    /**
+     * The signed-in session, its API client, sign-out and 401 handler; null when the page shows the question or the
+     * sign-in panel instead.
+     */
+    async enter(config, reason) {
+      const answer = await completeSignIn(window, config.cognito);
+      if (answer?.status === 'error') reason = answer.message;
+      if (offer?.status === 'needs-consent') {
+        const pending = offer;
+        offer = null;
+        fill(who);
+        renderSwitchConsent(main, { offer: pending, onDecided: () => boot() });
+        return null;
+      }
+      const session = currentSession();
+      if (!session) {
+        fill(who);
+        renderSignIn(main, { config, reason, ...signIn, onSignedIn: () => boot() });
+        return null;
+      }
+      const signOut = (why) => {
+        if (why || !signOutOf(config)) {
+          clearToken();
+          boot(why);
+        }
+      };
+      const onUnauthorized = () => signOut('Your sign-in has expired or is not valid. Sign in again.');
+      const client = createClient({ baseUrl: config.apiBase, getToken: () => currentSession()?.token ?? null, onUnauthorized });
+      fill(who, h('span', {}, `Signed in as ${session.claims.name}`),
+        h('button', { type: 'button', id: 'sign-out', onclick: () => signOut() }, 'Sign out'));
+      return { session, client, signOut, onUnauthorized };
+    },
+  };
+}
 
 /**
  * Forgets the tab's session; with Cognito, ends the Hosted UI's session too (the page navigates away and comes

@@ -6,13 +6,11 @@
  */
 import '../../styles/base.css';
 import '../../styles/ops.css';
-import { ApiError, createClient, describeError } from '../../api/client.js';
+import { ApiError, describeError } from '../../api/client.js';
 import { loadConfig } from '../../api/config.js';
 import { createPoller } from '../../poll/poller.js';
-import { completeSignIn } from '../../session/oidc.js';
-import { captureFragmentToken, clearToken, currentSession } from '../../session/token.js';
 import { $, fill, formatNumber, h } from '../../ui/dom.js';
-import { renderSignIn, renderSwitchConsent, signOutOf } from '../../ui/signin.js';
+import { createSignInGate } from '../../ui/signin.js';
 import { notify, showError, showLoading } from '../../ui/states.js';
 import { renderChart } from './chart.js';
 import { renderHealth } from './health.js';
@@ -22,11 +20,10 @@ import { createRewardsCatalogue } from './rewards.js';
 import { createStores } from './stores.js';
 import { SeriesSet, samplesOf } from './series.js';
 
-// a link's token (#token=…): signs in an empty tab; someone else's waits for the person's answer
-let offer = captureFragmentToken();
-
 const main = $('#main');
 const who = $('#who');
+// a link's token (#token=…): signs in an empty tab; someone else's waits for the person's answer
+const gate = createSignInGate({ main, who, boot, signIn: { heading: 'Operator sign-in', operator: true } });
 const notices = $('#notices');
 main.classList.add('ops-main');
 let pollers = [];
@@ -67,30 +64,9 @@ function cacheSummary(metrics) {
 async function boot(reason) {
   stopAll();
   const config = await loadConfig();
-  const answer = await completeSignIn(window, config.cognito);
-  if (answer?.status === 'error') reason = answer.message;
-  if (offer?.status === 'needs-consent') {
-    const pending = offer;
-    offer = null;
-    fill(who);
-    renderSwitchConsent(main, { offer: pending, onDecided: () => boot() });
-    return;
-  }
-  const session = currentSession();
-  if (!session) {
-    fill(who);
-    renderSignIn(main, { config, reason, heading: 'Operator sign-in', operator: true, onSignedIn: () => boot() });
-    return;
-  }
-  const signOut = (why) => {
-    if (why || !signOutOf(config)) {
-      clearToken();
-      boot(why);
-    }
-  };
-  const onUnauthorized = () => signOut('Your sign-in has expired or is not valid. Sign in again.');
-  const client = createClient({ baseUrl: config.apiBase, getToken: () => currentSession()?.token ?? null, onUnauthorized });
-  fill(who, h('span', {}, `Signed in as ${session.claims.name}`), h('button', { type: 'button', id: 'sign-out', onclick: () => signOut() }, 'Sign out'));
+  const entered = await gate.enter(config, reason);
+  if (!entered) return;
+  const { session, client, signOut, onUnauthorized } = entered;
 
   showLoading(main, 'Loading the figures…');
   let first;
@@ -202,8 +178,3 @@ async function boot(reason) {
 }
 
 boot();
-// a token pasted into the address bar of an open tab (#token=…): as on load, never a silent switch of account
-window.addEventListener('hashchange', () => {
-  offer = captureFragmentToken();
-  if (offer?.status === 'signed-in' || offer?.status === 'needs-consent') boot();
-});

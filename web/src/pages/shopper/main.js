@@ -4,13 +4,10 @@
  */
 import '../../styles/base.css';
 import '../../styles/shopper.css';
-import { createClient } from '../../api/client.js';
 import { loadConfig } from '../../api/config.js';
-import { completeSignIn } from '../../session/oidc.js';
-import { captureFragmentToken, clearToken, currentSession } from '../../session/token.js';
 import { $, fill, h } from '../../ui/dom.js';
 import { mountEffects } from '../../ui/effects-overlay.js';
-import { renderSignIn, renderSwitchConsent, signOutOf } from '../../ui/signin.js';
+import { createSignInGate } from '../../ui/signin.js';
 import { notify } from '../../ui/states.js';
 import { createActivity } from './activity.js';
 import { createCoupons } from './coupons.js';
@@ -19,11 +16,10 @@ import { createProfile } from './profile.js';
 import { createReceiptForm } from './receipt.js';
 import { createRewards } from './rewards.js';
 
-// a link's token (#token=…): signs in an empty tab; someone else's waits for the person's answer
-let offer = captureFragmentToken();
-
 const main = $('#main');
 const who = $('#who');
+// a link's token (#token=…): signs in an empty tab; someone else's waits for the person's answer
+const gate = createSignInGate({ main, who, boot });
 const notices = $('#notices');
 let effects = null;
 
@@ -31,31 +27,9 @@ async function boot(reason) {
   const config = await loadConfig();
   effects?.destroy();
   effects = null;
-  const answer = await completeSignIn(window, config.cognito);
-  if (answer?.status === 'error') reason = answer.message;
-  if (offer?.status === 'needs-consent') {
-    const pending = offer;
-    offer = null;
-    fill(who);
-    renderSwitchConsent(main, { offer: pending, onDecided: () => boot() });
-    return;
-  }
-  const session = currentSession();
-  if (!session) {
-    fill(who);
-    renderSignIn(main, { config, reason, onSignedIn: () => boot() });
-    return;
-  }
-  const signOut = (why) => {
-    if (why || !signOutOf(config)) {
-      clearToken();
-      boot(why);
-    }
-  };
-  const onUnauthorized = () => signOut('Your sign-in has expired or is not valid. Sign in again.');
-  const client = createClient({ baseUrl: config.apiBase, getToken: () => currentSession()?.token ?? null, onUnauthorized });
-
-  fill(who, h('span', {}, `Signed in as ${session.claims.name}`), h('button', { type: 'button', id: 'sign-out', onclick: () => signOut() }, 'Sign out'));
+  const entered = await gate.enter(config, reason);
+  if (!entered) return;
+  const { session, client, onUnauthorized } = entered;
   const profilePanel = h('section', { class: 'card', id: 'profile', 'aria-labelledby': 'balance-heading' });
   const receiptPanel = h('section', { class: 'card', id: 'receipt' });
   const rewardsPanel = h('section', { class: 'card', id: 'rewards', 'aria-labelledby': 'rewards-heading', hidden: true });
@@ -101,8 +75,3 @@ async function boot(reason) {
 }
 
 boot();
-// a token pasted into the address bar of an open tab (#token=…): as on load, never a silent switch of account
-window.addEventListener('hashchange', () => {
-  offer = captureFragmentToken();
-  if (offer?.status === 'signed-in' || offer?.status === 'needs-consent') boot();
-});
