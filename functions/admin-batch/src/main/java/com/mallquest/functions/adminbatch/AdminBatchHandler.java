@@ -28,7 +28,7 @@ public final class AdminBatchHandler extends ApiHandler {
 
     AdminBatchHandler(Services services) {
         super(services.platform());
-        this.adjustments = new BatchAdjustments(services.ledger(), PARALLELISM);
+        this.adjustments = new BatchAdjustments(services.ledger(), services.platform().settings().auditTable(), PARALLELISM);
     }
 
 
@@ -39,7 +39,7 @@ public final class AdminBatchHandler extends ApiHandler {
 
     private ApiResponse batch(ApiRequest request) {
         AdjustmentBatch batch = request.body(AdjustmentBatch.class);
-        BatchOutcome outcome = adjustments.apply(batch, request.requireCaller().userId());
+        BatchOutcome outcome = adjustments.apply(batch, request.requireCaller());
         request.metrics()
                 .count("AdjustmentsApplied", outcome.applied())
                 .count("AdjustmentsReplayed", outcome.replayed())

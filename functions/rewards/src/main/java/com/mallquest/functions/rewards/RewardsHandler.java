@@ -69,7 +69,7 @@ public final class RewardsHandler extends ApiHandler {
     }
 
     private ApiResponse putReward(ApiRequest request) {
-        RewardCatalogue.Saved saved = catalogue.put(request.pathParameter("rewardId"), request.body(RewardChange.class));
+        RewardCatalogue.Saved saved = catalogue.put(request.requireCaller(), request.pathParameter("rewardId"), request.body(RewardChange.class));
         return saved.created() ? ApiResponse.created(saved.reward()) : ApiResponse.ok(saved.reward());
     }
 

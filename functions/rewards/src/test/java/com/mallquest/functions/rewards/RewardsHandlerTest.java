@@ -56,7 +56,7 @@ class RewardsHandlerTest {
     void setUp() {
         core = Platform.fromEnvironment(TestBackends.environment());
         StoreSeed.loadWithKeys(core);
-        new Services(core).rewards().put("free-coffee", new RewardChange("A free coffee", "Filter, any size", "starbucks",
+        new Services(core).rewards().put(new com.mallquest.core.platform.identity.Caller("admin-1", java.util.Set.of("admin")), "free-coffee", new RewardChange("A free coffee", "Filter, any size", "starbucks",
                 100L, 50L, null, null, null, null, null, null, 14, null, null));
         Ledger ledger = new Services(core).ledger();
         List<String> users = new java.util.ArrayList<>(List.of("shopper-2", "barista-1", "nike-1", "starbucks-manager"));
@@ -226,7 +226,7 @@ class RewardsHandlerTest {
     @Test
     void sampleEvent_shouldRedeemOnce_thenReplay() throws Exception {
         // GIVEN the sample event (demo-user redeems the seeded mall-wide parking reward) and its seed
-        new Services(core).rewards().put("mall-parking-2h", new RewardChange("Two hours' free parking", null, null, 80L, null,
+        new Services(core).rewards().put(new com.mallquest.core.platform.identity.Caller("admin-1", java.util.Set.of("admin")), "mall-parking-2h", new RewardChange("Two hours' free parking", null, null, 80L, null,
                 null, null, null, null, null, null, 7, null, null));
         new Services(core).ledger().credit(new Credit("demo-user", "adj:seed-welcome", 120, 340, CreditKind.ADJUSTMENT, Map.of()));
         APIGatewayV2HTTPEvent sample = SampleEvents.httpApi("RewardsFunction");

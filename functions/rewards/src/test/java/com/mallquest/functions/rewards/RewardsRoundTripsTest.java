@@ -46,7 +46,7 @@ class RewardsRoundTripsTest {
     @Test
     void redemption_shouldCostOneReadOfTheRewardOneOfTheProfileAndOneTransaction() {
         // GIVEN a funded shopper and a reward with counted stock and a per-user limit (every extra item of the debit)
-        new Services(core).rewards().put("free-coffee", new RewardChange("A free coffee", null, "starbucks",
+        new Services(core).rewards().put(new com.mallquest.core.platform.identity.Caller("admin-1", java.util.Set.of("admin")), "free-coffee", new RewardChange("A free coffee", null, "starbucks",
                 100L, 50L, null, null, 3, null, null, null, 14, null, null));
         new Services(core).ledger().credit(new Credit("shopper-1", "adj:welcome", 1000, 0, CreditKind.ADJUSTMENT, Map.of()));
         dynamo.clear();

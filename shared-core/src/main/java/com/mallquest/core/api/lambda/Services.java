@@ -98,18 +98,18 @@ public final class Services {
                     new Gamification.StoreZones(stores.get(), settings.mallTimeZone()), this.effects,
                     platform.cache(), platform.clock(), settings.bigBasketAmount());
         });
-        this.receiptClaims = new Lazy<>(() -> new ReceiptClaims(platform.dynamoDb(), settings.receiptsTable()));
+        this.receiptClaims = new Lazy<>(() -> new ReceiptClaims(platform.dynamoDb(), settings.receiptsTable(), settings.auditTable()));
         this.receipts = new Lazy<>(() -> new ReceiptService(platform.dynamoDb(), settings.receiptsTable(),
                 receiptClaims.get(), stores.get(), storeKeys.get(), ledger.get(), gamification.get(),
                 new RateLimiter(platform.cache(), platform.clock()), this.effects, platform.cache(), platform.clock(),
                 ReceiptService.Rules.from(settings)));
         this.reviews = new Lazy<>(() -> new ReceiptReviews(receipts.get()));
-        this.rewards = new Lazy<>(() -> new RewardCatalogue(platform.dynamoDb(), settings.spendingTable(),
+        this.rewards = new Lazy<>(() -> new RewardCatalogue(platform.dynamoDb(), settings.spendingTable(), settings.auditTable(),
                 platform.cache(), settings.rewardCacheTtl(), platform.clock(), stores.get()));
         this.redemptions = new Lazy<>(() -> new RedemptionService(platform.dynamoDb(), settings.spendingTable(),
                 rewards.get(), ledger.get(), this.effects, platform.clock(),
                 new RateLimiter(platform.cache(), platform.clock()), settings.redemptionRateLimit()));
-        this.coupons = new Lazy<>(() -> new CouponService(platform.dynamoDb(), settings.spendingTable(), ledger.get(),
+        this.coupons = new Lazy<>(() -> new CouponService(platform.dynamoDb(), settings.spendingTable(), settings.auditTable(), ledger.get(),
                 rewards.get(), this.effects, platform.clock()));
         this.refunds = new Lazy<>(() -> new ReceiptRefunds(platform.dynamoDb(), settings.spendingTable(),
                 receiptClaims.get(), ledger.get(), platform.clock(), settings.creditLease(), gamification.get()));

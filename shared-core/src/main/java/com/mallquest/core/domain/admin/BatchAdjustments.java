@@ -1,6 +1,13 @@
 package com.mallquest.core.domain.admin;
 
+import com.mallquest.core.domain.audit.AuditAction;
+import com.mallquest.core.domain.audit.AuditEntry;
+import com.mallquest.core.domain.audit.AuditItems;
+import com.mallquest.core.domain.ledger.Account;
+import com.mallquest.core.domain.ledger.CreditItems;
 import com.mallquest.core.platform.errors.DomainException;
+import com.mallquest.core.platform.identity.Caller;
+import com.mallquest.core.platform.json.Json;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditIncompleteException;
 import com.mallquest.core.domain.ledger.CreditKind;
@@ -47,13 +54,16 @@ public final class BatchAdjustments {
     public static final String CREDIT_PREFIX = "adj:";
 
     private final Ledger ledger;
+    private final String auditTable;
     private final ExecutorService workers;
 
     /**
+     * @param auditTable  the audit trail's table: each applied adjustment is written there in its credit's transaction
      * @param parallelism how many users' adjustments are applied at a time (daemon threads, built once)
      */
-    public BatchAdjustments(Ledger ledger, int parallelism) {
+    public BatchAdjustments(Ledger ledger, String auditTable, int parallelism) {
         this.ledger = ledger;
+        this.auditTable = auditTable;
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "batch-adjustments-" + n.incrementAndGet());
@@ -70,7 +80,8 @@ public final class BatchAdjustments {
     }
 
     /** Applies every adjustment of {@code batch}; one result per adjustment, in request order. */
-    public BatchOutcome apply(AdjustmentBatch batch, String adminId) {
+    public BatchOutcome apply(AdjustmentBatch batch, Caller admin) {
+        String requestId = AuditEntry.currentRequestId(); // the workers answer this request on threads of their own
         List<Adjustment> adjustments = batch.adjustments();
         AdjustmentResult[] results = new AdjustmentResult[adjustments.size()];
         Map<String, List<Integer>> byUser = new LinkedHashMap<>();
@@ -86,7 +97,7 @@ public final class BatchAdjustments {
                         results[i] = notAttempted(adjustments.get(i), adjustments.get(stoppedAt));
                         continue;
                     }
-                    Outcome outcome = applyOne(adjustments.get(i), adminId);
+                    Outcome outcome = applyOne(adjustments.get(i), admin, requestId);
                     results[i] = outcome.result();
                     if (!outcome.isFinal()) {
                         stoppedAt = i; // the rest of this user's chain would be decided against a balance in flux
@@ -128,9 +139,10 @@ public final class BatchAdjustments {
      */
     private record Outcome(AdjustmentResult result, boolean isFinal) { }
 
-    private Outcome applyOne(Adjustment a, String adminId) {
+    private Outcome applyOne(Adjustment a, Caller admin, String requestId) {
         try {
-            CreditResult r = ledger.credit(creditOf(a, adminId));
+            CreditResult r = ledger.credit(creditOf(a, admin.userId()),
+                    CreditItems.none().with(AuditItems.creditItem(auditTable, applied -> entry(a, admin, requestId, applied))));
             return new Outcome(new AdjustmentResult(a.adjustmentId(), a.userId(),
                     r.applied() ? AdjustmentResult.APPLIED : AdjustmentResult.REPLAYED,
                     r.account().coins(), r.account().xp(), r.account().level(), null), true);
@@ -145,6 +157,20 @@ public final class BatchAdjustments {
             LOG.error("adjustment failed", e, "adjustmentId", a.adjustmentId(), "userId", a.userId(), "errorCode", "unavailable");
             return new Outcome(failure(a, "unavailable", NOT_APPLIED), false);
         }
+    }
+
+    /**
+     * The audit entry of an applied adjustment: the user's coins and XP before and after it (a mall-wide action: no
+     * store), at the credit's time.
+     */
+    private static AuditEntry entry(Adjustment a, Caller admin, String requestId, CreditResult applied) {
+        Account after = applied.account();
+        String target = "user:" + a.userId();
+        return new AuditEntry(CREDIT_PREFIX + a.adjustmentId(), applied.creditedAt(), admin.userId(), admin.role(),
+                AuditAction.BALANCE_ADJUSTED, null, target,
+                Json.write(Map.of("coins", after.coins() - applied.credit().coinsDelta(), "xp", after.xp() - applied.credit().xpDelta())),
+                Json.write(Map.of("coins", after.coins(), "xp", after.xp(), "adjustmentId", a.adjustmentId(), "reason", a.reason())),
+                requestId);
     }
 
     private static final String NOT_APPLIED =

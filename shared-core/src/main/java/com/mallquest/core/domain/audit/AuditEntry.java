@@ -39,8 +39,16 @@ public record AuditEntry(String entryId, Instant at, String actorId, String acto
      */
     public static AuditEntry of(Caller caller, Instant at, AuditAction action, String storeId, String target, String entryId,
                                 String before, String after) {
-        Object requestId = LogContext.current().get("requestId");
         return new AuditEntry(entryId, at, caller.userId(), caller.role(), action, storeId, target, before, after,
-                requestId == null ? null : requestId.toString());
+                currentRequestId());
+    }
+
+    /**
+     * The id of the request this thread is answering (null outside one): read it on the request's thread and hand it
+     * to the workers that write entries for it.
+     */
+    public static String currentRequestId() {
+        Object requestId = LogContext.current().get("requestId");
+        return requestId == null ? null : requestId.toString();
     }
 }

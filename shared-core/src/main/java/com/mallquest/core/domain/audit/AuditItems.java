@@ -1,5 +1,7 @@
 package com.mallquest.core.domain.audit;
 
+import com.mallquest.core.domain.ledger.CreditItems;
+import com.mallquest.core.domain.ledger.CreditResult;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -9,6 +11,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The Audit table's item layout, spelled once.
@@ -98,6 +101,17 @@ public final class AuditItems {
     public static TransactWriteItem put(String table, AuditEntry entry) {
         return TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem(entry))
                 .conditionExpression("attribute_not_exists(" + PK + ")").build()).build();
+    }
+
+    /**
+     * The put of an entry as an extra item of a ledger credit ({@link CreditItems}): written in the credit's one
+     * transaction, so it exists exactly when the credit applied (a replay writes nothing, a refusal nothing).
+     *
+     * @param entry the entry, built from the credit's outcome (the account after it)
+     */
+    public static CreditItems.Item creditItem(String table, Function<CreditResult, AuditEntry> entry) {
+        return CreditItems.item(outcome -> put(table, entry.apply(outcome)), old -> new IllegalStateException(
+                "an audit entry of this credit exists without the credit: " + old));
     }
 
     private static String text(Map<String, AttributeValue> item, String name) {

@@ -1,7 +1,10 @@
 package com.mallquest.core.domain.receipts;
 
+import com.mallquest.core.domain.audit.AuditEntry;
+import com.mallquest.core.domain.audit.AuditItems;
 import com.mallquest.core.domain.ledger.CreditItems;
 import com.mallquest.core.domain.ledger.CreditResult;
+import com.mallquest.core.platform.dynamo.Transaction;
 import com.mallquest.core.platform.errors.DomainException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -43,10 +46,13 @@ public final class ReceiptClaims {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final String auditTable;
 
-    public ReceiptClaims(DynamoDbClient dynamo, String receiptsTable) {
+    /** @param auditTable the audit trail's table: a review decision is written there with the decision */
+    public ReceiptClaims(DynamoDbClient dynamo, String receiptsTable, String auditTable) {
         this.dynamo = dynamo;
         this.table = receiptsTable;
+        this.auditTable = auditTable;
     }
 
 
@@ -144,11 +150,12 @@ public final class ReceiptClaims {
 
     /**
      * Moves a claim from {@code PENDING_REVIEW} to {@code status} ({@code PENDING} when approved: it enters the pending
-     * index so a crash before its credit is finished by cleanup; {@code REJECTED}), recording the reviewer.
+     * index so a crash before its credit is finished by cleanup; {@code REJECTED}), recording the reviewer, in one
+     * transaction with the decision's audit {@code entry}: the entry exists exactly when this call moved the claim.
      *
      * @return the claim as it is now: moved by this call, or as another decision left it (compare its status)
      */
-    ReceiptClaim decide(ReceiptClaim claim, String status, ReceiptClaim.Review review) {
+    ReceiptClaim decide(ReceiptClaim claim, String status, ReceiptClaim.Review review, AuditEntry entry) {
         String pk = ReceiptItems.claimPk(claim.storeId(), claim.receiptId());
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":status", ReceiptItems.s(status));
@@ -162,27 +169,32 @@ public final class ReceiptClaims {
             values.put(":reason", ReceiptItems.s(review.reason()));
         }
         if (ReceiptClaim.PENDING.equals(status)) {
-            Map<String, AttributeValue> entry = ReceiptItems.pendingIndexEntry(pk, review.at());
+            Map<String, AttributeValue> pending = ReceiptItems.pendingIndexEntry(pk, review.at());
             update.append(", ").append(ReceiptItems.PENDING_SHARD).append(" = :shard, ")
                     .append(ReceiptItems.PENDING_SINCE).append(" = :since");
-            values.put(":shard", entry.get(ReceiptItems.PENDING_SHARD));
-            values.put(":since", entry.get(ReceiptItems.PENDING_SINCE));
+            values.put(":shard", pending.get(ReceiptItems.PENDING_SHARD));
+            values.put(":since", pending.get(ReceiptItems.PENDING_SINCE));
         }
         update.append(" REMOVE ").append(ReceiptItems.REVIEW_QUEUE_ATTR).append(", ").append(ReceiptItems.REVIEW_SINCE);
-        try {
-            var response = dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
-                    .key(ReceiptItems.claimKey(claim.storeId(), claim.receiptId()))
-                    .updateExpression(update.toString())
-                    .conditionExpression("#status = :review")
-                    .expressionAttributeNames(Map.of("#status", ReceiptItems.STATUS))
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_NEW)
-                    .build());
-            return ReceiptItems.toClaim(response.attributes());
-        } catch (ConditionalCheckFailedException e) {
-            return find(claim.storeId(), claim.receiptId())
-                    .orElseThrow(() -> new IllegalStateException("claim " + claim.creditId() + " vanished during its review"));
+        Transaction.Outcome outcome = new Transaction(dynamo).write(List.of(
+                TransactWriteItem.builder().update(Update.builder().tableName(table)
+                        .key(ReceiptItems.claimKey(claim.storeId(), claim.receiptId()))
+                        .updateExpression(update.toString())
+                        .conditionExpression("#status = :review")
+                        .expressionAttributeNames(Map.of("#status", ReceiptItems.STATUS))
+                        .expressionAttributeValues(values)
+                        .build()).build(),
+                AuditItems.put(auditTable, entry)));
+        if (!outcome.applied() && !outcome.conditionFailed(0)) {
+            throw new IllegalStateException("audit entry " + entry.entryId() + " exists without its decision");
         }
+        // applied: the claim as this decision left it; refused: as another decision left it (no entry was written)
+        Map<String, AttributeValue> now = outcome.applied() || outcome.oldItem(0).isEmpty()
+                ? get(ReceiptItems.claimKey(claim.storeId(), claim.receiptId())) : outcome.oldItem(0);
+        if (now == null) {
+            throw new IllegalStateException("claim " + claim.creditId() + " vanished during its review");
+        }
+        return ReceiptItems.toClaim(now);
     }
 
     /** Up to {@code limit} claims pending since before {@code olderThan}, oldest first per shard. */

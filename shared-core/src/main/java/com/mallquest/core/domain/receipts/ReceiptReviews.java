@@ -105,13 +105,13 @@ public final class ReceiptReviews {
     /** Approves and credits; a second approval is a replay. See {@link ReceiptService#approve}. */
     public ReceiptResult approve(Caller caller, String storeId, String receiptId) {
         requireManager(caller, storeId);
-        return receipts.approve(storeId, receiptId, caller.userId());
+        return receipts.approve(storeId, receiptId, caller);
     }
 
     /** Rejects; nothing is credited. See {@link ReceiptService#reject}. */
     public Decision reject(Caller caller, String storeId, String receiptId, Rejection rejection) {
         requireManager(caller, storeId);
-        ReceiptClaim claim = receipts.reject(storeId, receiptId, caller.userId(), rejection.reason());
+        ReceiptClaim claim = receipts.reject(storeId, receiptId, caller, rejection.reason());
         return new Decision(claim.storeId(), claim.receiptId(), claim.userId(), "rejected", claim.review().reason(),
                 claim.review().by(), claim.review().at());
     }

@@ -4,6 +4,10 @@ import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.platform.cache.CacheBatch;
 import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.errors.DomainException;
+import com.mallquest.core.platform.identity.Caller;
+import com.mallquest.core.platform.json.Json;
+import com.mallquest.core.domain.audit.AuditAction;
+import com.mallquest.core.domain.audit.AuditEntry;
 import com.mallquest.core.domain.effects.EffectPublisher;
 import com.mallquest.core.domain.gamification.Gamification;
 import com.mallquest.core.domain.ledger.Credit;
@@ -204,12 +208,15 @@ public final class ReceiptService {
      * @throws DomainException 403 {@code own_receipt} (the reviewer submitted it), 404 {@code receipt_not_found},
      *                         409 {@code receipt_already_rejected}, 422 daily limits
      */
-    ReceiptResult approve(String storeId, String receiptId, String reviewerId) {
+    ReceiptResult approve(String storeId, String receiptId, Caller reviewer) {
         ReceiptClaim claim = claims.find(storeId, receiptId).orElseThrow(() -> notFound(storeId, receiptId));
-        refuseOwnReceipt(claim, reviewerId);
+        refuseOwnReceipt(claim, reviewer.userId());
         if (ReceiptClaim.PENDING_REVIEW.equals(claim.status())) {
             limits.count(claim); // counted at submission; counts now only if a crash skipped it then
-            claim = claims.decide(claim, ReceiptClaim.PENDING, new ReceiptClaim.Review(reviewerId, now(), null));
+            Instant at = now();
+            claim = claims.decide(claim, ReceiptClaim.PENDING, new ReceiptClaim.Review(reviewer.userId(), at, null),
+                    decision(reviewer, at, claim, AuditAction.RECEIPT_APPROVED, Map.of("status", "approved",
+                            "coins", claim.coins(), "xp", claim.xp())));
         }
         return switch (claim.status()) {
             case ReceiptClaim.CREDITED -> claim.result();
@@ -225,17 +232,27 @@ public final class ReceiptService {
      *
      * @throws DomainException 403 {@code own_receipt}, 404 {@code receipt_not_found}, 409 {@code receipt_already_approved}
      */
-    ReceiptClaim reject(String storeId, String receiptId, String reviewerId, String reason) {
+    ReceiptClaim reject(String storeId, String receiptId, Caller reviewer, String reason) {
         ReceiptClaim claim = claims.find(storeId, receiptId).orElseThrow(() -> notFound(storeId, receiptId));
-        refuseOwnReceipt(claim, reviewerId);
+        refuseOwnReceipt(claim, reviewer.userId());
         if (ReceiptClaim.PENDING_REVIEW.equals(claim.status())) {
-            claim = claims.decide(claim, ReceiptClaim.REJECTED, new ReceiptClaim.Review(reviewerId, now(), reason));
+            Instant at = now();
+            claim = claims.decide(claim, ReceiptClaim.REJECTED, new ReceiptClaim.Review(reviewer.userId(), at, reason),
+                    decision(reviewer, at, claim, AuditAction.RECEIPT_REJECTED, Map.of("status", "rejected", "reason", reason)));
         }
         if (!ReceiptClaim.REJECTED.equals(claim.status())) {
             throw DomainException.conflict("receipt_already_approved",
                     "Receipt " + receiptId + " of store " + storeId + " was approved (or signed); it can no longer be rejected");
         }
         return claim;
+    }
+
+    /** The audit entry of a review decision on {@code claim} (waiting for review before it). */
+    private static AuditEntry decision(Caller reviewer, Instant at, ReceiptClaim claim, AuditAction action, Map<String, Object> after) {
+        String target = "receipt:" + claim.storeId() + "/" + claim.receiptId();
+        return AuditEntry.of(reviewer, at, action, claim.storeId(), target, target + ":" + action.wire().substring("receipt.".length()),
+                Json.write(Map.of("status", ReceiptClaim.PENDING_REVIEW.toLowerCase(java.util.Locale.ROOT), "userId", claim.userId(),
+                        "amount", claim.amount().toPlainString())), Json.write(after));
     }
 
     /** A person never decides on a receipt they submitted (an admin or manager shopping at their own store included). */

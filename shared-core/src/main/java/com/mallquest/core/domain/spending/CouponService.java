@@ -2,7 +2,12 @@ package com.mallquest.core.domain.spending;
 
 import com.mallquest.logging.Log;
 import com.mallquest.core.platform.identity.Caller;
+import com.mallquest.core.platform.dynamo.Transaction;
 import com.mallquest.core.platform.errors.DomainException;
+import com.mallquest.core.platform.json.Json;
+import com.mallquest.core.domain.audit.AuditAction;
+import com.mallquest.core.domain.audit.AuditEntry;
+import com.mallquest.core.domain.audit.AuditItems;
 import com.mallquest.core.domain.effects.EffectPublisher;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
@@ -13,12 +18,15 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -61,11 +69,14 @@ public final class CouponService {
     private final RewardCatalogue catalogue;
     private final EffectPublisher effects;
     private final Clock clock;
+    private final String auditTable;
 
-    public CouponService(DynamoDbClient dynamo, String spendingTable, Ledger ledger, RewardCatalogue catalogue,
+    /** @param auditTable the audit trail's table: a coupon accepted by staff is written there with its use */
+    public CouponService(DynamoDbClient dynamo, String spendingTable, String auditTable, Ledger ledger, RewardCatalogue catalogue,
                          EffectPublisher effects, Clock clock) {
         this.dynamo = dynamo;
         this.table = spendingTable;
+        this.auditTable = auditTable;
         this.ledger = ledger;
         this.counters = new HeldCounters(dynamo, spendingTable);
         this.catalogue = catalogue;
@@ -128,23 +139,25 @@ public final class CouponService {
     public CouponView use(Caller caller, String typedCode) {
         Coupon coupon = authorized(caller, typedCode);
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        Map<String, AttributeValue> after;
-        try {
-            after = dynamo.updateItem(UpdateItemRequest.builder()
-                    .tableName(table)
-                    .key(SpendingItems.couponKey(CouponCode.canonical(coupon.couponCode())))
-                    .updateExpression("SET #state = :used, usedAt = :now, usedBy = :by REMOVE #dueShard, #dueAt")
-                    .conditionExpression("#state = :issued AND validUntil > :nowSortable")
-                    .expressionAttributeNames(Map.of("#state", STATE, "#dueShard", SpendingItems.DUE_SHARD,
-                            "#dueAt", SpendingItems.DUE_AT))
-                    .expressionAttributeValues(Map.of(":used", s(COUPON_USED), ":issued", s(ISSUED),
-                            ":now", s(now.toString()), ":by", s(caller.userId()),
-                            ":nowSortable", s(SpendingItems.SORTABLE_TIME.format(now))))
-                    .returnValues(ReturnValue.ALL_NEW)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                    .build()).attributes();
-        } catch (ConditionalCheckFailedException e) {
-            Coupon current = e.hasItem() && !e.item().isEmpty() ? SpendingItems.coupon(e.item())
+        Map<String, AttributeValue> key = SpendingItems.couponKey(CouponCode.canonical(coupon.couponCode()));
+        Transaction.Outcome outcome = new Transaction(dynamo).write(List.of(
+                TransactWriteItem.builder().update(Update.builder()
+                        .tableName(table)
+                        .key(key)
+                        .updateExpression("SET #state = :used, usedAt = :now, usedBy = :by REMOVE #dueShard, #dueAt")
+                        .conditionExpression("#state = :issued AND validUntil > :nowSortable")
+                        .expressionAttributeNames(Map.of("#state", STATE, "#dueShard", SpendingItems.DUE_SHARD,
+                                "#dueAt", SpendingItems.DUE_AT))
+                        .expressionAttributeValues(Map.of(":used", s(COUPON_USED), ":issued", s(ISSUED),
+                                ":now", s(now.toString()), ":by", s(caller.userId()),
+                                ":nowSortable", s(SpendingItems.SORTABLE_TIME.format(now))))
+                        .build()).build(),
+                AuditItems.put(auditTable, accepted(caller, coupon, now))));
+        if (!outcome.applied()) {
+            if (!outcome.conditionFailed(0)) {
+                throw new IllegalStateException("the audit entry of coupon " + coupon.redemptionId() + " exists without its use");
+            }
+            Coupon current = !outcome.oldItem(0).isEmpty() ? SpendingItems.coupon(outcome.oldItem(0))
                     : read(CouponCode.canonical(coupon.couponCode()));
             if (COUPON_USED.equals(current.storedState())) {
                 throw DomainException.conflict("coupon_already_used", "This coupon was used on " + current.usedAt())
@@ -152,6 +165,8 @@ public final class CouponService {
             }
             throw expired(current);
         }
+        Map<String, AttributeValue> after = dynamo.getItem(GetItemRequest.builder().tableName(table).key(key)
+                .consistentRead(true).build()).item();
         Coupon used = SpendingItems.coupon(after);
         try {
             effects.publish(used.userId(), "coupon_used", used.storeId() == null
@@ -231,6 +246,21 @@ public final class CouponService {
             catalogue.invalidate();
         }
         return applied ? coupon.costCoins() : 0;
+    }
+
+    /**
+     * The audit entry of {@code caller} accepting {@code coupon}: named by its shopper and redemption, never by its
+     * code (a code is the coupon itself, and the trail is read by every manager of the store).
+     */
+    private static AuditEntry accepted(Caller caller, Coupon coupon, Instant now) {
+        String target = "coupon:" + coupon.userId() + "/" + coupon.redemptionId();
+        Map<String, Object> about = new HashMap<>(Map.of("userId", coupon.userId(), "redemptionId", coupon.redemptionId(),
+                "rewardId", coupon.rewardId(), "title", coupon.title(), "state", "issued"));
+        Map<String, Object> after = new HashMap<>(about);
+        after.put("state", "used");
+        after.put("usedAt", now.toString());
+        return AuditEntry.of(caller, now, AuditAction.COUPON_ACCEPTED, coupon.storeId(), target, target + ":accepted",
+                Json.write(about), Json.write(after));
     }
 
     private Coupon authorized(Caller caller, String typedCode) {

@@ -4,18 +4,21 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.platform.cache.CacheKeys;
+import com.mallquest.core.domain.audit.AuditAction;
+import com.mallquest.core.domain.audit.AuditEntry;
+import com.mallquest.core.domain.audit.AuditItems;
+import com.mallquest.core.platform.dynamo.Transaction;
 import com.mallquest.core.platform.errors.DomainException;
+import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.json.Json;
 import com.mallquest.core.domain.stores.StoreCatalogue;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,7 +51,7 @@ import static com.mallquest.core.platform.dynamo.Attributes.s;
  *
  * <pre>{@code
  * RewardCatalogue rewards = services.rewards();
- * RewardCatalogue.Saved saved = rewards.put("starbucks-coffee", change);
+ * RewardCatalogue.Saved saved = rewards.put(admin, "starbucks-coffee", change);
  * List<CatalogueReward> open = rewards.listAvailable();
  * }</pre>
  */
@@ -66,11 +69,14 @@ public final class RewardCatalogue {
     private final Duration ttl;
     private final Clock clock;
     private final StoreCatalogue stores;
+    private final String auditTable;
 
-    public RewardCatalogue(DynamoDbClient dynamo, String spendingTable, Cache cache, Duration ttl, Clock clock,
+    /** @param auditTable the audit trail's table: each change of a reward is written there with the change */
+    public RewardCatalogue(DynamoDbClient dynamo, String spendingTable, String auditTable, Cache cache, Duration ttl, Clock clock,
                            StoreCatalogue stores) {
         this.dynamo = dynamo;
         this.table = spendingTable;
+        this.auditTable = auditTable;
         this.cache = cache;
         this.ttl = ttl;
         this.clock = clock;
@@ -82,11 +88,15 @@ public final class RewardCatalogue {
     public record Saved(boolean created, CatalogueReward reward) { }
 
     /**
-     * Creates reward {@code rewardId} or replaces its definition, changing stock only as {@link RewardChange} says.
+     * Creates reward {@code rewardId} or replaces its definition, changing stock only as {@link RewardChange} says, in
+     * one transaction with the change's audit entry (by {@code caller}): a refused or repeated change writes none.
      *
-     * @throws DomainException 400 for a bad id, 422 {@code unknown_store}, 409 {@code stock_changed}
+     * @throws DomainException 403 not an admin, 400 for a bad id, 422 {@code unknown_store}, 409 {@code stock_changed}
      */
-    public Saved put(String rewardId, RewardChange change) {
+    public Saved put(Caller caller, String rewardId, RewardChange change) {
+        if (!caller.isAdmin()) {
+            throw DomainException.forbidden("forbidden", "Only an administrator changes the rewards catalogue");
+        }
         requireId(rewardId);
         if (change.storeId() != null && stores.find(change.storeId()).isEmpty()) {
             throw DomainException.rejected("unknown_store", "There is no store '" + change.storeId() + "' in this mall", "storeId");
@@ -117,7 +127,8 @@ public final class RewardCatalogue {
         values.put(":fp", s(fingerprint));
         set.add("#ver = if_not_exists(#ver, :zero) + :one");
         set.add("#last = :fp");
-        boolean exists = read(rewardId).isPresent();
+        Optional<CatalogueReward> before = read(rewardId);
+        boolean exists = before.isPresent();
         String condition;
         String add = "";
         if (!exists) {
@@ -162,40 +173,45 @@ public final class RewardCatalogue {
             names.put("#rem", REMAINING);
         }
         String expression = "SET " + set + (remove.length() > 0 ? " REMOVE " + remove : "") + add;
-        Map<String, AttributeValue> after;
-        try {
-            after = dynamo.updateItem(UpdateItemRequest.builder()
-                    .tableName(table)
-                    .key(SpendingItems.rewardKey(rewardId))
-                    .updateExpression(expression)
-                    .conditionExpression(condition)
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_NEW)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                    .build()).attributes();
-        } catch (ConditionalCheckFailedException e) {
-            Map<String, AttributeValue> current = e.hasItem() && !e.item().isEmpty() ? e.item()
+        Instant at = clock.instant();
+        long version = before.map(CatalogueReward::version).orElse(0L) + 1;
+        AuditEntry entry = AuditEntry.of(caller, at, AuditAction.REWARD_CHANGED, change.storeId(), "reward:" + rewardId,
+                "reward:" + rewardId + ":v" + version, before.map(Json::write).orElse(null), Json.write(change));
+        Transaction.Outcome outcome = new Transaction(dynamo).write(List.of(
+                TransactWriteItem.builder().update(Update.builder()
+                        .tableName(table)
+                        .key(SpendingItems.rewardKey(rewardId))
+                        .updateExpression(expression)
+                        .conditionExpression(condition)
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values)
+                        .build()).build(),
+                AuditItems.put(auditTable, entry)));
+        if (!outcome.applied()) {
+            if (!outcome.conditionFailed(0)) {
+                throw new IllegalStateException("audit entry " + entry.entryId() + " exists without its change");
+            }
+            Map<String, AttributeValue> current = !outcome.oldItem(0).isEmpty() ? outcome.oldItem(0)
                     : readItem(SpendingItems.rewardKey(rewardId));
             if (current == null) {
                 throw new IllegalStateException("reward " + rewardId + " vanished while being updated");
             }
             if (!exists) {
                 // created by a concurrent request a moment ago: apply this change as an update
-                return put(rewardId, change);
+                return put(caller, rewardId, change);
             }
-            long version = SpendingItems.versionOf(current);
+            long currentVersion = SpendingItems.versionOf(current);
             Long remaining = SpendingItems.optNum(current, REMAINING);
             if (current.containsKey(SpendingItems.LAST_CHANGE) && fingerprint.equals(current.get(SpendingItems.LAST_CHANGE).s())
-                    && (change.expectedVersion() == null || version == change.expectedVersion() + 1)) {
+                    && (change.expectedVersion() == null || currentVersion == change.expectedVersion() + 1)) {
                 // this very change was applied (its first copy, or an earlier retry): answer what it left, add nothing
                 cache.delete(CACHE_KEY);
                 return new Saved(false, SpendingItems.reward(current));
             }
-            if (change.expectedVersion() != null && version != change.expectedVersion()) {
-                throw DomainException.conflict("reward_changed", "The reward is at version " + version + ", not "
+            if (change.expectedVersion() != null && currentVersion != change.expectedVersion()) {
+                throw DomainException.conflict("reward_changed", "The reward is at version " + currentVersion + ", not "
                                 + change.expectedVersion() + ": read it again and send its version as expectedVersion")
-                        .detail("version", version).detail("remaining", remaining);
+                        .detail("version", currentVersion).detail("remaining", remaining);
             }
             throw DomainException.conflict("stock_changed", remaining == null
                             ? "This reward has unlimited stock: there is no stock to change"
@@ -203,7 +219,7 @@ public final class RewardCatalogue {
                     .detail("remaining", remaining);
         }
         cache.delete(CACHE_KEY);
-        return new Saved(!exists, SpendingItems.reward(after));
+        return new Saved(!exists, read(rewardId).orElseThrow(() -> new IllegalStateException("reward " + rewardId + " written but not found")));
     }
 
     /** The stored reward (strongly consistent), active or not. */

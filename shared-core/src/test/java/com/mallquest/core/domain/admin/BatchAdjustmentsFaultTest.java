@@ -2,6 +2,7 @@ package com.mallquest.core.domain.admin;
 
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.config.Settings;
+import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.platform.dynamo.FaultyDynamoDbProxy;
 import com.mallquest.core.testing.MutableClock;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -27,8 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  */
 class BatchAdjustmentsFaultTest {
 
+    private static final Caller ADMIN = new Caller("admin-1", Set.of(Caller.ADMIN_GROUP));
+
     private DynamoDbClient dynamo;
     private String usersTable;
+    private String auditTable;
     private MemoryCache cache;
     private MutableClock clock;
     private FaultyDynamoDbProxy proxy;
@@ -38,6 +43,7 @@ class BatchAdjustmentsFaultTest {
     void setUp() throws Exception {
         Map<String, String> env = TestBackends.environment();
         usersTable = Settings.fromEnvironment(env).usersTable();
+        auditTable = Settings.fromEnvironment(env).auditTable();
         dynamo = TestBackends.dynamoDb();
         cache = new MemoryCache();
         clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
@@ -65,20 +71,20 @@ class BatchAdjustmentsFaultTest {
         proxy.failNext(3, call -> call.operation().equals("TransactWriteItems") && call.body().contains("adj:goodwill-1"));
         Adjustment goodwill = new Adjustment("goodwill-1", "u1", 100L, 5L, "sorry");
         // WHEN the batch is applied
-        AdjustmentResult result = new BatchAdjustments(ledger(viaProxy), 2).apply(batch(goodwill), "admin-1").results().get(0);
+        AdjustmentResult result = new BatchAdjustments(ledger(viaProxy), auditTable, 2).apply(batch(goodwill), ADMIN).results().get(0);
         // THEN the answer says what may have happened: pending (all of it or nothing), with no balance claimed
         assertEquals(AdjustmentResult.PENDING, result.status(), result.toString());
         assertNull(result.coins());
         assertEquals("credit_incomplete", result.error().code());
         assertEquals(0, ledger(dynamo).account("u1").coins());
         // WHEN the admin sends the batch again
-        AdjustmentResult again = new BatchAdjustments(ledger(viaProxy), 2).apply(batch(goodwill), "admin-1").results().get(0);
+        AdjustmentResult again = new BatchAdjustments(ledger(viaProxy), auditTable, 2).apply(batch(goodwill), ADMIN).results().get(0);
         // THEN it applies, once; a third send answers replayed
         assertEquals(AdjustmentResult.APPLIED, again.status());
         assertEquals(100L, again.coins());
         assertEquals(1, ledger(dynamo).activity("u1", 10, null).entries().size());
         assertEquals(AdjustmentResult.REPLAYED,
-                new BatchAdjustments(ledger(dynamo), 2).apply(batch(goodwill), "admin-1").results().get(0).status());
+                new BatchAdjustments(ledger(dynamo), auditTable, 2).apply(batch(goodwill), ADMIN).results().get(0).status());
         assertEquals(100, ledger(dynamo).account("u1").coins());
     }
 
@@ -90,7 +96,7 @@ class BatchAdjustmentsFaultTest {
         Adjustment b = new Adjustment("adj-b", "u1", -100L, 0L, "take back");
         Adjustment other = new Adjustment("adj-c", "u2", 7L, 0L, "another user");
         // WHEN the batch is applied
-        BatchOutcome outcome = new BatchAdjustments(ledger(viaProxy), 2).apply(batch(a, b, other), "admin-1");
+        BatchOutcome outcome = new BatchAdjustments(ledger(viaProxy), auditTable, 2).apply(batch(a, b, other), ADMIN);
         // THEN adj-a is pending (a 500 on a write leaves its outcome unknown), adj-b was not attempted,
         // the other user is unaffected
         List<AdjustmentResult> results = outcome.results();
@@ -102,7 +108,7 @@ class BatchAdjustmentsFaultTest {
         assertEquals(AdjustmentResult.APPLIED, results.get(2).status());
         assertEquals(0, ledger(dynamo).account("u1").coins());
         // WHEN the admin sends the same batch again
-        BatchOutcome again = new BatchAdjustments(ledger(viaProxy), 2).apply(batch(a, b, other), "admin-1");
+        BatchOutcome again = new BatchAdjustments(ledger(viaProxy), auditTable, 2).apply(batch(a, b, other), ADMIN);
         // THEN both apply in order (no refusal of adj-b was stored), and the other is a replay
         assertEquals(List.of(AdjustmentResult.APPLIED, AdjustmentResult.APPLIED, AdjustmentResult.REPLAYED),
                 again.results().stream().map(AdjustmentResult::status).toList(), again.results().toString());

@@ -2,6 +2,7 @@ package com.mallquest.core.domain.receipts;
 
 import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.cache.MemoryCache;
+import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.platform.wiring.Platform;
@@ -158,7 +159,8 @@ class DailyLimitsTest {
                 new RateLimiter(core.cache(), core.clock()), (u, t, d) -> { }, core.cache(), core.clock(),
                 new ReceiptService.Rules(rules.rateLimit(), rules.claimWindow(), rules.clockSkew(), rules.mallMaxAmount(),
                         rules.pendingGrace(), 50, rules.dailyStoreLimit()));
-        ReceiptResult approved = lowered.approve("waterstones", "W-1", "ws-staff");
+        ReceiptResult approved = lowered.approve("waterstones", "W-1",
+                new Caller("ws-staff", java.util.Set.of(Caller.STORE_MANAGER_GROUP), "waterstones"));
         // THEN "already counted" is checked first: it is credited once, counted once, and its claim kept
         assertFalse(approved.replayed());
         assertEquals(80, coins("u1"));

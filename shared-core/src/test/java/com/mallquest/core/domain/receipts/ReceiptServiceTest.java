@@ -78,7 +78,7 @@ class ReceiptServiceTest {
     }
 
     private ReceiptClaims claims() {
-        return new ReceiptClaims(dynamo, Settings.fromEnvironment(env).receiptsTable());
+        return new ReceiptClaims(dynamo, Settings.fromEnvironment(env).receiptsTable(), Settings.fromEnvironment(env).auditTable());
     }
 
     /** A receipt as the store's till signs it (the seed's development key of the store). */

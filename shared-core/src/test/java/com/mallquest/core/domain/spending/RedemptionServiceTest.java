@@ -99,9 +99,9 @@ class RedemptionServiceTest {
         f.reward("cheap", "lush", 100, 0L, null);
         f.reward("pricey", "apple", 1000, null, null);
         f.reward("elite", "pandora", 10, null, null);
-        f.catalogue().put("elite", new RewardChange("Elite", null, "pandora", 10L, null, null, null, null, null, null, 5, 7, true, null));
-        f.catalogue().put("off", new RewardChange("Off", null, null, 10L, null, null, null, null, null, null, null, 7, false, null));
-        f.catalogue().put("later", new RewardChange("Later", null, null, 10L, null, null, null, null,
+        f.catalogue().put(SpendingFixture.ADMIN, "elite", new RewardChange("Elite", null, "pandora", 10L, null, null, null, null, null, null, 5, 7, true, null));
+        f.catalogue().put(SpendingFixture.ADMIN, "off", new RewardChange("Off", null, null, 10L, null, null, null, null, null, null, null, 7, false, null));
+        f.catalogue().put(SpendingFixture.ADMIN, "later", new RewardChange("Later", null, null, 10L, null, null, null, null,
                 SpendingFixture.NOW.plus(Duration.ofDays(1)), null, null, 7, true, null));
         f.reward("once", "boots", 10, null, 1);
         f.redemptions().redeem("carol", request("rd-once-1", "once"));
@@ -118,7 +118,7 @@ class RedemptionServiceTest {
         assertEquals(0, f.remaining("cheap"));
         assertEquals(DomainException.Kind.REJECTED, assertThrows(DomainException.class, () -> s.redeem("carol", request("r1", "cheap"))).kind());
         // AND a repeat of a refused request gets the same refusal, even once the stock is back
-        f.catalogue().put("cheap", new RewardChange("Reward cheap", null, "lush", 100L, null, 3L, null, null, null, null, null, 7, null,
+        f.catalogue().put(SpendingFixture.ADMIN, "cheap", new RewardChange("Reward cheap", null, "lush", 100L, null, 3L, null, null, null, null, null, 7, null,
                 f.catalogue().find("cheap").orElseThrow().version()));
         assertEquals("out_of_stock", code(assertThrows(DomainException.class, () -> s.redeem("carol", request("r1", "cheap")))));
         assertEquals(1, f.coupons("carol").size());

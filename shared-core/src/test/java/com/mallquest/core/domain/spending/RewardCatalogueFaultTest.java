@@ -48,7 +48,7 @@ class RewardCatalogueFaultTest {
 
     private RewardCatalogue catalogue(DynamoDbClient client) {
         Settings settings = Settings.fromEnvironment(env);
-        return new RewardCatalogue(client, settings.spendingTable(), new MemoryCache(), Duration.ofSeconds(60), clock,
+        return new RewardCatalogue(client, settings.spendingTable(), settings.auditTable(), new MemoryCache(), Duration.ofSeconds(60), clock,
                 new StoreCatalogue(client, settings.storesTable(), new MemoryCache(), Duration.ofSeconds(60)));
     }
 
@@ -64,11 +64,11 @@ class RewardCatalogueFaultTest {
     void put_shouldAddTheStockOnce_whenTheStalledFirstWriteArrivesAfterTheSdksRetryApplied() throws Exception {
         // GIVEN a reward with 10 in stock
         RewardCatalogue direct = catalogue(dynamo);
-        long version = direct.put("mug", stock(10)).reward().version();
+        long version = direct.put(SpendingFixture.ADMIN, "mug", stock(10)).reward().version();
         // AND a proxy that holds the first stock write past the SDK's 2 s attempt timeout
-        proxy.holdFirst(call -> call.operation().equals("UpdateItem") && call.body().contains("ADD "));
+        proxy.holdFirst(call -> call.operation().equals("TransactWriteItems") && call.body().contains("ADD "));
         // WHEN an admin adds 5: the SDK retries the stalled write, and the retry lands
-        CatalogueReward after = catalogue(viaProxy).put("mug", delta(5, version)).reward();
+        CatalogueReward after = catalogue(viaProxy).put(SpendingFixture.ADMIN, "mug", delta(5, version)).reward();
         assertTrue(proxy.awaitHeld(0), "the first stock write was held");
         assertEquals(15, after.remaining());
         // AND then the stalled first copy reaches the database
@@ -83,20 +83,20 @@ class RewardCatalogueFaultTest {
     void put_shouldAnswerARepeatOfTheSameChangeWithItsResult_andRefuseAChangeFromAnOlderVersion() {
         // GIVEN a reward with 10 in stock, and 5 added to its version
         RewardCatalogue catalogue = catalogue(dynamo);
-        long version = catalogue.put("mug", stock(10)).reward().version();
-        RewardCatalogue.Saved first = catalogue.put("mug", delta(5, version));
+        long version = catalogue.put(SpendingFixture.ADMIN, "mug", stock(10)).reward().version();
+        RewardCatalogue.Saved first = catalogue.put(SpendingFixture.ADMIN, "mug", delta(5, version));
         assertEquals(15, first.reward().remaining());
         // WHEN the same change comes again (a client's retry) THEN the same answer, nothing added
-        RewardCatalogue.Saved again = catalogue.put("mug", delta(5, version));
+        RewardCatalogue.Saved again = catalogue.put(SpendingFixture.ADMIN, "mug", delta(5, version));
         assertFalse(again.created());
         assertEquals(first.reward(), again.reward());
         assertEquals(15, catalogue.find("mug").orElseThrow().remaining());
         // AND another change from that older version is 409 reward_changed with the current version
-        DomainException stale = assertThrows(DomainException.class, () -> catalogue.put("mug", delta(3, version)));
+        DomainException stale = assertThrows(DomainException.class, () -> catalogue.put(SpendingFixture.ADMIN, "mug", delta(3, version)));
         assertEquals("reward_changed", stale.code());
         assertEquals(version + 1, ((Number) stale.details().get("version")).longValue());
         // AND from the current version it applies
-        assertEquals(18, catalogue.put("mug", delta(3, version + 1)).reward().remaining());
+        assertEquals(18, catalogue.put(SpendingFixture.ADMIN, "mug", delta(3, version + 1)).reward().remaining());
         // AND a stockDelta without expectedVersion is refused before anything is written
         assertEquals("expectedVersion", assertThrows(DomainException.class, () -> delta(3, null)).field());
         assertEquals(18, catalogue.find("mug").orElseThrow().remaining());

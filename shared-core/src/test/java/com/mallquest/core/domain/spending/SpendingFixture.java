@@ -3,6 +3,7 @@ package com.mallquest.core.domain.spending;
 import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.config.Settings;
+import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.domain.effects.EffectPublisher;
 import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.ActivityEntry;
@@ -32,6 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 final class SpendingFixture {
 
     static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+    /** The operator who changes the catalogue in these tests. */
+    static final Caller ADMIN = new Caller("admin-1", java.util.Set.of(Caller.ADMIN_GROUP));
 
     /** Effects as published: the edge of these units (the effects service has its own tests). */
     record Published(String userId, String type, Map<String, Object> data) { }
@@ -99,7 +102,7 @@ final class SpendingFixture {
 
     /** A reward with the given stock (null: unlimited) and per-user limit (null: none). */
     CatalogueReward reward(String rewardId, String storeId, long cost, Long stock, Integer perUserLimit) {
-        return catalogue().put(rewardId, new RewardChange("Reward " + rewardId, null, storeId, cost, stock, null, null,
+        return catalogue().put(ADMIN, rewardId, new RewardChange("Reward " + rewardId, null, storeId, cost, stock, null, null,
                 perUserLimit, null, null, null, 7, null, null)).reward();
     }
 
