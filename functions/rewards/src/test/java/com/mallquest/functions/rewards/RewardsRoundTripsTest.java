@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class RewardsRoundTripsTest {
 
     private static final Map<String, String> SHOPPER = Map.of("sub", "shopper-1", "cognito:groups", "[]");
-    private static final Map<String, String> STAFF = Map.of("sub", "barista-1", "cognito:groups", "[store-staff]",
+    private static final Map<String, String> MANAGER = Map.of("sub", "starbucks-manager", "cognito:groups", "[store-manager]",
             "custom:storeId", "starbucks");
 
     private Platform core;
@@ -66,9 +66,9 @@ class RewardsRoundTripsTest {
         new Services(core, (userId, type, data) -> { }).receipts().submit("shopper-1", ReceiptCodes.signed(
                 new ReceiptSubmission("R-77", "starbucks", new BigDecimal("20.00"), core.clock().instant().minusSeconds(600))));
         dynamo.clear();
-        // WHEN its store's staff refund part of it
+        // WHEN its store's manager refunds part of it (refunds are a manager's: the cashier's token moves no coins)
         APIGatewayV2HTTPResponse refunded = handler.handleRequest(ApiEvents.request("POST", "/admin/receipts/starbucks/R-77/refund")
-                .body("{\"refundId\":\"ret-1\",\"amount\":5.00}").claims(STAFF).build(), null);
+                .body("{\"refundId\":\"ret-1\",\"amount\":5.00}").claims(MANAGER).build(), null);
         // THEN the receipt claim's read, the refund record's put, the refunded total's update, the reversal (the
         // profile's read, one transaction), the record's completion: 6 round trips (the leased-record protocol)
         assertEquals(201, refunded.getStatusCode(), refunded.getBody());
