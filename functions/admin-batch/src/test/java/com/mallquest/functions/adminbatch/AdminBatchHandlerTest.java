@@ -1,5 +1,6 @@
 package com.mallquest.functions.adminbatch;
 
+import com.mallquest.core.testing.RoleMatrix;
 import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -299,5 +300,18 @@ class AdminBatchHandlerTest {
         assertEquals(403, shopper.getStatusCode());
         assertEquals(0, ledger.account(hal).coins());
         assertFalse(shopper.getBody().contains("applied"));
+    }
+
+    @Test
+    void authorizationMatrix_shouldHold_forEveryRouteAndRole() {
+        // GIVEN the batch route, called each time with an adjustment of its own
+        RoleMatrix matrix = new RoleMatrix(handler, "zara", "hm");
+        int[] n = {0};
+        // WHEN it is called as every role THEN only an admin applies it:  anon user staffA mgrA staffB mgrB admin
+        matrix.row("POST /admin/users/batch", c -> ApiContract.handle(handler, ApiEvents.request("POST", PATH)
+                .body(batch(List.of(adjustment("matrix-" + run + "-" + n[0]++, user("matrix"), 1, 0)))).claims(c).build()),
+                401, 403, 403, 403, 403, 403, 200)
+                .assertAll();
+        assertEquals(1, ledger.account(user("matrix")).coins());
     }
 }

@@ -1,5 +1,6 @@
 package com.mallquest.functions.gamification;
 
+import com.mallquest.core.testing.RoleMatrix;
 import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -137,5 +138,21 @@ class GamificationHandlerTest {
     private static void assertField(APIGatewayV2HTTPResponse response, int status, String field) throws Exception {
         assertEquals(status, response.getStatusCode(), response.getBody());
         assertEquals(field, json(response).get("error").get("field").asText(), response.getBody());
+    }
+
+    @Test
+    void authorizationMatrix_shouldHold_forEveryRouteAndRole() {
+        // GIVEN the game's routes: the public board, and each person's own standing, badges and preferences
+        RoleMatrix matrix = new RoleMatrix(handler, "zara", "hm");
+        // WHEN every route is called as every role THEN:                         anon user staffA mgrA staffB mgrB admin
+        matrix.row("GET /leaderboards/{period}", c -> call(ApiEvents.request("GET", "/leaderboards/all").claims(c).build()),
+                        200, 200, 200, 200, 200, 200, 200)
+                .row("GET /leaderboards/{period}/me", c -> call(ApiEvents.request("GET", "/leaderboards/all/me").claims(c).build()),
+                        401, 200, 200, 200, 200, 200, 200)
+                .row("GET /users/me/badges", c -> call(ApiEvents.request("GET", "/users/me/badges").claims(c).build()),
+                        401, 200, 200, 200, 200, 200, 200)
+                .row("PUT /users/me/preferences", c -> call(ApiEvents.request("PUT", "/users/me/preferences")
+                        .body("{\"publicLeaderboards\": true}").claims(c).build()), 401, 200, 200, 200, 200, 200, 200)
+                .assertAll();
     }
 }

@@ -1,5 +1,6 @@
 package com.mallquest.functions.getuser;
 
+import com.mallquest.core.testing.RoleMatrix;
 import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -140,5 +141,24 @@ class GetUserHandlerTest {
         view.get("recentActivity").forEach(e -> viewKinds.add(e.get("kind").asText()));
         assertEquals(java.util.Set.of("receipt", "adjustment"), pageKinds);
         assertEquals(pageKinds, viewKinds);
+    }
+
+    @Test
+    void authorizationMatrix_shouldHold_forEveryRouteAndRole() {
+        // GIVEN every role's user with a balance; the shopper's account is the one others look up
+        for (String userId : RoleMatrix.userIds()) {
+            new Services(core).ledger().credit(new Credit(userId, "adj:matrix-" + userId, 10, 0, CreditKind.ADJUSTMENT,
+                    Map.of("reason", "matrix")));
+        }
+        RoleMatrix matrix = new RoleMatrix(handler, "zara", "hm");
+        // WHEN every route is called as every role THEN one's own account, or any as an admin:
+        //                                                                        anon user staffA mgrA staffB mgrB admin
+        matrix.row("GET /users/me", c -> ApiContract.handle(handler, ApiEvents.request("GET", "/users/me").claims(c).build()),
+                        401, 200, 200, 200, 200, 200, 200)
+                .row("GET /users/{userId}", c -> ApiContract.handle(handler, ApiEvents.request("GET", "/users/shopper-1").claims(c).build()),
+                        401, 200, 403, 403, 403, 403, 200)
+                .row("GET /users/{userId}/activity", c -> ApiContract.handle(handler,
+                        ApiEvents.request("GET", "/users/shopper-1/activity").claims(c).build()), 401, 200, 403, 403, 403, 403, 200)
+                .assertAll();
     }
 }

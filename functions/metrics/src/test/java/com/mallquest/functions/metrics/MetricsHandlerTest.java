@@ -1,5 +1,6 @@
 package com.mallquest.functions.metrics;
 
+import com.mallquest.core.testing.RoleMatrix;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.platform.cache.CacheStats;
@@ -213,5 +214,18 @@ class MetricsHandlerTest {
         assertEquals("fleet", emf.path("fleetScope").asText());
         String declared = emf.path("_aws").path("CloudWatchMetrics").get(0).path("Metrics").toString();
         assertTrue(declared.contains("FleetLatencyP95") && declared.contains("Latency"), declared);
+    }
+
+    @Test
+    void authorizationMatrix_shouldHold_forEveryRouteAndRole() {
+        // GIVEN the operations routes: fleet figures for admins, health for anyone
+        MetricsHandler handler = new MetricsHandler(container(), CacheServiceStatus.NOT_IN_AWS);
+        RoleMatrix matrix = new RoleMatrix(handler, "zara", "hm");
+        // WHEN every route is called as every role THEN:               anon user staffA mgrA staffB mgrB admin
+        matrix.row("GET /metrics", c -> ApiContract.handle(handler, ApiEvents.request("GET", "/metrics").claims(c).build()),
+                        401, 403, 403, 403, 403, 403, 200)
+                .row("GET /health", c -> ApiContract.handle(handler, ApiEvents.request("GET", "/health").claims(c).build()),
+                        200, 200, 200, 200, 200, 200, 200)
+                .assertAll();
     }
 }

@@ -1,5 +1,6 @@
 package com.mallquest.functions.submitreceipt;
 
+import com.mallquest.core.testing.RoleMatrix;
 import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -252,5 +253,20 @@ class SubmitReceiptHandlerTest {
         // THEN one receipt and its coins are counted once
         assertEquals(1L, minute.get(FleetRecorder.RECEIPTS_CREDITED));
         assertEquals(30L, minute.get(FleetRecorder.COINS_AWARDED));
+    }
+
+    @Test
+    void authorizationMatrix_shouldHold_forEveryRouteAndRole() {
+        // GIVEN a signed zara receipt of its own for each call (staff shop at the mall too: a receipt is anyone's)
+        RoleMatrix matrix = new RoleMatrix(handler, "zara", "hm");
+        int[] n = {0};
+        String run = java.util.UUID.randomUUID().toString().substring(0, 8);
+        // WHEN every route is called as every role THEN:  anon user staffA mgrA staffB mgrB admin
+        matrix.row("POST /receipts", c -> ApiContract.handle(handler, ApiEvents.request("POST", "/receipts")
+                        .body(signed("MX-" + run + "-" + n[0]++, "zara", "10.00", "2026-11-25T11:00:00Z")).claims(c).build()),
+                        401, 201, 201, 201, 201, 201, 201)
+                .row("GET /stores", c -> ApiContract.handle(handler, ApiEvents.request("GET", "/stores").claims(c).build()),
+                        200, 200, 200, 200, 200, 200, 200)
+                .assertAll();
     }
 }

@@ -1,5 +1,6 @@
 package com.mallquest.functions.triggereffect;
 
+import com.mallquest.core.testing.RoleMatrix;
 import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -77,5 +78,17 @@ class TriggerEffectHandlerTest {
         // AND without a verified caller the route is 401
         var anonymous = ApiContract.handle(handler, event("POST", "{\"type\":\"level_up\"}", null, null));
         assertEquals(401, anonymous.getStatusCode());
+    }
+
+    @Test
+    void authorizationMatrix_shouldHold_forEveryRouteAndRole() {
+        // GIVEN the effect routes: any signed-in person triggers and lists their own effects
+        RoleMatrix matrix = new RoleMatrix(handler, "zara", "hm");
+        // WHEN every route is called as every role THEN:             anon user staffA mgrA staffB mgrB admin
+        matrix.row("POST /effects", c -> ApiContract.handle(handler, ApiEvents.request("POST", "/effects")
+                        .body("{\"type\":\"level_up\"}").claims(c).build()), 401, 202, 202, 202, 202, 202, 202)
+                .row("GET /effects", c -> ApiContract.handle(handler, ApiEvents.request("GET", "/effects").claims(c).build()),
+                        401, 200, 200, 200, 200, 200, 200)
+                .assertAll();
     }
 }
