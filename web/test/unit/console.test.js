@@ -46,9 +46,10 @@ test('reward form: stock as stock (new), stockDelta with expectedVersion (add) o
 });
 
 test('audit entry: who, role, target and the fields that changed', () => {
-  const v = auditView({ at: '2026-12-07T10:00:00Z', actor: { sub: 'ops-1', role: 'admin' }, action: 'store.updated', target: { storeId: 'zara' },
-    before: { name: 'Zara', multiplier: 1, active: true }, after: { name: 'Zara', multiplier: 2, active: false }, requestId: 'r-1' });
-  assert.deepEqual([v.who, v.role, v.action, v.target, v.requestId], ['ops-1', 'admin', 'store.updated', 'storeId zara', 'r-1']);
+  const v = auditView({ entryId: 'store:zara:v2', at: '2026-12-07T10:00:00Z', actorId: 'ops-1', actorRole: 'admin', action: 'store.changed',
+    storeId: 'zara', target: 'store:zara', before: { name: 'Zara', multiplier: 1, active: true },
+    after: { name: 'Zara', multiplier: 2, active: false }, requestId: 'r-1' });
+  assert.deepEqual([v.who, v.role, v.action, v.target, v.requestId], ['ops-1', 'admin', 'store.changed', 'store:zara', 'r-1']);
   assert.deepEqual(v.changes, ['multiplier: 1 → 2', 'active: true → false']);
   assert.deepEqual(changesOf(undefined, { kid: 'k1' }), ['kid: k1']);
   assert.deepEqual(changesOf(null, null), []);
