@@ -80,6 +80,10 @@ public final class Main {
                 new Command("test-web", List.of("[name]"),
                         "only the web app's unit and browser tests (name: run the *.test.mjs matching it)",
                         argv -> new RepositoryTests(root(), children).web(argv)),
+                new Command("catalogue", List.of("import <file> | export  --api <URL> --token <admin token>"),
+                        "load a mall's stores, public keys and rewards into a running stack through its admin API\n"
+                                + "(idempotent; development data refused), or print them",
+                        argv -> MallCatalogueCommand.run(argv, stdout)),
                 new Command("rebuild-leaderboards", List.of("[week|month|all [AT]]"),
                         "recompute leaderboards from the ledger (REDIS_URL: the Redis whose boards to rebuild)",
                         argv -> rebuildLeaderboards(Args.parse(argv))),
