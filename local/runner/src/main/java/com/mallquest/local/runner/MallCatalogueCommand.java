@@ -49,21 +49,19 @@ final class MallCatalogueCommand {
         this.stdout = stdout;
     }
 
-    /** Runs {@code import <file>} or {@code export}. */
-    static int run(List<String> argv, PrintStream stdout) {
+    /** Runs {@code import <file>} or {@code export} ({@code verb}) with the rest of the command line. */
+    static int run(String verb, List<String> argv, PrintStream stdout) {
         Args args = Args.parse(argv);
         args.allow("api", "token");
+        List<String> rest = args.positional();
+        boolean importing = verb.equals("import");
+        if (rest.size() != (importing ? 1 : 0)) {
+            throw new UsageError(importing ? "catalogue import takes one file" : "catalogue export takes no file (it prints to stdout)");
+        }
         String api = args.one("api").orElseThrow(() -> new UsageError("catalogue needs --api <the stack's URL>"));
         String token = args.one("token").orElseThrow(() -> new UsageError("catalogue needs --token <an admin's token>"));
-        List<String> rest = args.positional();
         MallCatalogueCommand command = new MallCatalogueCommand(api, token, stdout);
-        if (rest.size() == 2 && rest.get(0).equals("import")) {
-            return command.importFile(Path.of(rest.get(1)));
-        }
-        if (rest.size() == 1 && rest.get(0).equals("export")) {
-            return command.export();
-        }
-        throw new UsageError("catalogue import <file> | catalogue export, with --api and --token");
+        return importing ? command.importFile(Path.of(rest.get(0))) : command.export();
     }
 
     int importFile(Path file) {

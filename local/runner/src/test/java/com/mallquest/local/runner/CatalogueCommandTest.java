@@ -59,9 +59,9 @@ class CatalogueCommandTest {
     /** Runs the command as {@code ./mallquest catalogue …} would; its stdout. */
     private static String run(String... words) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        List<String> argv = new java.util.ArrayList<>(List.of(words));
+        List<String> argv = new java.util.ArrayList<>(List.of(words).subList(1, words.length));
         argv.addAll(List.of("--api", "http://127.0.0.1:" + api.port(), "--token", adminToken()));
-        assertEquals(0, MallCatalogueCommand.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8)));
+        assertEquals(0, MallCatalogueCommand.run(words[0], argv, new PrintStream(out, true, StandardCharsets.UTF_8)));
         return out.toString(StandardCharsets.UTF_8);
     }
 

@@ -59,8 +59,8 @@ class CommandLineTest {
     void usage_shouldListEveryCommand() {
         // GIVEN the usage text  WHEN its command lines are read
         // THEN it lists every command of ./mallquest, once
-        assertEquals(List.of("start-api", "invoke", "token", "receipt", "test", "test-web", "rebuild-leaderboards", "bench",
-                "bench lambda", "help"), listedCommands());
+        assertEquals(List.of("start-api", "invoke", "token", "receipt", "test", "test-web", "catalogue import", "catalogue export",
+                "rebuild-leaderboards", "bench", "bench lambda", "help"), listedCommands());
     }
 
     @Test
