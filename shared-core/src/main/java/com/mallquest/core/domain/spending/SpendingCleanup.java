@@ -78,8 +78,6 @@ public final class SpendingCleanup {
                         couponsRefunded++;
                         coins += back;
                     }
-                } else if (sk.startsWith(SpendingItems.REFUND_PREFIX)) {
-                    refundsSettled += refunds.resume(item) ? 1 : 0;
                 }
             } catch (RuntimeException e) {
                 failed++;

@@ -1,7 +1,6 @@
 package com.mallquest.core.domain.spending;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.time.Instant;
 
@@ -243,7 +242,26 @@ final class SpendingItems {
 
     // ---- receipt refunds -----------------------------------------------------------------------------
 
-    static Map<String, AttributeValue> newRefund(RefundRecord r, Instant leaseUntil, Instant dueAt) {
+    /** A receipt refund's record, written once in the reversal's transaction, with what it did. */
+    static Map<String, AttributeValue> completedRefund(RefundRecord r, long cumulativeCents, long coins, long xp,
+                                                       long balanceAfter) {
+        Map<String, AttributeValue> item = refundItem(r, COMPLETED);
+        item.put("cumulativeCents", n(cumulativeCents));
+        item.put("coinsReversed", n(coins));
+        item.put("xpReversed", n(xp));
+        item.put("balanceAfter", n(balanceAfter));
+        return item;
+    }
+
+    /** A refused receipt refund's record: a repeat gets the same refusal. */
+    static Map<String, AttributeValue> rejectedRefund(RefundRecord r, String code, String message) {
+        Map<String, AttributeValue> item = refundItem(r, REJECTED);
+        item.put("errorCode", s(code));
+        item.put("errorMessage", s(message));
+        return item;
+    }
+
+    private static Map<String, AttributeValue> refundItem(RefundRecord r, String state) {
         Map<String, AttributeValue> item = new HashMap<>(refundKey(r.storeId(), r.receiptId(), r.refundId()));
         item.put("storeId", s(r.storeId()));
         item.put("receiptId", s(r.receiptId()));
@@ -255,9 +273,7 @@ final class SpendingItems {
         item.put("creditedXp", n(r.creditedXp()));
         item.put("requestedBy", s(r.requestedBy()));
         item.put("createdAt", s(r.createdAt().toString()));
-        item.put(STATE, s(INPROGRESS));
-        item.put(LEASE_UNTIL, n(leaseUntil.toEpochMilli()));
-        putDue(item, dueAt);
+        item.put(STATE, s(state));
         return item;
     }
 
@@ -281,22 +297,5 @@ final class SpendingItems {
         if (value != null) {
             item.put(name, value);
         }
-    }
-
-    /**
-     * Compare-and-set of an expired lease on the {@code INPROGRESS} record at {@code key} (a redemption or a
-     * refund): the attempt whose write succeeds owns the record until {@code newLeaseUntil}.
-     */
-    static UpdateItemRequest takeOverLease(String table, Map<String, AttributeValue> key, long expiredLeaseUntil,
-                                           long newLeaseUntil) {
-        return UpdateItemRequest.builder()
-                .tableName(table)
-                .key(key)
-                .updateExpression("SET #lease = :new")
-                .conditionExpression("#state = :inprogress AND #lease = :old")
-                .expressionAttributeNames(Map.of("#lease", LEASE_UNTIL, "#state", STATE))
-                .expressionAttributeValues(Map.of(":new", n(newLeaseUntil), ":old", n(expiredLeaseUntil),
-                        ":inprogress", s(INPROGRESS)))
-                .build();
     }
 }

@@ -114,7 +114,7 @@ public final class Transaction {
     }
 
     /** Full jitter: a random pause up to {@code min(MAX_DELAY, BASE_DELAY * 2^attempt)}. */
-    static void backOff(int attempt) {
+    public static void backOff(int attempt) {
         long ceiling = Math.min(MAX_DELAY.toMillis(), BASE_DELAY.toMillis() << Math.min(attempt, 10));
         try {
             Thread.sleep(ThreadLocalRandom.current().nextLong(ceiling + 1));
