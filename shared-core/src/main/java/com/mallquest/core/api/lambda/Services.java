@@ -114,7 +114,7 @@ public final class Services {
         this.refunds = new Lazy<>(() -> new ReceiptRefunds(platform.dynamoDb(), settings.spendingTable(),
                 receiptClaims.get(), ledger.get(), platform.clock(), gamification.get()));
         this.spendingCleanup = new Lazy<>(() -> new SpendingCleanup(platform.dynamoDb(), settings.spendingTable(),
-                redemptions.get(), coupons.get(), refunds.get(), platform.clock()));
+                coupons.get(), platform.clock()));
         this.users = new Lazy<>(() -> new UserViewService(ledger.get(), platform.dynamoDb(), settings.usersTable(),
                 platform.cache(), new RateLimiter(platform.cache(), platform.clock()), settings.userReadRateLimit(),
                 settings.userCacheTtl(), platform.clock()));

@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  *   <li>DynamoDB items past their {@code expiresAt}: up to {@code CLEANUP_MAX_SCANNED_ITEMS} items scanned per
  *       table, the expired ones deleted through the batch writer ({@link ExpiredItemSweeper});</li>
  *   <li>spending work that fell due: up to {@code CLEANUP_MAX_SPENDING_ITEMS} expired unused coupons refunded (coins
- *       and stock back, exactly once) and unfinished redemptions completed or compensated ({@link SpendingCleanup});</li>
+ *       and stock back, exactly once) ({@link SpendingCleanup});</li>
  *   <li>leaderboards: up to {@code LEADERBOARD_REBUILD_MAX_ITEMS} Users-table items replayed into the boards,
  *       continuing where the previous run stopped ({@link LeaderboardRebuild#step}): what a flush or an outage
  *       lost comes back within one pass over the table.</li>
@@ -66,7 +66,7 @@ public final class CleanupJob {
      * @param pendingCredits pending receipt claims, and pending ledger credits, one run completes (each)
      * @param scannedItems   items one run scans per table looking for expired ones
      * @param lockTtl        how long a run holds the lock (longer than the function's timeout)
-     * @param spendingItems  due spending items (expired coupons, unfinished redemptions) one run handles
+     * @param spendingItems  due spending items (expired coupons) one run handles
      * @param leaderboardItems Users-table items one run replays into the leaderboards
      */
     public record Limits(int effectTargets, int pendingCredits, int scannedItems, Duration lockTtl, int spendingItems,
@@ -131,8 +131,6 @@ public final class CleanupJob {
             if (spending != null) {
                 out.put("couponsRefunded", spending.couponsRefunded());
                 out.put("coinsRefunded", spending.coinsRefunded());
-                out.put("redemptionsSettled", spending.redemptionsSettled());
-                out.put("refundsSettled", spending.refundsSettled());
             }
             if (leaderboards != null) {
                 out.put("leaderboardItemsReplayed", leaderboards.scanned());
@@ -214,7 +212,6 @@ public final class CleanupJob {
                 .count("CleanupSkipped", summary.skipped() ? 1 : 0)
                 .count("CouponsRefunded", summary.spending() == null ? 0 : summary.spending().couponsRefunded())
                 .count("CoinsRefunded", summary.spending() == null ? 0 : summary.spending().coinsRefunded())
-                .count("RedemptionsSettled", summary.spending() == null ? 0 : summary.spending().redemptionsSettled())
                 .count("LeaderboardItemsReplayed", summary.leaderboards() == null ? 0 : summary.leaderboards().scanned())
                 .count("LeaderboardUpdatesRestored", summary.leaderboards() == null ? 0 : summary.leaderboards().boardsChanged())
                 .milliseconds("CleanupDuration", summary.durationMillis())

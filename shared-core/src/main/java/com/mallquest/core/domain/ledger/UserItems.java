@@ -26,8 +26,7 @@ import static com.mallquest.core.platform.dynamo.Attributes.stringMap;
  * <p>One partition per user, {@code pk=USER#<userId>}, holding:
  * <ul>
  *   <li>the <b>profile</b> {@code sk=PROFILE}: {@code coins, xp, level, receiptsCredited, version,
- *       userId, createdAt, updatedAt} ({@code inFlight}, a set of half-applied credits, is only on profiles
- *       the lease protocol before transactions wrote; it is read as "not settled" by the user view);</li>
+ *       userId, createdAt, updatedAt};</li>
  *   <li>one <b>credit record</b> per credit {@code sk=CREDIT#<creditId>}, written with the credit in one
  *       transaction: the credit ({@code userId, creditId, kind, coins, xp, details, at}), its {@code state}
  *       ({@value #APPLIED} or {@value #REJECTED}), and when applied the result a replay returns
@@ -62,7 +61,6 @@ public final class UserItems {
 
     // profile attributes
     public static final String VERSION = "version";
-    public static final String IN_FLIGHT = "inFlight";
     static final String COINS = "coins";
     static final String XP = "xp";
     static final String LEVEL = "level";

@@ -107,10 +107,13 @@ public final class ReceiptService {
     public record Rules(RateLimit rateLimit, Duration claimWindow, Duration clockSkew, BigDecimal mallMaxAmount,
                         Duration pendingGrace, long dailyCoinLimit, int dailyStoreLimit) {
 
+        /** Longer than any crediting function's timeout (API 30 s, cleanup 60 s): a pending claim older is not in flight. */
+        static final Duration PENDING_GRACE = Duration.ofMinutes(2);
+
         public static Rules from(Settings settings) {
             return new Rules(settings.receiptRateLimit(), settings.receiptClaimWindow(), settings.receiptClockSkew(),
                     BigDecimal.valueOf(settings.receiptMaxAmount()),
-                    settings.creditLease().plusSeconds(30), settings.receiptDailyCoinLimit(), settings.receiptDailyStoreLimit());
+                    PENDING_GRACE, settings.receiptDailyCoinLimit(), settings.receiptDailyStoreLimit());
         }
     }
 

@@ -130,7 +130,7 @@ public final class ReceiptRefunds {
         }
         RefundRecord record = new RefundRecord(storeId, receiptId, request.refundId(), claim.userId(), request.amountCents(),
                 claim.amount().movePointRight(2).longValueExact(), claim.coins(), claim.xp(), caller.userId(),
-                clock.instant().truncatedTo(ChronoUnit.MILLIS), COMPLETED, null, null, null, null, null, null, null);
+                clock.instant().truncatedTo(ChronoUnit.MILLIS), COMPLETED, null, null, null, null, null, null);
         for (int tries = 1; ; tries++) {
             try {
                 return apply(record, get(SpendingItems.refundTotalKey(storeId, receiptId)));

@@ -11,12 +11,11 @@ import java.time.Instant;
  * @param state       {@code INPROGRESS}, {@code COMPLETED} or {@code REJECTED}
  * @param balanceAfter the balance right after the debit (COMPLETED)
  * @param errorCode   the refusal (REJECTED), replayed to a repeat of the request
- * @param leaseUntil  epoch ms until which the attempt that holds it owns the record (INPROGRESS)
  */
 record RedemptionRecord(String userId, String redemptionId, String payloadHash, String rewardId, String title,
                         String storeId, long costCoins, boolean stockLimited, Integer perUserLimit, String couponCode,
                         Instant couponExpiresAt, Instant createdAt, String state, Long balanceAfter, String errorCode,
-                        String errorMessage, Long leaseUntil) {
+                        String errorMessage) {
 
     /** The ledger credit id of the debit: one per redemption, whatever the retries. */
     String debitId() {
@@ -26,11 +25,6 @@ record RedemptionRecord(String userId, String redemptionId, String payloadHash, 
     /** The ledger credit id of the refund of an expired coupon. */
     String refundId() {
         return "redemption-refund:" + redemptionId;
-    }
-
-    /** The id this redemption's stock and limit holds carry (redemption ids are unique per user only). */
-    String holdId() {
-        return userId + "#" + redemptionId;
     }
 
     Redemption view(boolean replayed) {

@@ -131,7 +131,7 @@ public final class RedemptionService {
         RedemptionRecord record = new RedemptionRecord(userId, request.redemptionId(), request.payloadHash(),
                 reward.rewardId(), reward.title(), reward.storeId(), reward.costCoins(), reward.stockLimited(),
                 reward.perUserLimit(), CouponCode.generate(), now.plus(Duration.ofDays(reward.couponValidDays())), now,
-                COMPLETED, null, null, null, null);
+                COMPLETED, null, null, null);
         try {
             if (!reward.availableAt(now)) {
                 throw DomainException.rejected("reward_unavailable", "'" + reward.title() + "' is not on offer at the moment");

@@ -12,7 +12,7 @@ import java.time.Instant;
 record RefundRecord(String storeId, String receiptId, String refundId, String userId, long amountCents,
                     long purchaseCents, long creditedCoins, long creditedXp, String requestedBy, Instant createdAt,
                     String state, Long cumulativeCents, Long coinsReversed, Long xpReversed, Long balanceAfter,
-                    String errorCode, String errorMessage, Long leaseUntil) {
+                    String errorCode, String errorMessage) {
 
     /** The ledger credit id of the reversal: one per refund. */
     String creditId() {

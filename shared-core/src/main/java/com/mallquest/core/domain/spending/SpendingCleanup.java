@@ -1,7 +1,6 @@
 package com.mallquest.core.domain.spending;
 
 import com.mallquest.logging.Log;
-import com.mallquest.core.domain.effects.EffectPublisher;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -16,14 +15,13 @@ import static com.mallquest.core.platform.dynamo.Attributes.s;
 
 /**
  * The cleanup job's spending step: up to {@code CLEANUP_MAX_SPENDING_ITEMS} items of the sparse {@code due-index}
- * whose {@code dueAt} has passed, oldest first per shard:
- * <ul>
- *   <li>a coupon past its expiry, unused: refunded, coins and stock back ({@link CouponService#refundExpired});</li>
- *   <li>a redemption still {@code INPROGRESS} after its lease: completed or compensated ({@link RedemptionService#resume});</li>
- *   <li>a receipt refund still {@code INPROGRESS} after its lease: completed ({@link ReceiptRefunds#resume}).</li>
- * </ul>
- * Each is idempotent, so two overlapping runs or a crash mid-way change nothing twice; one failing item is logged and
- * stays due for the next run.
+ * whose {@code dueAt} has passed, oldest first per shard: a coupon past its expiry, unused, is refunded, coins and stock
+ * back ({@link CouponService#refundExpired}). It is idempotent, so two overlapping runs or a crash mid-way change
+ * nothing twice; one failing item is logged and stays due for the next run.
+ *
+ * <p>Redemptions and receipt refunds leave nothing due: each is one transaction. A redemption or refund record still
+ * {@code INPROGRESS} in the index was left by the lease protocol of an earlier release: it is logged and counted as
+ * failed, never touched (docs/deployment.md says how to drain them before upgrading).
  */
 public final class SpendingCleanup {
 
@@ -32,63 +30,54 @@ public final class SpendingCleanup {
     /**
      * What one run did.
      *
-     * @param visited            due items looked at
-     * @param couponsRefunded    expired coupons refunded by this run
-     * @param coinsRefunded      coins those refunds gave back
-     * @param redemptionsSettled unfinished redemptions completed or compensated
-     * @param refundsSettled     unfinished receipt refunds completed
-     * @param failed             items that threw (left due)
-     * @param moreDue            true when the bound was reached
+     * @param visited         due items looked at
+     * @param couponsRefunded expired coupons refunded by this run
+     * @param coinsRefunded   coins those refunds gave back
+     * @param failed          items that threw or that an earlier release left unfinished (logged, left due)
+     * @param moreDue         true when the bound was reached
      */
-    public record Result(int visited, int couponsRefunded, long coinsRefunded, int redemptionsSettled,
-                         int refundsSettled, int failed, boolean moreDue) { }
+    public record Result(int visited, int couponsRefunded, long coinsRefunded, int failed, boolean moreDue) { }
 
     private final DynamoDbClient dynamo;
     private final String table;
-    private final RedemptionService redemptions;
     private final CouponService coupons;
-    private final ReceiptRefunds refunds;
     private final Clock clock;
 
-    public SpendingCleanup(DynamoDbClient dynamo, String spendingTable, RedemptionService redemptions,
-                           CouponService coupons, ReceiptRefunds refunds, Clock clock) {
+    public SpendingCleanup(DynamoDbClient dynamo, String spendingTable, CouponService coupons, Clock clock) {
         this.dynamo = dynamo;
         this.table = spendingTable;
-        this.redemptions = redemptions;
         this.coupons = coupons;
-        this.refunds = refunds;
         this.clock = clock;
     }
-
 
     /** Handles up to {@code limit} due items. */
     public Result run(int limit) {
         List<Map<String, AttributeValue>> due = due(limit);
         int couponsRefunded = 0;
         long coins = 0;
-        int redemptionsSettled = 0;
-        int refundsSettled = 0;
         int failed = 0;
         for (Map<String, AttributeValue> item : due) {
             String sk = item.get(SpendingItems.SK).s();
+            if (!SpendingItems.COUPON_SK.equals(sk)) {
+                failed++;
+                LOG.warn("spending item left unfinished by an earlier release's lease protocol; drain it with that release "
+                        + "(docs/deployment.md)", "pk", item.get(SpendingItems.PK).s(), "sk", sk);
+                continue;
+            }
             try {
-                if (SpendingItems.COUPON_SK.equals(sk)) {
-                    long back = coupons.refundExpired(item);
-                    if (back > 0) {
-                        couponsRefunded++;
-                        coins += back;
-                    }
+                long back = coupons.refundExpired(item);
+                if (back > 0) {
+                    couponsRefunded++;
+                    coins += back;
                 }
             } catch (RuntimeException e) {
                 failed++;
                 // a coupon's key is its code, a bearer secret: never logged
-                LOG.warn("spending item left due for the next run", e, "sk", sk,
-                        "pk", SpendingItems.COUPON_SK.equals(sk) ? "COUPON#(code withheld)" : item.get(SpendingItems.PK).s());
+                LOG.warn("expired coupon left due for the next run", e, "pk", "COUPON#(code withheld)");
             }
         }
-        return new Result(due.size(), couponsRefunded, coins, redemptionsSettled, refundsSettled, failed, due.size() >= limit);
+        return new Result(due.size(), couponsRefunded, coins, failed, due.size() >= limit);
     }
-
     private List<Map<String, AttributeValue>> due(int limit) {
         String now = SpendingItems.SORTABLE_TIME.format(clock.instant());
         List<Map<String, AttributeValue>> items = new ArrayList<>();

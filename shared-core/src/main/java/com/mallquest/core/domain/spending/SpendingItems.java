@@ -19,15 +19,17 @@ import java.util.Map;
  *
  * <pre>
  * pk                              sk                  what
- * REWARDS                         &lt;rewardId&gt;          a catalogue reward; {@code remaining} stock, {@code holds} (ids between steps)
+ * REWARDS                         &lt;rewardId&gt;          a catalogue reward; {@code remaining} stock, {@code holds} (a coupon's stock return between its steps)
  * USER#&lt;userId&gt;                  REDEMPTION#&lt;id&gt;     a redemption record (the idempotency key); owner-index once COMPLETED
- * USER#&lt;userId&gt;                  LIMIT#&lt;rewardId&gt;    how often the user redeemed a reward ({@code used}, {@code holds})
+ * USER#&lt;userId&gt;                  LIMIT#&lt;rewardId&gt;    how often the user redeemed a reward ({@code used})
  * COUPON#&lt;code&gt;                  COUPON              a coupon: ISSUED → USED, or ISSUED → REFUNDING → REFUNDED
  * RECEIPT#&lt;storeId&gt;#&lt;receiptId&gt;  REFUND#&lt;refundId&gt;   a receipt refund record
  * RECEIPT#&lt;storeId&gt;#&lt;receiptId&gt;  REFUNDS             the receipt's refunded total ({@code refundedCents}, {@code c_&lt;refundId&gt;})
  * </pre>
- * Items with work due later (an unfinished redemption or refund, an unused coupon) carry {@code dueShard} and
- * {@code dueAt}, which put them in the sparse GSI {@code due-index}; finishing them removes both.
+ * Items with work due later (an unused coupon, refunded at its expiry) carry {@code dueShard} and {@code dueAt}, which
+ * put them in the sparse GSI {@code due-index}; finishing them removes both. Redemption and refund records are written
+ * finished ({@code COMPLETED} or {@code REJECTED}); an {@code INPROGRESS} one can only be left by the lease protocol of
+ * an earlier release (docs/deployment.md).
  */
 final class SpendingItems {
 
@@ -52,7 +54,6 @@ final class SpendingItems {
     static final String HOLDS = "holds";
     static final String REMAINING = "remaining";
     static final String USED = "used";
-    static final String LEASE_UNTIL = "leaseUntil";
     /** The table's TTL attribute (epoch seconds): refused redemptions carry it. */
     static final String EXPIRES_AT = "expiresAt";
     static final String REFUNDED_CENTS = "refundedCents";
@@ -202,8 +203,7 @@ final class SpendingItems {
                 string(item, "rewardId"), string(item, "title"), string(item, "storeId"), number(item, "costCoins"),
                 Boolean.TRUE.equals(item.get("stockLimited").bool()), limit == null ? null : limit.intValue(),
                 string(item, "couponCode"), Instant.parse(string(item, "couponExpiresAt")), Instant.parse(string(item, "createdAt")),
-                string(item, STATE), optNum(item, "balanceAfter"), string(item, "errorCode"), string(item, "errorMessage"),
-                optNum(item, LEASE_UNTIL));
+                string(item, STATE), optNum(item, "balanceAfter"), string(item, "errorCode"), string(item, "errorMessage"));
     }
 
     // ---- coupons -------------------------------------------------------------------------------------
@@ -282,7 +282,7 @@ final class SpendingItems {
                 number(item, "amountCents"), number(item, "purchaseCents"), number(item, "creditedCoins"), number(item, "creditedXp"),
                 string(item, "requestedBy"), Instant.parse(string(item, "createdAt")), string(item, STATE),
                 optNum(item, "cumulativeCents"), optNum(item, "coinsReversed"), optNum(item, "xpReversed"),
-                optNum(item, "balanceAfter"), string(item, "errorCode"), string(item, "errorMessage"), optNum(item, LEASE_UNTIL));
+                optNum(item, "balanceAfter"), string(item, "errorCode"), string(item, "errorMessage"));
     }
 
     // ---- values --------------------------------------------------------------------------------------

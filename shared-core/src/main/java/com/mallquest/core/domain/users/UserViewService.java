@@ -93,14 +93,14 @@ public final class UserViewService {
                     .withGamification(reads.gamification());
         }
         ProfileStamp now = stamp.get();
-        if (cached.isPresent() && now.settled() && cached.get().version() == now.version()) {
+        if (cached.isPresent() && cached.get().version() == now.version()) {
             return cached.get().withCache(source(true)).withGamification(reads.gamification());
         }
         Account account = ledger.account(userId);
         ActivityPage recent = ledger.activity(userId, RECENT_ACTIVITY, null);
         UserView fresh = UserView.of(account, recent.entries());
-        if (now.settled() && account.version() == now.version()) {
-            // Complete for this version: every credit it counts has its activity record (none in flight).
+        if (account.version() == now.version()) {
+            // Complete for this version: a credit writes its activity entry in the transaction that raises it.
             cache.set(key, Json.write(fresh), ttl);
         }
         return fresh.withCache(source(false)).withGamification(reads.gamification());

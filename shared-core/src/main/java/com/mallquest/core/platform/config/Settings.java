@@ -47,7 +47,6 @@ public final class Settings {
     private final int cleanupMaxEffectTargets;
     private final int cleanupMaxPendingCredits;
     private final int cleanupMaxScannedItems;
-    private final Duration creditLease;
     private final Duration storeCacheTtl;
     private final Duration storeKeyCacheTtl;
     private final long receiptDailyCoinLimit;
@@ -92,7 +91,6 @@ public final class Settings {
         this.cleanupMaxEffectTargets = env.integer("CLEANUP_MAX_EFFECT_TARGETS", 500, 1, 100_000);
         this.cleanupMaxPendingCredits = env.integer("CLEANUP_MAX_PENDING_CREDITS", 100, 1, 10_000);
         this.cleanupMaxScannedItems = env.integer("CLEANUP_MAX_SCANNED_ITEMS", 1_000, 1, 1_000_000);
-        this.creditLease = Duration.ofSeconds(env.integer("CREDIT_LEASE_SECONDS", 90, 1, 3_600));
         this.storeCacheTtl = Duration.ofSeconds(env.integer("STORE_CACHE_TTL_SECONDS", 60, 1, 86_400));
         this.storeKeyCacheTtl = Duration.ofSeconds(env.integer("STORE_KEY_CACHE_TTL_SECONDS", 30, 0, 60));
         this.receiptDailyCoinLimit = env.integer("RECEIPT_DAILY_COIN_LIMIT", 20_000, 1, 100_000_000);
@@ -207,12 +205,6 @@ public final class Settings {
 
     /** {@code CLEANUP_MAX_SCANNED_ITEMS}: items one cleanup run scans per table for an expired {@code expiresAt}. Default 1000. */
     public int cleanupMaxScannedItems() { return cleanupMaxScannedItems; }
-
-    /**
-     * {@code CREDIT_LEASE_SECONDS}: how long one attempt owns a pending ledger credit before another may take
-     * it over; must exceed the timeout of every function that credits (cleanup: 60 s). Default 90 s.
-     */
-    public Duration creditLease() { return creditLease; }
 
     /** {@code STORE_CACHE_TTL_SECONDS}: lifetime of the cached store catalogue. Default 60 s. */
     public Duration storeCacheTtl() { return storeCacheTtl; }

@@ -77,6 +77,26 @@ class LedgerTest {
     }
 
     @Test
+    void credit_shouldThrowTheRequirementsRefusalAndWriteNothing_whenTheAccountAsReadDoesNotMeetIt() {
+        // GIVEN a user with 100 coins, and a debit that requires level 3
+        ledger.credit(receipt("u9", "receipt:zara:R9", 100, 10));
+        CreditItems needsLevel3 = CreditItems.none().requiring(before -> before.level() >= 3 ? null
+                : DomainException.rejected("level_too_low", "level " + before.level()));
+        Credit debit = new Credit("u9", "redemption:r-9", -50, 0, CreditKind.REDEMPTION, Map.of());
+        // WHEN the debit is made
+        DomainException refused = assertThrows(DomainException.class, () -> ledger.credit(debit, needsLevel3));
+        // THEN its requirement's refusal is thrown, decided on the account as read, and nothing is written
+        assertEquals("level_too_low", refused.code());
+        assertEquals("level 1", refused.getMessage());
+        assertEquals(100, ledger.account("u9").coins());
+        assertEquals(1, ledger.account("u9").version());
+        assertEquals(1, ledger.activity("u9", 10, null).entries().size());
+        // AND the credit id stays unused: once the requirement holds, the same debit applies
+        assertTrue(ledger.credit(debit, CreditItems.none().requiring(before -> null)).applied());
+        assertEquals(50, ledger.account("u9").coins());
+    }
+
+    @Test
     void credit_shouldReturnRecordedResultAndChangeNothing_whenReplayed() {
         // GIVEN an applied credit
         CreditResult first = ledger.credit(receipt("u1", "c1", 100, 50));
