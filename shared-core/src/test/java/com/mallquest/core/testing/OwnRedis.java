@@ -2,7 +2,6 @@ package com.mallquest.core.testing;
 
 import com.mallquest.local.testsupport.RedisCluster;
 import com.mallquest.local.testsupport.RedisServer;
-import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -10,6 +9,8 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.net.URI;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -70,11 +71,12 @@ public final class OwnRedis<S extends AutoCloseable>
     }
 
     /**
-     * {@link TestBackends#environment()} (fresh tables) plus {@code REDIS_URL} of this Redis, and
-     * {@code REDIS_CLUSTER=true} for a cluster; mutable, for a test's own additions.
+     * The settings of a {@link TestStack} (fresh tables) plus {@code REDIS_URL} of this Redis, and
+     * {@code REDIS_CLUSTER=true} for a cluster; mutable, for a test's own additions. For a test of a container's
+     * own wiring ({@code Platform.fromEnvironment}).
      */
     public Map<String, String> environment() {
-        Map<String, String> environment = TestBackends.environment();
+        Map<String, String> environment = new HashMap<>(TestStack.empty("test", Instant.now(), Map.of()).env);
         environment.put("REDIS_URL", uri().toString());
         if (cluster) {
             environment.put("REDIS_CLUSTER", "true");

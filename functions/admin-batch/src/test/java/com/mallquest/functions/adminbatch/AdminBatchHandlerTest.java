@@ -1,6 +1,9 @@
 package com.mallquest.functions.adminbatch;
 
 import com.mallquest.core.testing.RoleMatrix;
+import java.time.Instant;
+import java.time.Clock;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +17,6 @@ import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
-import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -38,8 +40,9 @@ class AdminBatchHandlerTest {
 
     private static final String PATH = "/admin/users/batch";
 
-    private final Map<String, String> env = TestBackends.environmentWithRedis();
-    private final Platform core = Platform.fromEnvironment(env);
+    private final TestStack stack = TestStack.empty("admin-batch", Instant.now(), TestStack.sharedRedis());
+    private final Map<String, String> env = stack.env;
+    private final Platform core = TestStack.withClock(stack.core(), Clock.systemUTC());
     private final AdminBatchHandler handler = new AdminBatchHandler(new Services(core));
     private final Ledger ledger = new Services(core).ledger();
     private final String run = UUID.randomUUID().toString().substring(0, 8);

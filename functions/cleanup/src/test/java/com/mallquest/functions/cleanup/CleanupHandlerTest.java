@@ -13,14 +13,12 @@ import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.domain.receipts.ReceiptRequest;
-import com.mallquest.core.domain.receipts.ReceiptReviews;
-import com.mallquest.core.domain.receipts.ReceiptService;
 import com.mallquest.core.domain.receipts.ReceiptSubmission;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.core.testing.SampleEvents;
 import com.mallquest.core.testing.StoreSeed;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.local.testsupport.RedisServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -77,14 +75,14 @@ class CleanupHandlerTest {
     void scheduledEvent_shouldCompleteAPendingCredit_andRemoveExpiredEffects() throws Exception {
         // GIVEN a container on moto_server + Redis with the store seed
         MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
-        Platform core = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
+        Platform core = TestStack.withClock(Platform.fromEnvironment(redis.environment()), clock);
         StoreSeed.loadWithKeys(core);
         // AND an unsigned receipt of a review store, approved by a process that died right after moving its claim to
         // PENDING (its one successful write: the count was made at submission), before the credit's transaction
         EffectsService effects = new EffectsService(core.cache(), clock, core.settings());
         new Services(core, effects).receipts().submit("shopper-1", ReceiptRequest.unsigned(
                 new ReceiptSubmission("R-crash-1", "waterstones", new BigDecimal("40.00"), clock.instant().minusSeconds(3600))));
-        Platform dying = TestCores.withDynamoDb(core, dyingAfterWrites(core.dynamoDb(), 1));
+        Platform dying = TestStack.withDynamoDb(core, dyingAfterWrites(core.dynamoDb(), 1));
         assertThrows(Crash.class, () -> new Services(dying, effects).reviews()
                 .approve(new Caller("admin-1", Set.of("admin")), "waterstones", "R-crash-1"));
         assertEquals(0, new Services(core).ledger().account("shopper-1").coins());
@@ -115,7 +113,7 @@ class CleanupHandlerTest {
     void backfillThenRebuild_shouldPutACreditMadeBeforeTheTotalsOnTheBoards() {
         // GIVEN a receipt credited by the release before the period totals (a ledger without them)
         MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
-        Platform core = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
+        Platform core = TestStack.withClock(Platform.fromEnvironment(redis.environment()), clock);
         String shopper = "shopper-" + UUID.randomUUID().toString().substring(0, 8);
         new Ledger(core.dynamoDb(), core.settings().usersTable(), core.cache(), clock).credit(
                 new Credit(shopper, "receipt:zara:R-old", 30, 30, CreditKind.RECEIPT, Map.of("storeId", "zara")));

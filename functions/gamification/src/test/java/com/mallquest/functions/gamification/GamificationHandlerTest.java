@@ -1,6 +1,9 @@
 package com.mallquest.functions.gamification;
 
 import com.mallquest.core.testing.RoleMatrix;
+import java.time.Instant;
+import java.time.Clock;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -10,12 +13,8 @@ import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditItems;
 import com.mallquest.core.domain.ledger.CreditKind;
-import com.mallquest.core.domain.ledger.Ledger;
-import com.mallquest.core.domain.gamification.Gamification;
-import com.mallquest.core.domain.stores.StoreCatalogue;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.StoreSeed;
-import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The HTTP contract of the gamification routes through the real handler, on moto_server and Redis. */
 class GamificationHandlerTest {
 
-    private final Platform core = Platform.fromEnvironment(TestBackends.environmentWithRedis());
+    private final Platform core = TestStack.withClock(
+            TestStack.empty("gamification", Instant.now(), TestStack.sharedRedis()).core(), Clock.systemUTC());
     private final GamificationHandler handler = new GamificationHandler(new Services(core));
     private final String ann = "ann-" + UUID.randomUUID();
     private final String store = "zara";

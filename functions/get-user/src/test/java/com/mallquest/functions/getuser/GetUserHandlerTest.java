@@ -1,17 +1,17 @@
 package com.mallquest.functions.getuser;
 
 import com.mallquest.core.testing.RoleMatrix;
+import java.time.Instant;
+import java.time.Clock;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
-import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
-import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The HTTP contract of the user routes through the real handler, on moto_server and Redis. */
 class GetUserHandlerTest {
 
-    private final Platform core = Platform.fromEnvironment(TestBackends.environmentWithRedis());
+    private final Platform core = TestStack.withClock(
+            TestStack.empty("get-user", Instant.now(), TestStack.sharedRedis()).core(), Clock.systemUTC());
     private final GetUserHandler handler = new GetUserHandler(new Services(core));
     private final String alice = "alice-" + UUID.randomUUID();
 

@@ -6,11 +6,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
-import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.core.testing.RecordingDynamoDb;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.local.testsupport.RedisRoundTrips;
 import com.mallquest.local.testsupport.RedisServer;
 import org.junit.jupiter.api.Test;
@@ -36,7 +35,7 @@ class GetUserRoundTripsTest {
         // GIVEN a credited user whose view is cached (a first read filled the cache)
         Platform real = Platform.fromEnvironment(redis.environment());
         RecordingDynamoDb dynamo = new RecordingDynamoDb(real.dynamoDb());
-        Platform core = TestCores.withDynamoDb(real, dynamo.client());
+        Platform core = TestStack.withDynamoDb(real, dynamo.client());
         GetUserHandler handler = new GetUserHandler(new Services(core));
         new Services(core).ledger().credit(new Credit("alice", "receipt:s1:r1", 120, 60, CreditKind.RECEIPT, Map.of("storeId", "s1")));
         APIGatewayV2HTTPEvent me = ApiEvents.request("GET", "/users/me").caller("alice").build();

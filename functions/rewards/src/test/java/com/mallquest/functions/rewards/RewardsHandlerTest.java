@@ -1,5 +1,8 @@
 package com.mallquest.functions.rewards;
 
+import java.time.Instant;
+import java.time.Clock;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -10,9 +13,7 @@ import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.Ledger;
-import com.mallquest.core.domain.receipts.ReceiptService;
 import com.mallquest.core.domain.receipts.ReceiptSubmission;
-import com.mallquest.core.domain.spending.RewardCatalogue;
 import com.mallquest.core.domain.spending.RewardChange;
 import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.RoleMatrix;
@@ -20,8 +21,6 @@ import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.EmfOutput;
 import com.mallquest.core.testing.SampleEvents;
 import com.mallquest.core.testing.ReceiptCodes;
-import com.mallquest.core.testing.StoreSeed;
-import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,8 +53,7 @@ class RewardsHandlerTest {
 
     @BeforeEach
     void setUp() {
-        core = Platform.fromEnvironment(TestBackends.environment());
-        StoreSeed.loadWithKeys(core);
+        core = TestStack.withClock(TestStack.seeded("rewards", Instant.now(), Map.of()).core(), Clock.systemUTC());
         new Services(core).rewards().put(new com.mallquest.core.platform.identity.Caller("admin-1", java.util.Set.of("admin")), "free-coffee", new RewardChange("A free coffee", "Filter, any size", "starbucks",
                 100L, 50L, null, null, null, null, null, null, 14, null, null));
         Ledger ledger = new Services(core).ledger();

@@ -10,13 +10,13 @@ import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.ReceiptCodes;
 import com.mallquest.core.testing.RecordingDynamoDb;
-import com.mallquest.core.testing.StoreSeed;
-import com.mallquest.core.testing.TestCores;
-import com.mallquest.local.testsupport.TestBackends;
+import com.mallquest.core.testing.TestStack;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,10 +37,9 @@ class RewardsRoundTripsTest {
 
     @BeforeEach
     void setUp() {
-        core = Platform.fromEnvironment(TestBackends.environment());
-        StoreSeed.loadWithKeys(core);
+        core = TestStack.withClock(TestStack.seeded("rewards", Instant.now(), Map.of()).core(), Clock.systemUTC());
         dynamo = new RecordingDynamoDb(core.dynamoDb());
-        handler = new RewardsHandler(new Services(TestCores.withDynamoDb(core, dynamo.client()), (userId, type, data) -> { }));
+        handler = new RewardsHandler(new Services(TestStack.withDynamoDb(core, dynamo.client()), (userId, type, data) -> { }));
     }
 
     @Test

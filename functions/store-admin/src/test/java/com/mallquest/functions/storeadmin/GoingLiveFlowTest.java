@@ -1,17 +1,13 @@
 package com.mallquest.functions.storeadmin;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.mallquest.core.testing.TestStack;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mallquest.core.platform.cache.MemoryCache;
-import com.mallquest.core.platform.config.Settings;
-import com.mallquest.core.platform.metrics.Metrics;
 import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.functions.submitreceipt.SubmitReceiptHandler;
 import com.mallquest.local.services.DevReceiptSigner;
-import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -62,8 +58,7 @@ class GoingLiveFlowTest {
     @Test
     void aFreshStack_shouldCreditItsFirstReceipt_throughTheApiAlone() throws Exception {
         // GIVEN a stack whose Stores table is empty
-        Platform core = new Platform(Settings.fromEnvironment(TestBackends.environment()), TestBackends.dynamoDb(),
-                new MemoryCache(), new Metrics("Test", "going-live"), new Ticking());
+        Platform core = TestStack.withClock(TestStack.empty("going-live", Instant.now(), Map.of()).core(), new Ticking());
         StoreAdminHandler admin = new StoreAdminHandler(new Services(core, (u, t, d) -> { }));
         SubmitReceiptHandler receipts = new SubmitReceiptHandler(new Services(core, (u, t, d) -> { }));
         assertEquals(0, json(ApiContract.handle(receipts, ApiEvents.request("GET", "/stores").build())).get("stores").size());

@@ -1,14 +1,11 @@
 package com.mallquest.functions.storeadmin;
 
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mallquest.core.platform.cache.MemoryCache;
-import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.wiring.Platform;
-import com.mallquest.core.domain.ledger.Ledger;
-import com.mallquest.core.platform.metrics.Metrics;
 import com.mallquest.core.domain.receipts.ReceiptRequest;
 import com.mallquest.core.domain.receipts.ReceiptService;
 import com.mallquest.core.domain.receipts.ReceiptSubmission;
@@ -16,16 +13,12 @@ import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.SampleEvents;
 import com.mallquest.core.testing.RoleMatrix;
-import com.mallquest.core.testing.StoreSeed;
 import com.mallquest.local.services.DevReceiptSigner;
-import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 
 import static com.mallquest.core.testing.ApiResponses.json;
@@ -45,9 +38,7 @@ class StoreAdminHandlerTest {
 
     @BeforeEach
     void setUp() {
-        core = new Platform(Settings.fromEnvironment(TestBackends.environment()), TestBackends.dynamoDb(), new MemoryCache(),
-                new Metrics("Test", "store-admin"), Clock.fixed(NOW, ZoneOffset.UTC));
-        StoreSeed.loadWithKeys(core);
+        core = TestStack.seeded("store-admin", NOW, Map.of()).core();
         handler = new StoreAdminHandler(new Services(core, (u, t, d) -> { }));
     }
 

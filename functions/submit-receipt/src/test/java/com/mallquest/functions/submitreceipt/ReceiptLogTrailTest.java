@@ -3,32 +3,23 @@ package com.mallquest.functions.submitreceipt;
 import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mallquest.core.platform.cache.MemoryCache;
-import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.domain.effects.EffectsService;
 import com.mallquest.core.platform.wiring.Platform;
-import com.mallquest.core.api.lambda.Invocations;
-import com.mallquest.logging.LogContext;
-import com.mallquest.core.platform.metrics.Metrics;
-import com.mallquest.core.domain.receipts.ReceiptService;
 import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.CrashingDynamoDb;
 import com.mallquest.core.testing.LogOutput;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.ReceiptCodes;
-import com.mallquest.core.testing.StoreSeed;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.testing.TestLambdaContext;
 import com.mallquest.local.services.RepositoryRoot;
-import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -55,10 +46,7 @@ class ReceiptLogTrailTest {
 
     @BeforeEach
     void setUp() {
-        Map<String, String> env = new HashMap<>(TestBackends.environment());
-        core = new Platform(Settings.fromEnvironment(env), TestBackends.dynamoDb(), new MemoryCache(),
-                new Metrics("Test", "submit-receipt"), clock);
-        StoreSeed.loadWithKeys(core);
+        core = TestStack.withClock(TestStack.seeded("submit-receipt", NOW, Map.of()).core(), clock);
     }
 
     /** Zara's till's code for the receipt (signed with the seed's development key). */
@@ -97,7 +85,7 @@ class ReceiptLogTrailTest {
         // WHEN alice's submission dies right after its one transaction (500): write 2, after the rate count (the cache
         // here is memory)
         LogOutput crashed = LogOutput.capture(() -> assertEquals(500,
-                post(TestCores.withDynamoDb(core, new CrashingDynamoDb(TestBackends.dynamoDb(), 2)), "alice", receiptId, "l-1")
+                post(TestStack.withDynamoDb(core, new CrashingDynamoDb(core.dynamoDb(), 2)), "alice", receiptId, "l-1")
                         .getStatusCode()));
         trail.addAll(crashed.lines());
         // AND she retries (200: the credit made before the crash, replayed)

@@ -1,32 +1,23 @@
 package com.mallquest.functions.submitreceipt;
 
 import com.mallquest.core.testing.RoleMatrix;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.mallquest.core.platform.cache.MemoryCache;
-import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.operations.fleet.FleetReader;
 import com.mallquest.core.operations.fleet.FleetRecorder;
 import com.mallquest.core.platform.wiring.Platform;
-import com.mallquest.core.domain.ledger.Ledger;
-import com.mallquest.core.platform.metrics.Metrics;
-import com.mallquest.core.domain.stores.StoreCatalogue;
 import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.EmfOutput;
 import com.mallquest.core.testing.ReceiptCodes;
-import com.mallquest.core.testing.StoreSeed;
-import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,11 +37,7 @@ class SubmitReceiptHandlerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Map<String, String> env = new HashMap<>(TestBackends.environment());
-        env.put("RECEIPT_RATE_LIMIT", "5/60s");
-        core = new Platform(Settings.fromEnvironment(env), TestBackends.dynamoDb(), new MemoryCache(),
-                new Metrics("Test", "submit-receipt"), Clock.fixed(NOW, ZoneOffset.UTC));
-        StoreSeed.loadWithKeys(core);
+        core = TestStack.seeded("submit-receipt", NOW, Map.of("RECEIPT_RATE_LIMIT", "5/60s")).core();
         handler = new SubmitReceiptHandler(new Services(core, (userId, type, data) -> effects.add(userId + ":" + type)));
     }
 

@@ -9,7 +9,7 @@ import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.core.testing.ReceiptCodes;
 import com.mallquest.core.testing.RecordingDynamoDb;
 import com.mallquest.core.testing.StoreSeed;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.local.testsupport.RedisRoundTrips;
 import com.mallquest.local.testsupport.RedisServer;
 import org.junit.jupiter.api.Test;
@@ -36,10 +36,10 @@ class SubmitReceiptRoundTripsTest {
     void credit_shouldCostItsCountedWrites_andRedisRoundTrips() {
         // GIVEN the production handler (effects through the cache) and a shopper with a few receipts credited
         MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        Platform real = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
+        Platform real = TestStack.withClock(Platform.fromEnvironment(redis.environment()), clock);
         StoreSeed.loadWithKeys(real);
         RecordingDynamoDb dynamo = new RecordingDynamoDb(real.dynamoDb());
-        SubmitReceiptHandler handler = new SubmitReceiptHandler(new Services(TestCores.withDynamoDb(real, dynamo.client())));
+        SubmitReceiptHandler handler = new SubmitReceiptHandler(new Services(TestStack.withDynamoDb(real, dynamo.client())));
         Instant purchased = clock.instant().minus(1, ChronoUnit.HOURS);
         for (int i = 0; i < 3; i++) {
             assertEquals(201, submit(handler, "R-" + i, purchased).getStatusCode());

@@ -3,11 +3,10 @@ package com.mallquest.functions.triggereffect;
 import com.mallquest.core.testing.RoleMatrix;
 import com.mallquest.core.api.lambda.Services;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.testing.ApiContract;
 import com.mallquest.core.testing.ApiEvents;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -24,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The HTTP contract of POST/GET /effects: status codes, bodies and headers through the real handler. */
 class TriggerEffectHandlerTest {
 
-    private final TriggerEffectHandler handler = new TriggerEffectHandler(new Services(TestCores.inMemory("trigger-effect",
+    private final TriggerEffectHandler handler = new TriggerEffectHandler(new Services(TestStack.withoutTables("trigger-effect",
             Clock.fixed(Instant.now(), ZoneOffset.UTC), // fixed: every request falls in one throttle second
             Map.of("EFFECTS_MAX_PER_SECOND", "2"))));
 

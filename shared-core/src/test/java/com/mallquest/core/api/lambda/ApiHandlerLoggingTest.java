@@ -9,7 +9,7 @@ import com.mallquest.logging.Log;
 import com.mallquest.logging.LogContext;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.LogOutput;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.testing.TestLambdaContext;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +30,7 @@ class ApiHandlerLoggingTest {
 
     static final class Handler extends ApiHandler {
         Handler() {
-            super(TestCores.inMemory("test", Clock.systemUTC(), Map.of()));
+            super(TestStack.withoutTables("test", Clock.systemUTC(), Map.of()));
         }
 
         @Override

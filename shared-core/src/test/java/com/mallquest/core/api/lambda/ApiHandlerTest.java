@@ -11,7 +11,7 @@ import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.SampleEvents;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -64,7 +64,7 @@ class ApiHandlerTest {
     }
 
     private final TestHandler handler = new TestHandler(
-            TestCores.inMemory("test", Clock.systemUTC(), Map.of("MAX_BODY_BYTES", "1024")));
+            TestStack.withoutTables("test", Clock.systemUTC(), Map.of("MAX_BODY_BYTES", "1024")));
 
     private static APIGatewayV2HTTPEvent event(String method, String path, String body, Map<String, String> claims) {
         return ApiEvents.request(method, path).body(body).claims(claims).header("Content-Type", "application/json")
@@ -294,10 +294,10 @@ class ApiHandlerTest {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        Platform base = TestCores.inMemory("test", Clock.systemUTC(),
+        Platform base = TestStack.withoutTables("test", Clock.systemUTC(),
                 Map.of("DYNAMODB_ENDPOINT", "http://127.0.0.1:" + closedPort));
         var dynamo = com.mallquest.core.platform.dynamo.DynamoClients.create(base.settings());
-        ApiHandler dbHandler = new ApiHandler(TestCores.withDynamoDb(base, dynamo)) {
+        ApiHandler dbHandler = new ApiHandler(TestStack.withDynamoDb(base, dynamo)) {
             @Override
             protected List<Route> routes() {
                 return List.of(Route.get("/tables", Access.PUBLIC, r -> ApiResponse.ok(dynamo.listTables().tableNames())));

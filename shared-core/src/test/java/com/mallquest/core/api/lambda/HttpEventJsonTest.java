@@ -9,7 +9,7 @@ import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.platform.json.Json;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.testing.SampleEvents;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.local.services.RepositoryRoot;
 import org.junit.jupiter.api.Test;
 
@@ -116,7 +116,7 @@ class HttpEventJsonTest {
     @Test
     void streamEntry_shouldAnswerAsTheTypedEntry() throws IOException {
         // GIVEN a handler and the get-user sample event as the runtime hands it over (JSON bytes)
-        ApiHandler handler = new ApiHandler(TestCores.inMemory("test", Clock.systemUTC(), Map.of())) {
+        ApiHandler handler = new ApiHandler(TestStack.withoutTables("test", Clock.systemUTC(), Map.of())) {
             @Override
             protected List<Route> routes() {
                 return List.of(Route.get("/users/me", Access.USER, r -> ApiResponse.ok(Map.of("me", r.requireCaller().userId()))));

@@ -1,5 +1,6 @@
 package com.mallquest.core.api.lambda;
 
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.platform.wiring.Platform;
 
 import com.mallquest.core.operations.fleet.FleetReader;
@@ -8,10 +9,12 @@ import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.testing.ApiEvents;
 import com.mallquest.core.testing.EmfOutput;
-import com.mallquest.local.testsupport.TestBackends;
+
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.time.Instant;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +61,8 @@ class SnapStartPrimingTest {
     @Test
     void beforeCheckpoint_shouldRunEveryRoute_withoutSideEffects_andTheClientsWorkAfter() throws Exception {
         // GIVEN a container on real DynamoDB and Redis
-        Platform core = Platform.fromEnvironment(TestBackends.environmentWithRedis());
+        TestStack stack = TestStack.empty("priming", Instant.now(), TestStack.sharedRedis());
+        Platform core = TestStack.withClock(stack.core(), Clock.systemUTC());
         WritingHandler handler = new WritingHandler(core);
         int writesBefore = WRITES.get();
 
@@ -76,7 +80,7 @@ class SnapStartPrimingTest {
         assertEquals(404, statuses[0].get("unmatched"), statuses[0].toString());
         assertEquals(writesBefore + 2, WRITES.get(), "the write action ran once per priming, in the priming copy");
         // AND nothing left the process: no item, no cache key, no fleet figure, no EMF record, no log line
-        assertEquals(0, TestBackends.dynamoDb().query(q -> q.tableName(core.settings().usersTable())
+        assertEquals(0, stack.dynamo.query(q -> q.tableName(core.settings().usersTable())
                 .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("USER#" + ID)))).count());
         assertTrue(core.cache().get("mq:priming-test:" + ID).isEmpty());
         assertFalse(new FleetReader(core.cache(), core.clock()).snapshot().routes().containsKey("POST /priming-test/things"));

@@ -1,19 +1,19 @@
 package com.mallquest.core.domain.admin;
 
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.platform.dynamo.FaultyDynamoDbProxy;
 import com.mallquest.core.testing.MutableClock;
-import com.mallquest.local.testsupport.TestBackends;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +41,13 @@ class BatchAdjustmentsFaultTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Map<String, String> env = TestBackends.environment();
-        usersTable = Settings.fromEnvironment(env).usersTable();
-        auditTable = Settings.fromEnvironment(env).auditTable();
-        dynamo = TestBackends.dynamoDb();
+        TestStack stack = TestStack.empty("admin-batch", Instant.parse("2026-11-25T10:00:00Z"), Map.of());
+        Map<String, String> env = stack.env;
+        usersTable = stack.core().settings().usersTable();
+        auditTable = stack.core().settings().auditTable();
+        dynamo = stack.dynamo;
         cache = new MemoryCache();
-        clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+        clock = stack.clock;
         proxy = new FaultyDynamoDbProxy(URI.create(env.get("DYNAMODB_ENDPOINT")));
         viaProxy = proxy.productionClient(env);
     }

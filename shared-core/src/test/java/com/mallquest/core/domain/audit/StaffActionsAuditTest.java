@@ -1,5 +1,6 @@
 package com.mallquest.core.domain.audit;
 
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.domain.admin.Adjustment;
 import com.mallquest.core.domain.admin.AdjustmentBatch;
@@ -14,7 +15,6 @@ import com.mallquest.core.domain.spending.RedemptionRequest;
 import com.mallquest.core.domain.spending.RewardChange;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.platform.identity.Caller;
-import com.mallquest.core.testing.TableCores;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -42,7 +42,7 @@ class StaffActionsAuditTest {
     private static final Caller STARBUCKS_CASHIER = new Caller("barista-1", Set.of(Caller.STORE_STAFF_GROUP), "starbucks");
     private static final Caller NIKE_CASHIER = new Caller("nike-1", Set.of(Caller.STORE_STAFF_GROUP), "nike");
 
-    private final TableCores cores = new TableCores("audit", NOW, Map.of());
+    private final TestStack cores = TestStack.seeded("audit", NOW, Map.of());
     private final Services services = new Services(cores.core(), (u, t, d) -> { });
 
     private List<AuditEntry> entries(AuditAction action) {

@@ -1,5 +1,6 @@
 package com.mallquest.core.domain.audit;
 
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.domain.stores.Store;
 import com.mallquest.core.domain.stores.StoreKeyRequest;
 import com.mallquest.core.domain.stores.StoreKeys;
@@ -10,10 +11,6 @@ import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.testing.CrashingDynamoDb;
 import com.mallquest.local.services.DevReceiptSigner;
-import com.mallquest.local.testsupport.TestBackends;
-import com.mallquest.core.platform.cache.MemoryCache;
-import com.mallquest.core.platform.config.Settings;
-import com.mallquest.core.platform.metrics.Metrics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -23,10 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,8 +45,7 @@ class StoreAuditTest {
 
     @BeforeEach
     void setUp() {
-        core = new Platform(Settings.fromEnvironment(TestBackends.environment()), TestBackends.dynamoDb(), new MemoryCache(),
-                new Metrics("Test", "audit"), Clock.fixed(NOW, ZoneOffset.UTC));
+        core = TestStack.empty("audit", NOW, Map.of()).core();
         trail = new AuditTrail(core.dynamoDb(), core.settings().auditTable(), core.clock());
     }
 

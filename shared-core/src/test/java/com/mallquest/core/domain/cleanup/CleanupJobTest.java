@@ -1,24 +1,16 @@
 package com.mallquest.core.domain.cleanup;
 
 import com.mallquest.core.api.lambda.Services;
-import com.mallquest.core.domain.admin.Adjustment;
-import com.mallquest.core.domain.admin.BatchAdjustments;
 import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.domain.effects.EffectTarget;
 import com.mallquest.core.domain.effects.EffectsService;
-import com.mallquest.core.domain.gamification.Gamification;
 import com.mallquest.core.domain.effects.TriggerEffectRequest;
 import com.mallquest.core.platform.wiring.Platform;
-import com.mallquest.core.domain.ledger.Credit;
-import com.mallquest.core.domain.ledger.CreditKind;
-import com.mallquest.core.domain.ledger.Ledger;
-import com.mallquest.core.domain.spending.SpendingCleanup;
 import com.mallquest.core.platform.dynamo.BatchWriter;
-import com.mallquest.core.testing.CrashingDynamoDb;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mallquest.core.testing.EmfOutput;
 import com.mallquest.core.testing.MutableClock;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import com.mallquest.core.testing.OwnRedis;
@@ -47,7 +39,7 @@ class CleanupJobTest {
     /** Redis of this class's own: the effects cleanup index is one key for every target. */
     @RegisterExtension
     static final OwnRedis<RedisServer> redis = OwnRedis.standalone();
-    private final Platform core = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
+    private final Platform core = TestStack.withClock(Platform.fromEnvironment(redis.environment()), clock);
 
     private final EffectsService effects = new EffectsService(core.cache(), clock, 5, 100);
     private final String runTag = UUID.randomUUID().toString().substring(0, 8);

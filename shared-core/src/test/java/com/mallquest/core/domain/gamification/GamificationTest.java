@@ -6,16 +6,13 @@ import com.mallquest.core.domain.effects.EffectPublisher;
 import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
-import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.domain.receipts.ReceiptResult;
-import com.mallquest.core.domain.receipts.ReceiptService;
 import com.mallquest.core.domain.receipts.ReceiptSubmission;
-import com.mallquest.core.domain.stores.StoreCatalogue;
 import com.mallquest.core.testing.Concurrently;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.core.testing.StoreSeed;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.domain.users.UserViewService;
 import com.mallquest.local.testsupport.RedisServer;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,7 +64,7 @@ class GamificationTest {
         env.put("RECEIPT_RATE_LIMIT", "1000/60s");
         env.put("RECEIPT_DAILY_STORE_LIMIT", "1000"); // the fraud limits have their own tests
         env.putAll(extra);
-        return TestCores.withClock(Platform.fromEnvironment(env), clock);
+        return TestStack.withClock(Platform.fromEnvironment(env), clock);
     }
 
     ReceiptResult submit(String user, String id, String store, String amount, Instant purchasedAt) {

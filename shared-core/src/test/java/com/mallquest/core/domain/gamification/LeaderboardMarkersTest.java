@@ -8,7 +8,7 @@ import com.mallquest.core.domain.ledger.CreditResult;
 import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.OwnRedis;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.local.testsupport.RedisMeter;
 import com.mallquest.local.testsupport.RedisServer;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,7 +46,7 @@ class LeaderboardMarkersTest {
         meter = RedisMeter.of(redis.server());
         meter.call("FLUSHALL");
         clock = new MutableClock(Instant.parse("2026-11-02T00:00:00Z")); // Monday of 2026-W45
-        core = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
+        core = TestStack.withClock(Platform.fromEnvironment(redis.environment()), clock);
         boards = new Services(core, NO_EFFECTS).gamification().leaderboards();
     }
 

@@ -11,7 +11,7 @@ import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.testing.Concurrently;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.OwnRedis;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.local.testsupport.RedisMeter;
 import com.mallquest.local.testsupport.RedisServer;
 import com.mallquest.local.testsupport.RedisWork;
@@ -46,7 +46,7 @@ class LeaderboardRebuildRateTest {
     void rebuild_shouldRestoreEveryShopper_andReportItsRate() throws Exception {
         // GIVEN shoppers with a receipt each, a day old (within the marker window), then the boards wiped
         MutableClock clock = new MutableClock(Instant.parse("2026-11-04T08:00:00Z"));
-        Platform core = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
+        Platform core = TestStack.withClock(Platform.fromEnvironment(redis.environment()), clock);
         Services services = new Services(core, NO_EFFECTS);
         Ledger ledger = services.ledger();
         List<Object> seeded = Concurrently.run(SEEDERS, t -> () -> {

@@ -10,7 +10,7 @@ import com.mallquest.core.domain.ledger.CreditResult;
 import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.OwnRedis;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.local.testsupport.RedisServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,7 @@ class LeaderboardRebuildTest {
     @BeforeEach
     void setUp() {
         clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z")); // Thursday of 2026-W48
-        core = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
+        core = TestStack.withClock(Platform.fromEnvironment(redis.environment()), clock);
         game = new Services(core, NO_EFFECTS).gamification();
         flushAll();
     }

@@ -14,7 +14,7 @@ import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.testing.Concurrently;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.OwnRedis;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.local.testsupport.RedisServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class LeaderboardsTest {
     @BeforeEach
     void setUp() {
         clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z")); // Wednesday of 2026-W48
-        core = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
+        core = TestStack.withClock(Platform.fromEnvironment(redis.environment()), clock);
         game = new Services(core, NO_EFFECTS).gamification();
         boards = game.leaderboards();
         run = UUID.randomUUID().toString().substring(0, 6);

@@ -8,7 +8,7 @@ import com.mallquest.core.domain.ledger.CreditKind;
 import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.OwnRedis;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.local.testsupport.RedisCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,7 +33,7 @@ class RedisClusterLeaderboardsTest {
     @Test
     void boardsOfEveryPeriodAndStore_shouldCountOnceAndRank_onACluster() {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
-        Platform core = TestCores.withClock(Platform.fromEnvironment(cluster.environment()), clock);
+        Platform core = TestStack.withClock(Platform.fromEnvironment(cluster.environment()), clock);
         Gamification game = new Services(core, (userId, type, data) -> { }).gamification();
         Ledger ledger = new Services(core).ledger();
         List<String> stores = List.of("zara", "hm", "nike", "lego", "boots");

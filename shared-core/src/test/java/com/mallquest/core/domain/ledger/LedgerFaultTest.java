@@ -1,19 +1,18 @@
 package com.mallquest.core.domain.ledger;
 
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.platform.cache.MemoryCache;
-import com.mallquest.core.platform.config.Settings;
+
 import com.mallquest.core.platform.dynamo.Transaction;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.platform.dynamo.FaultyDynamoDbProxy;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.PausingDynamoDb;
-import com.mallquest.local.testsupport.TestBackends;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 import java.net.URI;
@@ -21,7 +20,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,11 +44,12 @@ class LedgerFaultTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        env = TestBackends.environment();
-        usersTable = Settings.fromEnvironment(env).usersTable();
-        dynamo = TestBackends.dynamoDb();
+        TestStack stack = TestStack.empty("ledger", Instant.parse("2026-11-25T10:00:00Z"), Map.of());
+        env = stack.env;
+        usersTable = stack.core().settings().usersTable();
+        dynamo = stack.dynamo;
         cache = new MemoryCache();
-        clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+        clock = stack.clock;
         proxy = new FaultyDynamoDbProxy(URI.create(env.get("DYNAMODB_ENDPOINT")));
         viaProxy = proxy.productionClient(env); // the production client: 2 s per attempt, 3 attempts
     }

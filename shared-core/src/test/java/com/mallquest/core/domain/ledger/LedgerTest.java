@@ -1,19 +1,18 @@
 package com.mallquest.core.domain.ledger;
 
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.platform.cache.CacheKeys;
 import com.mallquest.core.platform.cache.MemoryCache;
-import com.mallquest.core.platform.config.Settings;
+
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.api.http.DomainErrors;
 import com.mallquest.core.testing.Concurrently;
 import com.mallquest.core.testing.CrashingDynamoDb;
 import com.mallquest.core.testing.MutableClock;
-import com.mallquest.local.testsupport.TestBackends;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +32,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** The ledger against a real DynamoDB-API server (moto_server), one fresh set of tables per test. */
 class LedgerTest {
 
-
     private DynamoDbClient dynamo;
     private String usersTable;
     private MemoryCache cache;
@@ -42,11 +40,11 @@ class LedgerTest {
 
     @BeforeEach
     void setUp() {
-        Map<String, String> env = TestBackends.environment();
-        usersTable = Settings.fromEnvironment(env).usersTable();
-        dynamo = TestBackends.dynamoDb();
+        TestStack stack = TestStack.empty("ledger", Instant.parse("2026-11-25T10:00:00Z"), Map.of());
+        usersTable = stack.core().settings().usersTable();
+        dynamo = stack.dynamo;
         cache = new MemoryCache();
-        clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+        clock = stack.clock;
         ledger = new Ledger(dynamo, usersTable, cache, clock);
     }
 

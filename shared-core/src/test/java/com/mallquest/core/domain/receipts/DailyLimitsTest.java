@@ -6,11 +6,8 @@ import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.platform.wiring.Platform;
-import com.mallquest.core.domain.ledger.Ledger;
-import com.mallquest.core.domain.stores.StoreCatalogue;
-import com.mallquest.core.domain.stores.StoreKeys;
 import com.mallquest.core.platform.ratelimit.RateLimiter;
-import com.mallquest.core.testing.TableCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.testing.Concurrently;
 import com.mallquest.core.testing.CrashingDynamoDb;
 import com.mallquest.core.testing.MutableClock;
@@ -37,14 +34,14 @@ class DailyLimitsTest {
 
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
 
-    private TableCores cores;
+    private TestStack cores;
     private Map<String, String> env;
     private DynamoDbClient dynamo;
     private MutableClock clock;
 
     @BeforeEach
     void setUp() {
-        cores = new TableCores("receipts", NOW, Map.of("RECEIPT_DAILY_COIN_LIMIT", "100", "RECEIPT_DAILY_STORE_LIMIT", "3"));
+        cores = TestStack.seeded("receipts", NOW, Map.of("RECEIPT_DAILY_COIN_LIMIT", "100", "RECEIPT_DAILY_STORE_LIMIT", "3"));
         env = cores.env;
         dynamo = cores.dynamo;
         clock = cores.clock;

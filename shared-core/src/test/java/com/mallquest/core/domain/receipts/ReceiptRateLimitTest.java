@@ -4,16 +4,10 @@ import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.platform.cache.Caches;
 import com.mallquest.core.platform.cache.MemoryCache;
-import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.errors.DomainException;
-import com.mallquest.core.platform.wiring.Platform;
-import com.mallquest.core.platform.metrics.Metrics;
-import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.ReceiptCodes;
-import com.mallquest.core.testing.StoreSeed;
-import com.mallquest.local.testsupport.TestBackends;
+import com.mallquest.core.testing.TestStack;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -31,25 +25,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReceiptRateLimitTest {
 
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:10Z");
-    private final MutableClock clock = new MutableClock(NOW);
 
     private static ReceiptRequest zara(String id) {
         return ReceiptRequest.signed(ReceiptCodes.code("zara", id, "1.00", NOW.minusSeconds(60)));
     }
 
-    private Platform core(Map<String, String> env, DynamoDbClient dynamo, Cache cache) {
-        return new Platform(Settings.fromEnvironment(env), dynamo, cache, new Metrics("Test", "receipts"), clock);
-    }
-
     @Test
     void limit_shouldHoldAcrossContainers_whenEachCacheIsMemory() {
         // GIVEN two containers whose caches are per-container memory (Redis unreachable or absent), 3 per minute
-        Map<String, String> env = new HashMap<>(TestBackends.environment());
-        env.put("RECEIPT_RATE_LIMIT", "3/60s");
-        DynamoDbClient dynamo = TestBackends.dynamoDb();
-        StoreSeed.loadWithKeys(core(env, dynamo, new MemoryCache()));
-        ReceiptService a = new Services(core(env, dynamo, new MemoryCache()), (u, t, d) -> { }).receipts();
-        ReceiptService b = new Services(core(env, dynamo, new MemoryCache()), (u, t, d) -> { }).receipts();
+        TestStack stack = TestStack.seeded("receipts", NOW, Map.of("RECEIPT_RATE_LIMIT", "3/60s"));
+        ReceiptService a = new Services(stack.core(stack.dynamo, new MemoryCache()), (u, t, d) -> { }).receipts();
+        ReceiptService b = new Services(stack.core(stack.dynamo, new MemoryCache()), (u, t, d) -> { }).receipts();
         // WHEN the user sends two receipts through one and one through the other
         a.submit("u1", zara("Z-1"));
         a.submit("u1", zara("Z-2"));
@@ -59,21 +45,19 @@ class ReceiptRateLimitTest {
         assertEquals("rate_limited", e.code());
         assertEquals(50, e.retryAfter().toSeconds());
         assertEquals("rate_limited", assertThrows(DomainException.class, () -> a.submit("u1", zara("Z-5"))).code());
-        assertTrue(new Services(core(env, dynamo, new MemoryCache())).receiptClaims().find("zara", "Z-4").isEmpty());
+        assertTrue(new Services(stack.core(stack.dynamo, new MemoryCache())).receiptClaims().find("zara", "Z-4").isEmpty());
     }
 
     @Test
     void limit_shouldBeCountedInRedis_andNotInDynamoDb_whileRedisAnswers() {
         // GIVEN two containers sharing a real Redis, 3 per minute
-        Map<String, String> env = new HashMap<>(TestBackends.environmentWithRedis());
-        env.put("RECEIPT_RATE_LIMIT", "3/60s");
-        DynamoDbClient dynamo = TestBackends.dynamoDb();
-        Settings settings = Settings.fromEnvironment(env);
-        Cache redisA = Caches.create(settings);
-        Cache redisB = Caches.create(settings);
-        StoreSeed.loadWithKeys(core(env, dynamo, redisA));
-        ReceiptService a = new Services(core(env, dynamo, redisA), (u, t, d) -> { }).receipts();
-        ReceiptService b = new Services(core(env, dynamo, redisB), (u, t, d) -> { }).receipts();
+        Map<String, String> settings = new HashMap<>(TestStack.sharedRedis());
+        settings.put("RECEIPT_RATE_LIMIT", "3/60s");
+        TestStack stack = TestStack.seeded("receipts", NOW, settings);
+        Cache redisA = stack.cache;
+        Cache redisB = Caches.create(stack.core().settings());
+        ReceiptService a = new Services(stack.core(stack.dynamo, redisA), (u, t, d) -> { }).receipts();
+        ReceiptService b = new Services(stack.core(stack.dynamo, redisB), (u, t, d) -> { }).receipts();
         String user = "u-" + System.nanoTime();
         a.submit(user, zara("R-1" + user.hashCode()));
         b.submit(user, zara("R-2" + user.hashCode()));
@@ -81,7 +65,7 @@ class ReceiptRateLimitTest {
         assertEquals(Cache.Mode.REDIS, redisA.mode());
         assertEquals("rate_limited", assertThrows(DomainException.class, () -> a.submit(user, zara("R-4" + user.hashCode()))).code());
         // AND no window item was written to the Receipts table
-        long rateItems = dynamo.scan(s -> s.tableName(settings.receiptsTable())).items().stream()
+        long rateItems = stack.dynamo.scan(s -> s.tableName(stack.core().settings().receiptsTable())).items().stream()
                 .filter(i -> i.get("pk").s().startsWith("RATE#")).count();
         assertEquals(0, rateItems);
     }

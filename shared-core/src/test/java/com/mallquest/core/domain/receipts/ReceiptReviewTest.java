@@ -5,8 +5,7 @@ import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.platform.wiring.Platform;
-import com.mallquest.core.domain.ledger.Ledger;
-import com.mallquest.core.testing.TableCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.testing.CrashingDynamoDb;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.ReceiptCodes;
@@ -38,14 +37,14 @@ class ReceiptReviewTest {
     private static final Caller WATERSTONES = new Caller("ws-staff", Set.of(Caller.STORE_MANAGER_GROUP), "waterstones");
     private static final Caller FIVE_GUYS = new Caller("fg-staff", Set.of(Caller.STORE_MANAGER_GROUP), "five-guys");
 
-    private TableCores cores;
+    private TestStack cores;
     private Map<String, String> env;
     private DynamoDbClient dynamo;
     private MutableClock clock;
 
     @BeforeEach
     void setUp() {
-        cores = new TableCores("reviews", NOW, Map.of());
+        cores = TestStack.seeded("reviews", NOW, Map.of());
         env = cores.env;
         dynamo = cores.dynamo;
         clock = cores.clock;

@@ -1,12 +1,12 @@
 package com.mallquest.core.domain.receipts;
 
 import com.mallquest.core.api.lambda.Services;
-import com.mallquest.core.platform.cache.MemoryCache;
+import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.domain.effects.EffectPublisher;
 import com.mallquest.core.api.http.DomainErrors;
-import com.mallquest.core.testing.TableCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.testing.ReceiptCodes;
 import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.Account;
@@ -49,16 +49,16 @@ class ReceiptServiceTest {
     private final List<Published> published = Collections.synchronizedList(new ArrayList<>());
     private final EffectPublisher effects = (userId, type, data) -> published.add(new Published(userId, type, data));
 
-    private TableCores cores;
+    private TestStack cores;
     private Map<String, String> env;
     private DynamoDbClient dynamo;
-    private MemoryCache cache;
+    private Cache cache;
     private MutableClock clock;
 
     @BeforeEach
     void setUp() {
         // the fraud limits have their own tests (DailyLimitsTest)
-        cores = new TableCores("receipts", NOW, Map.of("RECEIPT_DAILY_STORE_LIMIT", "1000"));
+        cores = TestStack.seeded("receipts", NOW, Map.of("RECEIPT_DAILY_STORE_LIMIT", "1000"));
         env = cores.env;
         dynamo = cores.dynamo;
         cache = cores.cache;

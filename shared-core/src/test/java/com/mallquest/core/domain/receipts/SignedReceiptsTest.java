@@ -2,15 +2,14 @@ package com.mallquest.core.domain.receipts;
 
 import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Caller;
-import com.mallquest.core.platform.cache.MemoryCache;
+import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.platform.wiring.Platform;
-import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.domain.stores.Store;
 import com.mallquest.core.domain.stores.StoreCatalogue;
 import com.mallquest.core.domain.stores.StoreKeyRequest;
 import com.mallquest.core.domain.stores.StoreKeys;
-import com.mallquest.core.testing.TableCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.testing.Concurrently;
 import com.mallquest.core.testing.CrashingDynamoDb;
 import com.mallquest.core.testing.MutableClock;
@@ -42,15 +41,15 @@ class SignedReceiptsTest {
     private static final Instant BOUGHT = NOW.minus(Duration.ofHours(1));
     private static final Caller ADMIN = new Caller("admin-1", Set.of(Caller.ADMIN_GROUP));
 
-    private TableCores cores;
+    private TestStack cores;
     private Map<String, String> env;
     private DynamoDbClient dynamo;
-    private MemoryCache cache;
+    private Cache cache;
     private MutableClock clock;
 
     @BeforeEach
     void setUp() {
-        cores = new TableCores("receipts", NOW, Map.of());
+        cores = TestStack.seeded("receipts", NOW, Map.of());
         env = cores.env;
         dynamo = cores.dynamo;
         cache = cores.cache;

@@ -1,12 +1,13 @@
 package com.mallquest.core.domain.spending;
 
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.domain.stores.StoreCatalogue;
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.dynamo.FaultyDynamoDbProxy;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.testing.MutableClock;
-import com.mallquest.local.testsupport.TestBackends;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +35,9 @@ class RewardCatalogueFaultTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        env = TestBackends.environment();
-        dynamo = TestBackends.dynamoDb();
+        TestStack stack = TestStack.empty("rewards", Instant.parse("2026-11-25T10:00:00Z"), Map.of());
+        env = stack.env;
+        dynamo = stack.dynamo;
         proxy = new FaultyDynamoDbProxy(URI.create(env.get("DYNAMODB_ENDPOINT")));
         viaProxy = proxy.productionClient(env); // the production client: 2 s per attempt, 3 attempts
     }

@@ -1,7 +1,7 @@
 package com.mallquest.core.domain.spending;
 
 import com.mallquest.core.api.lambda.Services;
-import com.mallquest.core.platform.cache.MemoryCache;
+import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.platform.config.Settings;
 import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.domain.effects.EffectPublisher;
@@ -14,7 +14,7 @@ import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.domain.receipts.ReceiptResult;
 import com.mallquest.core.domain.receipts.ReceiptService;
 import com.mallquest.core.domain.receipts.ReceiptSubmission;
-import com.mallquest.core.testing.TableCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.ReceiptCodes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -41,10 +41,10 @@ final class SpendingFixture {
 
     final List<Published> published = Collections.synchronizedList(new ArrayList<>());
     final EffectPublisher effects = (userId, type, data) -> published.add(new Published(userId, type, data));
-    final TableCores cores = new TableCores("rewards", NOW, Map.of());
+    final TestStack cores = TestStack.seeded("rewards", NOW, Map.of());
     final Map<String, String> env = cores.env;
     final DynamoDbClient dynamo = cores.dynamo;
-    final MemoryCache cache = cores.cache;
+    final Cache cache = cores.cache;
     final MutableClock clock = cores.clock;
     final String table = Settings.fromEnvironment(env).spendingTable();
 

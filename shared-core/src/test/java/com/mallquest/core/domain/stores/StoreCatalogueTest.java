@@ -1,15 +1,17 @@
 package com.mallquest.core.domain.stores;
 
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.platform.cache.MemoryCache;
-import com.mallquest.core.platform.config.Settings;
+
 import com.mallquest.core.testing.StoreSeed;
-import com.mallquest.local.testsupport.TestBackends;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
+import java.time.Instant;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -32,9 +34,9 @@ class StoreCatalogueTest {
 
     @BeforeEach
     void setUp() {
-        Map<String, String> env = TestBackends.environment();
-        table = Settings.fromEnvironment(env).storesTable();
-        dynamo = TestBackends.dynamoDb();
+        TestStack stack = TestStack.empty("stores", Instant.parse("2026-11-25T10:00:00Z"), Map.of());
+        table = stack.core().settings().storesTable();
+        dynamo = stack.dynamo;
         cache = new MemoryCache();
         catalogue = new StoreCatalogue(dynamo, table, cache, Duration.ofMinutes(1));
     }

@@ -1,20 +1,22 @@
 package com.mallquest.core.domain.stores;
 
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.core.api.lambda.Services;
 import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.cache.MemoryCache;
-import com.mallquest.core.platform.config.Settings;
+
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.platform.wiring.Platform;
-import com.mallquest.core.platform.metrics.Metrics;
+
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.StoreSeed;
 import com.mallquest.core.testing.WeakEd25519Keys;
 import com.mallquest.local.services.DevReceiptSigner;
-import com.mallquest.local.testsupport.TestBackends;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,9 +41,9 @@ class StoreKeysTest {
 
     @BeforeEach
     void setUp() {
-        clock = new MutableClock(NOW);
-        core = new Platform(Settings.fromEnvironment(TestBackends.environment()), TestBackends.dynamoDb(), new MemoryCache(),
-                new Metrics("Test", "stores"), clock);
+        TestStack stack = TestStack.empty("stores", NOW, Map.of());
+        clock = stack.clock;
+        core = stack.core();
         StoreSeed.load(new Services(core).stores());
     }
 

@@ -9,12 +9,10 @@ import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.domain.ledger.ActivityPage;
 import com.mallquest.core.domain.ledger.Credit;
 import com.mallquest.core.domain.ledger.CreditKind;
-import com.mallquest.core.domain.ledger.Ledger;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.RecordingDynamoDb;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.local.testsupport.RedisServer;
-import com.mallquest.local.testsupport.TestBackends;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -46,7 +44,12 @@ class UserViewServiceTest {
 
     /** A container: its own cache and clients over {@code env}, on the test clock. */
     private Platform container(Map<String, String> env) {
-        return TestCores.withClock(Platform.fromEnvironment(env), clock);
+        return TestStack.withClock(Platform.fromEnvironment(env), clock);
+    }
+
+    /** The settings of fresh tables (and {@code settings}) for {@link #container}. */
+    private Map<String, String> tables(Map<String, String> settings) {
+        return new HashMap<>(TestStack.empty("users", clock.instant(), settings).env);
     }
 
     private void credit(Platform core, String userId, long coins, long xp) {
@@ -93,19 +96,19 @@ class UserViewServiceTest {
 
     @Test
     void view_shouldReadOwnWrites_acrossContainers_throughRedis() {
-        assertReadsOwnWritesAcrossContainers(TestBackends.environmentWithRedis(), Cache.Mode.REDIS);
+        assertReadsOwnWritesAcrossContainers(tables(TestStack.sharedRedis()), Cache.Mode.REDIS);
     }
 
     @Test
     void view_shouldReadOwnWrites_acrossContainers_inMemoryMode() {
         // Each container has its own memory: the writer's invalidation never reaches the reader's copy.
-        assertReadsOwnWritesAcrossContainers(TestBackends.environment(), Cache.Mode.MEMORY);
+        assertReadsOwnWritesAcrossContainers(tables(Map.of()), Cache.Mode.MEMORY);
     }
 
     @Test
     void view_shouldReadOwnWrites_whenTheWriterCannotReachRedis() {
         // GIVEN a reader on Redis and a writer cut off from it (its delete only reaches its own memory)
-        Map<String, String> env = TestBackends.environmentWithRedis();
+        Map<String, String> env = tables(TestStack.sharedRedis());
         Platform reader = container(env);
         Platform writer = container(withSettings(env, "REDIS_URL", "redis://127.0.0.1:" + deadPort(),
                 "REDIS_TIMEOUT_MS", "100"));
@@ -126,7 +129,7 @@ class UserViewServiceTest {
     void view_shouldReadOwnWrites_whenRedisDiesBetweenAWriteAndARead() {
         RedisServer redis = RedisServer.start();
         try {
-            Map<String, String> env = withSettings(TestBackends.environment(), "REDIS_URL", redis.uri().toString(),
+            Map<String, String> env = withSettings(tables(Map.of()), "REDIS_URL", redis.uri().toString(),
                     "REDIS_TIMEOUT_MS", "200", "REDIS_RETRY_INTERVAL_MS", "60000");
             Platform reader = container(env);
             Platform writer = container(env);
@@ -156,7 +159,7 @@ class UserViewServiceTest {
 
     @Test
     void view_shouldEnforceSelfOrAdmin_andTellUnknownUsersApartOnlyForAdmins() {
-        Platform core = container(TestBackends.environment());
+        Platform core = container(tables(Map.of()));
         UserViewService users = new Services(core).users();
         String bob = "bob-" + UUID.randomUUID();
         String ghost = "ghost-" + UUID.randomUUID();
@@ -185,7 +188,7 @@ class UserViewServiceTest {
     void view_shouldAllowExactlyTheReadLimit_thenAnswer429WithRetryAfter() {
         // GIVEN a read limit of 3 per 60 s and a clock 20 s into a window
         clock.set(Instant.parse("2026-11-25T10:00:20Z"));
-        Platform core = container(withSettings(TestBackends.environmentWithRedis(), "USER_READ_RATE_LIMIT", "3/60s"));
+        Platform core = container(withSettings(tables(TestStack.sharedRedis()), "USER_READ_RATE_LIMIT", "3/60s"));
         UserViewService users = new Services(core).users();
         // WHEN alice reads 3 times THEN all pass
         for (int i = 0; i < 3; i++) {
@@ -204,7 +207,7 @@ class UserViewServiceTest {
 
     @Test
     void activity_shouldPageNewestFirst_withCursor() {
-        Platform core = container(TestBackends.environment());
+        Platform core = container(tables(Map.of()));
         UserViewService users = new Services(core).users();
         for (int i = 1; i <= 7; i++) {
             clock.set(Instant.parse("2026-11-25T10:00:00Z").plusSeconds(i));
@@ -233,9 +236,9 @@ class UserViewServiceTest {
     @Test
     void view_shouldReadTheRecentActivityConsistently_beforeCachingIt() {
         // GIVEN a container whose DynamoDB requests are recorded, and a credited user
-        Platform plain = container(TestBackends.environmentWithRedis());
+        Platform plain = container(tables(TestStack.sharedRedis()));
         RecordingDynamoDb recording = new RecordingDynamoDb(plain.dynamoDb());
-        Platform core = TestCores.withDynamoDb(plain, recording.client());
+        Platform core = TestStack.withDynamoDb(plain, recording.client());
         credit(core, alice, 3, 3);
         recording.clear();
         // WHEN the view is built and cached (a miss)
@@ -255,7 +258,7 @@ class UserViewServiceTest {
     @Test
     void view_shouldCostOneSmallRead_onAHit_versusThreeCalls_onAMiss() {
         // GIVEN a container whose DynamoDB calls are counted
-        Platform plain = container(TestBackends.environmentWithRedis());
+        Platform plain = container(tables(TestStack.sharedRedis()));
         List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
         software.amazon.awssdk.services.dynamodb.DynamoDbClient real = plain.dynamoDb();
         var counting = (software.amazon.awssdk.services.dynamodb.DynamoDbClient) java.lang.reflect.Proxy.newProxyInstance(
@@ -268,7 +271,7 @@ class UserViewServiceTest {
                         throw e.getCause();
                     }
                 });
-        Platform core = TestCores.withDynamoDb(plain, counting);
+        Platform core = TestStack.withDynamoDb(plain, counting);
         credit(core, alice, 3, 3);
         UserViewService users = new Services(core).users();
         // WHEN the view is built (a miss) THEN: the version check (batched with the gamification record), the

@@ -1,12 +1,14 @@
 package com.mallquest.core.platform.dynamo;
 
-import com.mallquest.local.testsupport.TestBackends;
+import com.mallquest.core.testing.TestStack;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,14 +21,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** BatchReader against a real moto_server, through a proxy that counts calls and hands keys back unprocessed. */
 class BatchReaderTest {
 
-    private final DynamoDbClient direct = TestBackends.dynamoDb();
+    private final TestStack stack = TestStack.empty("batch-reader", Instant.parse("2026-11-25T10:00:00Z"), Map.of());
+    private final DynamoDbClient direct = stack.dynamo;
     private String users;
     private FaultyDynamoDbProxy proxy;
     private DynamoDbClient viaProxy;
 
     @BeforeEach
     void setUp() throws Exception {
-        Map<String, String> environment = TestBackends.environment();
+        Map<String, String> environment = stack.env;
         users = environment.get("USERS_TABLE");
         proxy = new FaultyDynamoDbProxy(java.net.URI.create(environment.get("DYNAMODB_ENDPOINT")));
         viaProxy = proxy.productionClient(environment);

@@ -1,12 +1,14 @@
 package com.mallquest.core.platform.dynamo;
 
-import com.mallquest.local.testsupport.TestBackends;
+import com.mallquest.core.testing.TestStack;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** BatchWriter against a real moto_server, through a proxy that counts calls and injects faults. */
 class BatchWriterTest {
 
-    private final DynamoDbClient direct = TestBackends.dynamoDb();
-    private Map<String, String> environment;
+    private final TestStack stack = TestStack.empty("batch-writer", Instant.parse("2026-11-25T10:00:00Z"), Map.of());
+    private final DynamoDbClient direct = stack.dynamo;
+    private final Map<String, String> environment = stack.env;
     private String users;
     private String stores;
     private FaultyDynamoDbProxy proxy;
@@ -37,7 +40,6 @@ class BatchWriterTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        environment = TestBackends.environment();
         users = environment.get("USERS_TABLE");
         stores = environment.get("STORES_TABLE");
         proxy = new FaultyDynamoDbProxy(java.net.URI.create(environment.get("DYNAMODB_ENDPOINT")));

@@ -2,7 +2,7 @@ package com.mallquest.core.platform.dynamo;
 
 import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.platform.wiring.Platform;
-import com.mallquest.local.testsupport.TestBackends;
+import com.mallquest.core.testing.TestStack;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -10,18 +10,20 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The environment TestBackends hands out wires a whole Platform to the real servers. */
-class TestBackendsWiringTest {
+/** The settings a {@link TestStack} hands out wire a whole production Platform to the real servers. */
+class TestStackWiringTest {
 
     @Test
-    void fromEnvironment_shouldReachMotoServerTablesAndRedis_whenGivenTestBackendsEnvironment() throws Exception {
-        // GIVEN a core built from a fresh TestBackends environment with Redis
-        Map<String, String> environment = TestBackends.environmentWithRedis();
+    void fromEnvironment_shouldReachMotoServerTablesAndRedis_whenGivenTestStackSettings() throws Exception {
+        // GIVEN a core built from a fresh TestStack's settings with the shared Redis
+        TestStack stack = TestStack.empty("wiring", Instant.now(), TestStack.sharedRedis());
+        Map<String, String> environment = stack.env;
         Platform core = Platform.fromEnvironment(environment);
 
         // WHEN it writes an item to the users table and a value to the cache
@@ -31,7 +33,7 @@ class TestBackendsWiringTest {
         core.cache().set(key, "yes", Duration.ofMinutes(1));
 
         // THEN the item is in that table on the shared moto_server, and the value is in the shared redis-server
-        assertEquals(item, TestBackends.dynamoDb().getItem(b -> b.tableName(environment.get("USERS_TABLE")).key(item)).item());
+        assertEquals(item, stack.dynamo.getItem(b -> b.tableName(environment.get("USERS_TABLE")).key(item)).item());
         assertEquals(Cache.Mode.REDIS, core.cache().mode());
         assertEquals("$3\r\nyes\r\n", redisGet(URI.create(environment.get("REDIS_URL")), key));
     }
