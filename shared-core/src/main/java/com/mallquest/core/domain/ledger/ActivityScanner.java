@@ -1,5 +1,8 @@
 package com.mallquest.core.domain.ledger;
 
+import com.mallquest.core.platform.dynamo.Attributes;
+import com.mallquest.core.platform.dynamo.PageCursor;
+import com.mallquest.core.platform.errors.DomainException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
@@ -46,8 +49,8 @@ public final class ActivityScanner {
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :month)")
                     .filterExpression("#kind = :kind")
                     .expressionAttributeNames(Map.of("#kind", "kind"))
-                    .expressionAttributeValues(Map.of(":pk", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.userPk(userId)),
-                            ":month", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.ACTIVITY_PREFIX + month), ":kind", com.mallquest.core.platform.dynamo.Attributes.s(kind.wireName())))
+                    .expressionAttributeValues(Map.of(":pk", Attributes.s(UserItems.userPk(userId)),
+                            ":month", Attributes.s(UserItems.ACTIVITY_PREFIX + month), ":kind", Attributes.s(kind.wireName())))
                     .select(software.amazon.awssdk.services.dynamodb.model.Select.COUNT)
                     .consistentRead(true);
             if (start != null) {
@@ -62,7 +65,7 @@ public final class ActivityScanner {
 
     /** Every activity entry of {@code userId} (a {@code Query} of the user's {@code ACT#} keys, page after page). */
     public List<ActivityEntry> entriesOf(String userId) {
-        return entries(userId, "begins_with(sk, :act)", Map.of(":act", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.ACTIVITY_PREFIX)));
+        return entries(userId, "begins_with(sk, :act)", Map.of(":act", Attributes.s(UserItems.ACTIVITY_PREFIX)));
     }
 
     /**
@@ -71,13 +74,13 @@ public final class ActivityScanner {
      */
     public List<ActivityEntry> entriesSince(String userId, java.time.Instant from) {
         return entries(userId, "sk BETWEEN :from AND :to", Map.of(
-                ":from", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.activitySk(from, "")),
-                ":to", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.ACTIVITY_PREFIX + "~")));
+                ":from", Attributes.s(UserItems.activitySk(from, "")),
+                ":to", Attributes.s(UserItems.ACTIVITY_PREFIX + "~")));
     }
 
     private List<ActivityEntry> entries(String userId, String skCondition, Map<String, AttributeValue> skValues) {
         Map<String, AttributeValue> values = new java.util.HashMap<>(skValues);
-        values.put(":pk", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.userPk(userId)));
+        values.put(":pk", Attributes.s(UserItems.userPk(userId)));
         List<ActivityEntry> entries = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
@@ -102,7 +105,7 @@ public final class ActivityScanner {
                 .tableName(table)
                 .limit(maxItems)
                 .filterExpression("begins_with(sk, :act)")
-                .expressionAttributeValues(Map.of(":act", com.mallquest.core.platform.dynamo.Attributes.s(UserItems.ACTIVITY_PREFIX)));
+                .expressionAttributeValues(Map.of(":act", Attributes.s(UserItems.ACTIVITY_PREFIX)));
         if (cursor != null) {
             request.exclusiveStartKey(decode(cursor));
         }
@@ -116,24 +119,19 @@ public final class ActivityScanner {
         return new Page(List.copyOf(entries), response.scannedCount(), next);
     }
 
-    /** A cursor is the scan's last key, {@code pk\nsk} in base64url: opaque, and safe in a URL or a shell. */
+    /** A cursor is the scan's last key ({@code pk}, {@code sk}) in the one {@link PageCursor} codec. */
     private static String encode(Map<String, AttributeValue> key) {
-        String raw = key.get(UserItems.PK).s() + "\n" + key.get(UserItems.SK).s();
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return PageCursor.encode(key.get(UserItems.PK).s(), key.get(UserItems.SK).s());
     }
 
+    /** @throws IllegalArgumentException a cursor this scanner did not return */
     private static Map<String, AttributeValue> decode(String cursor) {
-        String raw;
+        List<String> parts;
         try {
-            raw = new String(java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a cursor this scanner returned");
+            parts = PageCursor.decode(cursor, 2, p -> p.get(0).startsWith(UserItems.userPk("")));
+        } catch (DomainException e) {
+            throw new IllegalArgumentException("not a cursor this scanner returned", e);
         }
-        String[] parts = raw.split("\n", 2);
-        if (parts.length != 2 || !parts[0].startsWith(UserItems.userPk(""))) {
-            throw new IllegalArgumentException("not a cursor this scanner returned");
-        }
-        return Map.of(UserItems.PK, com.mallquest.core.platform.dynamo.Attributes.s(parts[0]),
-                UserItems.SK, com.mallquest.core.platform.dynamo.Attributes.s(parts[1]));
+        return Map.of(UserItems.PK, Attributes.s(parts.get(0)), UserItems.SK, Attributes.s(parts.get(1)));
     }
 }
