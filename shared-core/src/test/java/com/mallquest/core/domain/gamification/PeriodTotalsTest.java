@@ -12,7 +12,7 @@ import com.mallquest.core.platform.wiring.Platform;
 import com.mallquest.core.testing.Concurrently;
 import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.OwnRedis;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.local.testsupport.RedisServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +51,7 @@ class PeriodTotalsTest {
     @BeforeEach
     void setUp() {
         clock = new MutableClock(SUNDAY);
-        core = TestCores.withClock(Platform.fromEnvironment(redis.environment()), clock);
+        core = TestStack.withClock(Platform.fromEnvironment(redis.environment()), clock);
         ledger = new Services(core, NO_EFFECTS).ledger();
         totals = new PeriodTotals(core.dynamoDb(), core.settings().usersTable(),
                 Leaderboards.Retention.from(core.settings()));

@@ -7,7 +7,7 @@ import com.mallquest.core.testing.MutableClock;
 import com.mallquest.core.testing.OwnRedis;
 import com.mallquest.core.testing.ReceiptCodes;
 import com.mallquest.core.testing.StoreSeed;
-import com.mallquest.core.testing.TestCores;
+import com.mallquest.core.testing.TestStack;
 import com.mallquest.local.testsupport.RedisServer;
 import com.mallquest.local.testsupport.RedisWork;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class ReceiptCacheCostTest {
         Map<String, String> env = redis.environment();
         env.put("RECEIPT_RATE_LIMIT", "1000/60s");
         env.put("RECEIPT_DAILY_STORE_LIMIT", "1000");
-        Platform core = TestCores.withClock(Platform.fromEnvironment(env), clock);
+        Platform core = TestStack.withClock(Platform.fromEnvironment(env), clock);
         StoreSeed.loadWithKeys(core);
         ReceiptService receipts = new Services(core, NO_EFFECTS).receipts();
         String run = UUID.randomUUID().toString().substring(0, 6);
