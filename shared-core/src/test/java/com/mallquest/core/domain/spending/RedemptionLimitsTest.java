@@ -54,5 +54,9 @@ class RedemptionLimitsTest {
         // AND a repeat within that time still gets the same refusal
         assertEquals("insufficient_balance", assertThrows(DomainException.class,
                 () -> f.redemptions().redeem("finn", new RedemptionRequest("f-1", "watch"))).code());
+        // AND the refusal wrote nothing in the Users table: no debit record that would never expire
+        String usersTable = com.mallquest.core.platform.config.Settings.fromEnvironment(f.env).usersTable();
+        assertEquals(java.util.List.of(), f.dynamo.scan(b -> b.tableName(usersTable)).items().stream()
+                .map(i -> i.get("sk").s()).filter(sk -> sk.startsWith("CREDIT#redemption:")).toList());
     }
 }
