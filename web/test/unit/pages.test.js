@@ -96,3 +96,15 @@ test('coupon states in words', async () => {
   assert.match(couponStateText('refunded', '2026-12-01T00:00:00Z'), /coins are back/);
   assert.match(couponStateText('issued', '2026-12-01T00:00:00Z'), /Valid until/);
 });
+
+test('activity: a receipt lists each campaign that earned it, the base rule left out', async () => {
+  const { bonusLines } = await import('../../src/pages/shopper/activity.js');
+  // GIVEN a receipt earned by the base rule and a 2× weekend campaign, and an adjustment with no lines
+  const receipt = { kind: 'receipt', coins: 250, earnedBy: [
+    { source: 'base', label: 'Base', coins: 125, xp: 125 },
+    { source: 'zara-weekend', label: '2× weekend at Zara', coins: 125, xp: 0 },
+    { source: 'lunch', label: 'Early lunch', coins: 1500, xp: 20 }] };
+  // WHEN / THEN one line a campaign, with its coins (and XP when it gives some); nothing for the adjustment
+  assert.deepEqual(bonusLines(receipt), ['2× weekend at Zara: +125', 'Early lunch: +1,500 (+20 XP)']);
+  assert.deepEqual(bonusLines({ kind: 'adjustment', coins: 10 }), []);
+});

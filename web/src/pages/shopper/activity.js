@@ -16,6 +16,12 @@ export function describeEntry(entry) {
   }
 }
 
+/** What earned an entry beyond the base rule, one line a campaign: "2× weekend at Zara: +125". */
+export function bonusLines(entry) {
+  return (entry.earnedBy ?? []).filter((line) => line.source !== 'base')
+    .map((line) => `${line.label}: +${formatNumber(Number(line.coins) || 0)}${line.xp ? ` (+${formatNumber(line.xp)} XP)` : ''}`);
+}
+
 export function createActivity(panel, { client, onUnauthorized }) {
   const list = h('ul', { class: 'plain activity', id: 'activity-list' });
   const more = h('button', { type: 'button', id: 'activity-more', onclick: () => loadMore() }, 'Show more');
@@ -25,7 +31,9 @@ export function createActivity(panel, { client, onUnauthorized }) {
   function item(e) {
     const coins = Number(e.coins) || 0;
     return h('li', {},
-      h('div', {}, h('div', { class: 'what' }, describeEntry(e)), h('div', { class: 'when' }, formatTime(e.at))),
+      h('div', {}, h('div', { class: 'what' }, describeEntry(e)),
+        ...bonusLines(e).map((line) => h('div', { class: 'bonus' }, line)),
+        h('div', { class: 'when' }, formatTime(e.at))),
       h('div', { class: `amount${coins < 0 ? ' negative' : ''}` }, `${coins >= 0 ? '+' : ''}${formatNumber(coins)} coins`));
   }
 

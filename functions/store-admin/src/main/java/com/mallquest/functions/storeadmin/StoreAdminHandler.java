@@ -8,6 +8,9 @@ import com.mallquest.core.api.http.ApiRequest;
 import com.mallquest.core.api.http.ApiResponse;
 import com.mallquest.core.api.http.Route;
 import com.mallquest.core.api.lambda.ApiHandler;
+import com.mallquest.core.domain.campaigns.CampaignChange;
+import com.mallquest.core.domain.campaigns.Campaigns;
+import com.mallquest.core.domain.receipts.CampaignForecast;
 import com.mallquest.core.domain.receipts.ReceiptResult;
 import com.mallquest.core.domain.receipts.ReceiptReviews;
 import com.mallquest.core.domain.audit.AuditEntry;
@@ -34,7 +37,10 @@ import java.util.Map;
  *       (revoked) over {@link StoreKeys};</li>
  *   <li>{@code GET /admin/receipts?status=pending_review&storeId=&limit=&cursor=}, {@code POST
  *       /admin/receipts/{storeId}/{receiptId}/approve} (201 credited, 200 replayed) and {@code …/reject}
- *       {@code {"reason"}} over {@link ReceiptReviews}.</li>
+ *       {@code {"reason"}} over {@link ReceiptReviews};</li>
+ *   <li>admins only: {@code PUT /admin/campaigns/{campaignId}} (201 created, 200 changed) and
+ *       {@code GET /admin/campaigns} (each with its spend against its budget) over {@link Campaigns}, and
+ *       {@code POST /admin/campaigns/{campaignId}/forecast} {@code {"from", "to"}} over {@link CampaignForecast}.</li>
  * </ul>
  */
 public final class StoreAdminHandler extends ApiHandler {
@@ -42,6 +48,8 @@ public final class StoreAdminHandler extends ApiHandler {
     private final StoreRegistry registry;
     private final AuditTrail audit;
     private final ReceiptReviews reviews;
+    private final Campaigns campaigns;
+    private final CampaignForecast forecasts;
 
     public StoreAdminHandler() {
         this(Services.container());
@@ -53,6 +61,8 @@ public final class StoreAdminHandler extends ApiHandler {
         this.registry = services.storeRegistry();
         this.audit = services.auditTrail();
         this.reviews = services.reviews();
+        this.campaigns = services.campaigns();
+        this.forecasts = services.campaignForecast();
     }
 
 
@@ -90,7 +100,10 @@ public final class StoreAdminHandler extends ApiHandler {
                 Route.delete("/admin/stores/{storeId}/keys/{kid}", Access.MANAGER, this::revokeKey),
                 Route.get("/admin/receipts", Access.MANAGER, this::listReviews),
                 Route.post("/admin/receipts/{storeId}/{receiptId}/approve", Access.MANAGER, this::approve),
-                Route.post("/admin/receipts/{storeId}/{receiptId}/reject", Access.MANAGER, this::reject));
+                Route.post("/admin/receipts/{storeId}/{receiptId}/reject", Access.MANAGER, this::reject),
+                Route.put("/admin/campaigns/{campaignId}", Access.ADMIN, this::putCampaign),
+                Route.get("/admin/campaigns", Access.ADMIN, this::listCampaigns),
+                Route.post("/admin/campaigns/{campaignId}/forecast", Access.ADMIN, this::forecastCampaign));
     }
 
     /** An audit entry as the API shows it: {@code before} and {@code after} as JSON values. */
@@ -207,6 +220,21 @@ public final class StoreAdminHandler extends ApiHandler {
             fleet.business(FleetRecorder.COINS_AWARDED, result.coinsEarned());
         }
         return result.replayed() ? ApiResponse.ok(result) : ApiResponse.created(result);
+    }
+
+    private ApiResponse putCampaign(ApiRequest request) {
+        Campaigns.Saved saved = campaigns.put(request.requireCaller(), request.pathParameter("campaignId"),
+                request.body(CampaignChange.class));
+        return saved.created() ? ApiResponse.created(saved.campaign()) : ApiResponse.ok(saved.campaign());
+    }
+
+    private ApiResponse forecastCampaign(ApiRequest request) {
+        return ApiResponse.ok(forecasts.forecast(request.requireCaller(), request.pathParameter("campaignId"),
+                request.body(CampaignForecast.Period.class)));
+    }
+
+    private ApiResponse listCampaigns(ApiRequest request) {
+        return ApiResponse.ok(Map.of("campaigns", campaigns.list(request.requireCaller())));
     }
 
     private ApiResponse reject(ApiRequest request) {

@@ -278,6 +278,11 @@ class StoreAdminHandlerTest {
                         "{\"reason\":\"no\"}", c), 401, 403, 403, 200, 403, 403, 200)
                 .row("GET /admin/audit", c -> ApiContract.handle(handler, ApiEvents.request("GET", "/admin/audit")
                         .query(Map.of("storeId", "waterstones")).claims(c).build()), 401, 403, 403, 200, 403, 403, 200)
+                .row("PUT /admin/campaigns/{campaignId}", c -> call("PUT", "/admin/campaigns/matrix", campaign("draft", "{}", ""), c),
+                        401, 403, 403, 403, 403, 403, 201)
+                .row("GET /admin/campaigns", c -> call("GET", "/admin/campaigns", null, c), 401, 403, 403, 403, 403, 403, 200)
+                .row("POST /admin/campaigns/{campaignId}/forecast", c -> call("POST", "/admin/campaigns/matrix/forecast",
+                        "{\"from\":\"2026-11-20T00:00:00Z\",\"to\":\"2026-11-25T00:00:00Z\"}", c), 401, 403, 403, 403, 403, 403, 200)
                 .assertAll();
     }
 
@@ -287,5 +292,53 @@ class StoreAdminHandlerTest {
         var response = ApiContract.handle(handler, sample);
         assertEquals(200, response.getStatusCode(), response.getBody());
         assertEquals("zara-dev-1", json(response).get("keys").get(0).get("kid").asText());
+    }
+
+    private static String campaign(String status, String budget, String extra) {
+        return "{\"name\":\"2× weekend at Zara\",\"status\":\"" + status + "\","
+                + "\"window\":{\"start\":\"2026-11-01T00:00:00Z\",\"days\":[\"SATURDAY\",\"SUNDAY\"],\"from\":\"10:00\",\"to\":\"20:00\"},"
+                + "\"conditions\":{\"storeIds\":[\"zara\"]},\"effect\":{\"multiplier\":2,\"maxCoinsPerReceipt\":500},"
+                + "\"stacking\":\"best-of\",\"budget\":" + budget + extra + "}";
+    }
+
+    @Test
+    void campaigns_shouldBeCreatedChangedAndListedWithTheirSpend_byAdminsOnly() {
+        // WHEN an admin puts a new campaign: 201 with version 1 and the whole budget remaining
+        var created = call("PUT", "/admin/campaigns/weekend-h1", campaign("draft", "{\"totalCoins\":1000}", ""), ApiEvents.ADMIN);
+        assertEquals(201, created.getStatusCode(), created.getBody());
+        assertEquals(1, json(created).get("version").asInt());
+        assertEquals(1000, json(created).get("remaining").asInt());
+        assertEquals("best-of", json(created).get("campaign").get("stacking").asText());
+        // AND changes it (activated, a bigger budget) from version 1: 200, version 2, the difference added
+        var changed = call("PUT", "/admin/campaigns/weekend-h1", campaign("active", "{\"totalCoins\":1500}", ",\"expectedVersion\":1"), ApiEvents.ADMIN);
+        assertEquals(200, changed.getStatusCode(), changed.getBody());
+        assertEquals(2, json(changed).get("version").asInt());
+        assertEquals(1500, json(changed).get("remaining").asInt());
+        assertEquals("admin-1", json(changed).get("updatedBy").asText(), changed.getBody());
+        // THEN a change from the old version is 409 campaign_changed, and the list shows it with its spend
+        var stale = call("PUT", "/admin/campaigns/weekend-h1", campaign("paused", "{}", ",\"expectedVersion\":1"), ApiEvents.ADMIN);
+        assertEquals(409, stale.getStatusCode(), stale.getBody());
+        assertEquals("campaign_changed", json(stale).get("error").get("code").asText());
+        var list = call("GET", "/admin/campaigns", null, ApiEvents.ADMIN);
+        assertEquals(200, list.getStatusCode(), list.getBody());
+        JsonNode listed = null;
+        for (JsonNode c : json(list).get("campaigns")) {
+            listed = "weekend-h1".equals(c.get("campaign").get("campaignId").asText()) ? c : listed;
+        }
+        assertEquals(0, listed.get("spent").asInt());
+        assertEquals("active", listed.get("campaign").get("status").asText());
+        // AND store staff are refused; an effect that gives nothing and an unknown status are 400s
+        assertEquals(403, call("GET", "/admin/campaigns", null, ZARA_STAFF).getStatusCode());
+        assertEquals(403, call("PUT", "/admin/campaigns/weekend-h2", campaign("draft", "{}", ""), ZARA_STAFF).getStatusCode());
+        var nothing = call("PUT", "/admin/campaigns/weekend-h2", campaign("draft", "{}", "").replace("\"multiplier\":2,", ""), ApiEvents.ADMIN);
+        assertEquals(400, nothing.getStatusCode(), nothing.getBody());
+        assertEquals(400, call("PUT", "/admin/campaigns/weekend-h2", campaign("running", "{}", ""), ApiEvents.ADMIN).getStatusCode());
+        assertEquals(400, call("PUT", "/admin/campaigns/Weekend!", campaign("draft", "{}", ""), ApiEvents.ADMIN).getStatusCode());
+        // AND a forecast of it answers over HTTP; an unknown campaign is 404, a period backwards 400
+        var forecast = call("POST", "/admin/campaigns/weekend-h1/forecast", "{\"from\":\"2026-11-20T00:00:00Z\",\"to\":\"2026-11-25T00:00:00Z\"}", ApiEvents.ADMIN);
+        assertEquals(200, forecast.getStatusCode(), forecast.getBody());
+        assertEquals("weekend-h1", json(forecast).get("campaignId").asText());
+        assertEquals(404, call("POST", "/admin/campaigns/nothing/forecast", "{\"from\":\"2026-11-20T00:00:00Z\",\"to\":\"2026-11-25T00:00:00Z\"}", ApiEvents.ADMIN).getStatusCode());
+        assertEquals(400, call("POST", "/admin/campaigns/weekend-h1/forecast", "{\"from\":\"2026-11-25T00:00:00Z\",\"to\":\"2026-11-20T00:00:00Z\"}", ApiEvents.ADMIN).getStatusCode());
     }
 }

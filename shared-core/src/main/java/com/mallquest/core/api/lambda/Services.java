@@ -1,5 +1,7 @@
 package com.mallquest.core.api.lambda;
 
+import com.mallquest.core.domain.campaigns.CampaignBudgets;
+import com.mallquest.core.domain.campaigns.Campaigns;
 import com.mallquest.core.domain.effects.EffectPublisher;
 import com.mallquest.core.domain.effects.EffectsService;
 import com.mallquest.core.domain.ledger.ActivityScanner;
@@ -8,6 +10,7 @@ import com.mallquest.core.domain.gamification.Leaderboards;
 import com.mallquest.core.domain.gamification.PeriodTotals;
 import com.mallquest.core.domain.gamification.PlayerRecords;
 import com.mallquest.core.domain.ledger.Ledger;
+import com.mallquest.core.domain.receipts.CampaignForecast;
 import com.mallquest.core.domain.receipts.ReceiptClaims;
 import com.mallquest.core.domain.receipts.ReceiptReviews;
 import com.mallquest.core.domain.receipts.ReceiptService;
@@ -63,6 +66,9 @@ public final class Services {
     private final Lazy<ReceiptRefunds> refunds;
     private final Lazy<SpendingCleanup> spendingCleanup;
     private final Lazy<UserViewService> users;
+    private final Lazy<Campaigns> campaigns;
+    private final Lazy<CampaignBudgets> campaignBudgets;
+    private final Lazy<CampaignForecast> campaignForecast;
 
     /** The services of a container whose effects go to the mall's effect queue ({@link EffectsService}). */
     public Services(Platform platform) {
@@ -98,11 +104,17 @@ public final class Services {
                     new Gamification.StoreZones(stores.get(), settings.mallTimeZone()), this.effects,
                     platform.cache(), platform.clock(), settings.bigBasketAmount());
         });
+        this.campaigns = new Lazy<>(() -> new Campaigns(platform.dynamoDb(), settings.campaignsTable(), platform.cache(),
+                platform.clock()));
+        this.campaignBudgets = new Lazy<>(() -> new CampaignBudgets(platform.dynamoDb(), settings.campaignsTable(),
+                settings.mallTimeZone()));
         this.receiptClaims = new Lazy<>(() -> new ReceiptClaims(platform.dynamoDb(), settings.receiptsTable(), settings.auditTable()));
         this.receipts = new Lazy<>(() -> new ReceiptService(platform.dynamoDb(), settings.receiptsTable(),
                 receiptClaims.get(), stores.get(), storeKeys.get(), ledger.get(), gamification.get(),
                 new RateLimiter(platform.cache(), platform.clock()), this.effects, platform.cache(), platform.clock(),
-                ReceiptService.Rules.from(settings)));
+                ReceiptService.Rules.from(settings), campaigns.get(), campaignBudgets.get()));
+        this.campaignForecast = new Lazy<>(() -> new CampaignForecast(campaigns.get(), receiptClaims.get(), stores.get(),
+                campaignBudgets.get(), settings.mallTimeZone()));
         this.reviews = new Lazy<>(() -> new ReceiptReviews(receipts.get()));
         this.rewards = new Lazy<>(() -> new RewardCatalogue(platform.dynamoDb(), settings.spendingTable(), settings.auditTable(),
                 platform.cache(), settings.rewardCacheTtl(), platform.clock(), stores.get()));
@@ -155,6 +167,10 @@ public final class Services {
     public ReceiptClaims receiptClaims() { return receiptClaims.get(); }
 
     public ReceiptService receipts() { return receipts.get(); }
+
+    public Campaigns campaigns() { return campaigns.get(); }
+
+    public CampaignForecast campaignForecast() { return campaignForecast.get(); }
 
     public ReceiptReviews reviews() { return reviews.get(); }
 

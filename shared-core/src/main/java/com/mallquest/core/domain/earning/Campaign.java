@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * Campaign weekend = new Campaign("zara-weekend", "2× weekend at Zara", Campaign.Status.ACTIVE,
  *         new Campaign.Window(start, end, Set.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY), null, null),
  *         new Campaign.Conditions(Set.of("zara"), null, null),
- *         new Campaign.Effect(new BigDecimal("2"), 0, 0, null), Campaign.Stacking.ADDITIVE, 0,
+ *         new Campaign.Effect(new BigDecimal("2"), null, null, null), Campaign.Stacking.ADDITIVE, 0,
  *         new Campaign.Budget(1_000L, 200L, Campaign.CapPeriod.DAY, Campaign.Overflow.PARTIAL));
  * }</pre>
  *
@@ -112,7 +112,7 @@ public record Campaign(String campaignId, String name, Status status, Window win
 
         @JsonValue
         public String wireName() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -215,8 +215,10 @@ public record Campaign(String campaignId, String name, Status status, Window win
      * campaign doubles them; rounded down, computed exactly like the base), plus {@code bonusCoins}, at most
      * {@code maxCoinsPerReceipt}; and {@code bonusXp}.
      */
-    public record Effect(BigDecimal multiplier, long bonusCoins, long bonusXp, Long maxCoinsPerReceipt) {
+    public record Effect(BigDecimal multiplier, Long bonusCoins, Long bonusXp, Long maxCoinsPerReceipt) {
         public Effect {
+            bonusCoins = bonusCoins == null ? 0L : bonusCoins;
+            bonusXp = bonusXp == null ? 0L : bonusXp;
             if (multiplier != null && (multiplier.compareTo(BigDecimal.ONE) < 0 || multiplier.compareTo(MAX_MULTIPLIER) > 0)) {
                 throw DomainException.invalid("effect.multiplier", "effect.multiplier must be 1 to " + MAX_MULTIPLIER);
             }

@@ -1,5 +1,8 @@
 package com.mallquest.core.domain.ledger;
 
+import com.mallquest.core.domain.earning.EarningLine;
+
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -16,9 +19,11 @@ import java.util.regex.Pattern;
  * @param xpDelta    XP to add (negative to take away; XP never goes below zero)
  * @param kind       why
  * @param details    short facts kept on the activity record (store, receipt, amount, reason)
+ * @param earnedBy   what earned a receipt's amounts, kept on the activity record: the base rule and each campaign
+ *                   ({@link com.mallquest.core.domain.earning.EarningRules#earn}); empty for other credits
  */
 public record Credit(String userId, String creditId, long coinsDelta, long xpDelta, CreditKind kind,
-                     Map<String, String> details) {
+                     Map<String, String> details, List<EarningLine> earnedBy) {
 
     /** The characters and length of a credit id. */
     static final String CREDIT_ID_RULE = "[A-Za-z0-9:._#@-]{1,200}";
@@ -35,5 +40,11 @@ public record Credit(String userId, String creditId, long coinsDelta, long xpDel
             throw new IllegalArgumentException("creditId must be 1..200 characters of [A-Za-z0-9:._#@-], was '" + creditId + "'");
         }
         details = details == null ? Map.of() : Map.copyOf(details);
+        earnedBy = earnedBy == null ? List.of() : List.copyOf(earnedBy);
+    }
+
+    /** A credit whose amounts need no explaining (an adjustment, a redemption, ...). */
+    public Credit(String userId, String creditId, long coinsDelta, long xpDelta, CreditKind kind, Map<String, String> details) {
+        this(userId, creditId, coinsDelta, xpDelta, kind, details, List.of());
     }
 }

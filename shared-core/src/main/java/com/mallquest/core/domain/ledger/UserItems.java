@@ -1,13 +1,16 @@
 package com.mallquest.core.domain.ledger;
 
 import com.mallquest.core.platform.errors.DomainException;
+import com.mallquest.core.domain.earning.EarningLine;
 import com.mallquest.core.domain.earning.EarningRules;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -28,7 +31,7 @@ import static com.mallquest.core.platform.dynamo.Attributes.stringMap;
  *   <li>the <b>profile</b> {@code sk=PROFILE}: {@code coins, xp, level, receiptsCredited, version,
  *       userId, createdAt, updatedAt};</li>
  *   <li>one <b>credit record</b> per credit {@code sk=CREDIT#<creditId>}, written with the credit in one
- *       transaction: the credit ({@code userId, creditId, kind, coins, xp, details, at}), its {@code state}
+ *       transaction: the credit ({@code userId, creditId, kind, coins, xp, details, earnedBy?, at}), its {@code state}
  *       ({@value #APPLIED} or {@value #REJECTED}), and when applied the result a replay returns
  *       ({@code levelBefore, coinsAfter, xpAfter, receiptsAfter, versionAfter, createdAfter, updatedAfter});</li>
  *   <li>one <b>activity entry</b> per applied credit {@code sk=ACT#<time>#<creditId>} (the credit's own
@@ -73,6 +76,8 @@ public final class UserItems {
     static final String CREDIT_ID = "creditId";
     static final String KIND = "kind";
     static final String DETAILS = "details";
+    /** A receipt's lines: a list of maps {@code source, label, coins, xp} (absent on other credits). */
+    static final String EARNED_BY = "earnedBy";
     static final String AT = "at";
     static final String STATE = "state";
     static final String LEVEL_BEFORE = "levelBefore";
@@ -188,6 +193,11 @@ public final class UserItems {
         item.put(COINS, n(credit.coinsDelta()));
         item.put(XP, n(credit.xpDelta()));
         item.put(DETAILS, com.mallquest.core.platform.dynamo.Attributes.stringMap(credit.details()));
+        if (!credit.earnedBy().isEmpty()) {
+            item.put(EARNED_BY, AttributeValue.fromL(credit.earnedBy().stream().map(line -> AttributeValue.fromM(Map.of(
+                    "source", s(line.source()), "label", s(line.label()), "coins", n(line.coins()), "xp", n(line.xp()))))
+                    .toList()));
+        }
         item.put(AT, s(SORTABLE_TIME.format(at)));
     }
 
@@ -201,13 +211,25 @@ public final class UserItems {
 
     static ActivityEntry activityEntry(Map<String, AttributeValue> item) {
         return new ActivityEntry(string(item, CREDIT_ID), CreditKind.fromWireName(string(item, KIND)),
-                number(item, COINS), number(item, XP), Instant.parse(string(item, AT)), stringMap(item, DETAILS));
+                number(item, COINS), number(item, XP), Instant.parse(string(item, AT)), stringMap(item, DETAILS), earnedBy(item));
     }
 
     /** The credit a credit record (or activity entry) holds. */
     static Credit credit(String userId, Map<String, AttributeValue> record) {
         return new Credit(userId, string(record, CREDIT_ID), number(record, COINS), number(record, XP),
-                CreditKind.fromWireName(string(record, KIND)), stringMap(record, DETAILS));
+                CreditKind.fromWireName(string(record, KIND)), stringMap(record, DETAILS), earnedBy(record));
+    }
+
+    private static List<EarningLine> earnedBy(Map<String, AttributeValue> item) {
+        AttributeValue list = item.get(EARNED_BY);
+        List<EarningLine> lines = new ArrayList<>();
+        if (list != null && list.hasL()) {
+            for (AttributeValue line : list.l()) {
+                lines.add(new EarningLine(string(line.m(), "source"), string(line.m(), "label"),
+                        number(line.m(), "coins"), number(line.m(), "xp")));
+            }
+        }
+        return lines;
     }
 
     static String state(Map<String, AttributeValue> record) {

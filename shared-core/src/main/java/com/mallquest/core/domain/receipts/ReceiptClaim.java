@@ -58,6 +58,11 @@ public record ReceiptClaim(String userId, String storeId, String receiptId, BigD
         return amount.compareTo(other.amount()) == 0 && purchasedAt.equals(other.purchasedAt());
     }
 
+    /** The same claim earning {@code newCoins} and {@code newXp} (a signed receipt's earning with its campaigns). */
+    ReceiptClaim withReward(long newCoins, long newXp) {
+        return new ReceiptClaim(userId, storeId, receiptId, amount, purchasedAt, claimedAt, newCoins, newXp, status, kid, result, review);
+    }
+
     ReceiptClaim withStatus(String newStatus, Review newReview) {
         return new ReceiptClaim(userId, storeId, receiptId, amount, purchasedAt, claimedAt, coins, xp, newStatus, kid, result, newReview);
     }

@@ -15,6 +15,8 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -24,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.Put;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +62,36 @@ public final class ReceiptClaims {
     /** The claim of a receipt, if any (strongly consistent): its user, amount, coins, XP, status and result. */
     public Optional<ReceiptClaim> find(String storeId, String receiptId) {
         return Optional.ofNullable(get(ReceiptItems.claimKey(storeId, receiptId))).map(ReceiptItems::toClaim);
+    }
+
+    /**
+     * The credited claims of purchases made in {@code [from, to)}, in the order they were claimed: at most
+     * {@code limit} (one more when there are more: the caller can tell). A scan of the table, for rare admin reads
+     * (a campaign's forecast), never for a request's path.
+     */
+    public List<ReceiptClaim> credited(Instant from, Instant to, int limit) {
+        List<ReceiptClaim> found = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            ScanRequest.Builder request = ScanRequest.builder().tableName(table)
+                    .filterExpression("begins_with(#pk, :claim) AND #status = :credited")
+                    .expressionAttributeNames(Map.of("#pk", ReceiptItems.PK, "#status", ReceiptItems.STATUS))
+                    .expressionAttributeValues(Map.of(":claim", AttributeValue.fromS(ReceiptItems.CLAIM_PREFIX),
+                            ":credited", AttributeValue.fromS(ReceiptClaim.CREDITED)));
+            if (start != null) {
+                request.exclusiveStartKey(start);
+            }
+            ScanResponse response = dynamo.scan(request.build());
+            for (Map<String, AttributeValue> item : response.items()) {
+                ReceiptClaim claim = ReceiptItems.toClaim(item);
+                if (!claim.purchasedAt().isBefore(from) && claim.purchasedAt().isBefore(to)) {
+                    found.add(claim);
+                }
+            }
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+        } while (start != null && found.size() <= limit);
+        found.sort(Comparator.comparing(ReceiptClaim::claimedAt).thenComparing(claim -> claim.creditId()));
+        return found.size() > limit + 1 ? List.copyOf(found.subList(0, limit + 1)) : List.copyOf(found);
     }
 
     /** Creates the claim; when the receipt was claimed before, returns that claim instead (nothing is written). */

@@ -65,8 +65,11 @@ final class ReceiptItems {
     static final String COUNT = "count";
     static final String EXPIRES_AT = "expiresAt";
 
+    /** The start of every claim's key. */
+    static final String CLAIM_PREFIX = "RECEIPT#";
+
     static String claimPk(String storeId, String receiptId) {
-        return "RECEIPT#" + storeId + "#" + receiptId;
+        return CLAIM_PREFIX + storeId + "#" + receiptId;
     }
 
     static Map<String, AttributeValue> claimKey(String storeId, String receiptId) {

@@ -19,8 +19,12 @@ import com.mallquest.logging.Log;
 import com.mallquest.logging.LogContext;
 import com.mallquest.core.platform.ratelimit.RateLimit;
 import com.mallquest.core.platform.ratelimit.RateLimiter;
+import com.mallquest.core.domain.campaigns.CampaignBudgets;
+import com.mallquest.core.domain.campaigns.Campaigns;
+import com.mallquest.core.domain.earning.Campaign;
 import com.mallquest.core.domain.earning.Earning;
 import com.mallquest.core.domain.earning.EarningRules;
+import com.mallquest.core.domain.earning.Purchase;
 import com.mallquest.core.domain.stores.Store;
 import com.mallquest.core.domain.stores.StoreCatalogue;
 import com.mallquest.core.domain.stores.StoreKeys;
@@ -32,7 +36,9 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -92,6 +98,8 @@ public final class ReceiptService {
     private final Rules rules;
     private final Gamification gamification;
     private final Cache cache;
+    private final Campaigns campaigns;
+    private final CampaignBudgets budgets;
 
     /**
      * The verification settings.
@@ -103,9 +111,10 @@ public final class ReceiptService {
      * @param pendingGrace    how long a claim may stay pending before {@link #completePending} takes it on
      * @param dailyCoinLimit  receipt coins per user per UTC day
      * @param dailyStoreLimit receipts per user per store per UTC day
+     * @param mallZone        the zone of the campaigns' windows and caps
      */
     public record Rules(RateLimit rateLimit, Duration claimWindow, Duration clockSkew, BigDecimal mallMaxAmount,
-                        Duration pendingGrace, long dailyCoinLimit, int dailyStoreLimit) {
+                        Duration pendingGrace, long dailyCoinLimit, int dailyStoreLimit, ZoneId mallZone) {
 
         /** Longer than any crediting function's timeout (API 30 s, cleanup 60 s): a pending claim older is not in flight. */
         static final Duration PENDING_GRACE = Duration.ofMinutes(2);
@@ -113,7 +122,8 @@ public final class ReceiptService {
         public static Rules from(Settings settings) {
             return new Rules(settings.receiptRateLimit(), settings.receiptClaimWindow(), settings.receiptClockSkew(),
                     BigDecimal.valueOf(settings.receiptMaxAmount()),
-                    PENDING_GRACE, settings.receiptDailyCoinLimit(), settings.receiptDailyStoreLimit());
+                    PENDING_GRACE, settings.receiptDailyCoinLimit(), settings.receiptDailyStoreLimit(),
+                    settings.mallTimeZone());
         }
     }
 
@@ -124,7 +134,8 @@ public final class ReceiptService {
      */
     public ReceiptService(DynamoDbClient dynamo, String receiptsTable, ReceiptClaims claims, StoreCatalogue stores,
                           StoreKeys keys, Ledger ledger, Gamification gamification, RateLimiter limiter,
-                          EffectPublisher effects, Cache cache, Clock clock, Rules rules) {
+                          EffectPublisher effects, Cache cache, Clock clock, Rules rules, Campaigns campaigns,
+                          CampaignBudgets budgets) {
         this.claims = claims;
         this.limits = new DailyLimits(dynamo, receiptsTable, rules.dailyCoinLimit(), rules.dailyStoreLimit());
         this.markers = new DuplicateMarkers(dynamo, receiptsTable);
@@ -137,6 +148,8 @@ public final class ReceiptService {
         this.cache = cache;
         this.clock = clock;
         this.rules = rules;
+        this.campaigns = campaigns;
+        this.budgets = budgets;
     }
 
 
@@ -168,10 +181,11 @@ public final class ReceiptService {
         if (earlier.isPresent() && isRetry(earlier.get(), userId, receipt)) {
             return resume(earlier.get());
         }
-        // The rate limit's count and the store catalogue's read go to the cache together (one round trip).
+        // The rate limit's count, the store's and the running campaigns' reads go to the cache together (one round trip).
         CacheBatch batch = new CacheBatch();
         Runnable refuseIfOverLimit = rateLimit.acquireOrRefuse(batch, userId);
         Supplier<Optional<Store>> store = earlier.isPresent() ? Optional::empty : stores.find(batch, receipt.storeId());
+        Supplier<List<Campaign>> running = earlier.isPresent() || kid == null ? List::of : campaigns.running(batch);
         cache.execute(batch);
         refuseIfOverLimit.run();
         if (earlier.isPresent()) {
@@ -189,7 +203,9 @@ public final class ReceiptService {
             if (verified.verification() == Verification.REVIEW) {
                 markers.record(claim);
             }
-            return creditNew(claim, receipt);
+            Purchase purchase = new Purchase(userId, verified.storeId(), verified.category(), verified.multiplier(),
+                    receipt.amount(), receipt.purchasedAt());
+            return creditNew(claim, receipt, purchase, running.get());
         }
         Optional<ReceiptClaim> raced = claims.create(claim);
         if (raced.isPresent()) { // claimed between our read and our write
@@ -358,12 +374,35 @@ public final class ReceiptService {
     }
 
     /**
-     * Credits a new signed claim in one transaction with the claim itself ({@code CREDITED}, unless the receipt was
-     * claimed meanwhile), its daily-limit count and its visit: all of it or nothing.
+     * Credits a new signed claim, earned with the running campaigns, in one transaction with the claim itself
+     * ({@code CREDITED}, unless the receipt was claimed meanwhile), its daily-limit count, its visit and its campaigns'
+     * budget counters: all of it or nothing. A budget (or a shopper's cap) with less room than a bonus refuses the
+     * transaction with the room left; the receipt is earned again with it (the part that fits, or none) and credited
+     * again, at most {@value #MAX_EARNING_TRIES} times.
      */
-    private ReceiptResult creditNew(ReceiptClaim claim, ReceiptSubmission receipt) {
-        LogContext.put("userId", claim.userId(), "creditId", claim.creditId());
-        Credit credit = creditOf(claim);
+    private ReceiptResult creditNew(ReceiptClaim baseClaim, ReceiptSubmission receipt, Purchase purchase, List<Campaign> running) {
+        LogContext.put("userId", baseClaim.userId(), "creditId", baseClaim.creditId());
+        Map<String, Long> room = budgets.initialRoom(running);
+        for (int tries = 1; ; tries++) {
+            Earning earning = EarningRules.earn(purchase, running, rules.mallZone(), room);
+            ReceiptClaim claim = baseClaim.withReward(earning.coins(), earning.xp());
+            try {
+                return creditNew(claim, receipt, earning, budgets.counters(CreditItems.none(), purchase, earning, running));
+            } catch (CampaignBudgets.Shortfall shortfall) {
+                room.merge(shortfall.campaignId(), shortfall.room(), Math::min);
+                if (tries >= MAX_EARNING_TRIES) {
+                    throw DomainException.unavailable("campaign_busy",
+                            "Too many receipts are counting against the same campaign at once; retry shortly", Duration.ofSeconds(1));
+                }
+            }
+        }
+    }
+
+    /** How many times a receipt is earned again when its campaigns' budgets moved under it. */
+    static final int MAX_EARNING_TRIES = 50;
+
+    private ReceiptResult creditNew(ReceiptClaim claim, ReceiptSubmission receipt, Earning earning, CreditItems counters) {
+        Credit credit = creditOf(claim, earning);
         CreditItems extras = CreditItems.none()
                 .with(claims.createCredited(claim, existing -> existing.userId().equals(claim.userId()) && existing.sameDetails(receipt)
                         ? DomainException.conflict("receipt_in_progress", "This receipt is being credited by another request; retry shortly")
@@ -371,7 +410,21 @@ public final class ReceiptService {
                         : conflict(existing, claim.userId(), receipt)))
                 .with(limits.countWithCredit(claim))
                 .with(gamification.visit(credit));
-        CreditResult result = ledgerCredit(credit, extras);
+        for (CreditItems.Item counter : counters.items()) {
+            extras = extras.with(counter);
+        }
+        CreditResult result;
+        try {
+            result = ledgerCredit(credit, extras);
+        } catch (DomainException e) {
+            // a concurrent submission of this user credited it first, with a bonus its campaigns' budgets left then
+            ReceiptClaim first = "receipt_details_differ".equals(e.code())
+                    ? claims.find(claim.storeId(), claim.receiptId()).orElse(null) : null;
+            if (first != null && first.credited() && isRetry(first, claim.userId(), receipt)) {
+                return first.result();
+            }
+            throw e;
+        }
         if (!result.applied()) { // a concurrent submission of this user credited it first: its claim tells the details
             ReceiptClaim first = claims.find(claim.storeId(), claim.receiptId()).orElseThrow(
                     () -> new IllegalStateException("claim " + claim.creditId() + " credited but not stored"));
@@ -389,7 +442,7 @@ public final class ReceiptService {
     private ReceiptResult creditPending(ReceiptClaim claim, boolean releaseIfOverLimit) {
         LogContext.put("userId", claim.userId(), "storeId", claim.storeId(), "receiptId", claim.receiptId(), "creditId", claim.creditId());
         countOrRelease(claim, releaseIfOverLimit);
-        Credit credit = creditOf(claim);
+        Credit credit = creditOf(claim, new Earning(claim.coins(), claim.xp()));
         CreditResult result = ledgerCredit(credit, CreditItems.none().with(claims.settleCredited(claim)).with(gamification.visit(credit)));
         ReceiptResult receiptResult = afterCredit(claim, result);
         if (!result.applied()) { // credited before, the claim not marked: mark it now
@@ -398,10 +451,11 @@ public final class ReceiptService {
         return receiptResult;
     }
 
-    private static Credit creditOf(ReceiptClaim claim) {
+    /** The ledger credit of a claim, with the lines that earned it (a reviewed claim: the base rule alone). */
+    private static Credit creditOf(ReceiptClaim claim, Earning earning) {
         return new Credit(claim.userId(), claim.creditId(), claim.coins(), claim.xp(), CreditKind.RECEIPT,
                 Map.of("storeId", claim.storeId(), "receiptId", claim.receiptId(), "amount", claim.amount().toPlainString(),
-                        "purchasedAt", claim.purchasedAt().toString()));
+                        "purchasedAt", claim.purchasedAt().toString()), earning.lines());
     }
 
     /** The ledger's credit; its {@code credit_mismatch} is a receipt submitted again with other details. */

@@ -4,6 +4,7 @@ import com.mallquest.core.domain.gamification.Gamification;
 import com.mallquest.core.domain.ledger.Account;
 import com.mallquest.core.domain.ledger.ActivityEntry;
 import com.mallquest.core.domain.earning.LevelProgress;
+import com.mallquest.core.domain.earning.EarningLine;
 import com.mallquest.core.domain.earning.EarningRules;
 
 import java.time.Instant;
@@ -29,10 +30,11 @@ public record UserView(String userId, long coins, long coinsOwed, long xp, int l
     public record Counts(long receiptsCredited) { }
 
     /** One activity entry as shown to the user ({@code kind} is {@code receipt}, {@code adjustment}, {@code redemption}, {@code redemption_refund} or {@code receipt_refund}). */
-    public record Activity(String creditId, String kind, long coins, long xp, Instant at, Map<String, String> details) {
+    public record Activity(String creditId, String kind, long coins, long xp, Instant at, Map<String, String> details,
+                           List<EarningLine> earnedBy) {
         static Activity of(ActivityEntry entry) {
             return new Activity(entry.creditId(), entry.kind().wireName(), entry.coins(), entry.xp(), entry.at(),
-                    entry.details());
+                    entry.details(), entry.earnedBy().isEmpty() ? null : entry.earnedBy());
         }
     }
 

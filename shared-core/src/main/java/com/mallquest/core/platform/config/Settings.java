@@ -62,6 +62,7 @@ public final class Settings {
     private final Duration leaderboardAllTimeIdle;
     private final int leaderboardRebuildMaxItems;
     private final java.math.BigDecimal bigBasketAmount;
+    private final Optional<String> campaignsTable;
     private final java.time.ZoneId mallTimeZone;
 
     private Settings(EnvReader env) {
@@ -70,6 +71,7 @@ public final class Settings {
         this.storesTable = env.required("STORES_TABLE");
         this.spendingTable = env.optional("SPENDING_TABLE");
         this.auditTable = env.optional("AUDIT_TABLE");
+        this.campaignsTable = env.optional("CAMPAIGNS_TABLE");
         this.cleanupMaxSpendingItems = env.integer("CLEANUP_MAX_SPENDING_ITEMS", 100, 1, 10_000);
         this.rewardCacheTtl = Duration.ofSeconds(env.integer("REWARD_CACHE_TTL_SECONDS", 10, 1, 86_400));
         this.region = env.optional("AWS_REGION").orElse("us-east-1");
@@ -141,6 +143,16 @@ public final class Settings {
     public String auditTable() {
         return auditTable.orElseThrow(() -> new SettingsException(
                 "Missing required environment variable AUDIT_TABLE (see the configuration table in README.md)"));
+    }
+
+    /**
+     * DynamoDB table of the campaigns and their budget counters ({@code CAMPAIGNS_TABLE}). Required by the functions
+     * that credit receipts or manage campaigns (template.yaml passes it to all); a service built without it fails at
+     * init naming the variable.
+     */
+    public String campaignsTable() {
+        return campaignsTable.orElseThrow(() -> new SettingsException(
+                "Missing required environment variable CAMPAIGNS_TABLE (see docs/configuration.md)"));
     }
 
     /** {@code CLEANUP_MAX_SPENDING_ITEMS}: due spending items (expired coupons, unfinished redemptions and refunds) one cleanup run handles. Default 100. */

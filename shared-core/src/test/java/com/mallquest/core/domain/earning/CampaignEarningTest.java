@@ -30,7 +30,7 @@ class CampaignEarningTest {
         return new Campaign("zara-weekend", "2× weekend at Zara", Campaign.Status.ACTIVE,
                 new Campaign.Window(START, END, Set.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY), null, null),
                 new Campaign.Conditions(Set.of("zara"), null, null),
-                new Campaign.Effect(new BigDecimal("2"), 0, 0, null), stacking, priority, budget);
+                new Campaign.Effect(new BigDecimal("2"), null, null, null), stacking, priority, budget);
     }
 
     private static Purchase at(String storeId, String category, String amount, Instant when) {
@@ -71,7 +71,7 @@ class CampaignEarningTest {
                 new Campaign.Window(START, null, Set.of(DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY,
                         DayOfWeek.THURSDAY, DayOfWeek.FRIDAY), LocalTime.of(10, 0), LocalTime.of(12, 0)),
                 new Campaign.Conditions(null, Set.of("food"), new BigDecimal("30")),
-                new Campaign.Effect(null, 50, 20, null), Campaign.Stacking.ADDITIVE, 0, null);
+                new Campaign.Effect(null, 50L, 20L, null), Campaign.Stacking.ADDITIVE, 0, null);
         List<Campaign> campaigns = List.of(lunch);
         Instant fridayAt1130 = Instant.parse("2026-11-27T10:30:00Z");
         // WHEN / THEN only a food purchase of 30+ between 10:00 and 12:00 Paris time earns the bonus
@@ -97,9 +97,9 @@ class CampaignEarningTest {
         // GIVEN the 2× weekend (best-of, priority 1), a 3× flash sale (best-of, priority 0) and +10 coins (additive)
         Campaign weekend = weekendAtZara(Campaign.Stacking.BEST_OF, 1, null);
         Campaign flash = new Campaign("flash", "3× flash sale", Campaign.Status.ACTIVE, new Campaign.Window(START, END, null, null, null),
-                null, new Campaign.Effect(new BigDecimal("3"), 0, 0, null), Campaign.Stacking.BEST_OF, 0, null);
+                null, new Campaign.Effect(new BigDecimal("3"), null, null, null), Campaign.Stacking.BEST_OF, 0, null);
         Campaign welcome = new Campaign("welcome", "Welcome bonus", Campaign.Status.ACTIVE, new Campaign.Window(START, END, null, null, null),
-                null, new Campaign.Effect(null, 10, 0, null), Campaign.Stacking.ADDITIVE, 5, null);
+                null, new Campaign.Effect(null, 10L, null, null), Campaign.Stacking.ADDITIVE, 5, null);
         // WHEN a 100.00 purchase at zara on Saturday is earned
         Earning earning = EarningRules.earn(at("zara", "fashion", "100.00", SATURDAY), List.of(weekend, flash, welcome), PARIS, Map.of());
         // THEN base 100 + welcome 10 + the flash sale's 200 (the best of the best-of); the weekend's 100 is left out
@@ -112,7 +112,7 @@ class CampaignEarningTest {
         // GIVEN the weekend campaign capped at 100 coins a receipt, with 40 coins of room left
         Campaign partial = new Campaign("zara-weekend", "2× weekend at Zara", Campaign.Status.ACTIVE,
                 new Campaign.Window(START, END, null, null, null), null,
-                new Campaign.Effect(new BigDecimal("2"), 0, 5, 100L), null, 0,
+                new Campaign.Effect(new BigDecimal("2"), null, 5L, 100L), null, 0,
                 new Campaign.Budget(1000L, null, null, Campaign.Overflow.PARTIAL));
         Campaign none = new Campaign("zara-weekend", "2× weekend at Zara", Campaign.Status.ACTIVE, partial.window(), null,
                 partial.effect(), null, 0, new Campaign.Budget(1000L, null, null, Campaign.Overflow.NONE));
@@ -127,7 +127,7 @@ class CampaignEarningTest {
     @Test
     void campaign_shouldRefuseAnEffectThatGivesNothing_andAWindowThatEndsBeforeItStarts() {
         // GIVEN/WHEN/THEN each is a 400 naming the field
-        DomainException nothing = assertThrows(DomainException.class, () -> new Campaign.Effect(BigDecimal.ONE, 0, 0, null));
+        DomainException nothing = assertThrows(DomainException.class, () -> new Campaign.Effect(BigDecimal.ONE, null, null, null));
         assertEquals("effect", nothing.field());
         DomainException backwards = assertThrows(DomainException.class, () -> new Campaign.Window(END, START, null, null, null));
         assertEquals("window.end", backwards.field());

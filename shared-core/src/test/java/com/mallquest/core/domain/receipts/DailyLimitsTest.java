@@ -1,6 +1,7 @@
 package com.mallquest.core.domain.receipts;
 
 import com.mallquest.core.api.lambda.Services;
+import com.mallquest.core.domain.campaigns.CampaignBudgets;
 import com.mallquest.core.platform.cache.MemoryCache;
 import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.config.Settings;
@@ -155,7 +156,8 @@ class DailyLimitsTest {
                 services.stores(), services.storeKeys(), services.ledger(), services.gamification(),
                 new RateLimiter(core.cache(), core.clock()), (u, t, d) -> { }, core.cache(), core.clock(),
                 new ReceiptService.Rules(rules.rateLimit(), rules.claimWindow(), rules.clockSkew(), rules.mallMaxAmount(),
-                        rules.pendingGrace(), 50, rules.dailyStoreLimit()));
+                        rules.pendingGrace(), 50, rules.dailyStoreLimit(), rules.mallZone()), services.campaigns(),
+                new CampaignBudgets(core.dynamoDb(), core.settings().campaignsTable(), rules.mallZone()));
         ReceiptResult approved = lowered.approve("waterstones", "W-1",
                 new Caller("ws-staff", java.util.Set.of(Caller.STORE_MANAGER_GROUP), "waterstones"));
         // THEN "already counted" is checked first: it is credited once, counted once, and its claim kept
