@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static com.mallquest.core.testing.ApiResponses.json;
@@ -334,6 +336,14 @@ class StoreAdminHandlerTest {
         assertEquals(400, nothing.getStatusCode(), nothing.getBody());
         assertEquals(400, call("PUT", "/admin/campaigns/weekend-h2", campaign("running", "{}", ""), ApiEvents.ADMIN).getStatusCode());
         assertEquals(400, call("PUT", "/admin/campaigns/Weekend!", campaign("draft", "{}", ""), ApiEvents.ADMIN).getStatusCode());
+        // AND each change that went through is in the audit trail, newest first, by whom (the stale one is not)
+        List<String> audited = new ArrayList<>();
+        for (JsonNode entry : json(ApiContract.handle(handler, ApiEvents.request("GET", "/admin/audit").claims(ApiEvents.ADMIN).build())).get("entries")) {
+            if ("campaign:weekend-h1".equals(entry.get("target").asText())) {
+                audited.add(entry.get("action").asText() + " by " + entry.get("actorId").asText());
+            }
+        }
+        assertEquals(List.of("campaign.changed by admin-1", "campaign.created by admin-1"), audited);
         // AND a forecast of it answers over HTTP; an unknown campaign is 404, a period backwards 400
         var forecast = call("POST", "/admin/campaigns/weekend-h1/forecast", "{\"from\":\"2026-11-20T00:00:00Z\",\"to\":\"2026-11-25T00:00:00Z\"}", ApiEvents.ADMIN);
         assertEquals(200, forecast.getStatusCode(), forecast.getBody());

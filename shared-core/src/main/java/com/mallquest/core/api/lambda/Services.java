@@ -104,7 +104,7 @@ public final class Services {
                     new Gamification.StoreZones(stores.get(), settings.mallTimeZone()), this.effects,
                     platform.cache(), platform.clock(), settings.bigBasketAmount());
         });
-        this.campaigns = new Lazy<>(() -> new Campaigns(platform.dynamoDb(), settings.campaignsTable(), platform.cache(),
+        this.campaigns = new Lazy<>(() -> new Campaigns(platform.dynamoDb(), settings.campaignsTable(), settings.auditTable(), platform.cache(),
                 platform.clock()));
         this.campaignBudgets = new Lazy<>(() -> new CampaignBudgets(platform.dynamoDb(), settings.campaignsTable(),
                 settings.mallTimeZone()));

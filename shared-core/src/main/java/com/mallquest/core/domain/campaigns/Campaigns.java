@@ -2,7 +2,11 @@ package com.mallquest.core.domain.campaigns;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.mallquest.core.domain.audit.AuditAction;
+import com.mallquest.core.domain.audit.AuditEntry;
+import com.mallquest.core.domain.audit.AuditItems;
 import com.mallquest.core.domain.earning.Campaign;
+import com.mallquest.core.platform.dynamo.Transaction;
 import com.mallquest.core.platform.cache.Cache;
 import com.mallquest.core.platform.cache.CacheBatch;
 import com.mallquest.core.platform.cache.CacheKeys;
@@ -11,13 +15,12 @@ import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.json.Json;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +35,6 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import static com.mallquest.core.platform.dynamo.Attributes.n;
-import static com.mallquest.core.platform.dynamo.Attributes.number;
 import static com.mallquest.core.platform.dynamo.Attributes.s;
 
 /**
@@ -64,6 +66,7 @@ public final class Campaigns {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final String auditTable;
     private final Cache cache;
     private final Clock clock;
     private final LongSupplier nanoTime;
@@ -74,13 +77,15 @@ public final class Campaigns {
     /** What {@link #put} did: created the campaign or changed it, and the campaign as stored. */
     public record Saved(boolean created, CampaignRecord campaign) { }
 
-    public Campaigns(DynamoDbClient dynamo, String campaignsTable, Cache cache, Clock clock) {
-        this(dynamo, campaignsTable, cache, clock, System::nanoTime);
+    /** @param auditTable the audit trail ({@code AUDIT_TABLE}): every change is written with its entry */
+    public Campaigns(DynamoDbClient dynamo, String campaignsTable, String auditTable, Cache cache, Clock clock) {
+        this(dynamo, campaignsTable, auditTable, cache, clock, System::nanoTime);
     }
 
-    Campaigns(DynamoDbClient dynamo, String campaignsTable, Cache cache, Clock clock, LongSupplier nanoTime) {
+    Campaigns(DynamoDbClient dynamo, String campaignsTable, String auditTable, Cache cache, Clock clock, LongSupplier nanoTime) {
         this.dynamo = dynamo;
         this.table = campaignsTable;
+        this.auditTable = auditTable;
         this.cache = cache;
         this.clock = clock;
         this.nanoTime = nanoTime;
@@ -88,7 +93,9 @@ public final class Campaigns {
 
     /**
      * Creates or changes a campaign (admins only). Its spend is kept; a new total budget moves {@code remaining} by
-     * the difference, atomically with the credits counting against it. An ended campaign stays ended.
+     * the difference, atomically with the credits counting against it. An ended campaign stays ended. The change and
+     * its audit entry ({@code campaign.created} or {@code campaign.changed}: who, when, the definition before and
+     * after) are one transaction.
      *
      * @throws DomainException 403 {@code forbidden}, 409 {@code campaign_changed} (another change since
      *                         {@code expectedVersion}, or at the same moment), 409 {@code campaign_ended}
@@ -106,18 +113,19 @@ public final class Campaigns {
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Long total = next.budget().totalCoins();
-        Map<String, AttributeValue> stored;
-        try {
-            stored = before.isEmpty() ? create(next, total, caller, now)
-                    : change(next, before.get(), total, caller, now);
-        } catch (ConditionalCheckFailedException e) {
+        TransactWriteItem write = before.isEmpty() ? create(next, total, caller, now) : change(next, before.get(), total, caller, now);
+        AuditEntry entry = AuditEntry.of(caller, now, before.isEmpty() ? AuditAction.CAMPAIGN_CREATED : AuditAction.CAMPAIGN_CHANGED,
+                null, "campaign:" + campaignId, "campaign:" + campaignId + ":v" + (version + 1),
+                before.map(b -> CampaignItems.json(b.campaign())).orElse(null), CampaignItems.json(next));
+        Transaction.Outcome outcome = new Transaction(dynamo).write(List.of(write, AuditItems.put(auditTable, entry)));
+        if (!outcome.applied()) { // another change came between the read and the write: refused, no audit entry
             throw changed(campaignId, find(campaignId).map(CampaignRecord::version).orElse(0L));
         }
         forget();
-        return new Saved(before.isEmpty(), CampaignItems.record(stored));
+        return new Saved(before.isEmpty(), find(campaignId).orElseThrow());
     }
 
-    private Map<String, AttributeValue> create(Campaign campaign, Long total, Caller caller, Instant now) {
+    private TransactWriteItem create(Campaign campaign, Long total, Caller caller, Instant now) {
         Map<String, AttributeValue> item = new HashMap<>(CampaignItems.campaignKey(campaign.campaignId()));
         item.put(CampaignItems.DEFINITION, s(CampaignItems.json(campaign)));
         item.put(CampaignItems.STATUS, s(campaign.status().wireName()));
@@ -129,12 +137,11 @@ public final class Campaigns {
         item.put(CampaignItems.VERSION, n(1));
         item.put(CampaignItems.UPDATED_AT, s(now.toString()));
         item.put(CampaignItems.UPDATED_BY, s(caller.userId()));
-        dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
-                .conditionExpression("attribute_not_exists(" + CampaignItems.PK + ")").build());
-        return item;
+        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                .conditionExpression("attribute_not_exists(" + CampaignItems.PK + ")").build()).build();
     }
 
-    private Map<String, AttributeValue> change(Campaign campaign, CampaignRecord before, Long total, Caller caller, Instant now) {
+    private TransactWriteItem change(Campaign campaign, CampaignRecord before, Long total, Caller caller, Instant now) {
         Long oldTotal = before.remaining() == null ? null : before.campaign().budget().totalCoins();
         long delta = (total == null ? 0 : total) - (oldTotal == null ? 0 : oldTotal);
         Map<String, String> names = new HashMap<>(Map.of("#definition", CampaignItems.DEFINITION, "#status", CampaignItems.STATUS,
@@ -152,11 +159,10 @@ public final class Campaigns {
         } else {
             budget = " REMOVE #budget";
         }
-        return dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(CampaignItems.campaignKey(campaign.campaignId()))
+        return TransactWriteItem.builder().update(Update.builder().tableName(table).key(CampaignItems.campaignKey(campaign.campaignId()))
                 .updateExpression(set + " ADD #remaining :delta" + budget)
                 .conditionExpression("#version = :version")
-                .expressionAttributeNames(names).expressionAttributeValues(values)
-                .returnValues(ReturnValue.ALL_NEW).build()).attributes();
+                .expressionAttributeNames(names).expressionAttributeValues(values).build()).build();
     }
 
     /** Every campaign with its spend, by id (admins only). */
