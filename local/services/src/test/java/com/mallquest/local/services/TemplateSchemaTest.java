@@ -91,11 +91,16 @@ class TemplateSchemaTest {
     @Test
     void tables_shouldBeOnDemandWithTtlAndPointInTimeRecovery() {
         var tables = template.resourcesOfType("AWS::DynamoDB::Table");
-        assertEquals(Set.of("UsersTable", "ReceiptsTable", "StoresTable", "SpendingTable"), tables.keySet());
+        assertEquals(Set.of("UsersTable", "ReceiptsTable", "StoresTable", "SpendingTable", "AuditTable"), tables.keySet());
         for (var table : tables.values()) {
             Map<String, Object> p = table.properties();
             assertEquals("PAY_PER_REQUEST", p.get("BillingMode"), table.logicalId());
-            assertEquals(Map.of("AttributeName", "expiresAt", "Enabled", true), p.get("TimeToLiveSpecification"), table.logicalId());
+            if (table.logicalId().equals("AuditTable")) {
+                // the audit trail is immutable: nothing in it expires
+                assertFalse(p.containsKey("TimeToLiveSpecification"), "AuditTable has no TTL");
+            } else {
+                assertEquals(Map.of("AttributeName", "expiresAt", "Enabled", true), p.get("TimeToLiveSpecification"), table.logicalId());
+            }
             assertEquals(Map.of("PointInTimeRecoveryEnabled", true), p.get("PointInTimeRecoverySpecification"), table.logicalId());
         }
     }

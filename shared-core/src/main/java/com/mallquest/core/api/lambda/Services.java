@@ -124,7 +124,7 @@ public final class Services {
         this.coupons = new Lazy<>(() -> new CouponService(platform.dynamoDb(), settings.spendingTable(), settings.auditTable(), ledger.get(),
                 rewards.get(), this.effects, platform.clock()));
         this.refunds = new Lazy<>(() -> new ReceiptRefunds(platform.dynamoDb(), settings.spendingTable(),
-                receiptClaims.get(), ledger.get(), platform.clock(), gamification.get()));
+                settings.auditTable(), receiptClaims.get(), ledger.get(), platform.clock(), gamification.get()));
         this.spendingCleanup = new Lazy<>(() -> new SpendingCleanup(platform.dynamoDb(), settings.spendingTable(),
                 coupons.get(), platform.clock()));
         this.users = new Lazy<>(() -> new UserViewService(ledger.get(), platform.dynamoDb(), settings.usersTable(),

@@ -1,5 +1,9 @@
 package com.mallquest.core.domain.spending;
 
+import com.mallquest.core.platform.json.Json;
+import com.mallquest.core.domain.audit.AuditAction;
+import com.mallquest.core.domain.audit.AuditEntry;
+import com.mallquest.core.domain.audit.AuditItems;
 import com.mallquest.core.platform.dynamo.Transaction;
 import com.mallquest.core.platform.identity.Caller;
 import com.mallquest.core.platform.errors.DomainException;
@@ -72,15 +76,18 @@ public final class ReceiptRefunds {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final String auditTable;
     private final ReceiptClaims claims;
     private final Ledger ledger;
     private final Clock clock;
     private final Gamification gamification;
 
-    public ReceiptRefunds(DynamoDbClient dynamo, String spendingTable, ReceiptClaims claims, Ledger ledger, Clock clock,
-                          Gamification gamification) {
+    /** @param auditTable the audit trail's table: each applied refund is written there in its reversal's transaction */
+    public ReceiptRefunds(DynamoDbClient dynamo, String spendingTable, String auditTable, ReceiptClaims claims, Ledger ledger,
+                          Clock clock, Gamification gamification) {
         this.dynamo = dynamo;
         this.table = spendingTable;
+        this.auditTable = auditTable;
         this.claims = claims;
         this.ledger = ledger;
         this.clock = clock;
@@ -133,7 +140,7 @@ public final class ReceiptRefunds {
                 clock.instant().truncatedTo(ChronoUnit.MILLIS), COMPLETED, null, null, null, null, null, null);
         for (int tries = 1; ; tries++) {
             try {
-                return apply(record, get(SpendingItems.refundTotalKey(storeId, receiptId)));
+                return apply(caller, record, get(SpendingItems.refundTotalKey(storeId, receiptId)));
             } catch (Recorded e) {
                 return recorded(e.item, record);
             } catch (TotalMoved e) {
@@ -155,8 +162,11 @@ public final class ReceiptRefunds {
         }
     }
 
-    /** The reversal of {@code record} on the refunded total as read ({@code total}: null when none yet). */
-    private ReceiptRefund apply(RefundRecord record, Map<String, AttributeValue> total) {
+    /**
+     * The reversal of {@code record} on the refunded total as read ({@code total}: null when none yet), with its audit
+     * entry by {@code caller}.
+     */
+    private ReceiptRefund apply(Caller caller, RefundRecord record, Map<String, AttributeValue> total) {
         long before = total == null ? 0 : com.mallquest.core.platform.dynamo.Attributes.number(total, SpendingItems.REFUNDED_CENTS);
         long count = total == null ? 0 : com.mallquest.core.platform.dynamo.Attributes.number(total, SpendingItems.REFUND_COUNT);
         if (count >= MAX_REFUNDS_PER_RECEIPT) {
@@ -176,7 +186,8 @@ public final class ReceiptRefunds {
                                 .item(SpendingItems.completedRefund(record, after, coins, xp, outcome.account().coins()))
                                 .conditionExpression("attribute_not_exists(pk)").build()).build(),
                         old -> new Recorded(old.isEmpty() ? get(refundKey(record)) : old))
-                .with(addToTotal(record, before), old -> new TotalMoved());
+                .with(addToTotal(record, before), old -> new TotalMoved())
+                .with(AuditItems.creditItem(auditTable, applied -> entry(caller, record, before, after, applied)));
         CreditResult reversal = ledger.credit(new Credit(record.userId(), record.creditId(), -coins, -xp, CreditKind.RECEIPT_REFUND,
                 Map.of("storeId", record.storeId(), "receiptId", record.receiptId(), "refundId", record.refundId(),
                         "amount", BigDecimal.valueOf(record.amountCents(), 2).toPlainString())), items);
@@ -185,6 +196,20 @@ public final class ReceiptRefunds {
             return recorded(get(refundKey(record)), record);
         }
         return view(record, after, coins, xp, false);
+    }
+
+    /** The audit entry of an applied refund: the receipt's refunded total and the shopper's coins before and after. */
+    private static AuditEntry entry(Caller caller, RefundRecord record, long refundedBefore, long refundedAfter,
+                                    CreditResult applied) {
+        String target = "receipt:" + record.storeId() + "/" + record.receiptId();
+        long coinsAfter = applied.account().coins();
+        return AuditEntry.of(caller, applied.creditedAt(), AuditAction.RECEIPT_REFUNDED, record.storeId(), target,
+                target + ":refund:" + record.refundId(),
+                Json.write(Map.of("refunded", BigDecimal.valueOf(refundedBefore, 2).toPlainString(), "userId", record.userId(),
+                        "coins", coinsAfter - applied.credit().coinsDelta())),
+                Json.write(Map.of("refunded", BigDecimal.valueOf(refundedAfter, 2).toPlainString(), "refundId", record.refundId(),
+                        "amount", BigDecimal.valueOf(record.amountCents(), 2).toPlainString(), "coins", coinsAfter,
+                        "coinsReversed", -applied.credit().coinsDelta(), "xpReversed", -applied.credit().xpDelta())));
     }
 
     /** {@code credited · refunded / purchase}, rounded down (exact integer arithmetic). */

@@ -12,6 +12,8 @@ import com.mallquest.core.domain.receipts.ReceiptRequest;
 import com.mallquest.core.domain.receipts.ReceiptReviews;
 import com.mallquest.core.domain.receipts.ReceiptSubmission;
 import com.mallquest.core.domain.spending.RedemptionRequest;
+import com.mallquest.core.domain.spending.RefundRequest;
+import com.mallquest.core.testing.ReceiptCodes;
 import com.mallquest.core.domain.spending.RewardChange;
 import com.mallquest.core.platform.errors.DomainException;
 import com.mallquest.core.platform.identity.Caller;
@@ -31,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every staff action that moves coins, receipts, rewards or coupons leaves one audit entry with its change, and none
- * when the change is refused: review decisions, reward changes, balance adjustments, coupons accepted (on moto_server,
+ * when the change is refused: review decisions, reward changes, balance adjustments, coupons accepted, refunds (on moto_server,
  * fresh tables with the seeded stores).
  */
 class StaffActionsAuditTest {
@@ -163,5 +165,28 @@ class StaffActionsAuditTest {
         assertEquals("coupon:ivy/i-1", accepted.get(0).target());
         String written = accepted.get(0).toString();
         assertFalse(written.contains(code) || written.contains(code.replace("-", "")), written);
+    }
+
+    @Test
+    void refund_shouldLeaveOneEntry_whenApplied_andNoneWhenRefusedOrReplayed() {
+        // GIVEN kim's credited receipt of 20.00 at Nike, and Nike's manager
+        Caller nikeManager = new Caller("nike-m", Set.of(Caller.STORE_MANAGER_GROUP), "nike");
+        services.receipts().submit("kim", ReceiptCodes.signed(new ReceiptSubmission("N-9", "nike", new BigDecimal("20.00"),
+                NOW.minusSeconds(3600))));
+        // WHEN the manager refunds 5.00 (sent twice: the second a replay), then 50.00 (refused: more than the purchase)
+        RefundRequest five = new RefundRequest("ret-1", new BigDecimal("5.00"));
+        assertFalse(services.refunds().refund(nikeManager, "nike", "N-9", five).replayed());
+        assertTrue(services.refunds().refund(nikeManager, "nike", "N-9", five).replayed());
+        assertEquals("refund_exceeds_purchase", assertThrows(DomainException.class, () -> services.refunds().refund(nikeManager,
+                "nike", "N-9", new RefundRequest("ret-2", new BigDecimal("50.00")))).code());
+        // THEN one entry, by the manager, on the receipt: 0.00 -> 5.00 refunded
+        List<AuditEntry> refunded = entries(AuditAction.RECEIPT_REFUNDED);
+        assertEquals(1, refunded.size(), refunded.toString());
+        assertEquals("nike-m", refunded.get(0).actorId());
+        assertEquals("store-manager", refunded.get(0).actorRole());
+        assertEquals("nike", refunded.get(0).storeId());
+        assertEquals("receipt:nike/N-9", refunded.get(0).target());
+        assertTrue(refunded.get(0).before().contains("\"refunded\":\"0.00\""), refunded.get(0).before());
+        assertTrue(refunded.get(0).after().contains("\"refunded\":\"5.00\""), refunded.get(0).after());
     }
 }
