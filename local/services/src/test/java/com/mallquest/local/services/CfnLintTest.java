@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * template.yaml passes cfn-lint (AWS's CloudFormation linter, which expands {@code AWS::LanguageExtensions} and SAM
+ * template.yaml (and edge-web-acl.yaml, the API edge's web ACL) passes cfn-lint (AWS's CloudFormation linter, which expands {@code AWS::LanguageExtensions} and SAM
  * before it checks every resource against CloudFormation's own schemas): no error and no warning. Skipped where
  * cfn-lint is not installed, except in CI ({@code CI=true}), where its absence fails the build.
  */
@@ -32,6 +32,7 @@ class CfnLintTest {
     private static Path brokenCopy;
     private static Run template;
     private static Run broken;
+    private static Run edge;
 
     @BeforeAll
     static void startBothLints(@TempDir Path dir) throws IOException {
@@ -48,6 +49,7 @@ class CfnLintTest {
         // both at once: cfn-lint spends most of its time starting
         template = Run.start(cfnLint.get(), RepositoryRoot.template(), dir.resolve("template.out"));
         broken = Run.start(cfnLint.get(), brokenCopy, dir.resolve("broken.out"));
+        edge = Run.start(cfnLint.get(), RepositoryRoot.locate().resolve("edge-web-acl.yaml"), dir.resolve("edge.out"));
     }
 
     /** cfn-lint on the PATH, else where pyenv or pip --user put it. */
@@ -90,7 +92,7 @@ class CfnLintTest {
 
     @AfterAll
     static void stopLints() {
-        for (Run run : new Run[] {template, broken}) {
+        for (Run run : new Run[] {template, broken, edge}) {
             if (run != null) {
                 run.process().destroyForcibly();
             }
@@ -103,6 +105,14 @@ class CfnLintTest {
         int exitCode = template.exitCode();
         // THEN it exits 0 (cfn-lint exits 2 on an error, 4 on a warning, 8 on an informational finding)
         assertEquals(0, exitCode, "cfn-lint template.yaml exited " + exitCode + ":\n" + template.text());
+    }
+
+    @Test
+    void edgeWebAcl_shouldPassCfnLint_withNoErrorAndNoWarning() throws Exception {
+        // GIVEN edge-web-acl.yaml (the us-east-1 stack of the API edge's rate rules) WHEN cfn-lint checks it
+        int exitCode = edge.exitCode();
+        // THEN it exits 0
+        assertEquals(0, exitCode, "cfn-lint edge-web-acl.yaml exited " + exitCode + ":\n" + edge.text());
     }
 
     @Test

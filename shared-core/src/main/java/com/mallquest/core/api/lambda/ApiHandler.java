@@ -26,6 +26,8 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +70,8 @@ import java.util.stream.Collectors;
 public abstract class ApiHandler implements RequestStreamHandler {
 
     private static final Log LOG = Log.of(ApiHandler.class);
+    /** The header the API's CloudFront edge adds with {@code EDGE_SECRET} ({@link #checkEdge}). */
+    static final String EDGE_HEADER = "x-mallquest-edge";
 
     protected final Platform core;
     /** This container's fleet-wide figures: every request is recorded here; handlers add business counters. */
@@ -127,6 +131,7 @@ public abstract class ApiHandler implements RequestStreamHandler {
             if (event == null) {
                 throw ApiException.badRequest("invalid_event", "The event is empty");
             }
+            checkEdge(event);
             String method = HttpEvents.method(event);
             String path = HttpEvents.path(event);
             Match match = match(method, path);
@@ -177,6 +182,19 @@ public abstract class ApiHandler implements RequestStreamHandler {
             fleet.endRequest();
         }
         return HttpEvents.toEvent(response, requestId);
+    }
+
+    /** 403 {@code edge_required} for a request that did not come through the API's edge, when the stack has one. */
+    private void checkEdge(APIGatewayV2HTTPEvent event) {
+        Optional<String> secret = core.settings().edgeSecret();
+        if (secret.isEmpty()) {
+            return;
+        }
+        String sent = HttpEvents.headers(event).getOrDefault(EDGE_HEADER, "");
+        if (!MessageDigest.isEqual(secret.get().getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8))) {
+            throw new ApiException(403, "edge_required",
+                    "Call the API through its edge URL (the stack's ApiEdgeUrl output), where the per-caller limits apply");
+        }
     }
 
     private double record(InvocationMetrics metrics, String routeKey, int status, long started, CacheStats cacheBefore) {

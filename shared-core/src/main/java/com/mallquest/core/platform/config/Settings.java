@@ -38,6 +38,7 @@ public final class Settings {
     private final String functionName;
     private final boolean samLocal;
     private final int maxBodyBytes;
+    private final Optional<String> edgeSecret;
     private final RateLimit receiptRateLimit;
     private final RateLimit redemptionRateLimit;
     private final RateLimit userReadRateLimit;
@@ -84,6 +85,7 @@ public final class Settings {
         this.functionName = env.optional("AWS_LAMBDA_FUNCTION_NAME").orElse("local");
         this.samLocal = env.bool("AWS_SAM_LOCAL", false);
         this.maxBodyBytes = env.integer("MAX_BODY_BYTES", 16_384, 256, 6 * 1024 * 1024);
+        this.edgeSecret = env.optional("EDGE_SECRET").filter(v -> !v.isBlank());
         this.receiptRateLimit = env.rateLimit("RECEIPT_RATE_LIMIT", "10/60s");
         this.redemptionRateLimit = env.rateLimit("REDEMPTION_RATE_LIMIT", "10/60s");
         this.userReadRateLimit = env.rateLimit("USER_READ_RATE_LIMIT", "20/60s");
@@ -190,6 +192,13 @@ public final class Settings {
 
     /** {@code MAX_BODY_BYTES}: the largest request body accepted; larger is 413. Default 16384. */
     public int maxBodyBytes() { return maxBodyBytes; }
+
+    /**
+     * {@code EDGE_SECRET}: when set, the value the API's CloudFront edge (the template's {@code ApiEdge}, with the
+     * rate-based rules of its web ACL) sends in {@code x-mallquest-edge}; a request without it did not pass the edge
+     * and is 403. Empty (the default, and local mode): no check.
+     */
+    public Optional<String> edgeSecret() { return edgeSecret; }
 
     /** {@code RECEIPT_RATE_LIMIT}: receipts per user per window, as {@code 10/60s}. Default {@code 10/60s}. */
     public RateLimit receiptRateLimit() { return receiptRateLimit; }

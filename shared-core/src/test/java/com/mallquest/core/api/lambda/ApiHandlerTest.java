@@ -75,6 +75,26 @@ class ApiHandlerTest {
     private static final Map<String, String> ADMIN = Map.of("sub", "admin-1", "cognito:groups", "[admin]");
 
     @Test
+    void handle_shouldAnswer403_whenTheStackHasAnEdge_andTheRequestDidNotComeThroughIt() throws Exception {
+        // GIVEN a container whose stack puts the API behind its CloudFront edge (EDGE_SECRET set)
+        TestHandler edged = new TestHandler(TestCores.inMemory("test", Clock.systemUTC(),
+                Map.of("EDGE_SECRET", "edge-secret-0123456789abcdef0123456789")));
+        // WHEN a request comes straight to the API (no header), with a wrong value, and through the edge
+        var direct = edged.handleRequest(event("GET", "/admin", null, ADMIN), null);
+        var forged = edged.handleRequest(ApiEvents.request("GET", "/admin").claims(ADMIN)
+                .header("X-MallQuest-Edge", "edge-secret-0123456789abcdef0123456788").build(), null);
+        var throughEdge = edged.handleRequest(ApiEvents.request("GET", "/admin").claims(ADMIN)
+                .header("X-MallQuest-Edge", "edge-secret-0123456789abcdef0123456789").build(), null);
+        // THEN only the edge's request is served; the others are a 403 naming the edge, before any route runs
+        assertEquals(403, direct.getStatusCode());
+        assertEquals("edge_required", json(direct).at("/error/code").asText());
+        assertEquals(403, forged.getStatusCode());
+        assertEquals(200, throughEdge.getStatusCode());
+        // AND a stack without an edge (the default, local mode) does not ask for the header
+        assertEquals(200, handler.handleRequest(event("GET", "/admin", null, ADMIN), null).getStatusCode());
+    }
+
+    @Test
     void handle_shouldRouteAndReadTypedBody_whenRequestIsValid() throws Exception {
         // WHEN
         var response = handler.handleRequest(event("POST", "/things", "{\"name\":\"mug\",\"count\":2}", USER), null);
