@@ -77,7 +77,7 @@ class ApiHandlerTest {
     @Test
     void handle_shouldAnswer403_whenTheStackHasAnEdge_andTheRequestDidNotComeThroughIt() throws Exception {
         // GIVEN a container whose stack puts the API behind its CloudFront edge (EDGE_SECRET set)
-        TestHandler edged = new TestHandler(TestCores.inMemory("test", Clock.systemUTC(),
+        TestHandler edged = new TestHandler(TestStack.withoutTables("test", Clock.systemUTC(),
                 Map.of("EDGE_SECRET", "edge-secret-0123456789abcdef0123456789")));
         // WHEN a request comes straight to the API (no header), with a wrong value, and through the edge
         var direct = edged.handleRequest(event("GET", "/admin", null, ADMIN), null);
