@@ -91,7 +91,7 @@ class TemplateSchemaTest {
     @Test
     void tables_shouldBeOnDemandWithTtlAndPointInTimeRecovery() {
         var tables = template.resourcesOfType("AWS::DynamoDB::Table");
-        assertEquals(Set.of("UsersTable", "ReceiptsTable", "StoresTable", "SpendingTable", "AuditTable"), tables.keySet());
+        assertEquals(Set.of("UsersTable", "ReceiptsTable", "StoresTable", "SpendingTable", "AuditTable", "CampaignsTable"), tables.keySet());
         for (var table : tables.values()) {
             Map<String, Object> p = table.properties();
             assertEquals("PAY_PER_REQUEST", p.get("BillingMode"), table.logicalId());
