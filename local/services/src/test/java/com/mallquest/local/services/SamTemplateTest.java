@@ -25,7 +25,7 @@ class SamTemplateTest {
         // AND resources, parameters and types are reachable
         assertEquals("java21", template.globalFunction().get("Runtime"));
         assertEquals("rate(5 minutes)", template.parameters().get("CleanupSchedule").get("Default"));
-        assertEquals(List.of("UsersTable", "ReceiptsTable", "StoresTable", "AuditTable", "SpendingTable"),
+        assertEquals(List.of("UsersTable", "ReceiptsTable", "StoresTable", "AuditTable", "CampaignsTable", "SpendingTable"),
                 List.copyOf(template.resourcesOfType("AWS::DynamoDB::Table").keySet()));
         SamTemplate.Resource function = template.resource("SubmitReceiptFunction").orElseThrow();
         assertEquals("AWS::Serverless::Function", function.type());

@@ -39,7 +39,8 @@ class TableProvisionerTest {
 
         // THEN every table exists, ACTIVE, with the template's keys, billing mode and GSI
         assertEquals(Map.of("UsersTable", prefix + "UsersTable", "ReceiptsTable", prefix + "ReceiptsTable",
-                "StoresTable", prefix + "StoresTable", "AuditTable", prefix + "AuditTable", "SpendingTable", prefix + "SpendingTable"),
+                "StoresTable", prefix + "StoresTable", "AuditTable", prefix + "AuditTable", "CampaignsTable", prefix + "CampaignsTable",
+                "SpendingTable", prefix + "SpendingTable"),
                 tables);
         TableDescription users = describe(tables.get("UsersTable"));
         assertEquals(TableStatus.ACTIVE, users.tableStatus());
